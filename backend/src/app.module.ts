@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthCommonModule } from './common/auth/auth-common.module';
+import { AuthGuard } from './common/auth/auth.guard';
+import { QueueModule } from './common/queue/queue.module';
+import { RedisModule } from './common/redis/redis.module';
+import { ConfigModule } from './config/config.module';
+import type { AppConfig } from './config/env.schema';
+import { DatabaseModule } from './database/database.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { StripeModule } from './modules/stripe/stripe.module';
+import { UsersModule } from './modules/users/users.module';
+
+/** Feature modules; each later capability adds its module here. */
+export const FEATURE_MODULES = [AuthModule, HealthModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, QueueModule, AuthCommonModule, UsersModule, StripeModule, ...FEATURE_MODULES],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { loadConfig } from './env.schema';
+
+const base = {
+  DATABASE_URL: 'postgres://u:p@localhost:5432/db',
+  STRIPE_SECRET_KEY: 'sk_test_abc',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_abc',
+  STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+};
+
+describe('configuration', () => {
+  it('loads defaults', () => {
+    const c = loadConfig(base);
+    expect(c.port).toBe(3000);
+    expect(c.platformFeeBps).toBe(1000);
+    expect(c.stripe.mode).toBe('test');
+    expect(c.stripe.connectWebhookSecret).toBe('whsec_abc');
+  });
+
+  it('names every missing or malformed variable', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT must be an integer[\s\S]*DATABASE_URL is required[\s\S]*STRIPE_SECRET_KEY is required/);
+    expect(() => loadConfig({ ...base, DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must use postgres/);
+    expect(() => loadConfig({ ...base, PLATFORM_FEE_BPS: '99999' })).toThrow(/PLATFORM_FEE_BPS/);
+    expect(() => loadConfig({ ...base, RUN_WORKER: 'maybe' })).toThrow(/RUN_WORKER/);
+  });
+
+  it('refuses a default or short JWT secret in production', () => {
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be set to a random value of at least 32/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'collabpay-dev-secret-change-me-please-0123456789' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).nodeEnv).toBe('production');
+  });
+
+  it('detects emulator and live modes and refuses the emulator in production', () => {
+    expect(loadConfig({ ...base, STRIPE_API_BASE: 'http://127.0.0.1:12111' }).stripe.mode).toBe('emulator');
+    expect(loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_live_x' }).stripe.mode).toBe('live');
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), STRIPE_API_BASE: 'http://127.0.0.1:1' })).toThrow(/emulator/);
+  });
+});

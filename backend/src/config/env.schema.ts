@@ -1,0 +1,173 @@
+/**
+ * Every environment variable the server reads, validated once at boot.
+ * A missing or malformed variable stops start-up with a message naming it.
+ * Keep `.env.example` in step with this file.
+ */
+export type StripeMode = 'emulator' | 'test' | 'live';
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  jwtSecret: string;
+  jwtExpiresIn: number; // seconds
+  authRateLimit: { points: number; windowSeconds: number };
+  stripe: {
+    mode: StripeMode;
+    secretKey: string;
+    publishableKey: string;
+    webhookSecret: string;
+    connectWebhookSecret: string;
+    apiBase?: string; // emulator base URL
+    stripeJsUrl?: string;
+  };
+  platformFeeBps: number;
+  payoutMinAmount: number;
+  maxPaymentAmount: number;
+  runWorker: boolean;
+  runSchedulers: boolean;
+  serveSpa: boolean;
+  spaDir?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: 'json' | 'pretty';
+}
+
+export class ConfigError extends Error {}
+
+const DEFAULT_DEV_JWT_SECRET = 'collabpay-dev-secret-change-me-please-0123456789';
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, def?: string): string {
+  const v = env[name];
+  if (v === undefined || v === '') {
+    if (def === undefined) throw new ConfigError(`${name} is required`);
+    return def;
+  }
+  return v;
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${raw}`);
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], def: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: string[], def?: string): string {
+  const v = str(env, name, def);
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${redactUrl(v)}"`);
+  }
+  if (!protocols.includes(u.protocol)) throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${u.protocol}"`);
+  return v;
+}
+
+export function redactUrl(v: string): string {
+  return v.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const errors: string[] = [];
+  const attempt = <T>(f: () => T, fallback: T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        errors.push(e.message);
+        return fallback;
+      }
+      throw e;
+    }
+  };
+  const nodeEnv = attempt(() => oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development'), 'development');
+  const port = attempt(() => int(env, 'PORT', 3000, 0, 65535), 3000);
+  const host = attempt(() => str(env, 'HOST', '0.0.0.0'), '0.0.0.0');
+  const publicUrl = attempt(() => url(env, 'PUBLIC_URL', ['http:', 'https:'], `http://localhost:${port}`), '');
+  const databaseUrl = attempt(() => url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']), '');
+  const redisUrl = attempt(() => url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'), '');
+  const jwtSecret = attempt(() => {
+    const s = str(env, 'JWT_SECRET', nodeEnv === 'production' ? undefined : DEFAULT_DEV_JWT_SECRET);
+    if (nodeEnv === 'production' && (s === DEFAULT_DEV_JWT_SECRET || s.length < 32)) {
+      throw new ConfigError('JWT_SECRET must be set to a random value of at least 32 characters in production');
+    }
+    return s;
+  }, '');
+  const secretKey = env.STRIPE_SECRET_KEY ?? '';
+  const apiBase = env.STRIPE_API_BASE || undefined;
+  const mode: StripeMode = apiBase ? 'emulator' : secretKey.startsWith('sk_live_') ? 'live' : 'test';
+  attempt(() => {
+    if (!secretKey) throw new ConfigError('STRIPE_SECRET_KEY is required (leave it unset with `npm start` to use the built-in Stripe emulator)');
+    if (!/^(sk|rk)_(test|live)_\w+$/.test(secretKey)) throw new ConfigError('STRIPE_SECRET_KEY must look like sk_test_... or sk_live_...');
+    if (apiBase) url(env, 'STRIPE_API_BASE', ['http:', 'https:']);
+    if (nodeEnv === 'production' && mode === 'emulator') throw new ConfigError('STRIPE_API_BASE (the emulator) cannot be used in production');
+  }, undefined);
+  const publishableKey = attempt(() => {
+    const k = str(env, 'STRIPE_PUBLISHABLE_KEY');
+    if (!/^pk_(test|live)_\w+$/.test(k)) throw new ConfigError('STRIPE_PUBLISHABLE_KEY must look like pk_test_... or pk_live_...');
+    return k;
+  }, '');
+  const webhookSecret = attempt(() => str(env, 'STRIPE_WEBHOOK_SECRET'), '');
+  const connectWebhookSecret = attempt(() => str(env, 'STRIPE_CONNECT_WEBHOOK_SECRET', webhookSecret || undefined), '');
+  const cfg: AppConfig = {
+    nodeEnv,
+    host,
+    port,
+    publicUrl,
+    databaseUrl,
+    redisUrl,
+    queuePrefix: attempt(() => str(env, 'QUEUE_PREFIX', 'collabpay'), 'collabpay'),
+    jwtSecret,
+    jwtExpiresIn: attempt(() => int(env, 'JWT_EXPIRES_IN', 3600 * 12, 60, 3600 * 24 * 30), 3600),
+    authRateLimit: {
+      points: attempt(() => int(env, 'AUTH_RATE_LIMIT', 20, 1, 100000), 20),
+      windowSeconds: attempt(() => int(env, 'AUTH_RATE_LIMIT_WINDOW', 60, 1, 86400), 60),
+    },
+    stripe: {
+      mode,
+      secretKey,
+      publishableKey,
+      webhookSecret,
+      connectWebhookSecret,
+      apiBase,
+      stripeJsUrl: apiBase ? `${(env.STRIPE_PUBLIC_API_BASE || apiBase).replace(/\/$/, '')}/js/v3/stripe.js` : undefined,
+    },
+    platformFeeBps: attempt(() => int(env, 'PLATFORM_FEE_BPS', 1000, 0, 5000), 1000),
+    payoutMinAmount: attempt(() => int(env, 'PAYOUT_MIN_AMOUNT', 100, 1, 1_000_000_00), 100),
+    maxPaymentAmount: attempt(() => int(env, 'MAX_PAYMENT_AMOUNT', 10_000_000_00, 1, Number.MAX_SAFE_INTEGER), 0),
+    runWorker: attempt(() => bool(env, 'RUN_WORKER', true), true),
+    runSchedulers: attempt(() => bool(env, 'RUN_SCHEDULERS', true), true),
+    serveSpa: attempt(() => bool(env, 'SERVE_SPA', true), true),
+    spaDir: env.SPA_DIR || undefined,
+    logLevel: attempt(() => oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'), 'info'),
+    logFormat: attempt(() => oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'production' ? 'json' : 'pretty'), 'pretty'),
+  };
+  if (errors.length) {
+    throw new ConfigError(`Invalid configuration:\n  - ${errors.join('\n  - ')}`);
+  }
+  return cfg;
+}

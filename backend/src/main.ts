@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/env.schema';
+import { seedDemo } from './runtime/seed';
+import { startDevServices } from './runtime/dev-services';
+
+async function main() {
+  const log = (m: string) => console.log(`[collabpay] ${m}`);
+  const prod = process.env.NODE_ENV === 'production';
+  // Local services are only auto-started outside production; production must configure them.
+  const services = prod ? undefined : await startDevServices(process.env, log);
+  let cfg;
+  try {
+    cfg = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`[collabpay] ${e.message}`);
+      await services?.stop();
+      process.exit(1);
+    }
+    throw e;
+  }
+  const app = await createApp(cfg);
+  const logger = new Logger('Bootstrap');
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received: draining HTTP, queue and sockets ...`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await app.close();
+      await services?.stop();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen(cfg.port, cfg.host);
+  if (!prod && process.env.SEED_DEMO !== 'false') {
+    const demo = await seedDemo(app);
+    log('Demo accounts (password for all: ' + demo.password + '):');
+    for (const u of demo.users) log(`  ${u.role.padEnd(10)} ${u.email}`);
+  }
+  for (const n of services?.notes ?? []) log(n);
+  log(`CollabPay is running: open ${cfg.publicUrl}  (API ${cfg.publicUrl}/api, docs ${cfg.publicUrl}/api/docs)`);
+}
+
+main().catch((e) => {
+  console.error('[collabpay] failed to start:', e instanceof Error ? e.message : e);
+  if (process.env.DEBUG) console.error(e);
+  process.exit(1);
+});

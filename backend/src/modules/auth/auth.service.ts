@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import bcrypt from 'bcryptjs';
+import type { Role } from '../../common/auth/auth.types';
+import { TokenService } from '../../common/auth/token.service';
+import { badRequest, conflict, notFound, unauthorized } from '../../common/errors/app-error';
+import { UserRecord, UserRepository } from '../users/user.repository';
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export const toPublicUser = (u: UserRecord): PublicUser => ({ id: u.id, email: u.email, name: u.name, role: u.role });
+
+const BCRYPT_ROUNDS = Number(process.env.BCRYPT_ROUNDS ?? 10);
+// Compared against when the email is unknown, so timing does not reveal which emails exist.
+const DUMMY_HASH = bcrypt.hashSync('collabpay-timing-guard', BCRYPT_ROUNDS);
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async register(input: { email: string; password: string; name: string; role: Role }): Promise<{ accessToken: string; user: PublicUser }> {
+    const passwordHash = await bcrypt.hash(input.password, BCRYPT_ROUNDS);
+    const user = await this.users.insert({ email: input.email.toLowerCase(), name: input.name, role: input.role, passwordHash });
+    if (!user) throw conflict('EMAIL_TAKEN', 'An account with this email already exists');
+    return { accessToken: this.tokens.sign(user), user: toPublicUser(user) };
+  }
+
+  async login(email: string, password: string): Promise<{ accessToken: string; user: PublicUser }> {
+    const user = await this.users.findByEmail(email);
+    const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok) throw unauthorized('INVALID_CREDENTIALS', 'Email or password is incorrect');
+    return { accessToken: this.tokens.sign(user), user: toPublicUser(user) };
+  }
+
+  async me(id: string): Promise<PublicUser> {
+    const user = await this.users.findById(id);
+    if (!user) throw unauthorized('UNAUTHORIZED', 'This account no longer exists');
+    return toPublicUser(user);
+  }
+
+  /** Creates or updates an admin (CLI and seed only; admins never self-register). */
+  async upsertUser(input: { email: string; password: string; name: string; role: Role }): Promise<PublicUser> {
+    if (input.password.length < 8) throw badRequest('PASSWORD_TOO_SHORT', 'password must be at least 8 characters');
+    const existing = await this.users.findByEmail(input.email);
+    const hash = await bcrypt.hash(input.password, BCRYPT_ROUNDS);
+    if (existing) {
+      if (existing.role !== input.role) throw conflict('EMAIL_TAKEN', `${input.email} already exists with role ${existing.role}`);
+      await this.users.updatePassword(existing.id, hash);
+      return toPublicUser(existing);
+    }
+    const created = await this.users.insert({ email: input.email.toLowerCase(), name: input.name, role: input.role, passwordHash: hash });
+    if (!created) throw notFound();
+    return toPublicUser(created);
+  }
+}
