@@ -11,6 +11,8 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { StripeModule } from './modules/stripe/stripe.module';
 import { UsersModule } from './modules/users/users.module';
+import { OutboxModule } from './modules/outbox/outbox.module';
+import { WebhookRegistryModule } from './modules/webhooks/webhook-registry.module';
 
 /** Feature modules; each later capability adds its module here. */
 export const FEATURE_MODULES = [AuthModule, HealthModule];
@@ -20,7 +22,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, QueueModule, AuthCommonModule, UsersModule, StripeModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, QueueModule, AuthCommonModule, UsersModule, StripeModule, OutboxModule, WebhookRegistryModule, ...FEATURE_MODULES],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
