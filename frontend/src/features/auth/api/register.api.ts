@@ -1,0 +1,18 @@
+import { useMutation } from '@tanstack/react-query';
+import { apiClient } from '../../../lib/api-client';
+import type { AuthSession } from '../../../lib/auth-storage';
+
+export interface RegisterInput {
+  email: string;
+  password: string;
+  name: string;
+  role: 'company' | 'influencer';
+}
+
+export function register(input: RegisterInput): Promise<AuthSession> {
+  return apiClient.post<AuthSession>('/auth/register', input);
+}
+
+export function useRegister() {
+  return useMutation({ mutationFn: register });
+}

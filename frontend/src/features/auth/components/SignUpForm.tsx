@@ -1,0 +1,119 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { FormError } from '../../../components/QueryState';
+import { errorMessage } from '../../../lib/api-client';
+import type { AuthSession } from '../../../lib/auth-storage';
+import { useRegister, type RegisterInput } from '../api/register.api';
+import { EMAIL_RE, type FieldErrors } from './validation';
+
+type Field = 'name' | 'email' | 'password' | 'role';
+
+export function validateSignUp(values: { name: string; email: string; password: string; role: string }): FieldErrors<Field> {
+  const errors: FieldErrors<Field> = {};
+  if (!values.name.trim()) errors.name = 'Enter your name';
+  if (!values.email.trim()) errors.email = 'Enter your email';
+  else if (!EMAIL_RE.test(values.email.trim())) errors.email = 'Enter a valid email address';
+  if (values.password.length < 8) errors.password = 'Password must be at least 8 characters';
+  if (values.role !== 'company' && values.role !== 'influencer') errors.role = 'Choose an account type';
+  return errors;
+}
+
+export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) => void }) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<'' | RegisterInput['role']>('');
+  const [errors, setErrors] = useState<FieldErrors<Field>>({});
+  const mutation = useRegister();
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const found = validateSignUp({ name, email, password, role });
+    setErrors(found);
+    const first = Object.keys(found)[0];
+    if (first) {
+      document.getElementById(first === 'role' ? 'signup-role-company' : `signup-${first}`)?.focus();
+      return;
+    }
+    mutation.mutate(
+      { name: name.trim(), email: email.trim(), password, role: role as RegisterInput['role'] },
+      { onSuccess },
+    );
+  };
+
+  return (
+    <form className="card form" onSubmit={submit} noValidate aria-labelledby="signup-title">
+      <h1 id="signup-title">Create your account</h1>
+      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <fieldset className="field" aria-describedby={errors.role ? 'signup-role-error' : undefined}>
+        <legend>I am a</legend>
+        <div className="radio-row">
+          <label>
+            <input
+              id="signup-role-company"
+              type="radio"
+              name="role"
+              value="company"
+              checked={role === 'company'}
+              onChange={() => setRole('company')}
+            />
+            Company (brand)
+          </label>
+          <label>
+            <input type="radio" name="role" value="influencer" checked={role === 'influencer'} onChange={() => setRole('influencer')} />
+            Influencer
+          </label>
+        </div>
+        {errors.role && <p id="signup-role-error" className="field-error">{errors.role}</p>}
+      </fieldset>
+      <div className="field">
+        <label htmlFor="signup-name">Name</label>
+        <input
+          id="signup-name"
+          autoComplete="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          aria-invalid={!!errors.name}
+          aria-describedby={errors.name ? 'signup-name-error' : undefined}
+        />
+        {errors.name && <p id="signup-name-error" className="field-error">{errors.name}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor="signup-email">Email</label>
+        <input
+          id="signup-email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          aria-invalid={!!errors.email}
+          aria-describedby={errors.email ? 'signup-email-error' : undefined}
+        />
+        {errors.email && <p id="signup-email-error" className="field-error">{errors.email}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor="signup-password">Password</label>
+        <input
+          id="signup-password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          aria-invalid={!!errors.password}
+          aria-describedby={errors.password ? 'signup-password-error' : 'signup-password-hint'}
+        />
+        {errors.password ? (
+          <p id="signup-password-error" className="field-error">{errors.password}</p>
+        ) : (
+          <p id="signup-password-hint" className="hint">At least 8 characters.</p>
+        )}
+      </div>
+      <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
+        {mutation.isPending ? 'Creating account…' : 'Create account'}
+      </button>
+      <p className="muted">
+        Already have an account? <Link to="/sign-in">Sign in</Link>
+      </p>
+    </form>
+  );
+}

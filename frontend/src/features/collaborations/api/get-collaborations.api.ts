@@ -1,0 +1,22 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { apiClient, type Page } from '../../../lib/api-client';
+import type { Collaboration } from '../../../types/api';
+import { collaborationKeys } from './query-keys';
+
+export interface CollaborationListParams {
+  cursor?: string;
+  limit?: number;
+  status?: string;
+}
+
+export function getCollaborations(params: CollaborationListParams, signal?: AbortSignal): Promise<Page<Collaboration>> {
+  return apiClient.get<Page<Collaboration>>('/collaborations', { limit: params.limit ?? 20, cursor: params.cursor, status: params.status }, signal);
+}
+
+export function useCollaborations(params: CollaborationListParams = {}) {
+  return useQuery({
+    queryKey: collaborationKeys.list(params),
+    queryFn: ({ signal }) => getCollaborations(params, signal),
+    placeholderData: keepPreviousData,
+  });
+}

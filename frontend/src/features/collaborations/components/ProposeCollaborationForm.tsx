@@ -1,0 +1,167 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { FormError } from '../../../components/QueryState';
+import { errorMessage } from '../../../lib/api-client';
+import { SUPPORTED_CURRENCIES, formatMoney, tryParseMajorToMinor } from '../../../lib/money';
+import type { Collaboration } from '../../../types/api';
+import { useCreateCollaboration } from '../api/create-collaboration.api';
+import { milestonesTotal, validateProposal, type ProposalDraft, type ProposalErrors } from './proposal-validation';
+
+export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collaboration) => void }) {
+  const nextKey = useRef(1);
+  const [draft, setDraft] = useState<ProposalDraft>({
+    influencerId: '',
+    title: '',
+    description: '',
+    amount: '',
+    currency: 'usd',
+    milestones: [],
+  });
+  const [errors, setErrors] = useState<ProposalErrors>({});
+  const mutation = useCreateCollaboration();
+
+  const set = <K extends keyof ProposalDraft>(key: K, value: ProposalDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+
+  const addMilestone = () => {
+    const key = nextKey.current++;
+    setDraft((d) => ({ ...d, milestones: [...d.milestones, { key, title: '', amount: '' }] }));
+    setTimeout(() => document.getElementById(`milestone-${key}-title`)?.focus(), 0);
+  };
+  const removeMilestone = (key: number) => setDraft((d) => ({ ...d, milestones: d.milestones.filter((m) => m.key !== key) }));
+  const updateMilestone = (key: number, field: 'title' | 'amount', value: string) =>
+    setDraft((d) => ({ ...d, milestones: d.milestones.map((m) => (m.key === key ? { ...m, [field]: value } : m)) }));
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const { errors: found, payload } = validateProposal(draft);
+    setErrors(found);
+    if (!payload) {
+      const firstInvalid = document.querySelector<HTMLElement>('.propose-form [aria-invalid="true"]');
+      (firstInvalid ?? document.getElementById('milestones-error'))?.focus();
+      return;
+    }
+    mutation.mutate(payload, { onSuccess: onCreated });
+  };
+
+  const total = milestonesTotal(draft);
+  const parsedAmount = tryParseMajorToMinor(draft.amount, draft.currency);
+
+  return (
+    <form className="card form propose-form" onSubmit={submit} noValidate aria-labelledby="propose-title">
+      <h1 id="propose-title">Propose a collaboration</h1>
+      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
+      <div className="field">
+        <label htmlFor="propose-influencer">Influencer id</label>
+        <input
+          id="propose-influencer"
+          value={draft.influencerId}
+          onChange={(e) => set('influencerId', e.target.value)}
+          aria-invalid={!!errors.influencerId}
+          aria-describedby="propose-influencer-hint"
+          autoComplete="off"
+          spellCheck={false}
+        />
+        {errors.influencerId ? (
+          <p id="propose-influencer-hint" className="field-error">{errors.influencerId}</p>
+        ) : (
+          <p id="propose-influencer-hint" className="hint">The influencer can copy their id from their dashboard.</p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor="propose-title-input">Title</label>
+        <input
+          id="propose-title-input"
+          value={draft.title}
+          onChange={(e) => set('title', e.target.value)}
+          aria-invalid={!!errors.title}
+          aria-describedby={errors.title ? 'propose-title-error' : undefined}
+        />
+        {errors.title && <p id="propose-title-error" className="field-error">{errors.title}</p>}
+      </div>
+      <div className="field">
+        <label htmlFor="propose-description">Description (optional)</label>
+        <textarea id="propose-description" rows={3} value={draft.description} onChange={(e) => set('description', e.target.value)} />
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor="propose-amount">Amount</label>
+          <input
+            id="propose-amount"
+            inputMode="decimal"
+            placeholder={draft.currency === 'jpy' ? '5000' : '1500.00'}
+            value={draft.amount}
+            onChange={(e) => set('amount', e.target.value)}
+            aria-invalid={!!errors.amount}
+            aria-describedby={errors.amount ? 'propose-amount-error' : undefined}
+          />
+          {errors.amount && <p id="propose-amount-error" className="field-error">{errors.amount}</p>}
+        </div>
+        <div className="field field-narrow">
+          <label htmlFor="propose-currency">Currency</label>
+          <select id="propose-currency" value={draft.currency} onChange={(e) => set('currency', e.target.value)}>
+            {SUPPORTED_CURRENCIES.map((c) => (
+              <option key={c} value={c}>
+                {c.toUpperCase()}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <fieldset className="milestones">
+        <legend>Milestones (optional)</legend>
+        {draft.milestones.length === 0 && <p className="hint">Without milestones the whole amount is released at once.</p>}
+        {draft.milestones.map((m, i) => {
+          const fe = errors.milestoneFields?.[m.key] ?? {};
+          return (
+            <div className="milestone-row" key={m.key}>
+              <div className="field">
+                <label htmlFor={`milestone-${m.key}-title`}>Milestone {i + 1} title</label>
+                <input
+                  id={`milestone-${m.key}-title`}
+                  value={m.title}
+                  onChange={(e) => updateMilestone(m.key, 'title', e.target.value)}
+                  aria-invalid={!!fe.title}
+                  aria-describedby={fe.title ? `milestone-${m.key}-title-error` : undefined}
+                />
+                {fe.title && <p id={`milestone-${m.key}-title-error`} className="field-error">{fe.title}</p>}
+              </div>
+              <div className="field field-narrow">
+                <label htmlFor={`milestone-${m.key}-amount`}>Milestone {i + 1} amount</label>
+                <input
+                  id={`milestone-${m.key}-amount`}
+                  inputMode="decimal"
+                  value={m.amount}
+                  onChange={(e) => updateMilestone(m.key, 'amount', e.target.value)}
+                  aria-invalid={!!fe.amount}
+                  aria-describedby={fe.amount ? `milestone-${m.key}-amount-error` : undefined}
+                />
+                {fe.amount && <p id={`milestone-${m.key}-amount-error`} className="field-error">{fe.amount}</p>}
+              </div>
+              <button type="button" className="btn btn-secondary btn-small" onClick={() => removeMilestone(m.key)}>
+                Remove milestone {i + 1}
+              </button>
+            </div>
+          );
+        })}
+        {draft.milestones.length > 0 && (
+          <p className="hint" aria-live="polite">
+            Milestones total: {total === null ? '—' : formatMoney({ amount: total, currency: draft.currency })}
+            {parsedAmount.ok && ` of ${formatMoney({ amount: parsedAmount.value, currency: draft.currency })}`}
+          </p>
+        )}
+        {errors.milestones && (
+          <p id="milestones-error" className="field-error" role="alert" tabIndex={-1}>
+            {errors.milestones}
+          </p>
+        )}
+        <button type="button" className="btn btn-secondary" onClick={addMilestone}>
+          Add milestone
+        </button>
+      </fieldset>
+
+      <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
+        {mutation.isPending ? 'Sending proposal…' : 'Propose collaboration'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,88 @@
+import { CURRENCIES, formatMoney, tryParseMajorToMinor } from '../../../lib/money';
+import type { CreateCollaborationInput } from '../api/create-collaboration.api';
+
+export interface MilestoneDraft {
+  key: number;
+  title: string;
+  amount: string;
+}
+
+export interface ProposalDraft {
+  influencerId: string;
+  title: string;
+  description: string;
+  amount: string;
+  currency: string;
+  milestones: MilestoneDraft[];
+}
+
+export interface ProposalErrors {
+  influencerId?: string;
+  title?: string;
+  amount?: string;
+  milestones?: string;
+  milestoneFields?: Record<number, { title?: string; amount?: string }>;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Validates a proposal; returns the payload (minor units) only when there are no errors. */
+export function validateProposal(draft: ProposalDraft): { errors: ProposalErrors; payload?: CreateCollaborationInput } {
+  const errors: ProposalErrors = {};
+  const influencerId = draft.influencerId.trim();
+  if (!influencerId) errors.influencerId = "Enter the influencer's id";
+  else if (!UUID_RE.test(influencerId)) errors.influencerId = 'The influencer id is a UUID, e.g. 3f0c…-…; copy it from their dashboard';
+  if (!draft.title.trim()) errors.title = 'Enter a title';
+
+  const currency = draft.currency;
+  let amount: number | undefined;
+  const parsed = tryParseMajorToMinor(draft.amount, currency);
+  if (!parsed.ok) errors.amount = parsed.error;
+  else if (parsed.value <= 0) errors.amount = 'Amount must be greater than zero';
+  else {
+    const min = CURRENCIES[currency]?.minimumCharge;
+    if (min !== undefined && parsed.value < min) errors.amount = `The minimum is ${formatMoney({ amount: min, currency })}`;
+    else amount = parsed.value;
+  }
+
+  const milestones: { title: string; amount: number }[] = [];
+  const fieldErrors: Record<number, { title?: string; amount?: string }> = {};
+  let milestonesValid = true;
+  for (const m of draft.milestones) {
+    const fe: { title?: string; amount?: string } = {};
+    if (!m.title.trim()) fe.title = 'Enter a milestone title';
+    const p = tryParseMajorToMinor(m.amount, currency);
+    if (!p.ok) fe.amount = p.error;
+    else if (p.value <= 0) fe.amount = 'Must be greater than zero';
+    if (fe.title || fe.amount) {
+      fieldErrors[m.key] = fe;
+      milestonesValid = false;
+    } else if (p.ok) {
+      milestones.push({ title: m.title.trim(), amount: p.value });
+    }
+  }
+  if (!milestonesValid) errors.milestoneFields = fieldErrors;
+  if (milestonesValid && milestones.length > 0 && amount !== undefined) {
+    const sum = milestones.reduce((s, m) => s + m.amount, 0);
+    if (sum !== amount) {
+      errors.milestones = `Milestones add up to ${formatMoney({ amount: sum, currency })}, but the amount is ${formatMoney({ amount, currency })}. They must be equal.`;
+    }
+  }
+
+  if (Object.keys(errors).length > 0 || amount === undefined) return { errors };
+  const payload: CreateCollaborationInput = { influencerId, title: draft.title.trim(), amount, currency };
+  if (draft.description.trim()) payload.description = draft.description.trim();
+  if (milestones.length > 0) payload.milestones = milestones;
+  return { errors, payload };
+}
+
+/** Sum of the milestone amounts that parse (for the live total shown under the list). */
+export function milestonesTotal(draft: ProposalDraft): number | null {
+  let sum = 0;
+  for (const m of draft.milestones) {
+    const p = tryParseMajorToMinor(m.amount, draft.currency);
+    if (!p.ok) return null;
+    sum += p.value;
+  }
+  return sum;
+}

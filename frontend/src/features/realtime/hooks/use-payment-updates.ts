@@ -1,0 +1,112 @@
+import { useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useToast, type ToastInput } from '../../../components/toast/toast-context';
+import { createPaymentsSocket, type PaymentUpdateEvent, type PayoutUpdateEvent, type WalletUpdateEvent } from '../../../lib/socket';
+import { paymentToast, payoutToast, walletToast } from './realtime-messages';
+
+export type RealtimeStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized';
+
+const seqKey = (userId: string) => `collabpay.seq.${userId}`;
+
+function readSeq(userId: string): number | null {
+  try {
+    const v = sessionStorage.getItem(seqKey(userId));
+    return v === null ? null : Number(v);
+  } catch {
+    return null;
+  }
+}
+
+function writeSeq(userId: string, seq: number) {
+  try {
+    sessionStorage.setItem(seqKey(userId), String(seq));
+  } catch {
+    /* storage unavailable */
+  }
+}
+
+function notify(toast: ToastInput) {
+  if (typeof window === 'undefined' || !('Notification' in window)) return;
+  if (Notification.permission !== 'granted') return;
+  try {
+    new Notification(toast.title, { body: toast.message, tag: `collabpay-${toast.title}` });
+  } catch {
+    /* some browsers only allow notifications from a service worker */
+  }
+}
+
+/**
+ * Follows the user's realtime events on the `/payments` namespace: remembers the last `seq`
+ * (per user, across reloads in this tab), emits `sync {since}` on (re)connect to receive missed events,
+ * drops duplicates, invalidates the affected TanStack queries and shows a toast (plus a browser
+ * notification when allowed).
+ */
+export function usePaymentUpdates(token: string | null, userId: string | null): RealtimeStatus {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [status, setStatus] = useState<RealtimeStatus>('offline');
+  const toastRef = useRef(toast);
+  toastRef.current = toast;
+
+  useEffect(() => {
+    if (!token || !userId) {
+      setStatus('offline');
+      return;
+    }
+    let lastSeq = readSeq(userId);
+    let everConnected = false;
+    const socket = createPaymentsSocket();
+    setStatus('connecting');
+
+    const accept = (seq: number | undefined): boolean => {
+      if (typeof seq !== 'number') return true;
+      if (lastSeq !== null && seq <= lastSeq) return false;
+      lastSeq = seq;
+      writeSeq(userId, seq);
+      return true;
+    };
+    const show = (t: ToastInput) => {
+      toastRef.current.push(t);
+      notify(t);
+    };
+
+    socket.on('connect', () => {
+      setStatus('connected');
+      // First connect in a fresh tab has nothing to catch up on; afterwards ask for the gap.
+      if (lastSeq !== null) socket.emit('sync', { since: lastSeq });
+      everConnected = true;
+    });
+    socket.on('disconnect', (reason) => {
+      // 'io server disconnect' means the server kicked us; socket.io won't retry by itself.
+      if (reason === 'io server disconnect') socket.connect();
+      setStatus('reconnecting');
+    });
+    socket.on('connect_error', (err) => {
+      setStatus(err.message === 'unauthorized' ? 'unauthorized' : everConnected ? 'reconnecting' : 'connecting');
+    });
+
+    socket.on('payment:update', (e: PaymentUpdateEvent) => {
+      if (!accept(e.seq)) return;
+      void queryClient.invalidateQueries({ queryKey: ['payments'] });
+      void queryClient.invalidateQueries({ queryKey: ['collaborations'] });
+      show(paymentToast(e));
+    });
+    socket.on('wallet:update', (e: WalletUpdateEvent) => {
+      if (!accept(e.seq)) return;
+      void queryClient.invalidateQueries({ queryKey: ['wallet'] });
+      show(walletToast(e));
+    });
+    socket.on('payout:update', (e: PayoutUpdateEvent) => {
+      if (!accept(e.seq)) return;
+      void queryClient.invalidateQueries({ queryKey: ['wallet'] });
+      show(payoutToast(e));
+    });
+
+    return () => {
+      socket.removeAllListeners();
+      socket.disconnect();
+    };
+  }, [token, userId, queryClient]);
+
+  return status;
+}

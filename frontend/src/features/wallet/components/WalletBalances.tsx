@@ -1,0 +1,26 @@
+import type { WalletBalance } from '../../../types/api';
+import { formatMoney } from '../../../lib/money';
+
+export function WalletBalances({ balances }: { balances: WalletBalance[] }) {
+  return (
+    <div className="balance-grid">
+      {balances.map((b) => (
+        <section className="card balance-card" key={b.currency} aria-label={`${b.currency.toUpperCase()} balance`}>
+          <h3>{b.currency.toUpperCase()}</h3>
+          <p className="balance-main">
+            <span className="muted">Available</span>
+            <strong data-testid={`wallet-available-${b.currency}`}>{formatMoney({ amount: b.available, currency: b.currency })}</strong>
+          </p>
+          <dl className="facts facts-compact">
+            <dt>Pending</dt>
+            <dd data-testid={`wallet-pending-${b.currency}`}>{formatMoney({ amount: b.pending, currency: b.currency })}</dd>
+            <dt>Total earned</dt>
+            <dd data-testid={`wallet-earned-${b.currency}`}>{formatMoney({ amount: b.totalEarned, currency: b.currency })}</dd>
+            <dt>Withdrawn</dt>
+            <dd data-testid={`wallet-withdrawn-${b.currency}`}>{formatMoney({ amount: b.totalWithdrawn, currency: b.currency })}</dd>
+          </dl>
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import type { WalletTransaction } from '../../../types/api';
+
+export interface DayTotal {
+  day: string; // YYYY-MM-DD (UTC)
+  amount: number; // minor units
+}
+
+/** Credits summed per UTC day, oldest first, keeping the last `maxDays` days that have earnings. */
+export function dailyEarnings(transactions: WalletTransaction[], currency: string, maxDays = 14): DayTotal[] {
+  const totals = new Map<string, number>();
+  for (const t of transactions) {
+    if (t.type !== 'credit' || t.currency !== currency) continue;
+    const day = t.createdAt.slice(0, 10);
+    totals.set(day, (totals.get(day) ?? 0) + t.amount);
+  }
+  return [...totals.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .slice(-maxDays)
+    .map(([day, amount]) => ({ day, amount }));
+}

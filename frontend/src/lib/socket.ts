@@ -1,0 +1,56 @@
+/** The one Socket.io client of the SPA: namespace `/payments`, token passed in `auth`. */
+import { io, type Socket } from 'socket.io-client';
+import { getAccessToken } from './auth-storage';
+
+export interface RealtimeBase {
+  seq: number;
+  timestamp: string;
+}
+
+export interface PaymentUpdateEvent extends RealtimeBase {
+  paymentId: string;
+  collaborationId: string;
+  status: string;
+  amount: number;
+  currency: string;
+  message?: string;
+}
+
+export interface WalletUpdateEvent extends RealtimeBase {
+  currency: string;
+  available: number;
+  pending: number;
+  lastTransaction?: { id?: string; type?: 'credit' | 'debit'; amount?: number; description?: string } | null;
+}
+
+export interface PayoutUpdateEvent extends RealtimeBase {
+  payoutId: string;
+  status: string;
+  amount: number;
+  currency: string;
+  message?: string;
+}
+
+export interface ServerToClientEvents {
+  'payment:update': (e: PaymentUpdateEvent) => void;
+  'wallet:update': (e: WalletUpdateEvent) => void;
+  'payout:update': (e: PayoutUpdateEvent) => void;
+}
+
+export interface ClientToServerEvents {
+  sync: (payload: { since: number }) => void;
+}
+
+export type PaymentsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Creates (does not share) a socket; the caller owns its lifetime. The token is read on every (re)connect. */
+export function createPaymentsSocket(): PaymentsSocket {
+  return io('/payments', {
+    path: '/socket.io',
+    auth: (cb) => cb({ token: getAccessToken() ?? '' }),
+    reconnection: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    autoConnect: true,
+  });
+}

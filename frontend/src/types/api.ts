@@ -1,0 +1,143 @@
+/** Entity shapes from shared/API.md (money is always integer minor units + lowercase currency). */
+export type { User, Role, AuthSession } from '../lib/auth-storage';
+
+export type CollaborationStatus = 'PROPOSED' | 'ACCEPTED' | 'ACTIVE' | 'COMPLETED' | 'DECLINED' | 'CANCELED';
+
+export type PaymentStatus =
+  | 'PENDING'
+  | 'PROCESSING'
+  | 'HELD'
+  | 'PARTIALLY_RELEASED'
+  | 'RELEASED'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED'
+  | 'FAILED'
+  | 'CANCELED'
+  | 'DISPUTED';
+
+export interface Milestone {
+  id: string;
+  title: string;
+  amount: number;
+  status?: string;
+  releasedAt?: string | null;
+}
+
+export interface PaymentSummary {
+  id: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  amountReleased?: number;
+  amountRefunded?: number;
+}
+
+export interface Collaboration {
+  id: string;
+  companyId: string;
+  influencerId: string;
+  title: string;
+  description?: string | null;
+  amount: number;
+  currency: string;
+  status: CollaborationStatus;
+  milestones?: Milestone[];
+  payment?: PaymentSummary | null;
+  company?: { id: string; name?: string; email?: string } | null;
+  influencer?: { id: string; name?: string; email?: string } | null;
+  createdAt: string;
+  updatedAt?: string;
+}
+
+export interface Payment {
+  id: string;
+  collaborationId: string;
+  companyId: string;
+  influencerId: string;
+  amount: number;
+  currency: string;
+  platformFee: number;
+  influencerAmount: number;
+  amountReleased: number;
+  amountRefunded: number;
+  status: PaymentStatus;
+  failureMessage?: string | null;
+  stripePaymentIntentId?: string | null;
+  createdAt: string;
+  updatedAt: string;
+  heldAt?: string | null;
+  releasedAt?: string | null;
+}
+
+export interface WalletBalance {
+  currency: string;
+  available: number;
+  pending: number;
+  totalEarned: number;
+  totalWithdrawn: number;
+}
+
+export interface WalletTransaction {
+  id: string;
+  type: 'credit' | 'debit';
+  amount: number;
+  currency: string;
+  balanceBefore: number;
+  balanceAfter: number;
+  description: string;
+  referenceType?: string | null;
+  referenceId?: string | null;
+  createdAt: string;
+}
+
+export type PayoutStatus = 'PENDING' | 'IN_TRANSIT' | 'COMPLETED' | 'FAILED' | 'CANCELED';
+
+export interface Payout {
+  id: string;
+  amount: number;
+  currency: string;
+  status: PayoutStatus;
+  failureCode?: string | null;
+  failureMessage?: string | null;
+  requestedAt: string;
+  completedAt?: string | null;
+}
+
+export type ConnectStatusValue = 'NOT_STARTED' | 'PENDING' | 'ACTIVE' | 'RESTRICTED';
+
+export interface ConnectStatus {
+  status: ConnectStatusValue;
+  payoutsEnabled: boolean;
+  requirementsDue: string[];
+}
+
+export interface AppConfig {
+  publishableKey: string;
+  stripeMode: 'emulator' | 'test' | 'live';
+  stripeApiBase?: string;
+  stripeJsUrl?: string;
+}
+
+/** Admin shapes are not fixed by the contract; fields are read defensively. */
+export interface WebhookEvent {
+  id: string;
+  stripeEventId?: string;
+  eventId?: string;
+  type?: string;
+  eventType?: string;
+  status?: string;
+  attempts?: number;
+  error?: string | null;
+  lastError?: string | null;
+  createdAt?: string;
+  receivedAt?: string;
+}
+
+export interface LedgerCheck {
+  ok?: boolean;
+  healthy?: boolean;
+  valid?: boolean;
+  violations?: unknown[];
+  errors?: unknown[];
+  [key: string]: unknown;
+}
