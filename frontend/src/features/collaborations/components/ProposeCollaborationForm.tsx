@@ -1,10 +1,20 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { FormError } from '../../../components/QueryState';
 import { errorMessage } from '../../../lib/api-client';
 import { SUPPORTED_CURRENCIES, formatMoney, tryParseMajorToMinor } from '../../../lib/money';
 import type { Collaboration } from '../../../types/api';
 import { useCreateCollaboration } from '../api/create-collaboration.api';
 import { milestonesTotal, validateProposal, type ProposalDraft, type ProposalErrors } from './proposal-validation';
+
+function firstErrorId(errors: ProposalErrors, draft: ProposalDraft): string | null {
+  if (errors.influencerId) return 'propose-influencer';
+  if (errors.title) return 'propose-title-input';
+  if (errors.amount) return 'propose-amount';
+  const bad = draft.milestones.find((m) => errors.milestoneFields?.[m.key]);
+  if (bad) return `milestone-${bad.key}-${errors.milestoneFields?.[bad.key]?.title ? 'title' : 'amount'}`;
+  if (errors.milestones) return 'milestones-error';
+  return null;
+}
 
 export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collaboration) => void }) {
   const nextKey = useRef(1);
@@ -17,6 +27,7 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
     milestones: [],
   });
   const [errors, setErrors] = useState<ProposalErrors>({});
+  const [focusTarget, setFocusTarget] = useState<string | null>(null);
   const mutation = useCreateCollaboration();
 
   const set = <K extends keyof ProposalDraft>(key: K, value: ProposalDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
@@ -30,13 +41,19 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
   const updateMilestone = (key: number, field: 'title' | 'amount', value: string) =>
     setDraft((d) => ({ ...d, milestones: d.milestones.map((m) => (m.key === key ? { ...m, [field]: value } : m)) }));
 
+  // Focus the first invalid field once the errors have rendered.
+  useEffect(() => {
+    if (!focusTarget) return;
+    document.getElementById(focusTarget)?.focus();
+    setFocusTarget(null);
+  }, [focusTarget]);
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const { errors: found, payload } = validateProposal(draft);
     setErrors(found);
     if (!payload) {
-      const firstInvalid = document.querySelector<HTMLElement>('.propose-form [aria-invalid="true"]');
-      (firstInvalid ?? document.getElementById('milestones-error'))?.focus();
+      setFocusTarget(firstErrorId(found, draft));
       return;
     }
     mutation.mutate(payload, { onSuccess: onCreated });
