@@ -13,9 +13,10 @@ import { StripeModule } from './modules/stripe/stripe.module';
 import { UsersModule } from './modules/users/users.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
 import { WebhookRegistryModule } from './modules/webhooks/webhook-registry.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
 
 /** Feature modules; each later capability adds its module here. */
-export const FEATURE_MODULES = [AuthModule, HealthModule];
+export const FEATURE_MODULES = [AuthModule, HealthModule, RealtimeModule];
 
 @Module({})
 export class AppModule {
