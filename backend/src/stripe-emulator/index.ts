@@ -1,0 +1,126 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Core } from './core';
+import { EndpointScope, EventBus } from './events';
+import { EmulatorServer } from './server';
+import { State } from './state';
+
+export { signPayload } from './events';
+export { API_VERSION } from './core';
+
+export interface StripeEmulatorOptions {
+  /** 0 = a free port; default 12111 */
+  port?: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** accepted Bearer key, default 'sk_test_emulator'; any key starting sk_test_ is accepted too */
+  secretKey?: string;
+  /** default 'pk_test_emulator' */
+  publishableKey?: string;
+  /**
+   * Pre-registered endpoints: platform events go to `connect: false` ones, Connect events (with `account`)
+   * to `connect: true` ones; `connect` undefined receives both.
+   */
+  webhookEndpoints?: Array<{ url: string; secret: string; connect?: boolean }>;
+  /** time-based behaviour; defaults: payout 2000 ms, processing→succeeded 1000 ms, funds available at once (0) */
+  delays?: { payoutMs?: number; processingMs?: number; availableMs?: number };
+  chaos?: { duplicate?: boolean; reorder?: boolean };
+  /** base URL the browser uses (default http://host:port) */
+  publicUrl?: string;
+  logger?: (msg: string) => void;
+}
+
+export interface StripeEmulator {
+  url: string;
+  port: number;
+  publishableKey: string;
+  secretKey: string;
+  /** `${url}/js/v3/stripe.js` */
+  stripeJsUrl: string;
+  /** to pass to `new Stripe(key, {...})` */
+  sdkOptions(): { host: string; port: number; protocol: 'http' };
+  addWebhookEndpoint(e: { url: string; secret: string; connect?: boolean }): void;
+  /** move the clock by `ms` and run what became due; without `ms`, run every pending timer now */
+  advanceTime(ms?: number): Promise<void>;
+  setChaos(c: { duplicate?: boolean; reorder?: boolean }): void;
+  /** events are still recorded in /v1/events but not delivered; unpausing does not re-deliver them */
+  setDeliveryPaused(paused: boolean): void;
+  /** resolve when every delivery queued so far has finished (delivered or given up) */
+  flushWebhooks(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function scopeOf(connect: boolean | undefined): EndpointScope {
+  return connect === true ? 'connect' : connect === false ? 'platform' : 'both';
+}
+
+export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const secretKey = opts.secretKey ?? 'sk_test_emulator';
+  const publishableKey = opts.publishableKey ?? 'pk_test_emulator';
+  const logger = opts.logger ?? (() => {});
+  const server = http.createServer();
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 12111, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const url = `http://${urlHost}:${port}`;
+  const publicUrl = (opts.publicUrl ?? url).replace(/\/$/, '');
+  const core = new Core({
+    platformAccountId: 'acct_1CollabPayPlatform',
+    publicUrl,
+    logger,
+    delays: {
+      payoutMs: opts.delays?.payoutMs ?? 2000,
+      processingMs: opts.delays?.processingMs ?? 1000,
+      availableMs: opts.delays?.availableMs ?? 0,
+    },
+  });
+  const bus = new EventBus(core);
+  bus.chaos = { duplicate: !!opts.chaos?.duplicate, reorder: !!opts.chaos?.reorder };
+  const st = new State(core, bus);
+  for (const e of opts.webhookEndpoints ?? []) bus.addEndpoint({ url: e.url, secret: e.secret, scope: scopeOf(e.connect) });
+  const app = new EmulatorServer(core, bus, st, { secretKey, publishableKey, logger });
+  server.on('request', app.handler);
+  logger(`Stripe emulator listening on ${url}`);
+
+  let closed = false;
+  return {
+    url,
+    port,
+    publishableKey,
+    secretKey,
+    stripeJsUrl: `${publicUrl}/js/v3/stripe.js`,
+    sdkOptions: () => ({ host: urlHost, port, protocol: 'http' as const }),
+    addWebhookEndpoint: (e) => {
+      bus.addEndpoint({ url: e.url, secret: e.secret, scope: scopeOf(e.connect) });
+    },
+    advanceTime: async (ms?: number) => {
+      core.advance(ms);
+    },
+    setChaos: (c) => {
+      if (c.duplicate !== undefined) bus.chaos.duplicate = c.duplicate;
+      if (c.reorder !== undefined) bus.chaos.reorder = c.reorder;
+    },
+    setDeliveryPaused: (paused) => {
+      bus.paused = paused;
+    },
+    flushWebhooks: () => bus.flush(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      core.stopTimers();
+      bus.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
