@@ -457,7 +457,9 @@ export function confirmPaymentIntent(st: State, ctx: RequestContext, pi: Stripe.
     throw invalid(`The PaymentMethod provided (${pm.type}) is not allowed for this PaymentIntent. Please attach a PaymentMethod of one of the following types: ${pi.payment_method_types.join(', ')}.`, 'payment_method', 'payment_intent_incompatible_payment_method');
   const offSession = str(p, 'off_session') !== undefined && str(p, 'off_session') !== 'false' && str(p, 'off_session') !== '';
   if (pi.status === 'requires_action' && priv.awaitingAuth) return pi; // the challenge is still open
-  attempt(st, ctx, ctx.account, pi, offSession, false);
+  const authenticated = !!priv.authenticated;
+  priv.authenticated = false;
+  attempt(st, ctx, ctx.account, pi, offSession, authenticated);
   return pi;
 }
 
@@ -479,6 +481,7 @@ export function completeAuthentication(st: State, ctx: RequestContext | null, ac
     }
   }
   if (pi.confirmation_method === 'manual') {
+    priv.authenticated = true;
     setPiStatus(pi, 'requires_confirmation');
     return pi;
   }

@@ -27,6 +27,8 @@ export interface AccountLinkPrivate {
 export interface PiPrivate {
   /** a 3-D Secure challenge is pending for this confirmation */
   awaitingAuth: boolean;
+  /** the challenge was passed; the next confirmation skips it (manual confirmation) */
+  authenticated?: boolean;
   returnUrl: string | null;
   /** invoice this intent pays */
   invoice?: string;
