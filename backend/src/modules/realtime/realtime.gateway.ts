@@ -33,6 +33,7 @@ type AppSocket = Socket<Record<string, never>, Record<string, (...a: unknown[]) 
 @WebSocketGateway({ namespace: REALTIME_NAMESPACE, ...SOCKET_OPTIONS })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown {
   private readonly log = new Logger(RealtimeGateway.name);
+  private nsp?: Namespace;
   private pub?: Redis;
   private sub?: Redis;
   /** Sockets per user on this instance, for MAX_SOCKETS_PER_USER. */
@@ -46,6 +47,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   ) {}
 
   afterInit(nsp: Namespace): void {
+    this.nsp = nsp;
     this.pub = createRedis(this.cfg.redisUrl, 'socket.io-pub');
     this.sub = createRedis(this.cfg.redisUrl, 'socket.io-sub');
     for (const c of [this.pub, this.sub]) c.on('error', (e: Error) => this.log.warn(`socket.io redis: ${e.message}`));
@@ -62,6 +64,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       next();
     });
 
+    this.startRelay();
+  }
+
+  /** Starts (or restarts, after `OutboxRelay.stop()`) relaying committed outbox rows to the users' rooms. */
+  startRelay(): void {
+    const nsp = this.nsp;
+    if (!nsp) throw new Error('the realtime namespace is not initialised yet');
     this.relay.start((rows) => {
       for (const row of rows) nsp.to(userRoom(row.userId)).emit(row.event, toWire(row));
     });
