@@ -11,19 +11,25 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { StripeModule } from './modules/stripe/stripe.module';
 import { UsersModule } from './modules/users/users.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { LedgerModule } from './modules/ledger/ledger.module';
+import { CollaborationDataModule } from './modules/collaborations/collaborations.module';
+import { PaymentsModule } from './modules/payments/payments.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
 import { WebhookRegistryModule } from './modules/webhooks/webhook-registry.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { QueueDashboardModule } from './modules/admin/queue-dashboard.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 
 /** Feature modules; each later capability adds its module here. */
-export const FEATURE_MODULES = [AuthModule, HealthModule, RealtimeModule];
+export const FEATURE_MODULES = [AuthModule, HealthModule, PaymentsModule, RealtimeModule, WebhooksModule, QueueDashboardModule];
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, QueueModule, AuthCommonModule, UsersModule, StripeModule, OutboxModule, WebhookRegistryModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, QueueModule, AuthCommonModule, UsersModule, StripeModule, OutboxModule, WebhookRegistryModule, IdempotencyModule, LedgerModule, CollaborationDataModule, ...FEATURE_MODULES],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -68,7 +68,7 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
     STRIPE_CONNECT_WEBHOOK_SECRET: connectSecret,
     STRIPE_API_BASE: emulator.url,
     AUTH_RATE_LIMIT: '100000',
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     SERVE_SPA: 'false',
     ...opts.env,
   };

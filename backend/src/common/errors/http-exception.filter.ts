@@ -68,6 +68,12 @@ export function toErrorBody(exception: unknown): ErrorBody {
       }
       if (typeof r.code === 'string') code = r.code;
     }
+    const cause = exception.cause as { type?: string } | undefined;
+    if (cause instanceof SyntaxError || cause?.type === 'entity.parse.failed') {
+      code = 'INVALID_JSON';
+      message = 'Request body is not valid JSON';
+    } else if (cause?.type === 'entity.too.large') code = 'PAYLOAD_TOO_LARGE';
+    else if (cause instanceof URIError) code = 'INVALID_URI';
     if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE)/.test(message)) message = 'Route not found';
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message, ...extra };
   }

@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { SUPPORTED_CURRENCIES } from '../../../common/money/currency';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+export class MilestoneInputDto {
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'milestone title must not be empty' })
+  @MaxLength(200)
+  title: string;
+
+  @ApiProperty({ description: 'minor units' })
+  @IsInt({ message: 'milestone amount must be an integer number of minor units' })
+  amount: number;
+}
+
+export class CreateCollaborationDto {
+  @ApiProperty()
+  @IsUUID('all', { message: 'influencerId must be a UUID' })
+  influencerId: string;
+
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'title must not be empty' })
+  @MaxLength(200)
+  title: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string;
+
+  @ApiProperty({ description: 'minor units, e.g. 150000 = $1,500.00' })
+  @IsInt({ message: 'amount must be an integer number of minor units' })
+  amount: number;
+
+  @ApiProperty({ enum: SUPPORTED_CURRENCIES })
+  @Transform(lower)
+  @IsIn(SUPPORTED_CURRENCIES, { message: `currency must be one of ${SUPPORTED_CURRENCIES.join(', ')}` })
+  currency: string;
+
+  @ApiPropertyOptional({ type: [MilestoneInputDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => MilestoneInputDto)
+  milestones?: MilestoneInputDto[];
+}
+
+export class ListCollaborationsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer between 1 and 100' })
+  @Min(1, { message: 'limit must be an integer between 1 and 100' })
+  @Max(100, { message: 'limit must be an integer between 1 and 100' })
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsIn(['PROPOSED', 'ACCEPTED', 'ACTIVE', 'COMPLETED', 'DECLINED', 'CANCELED'])
+  status?: string;
+}

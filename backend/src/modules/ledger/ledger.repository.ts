@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AccountMeta, naturalDelta } from './domain/accounts';
+
+export interface PostedLine {
+  account: string;
+  currency: string;
+  amount: number;
+  balanceAfter: number;
+  meta: AccountMeta;
+}
+
+/** Data access for the journal. Raw SQL so that locking and the order of writes are explicit. */
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Returns true when an entry with this idempotency key already exists (the caller then does nothing). */
+  async entryExists(em: EntityManager, idempotencyKey: string): Promise<boolean> {
+    const rows = await em.query(`SELECT 1 FROM journal_entries WHERE idempotency_key = $1`, [idempotencyKey]);
+    return rows.length > 0;
+  }
+
+  async insertEntry(em: EntityManager, e: { type: string; referenceType: string; referenceId: string; description: string; idempotencyKey?: string }): Promise<string | null> {
+    const rows = await em.query(
+      `INSERT INTO journal_entries (type, reference_type, reference_id, description, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      [e.type, e.referenceType, e.referenceId, e.description, e.idempotencyKey ?? null],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * Applies one posting: creates the account row if needed, moves its balance (the CHECK constraint refuses a
+   * negative balance on non-negative accounts; the UPDATE takes the row lock) and appends the posting.
+   */
+  async applyPosting(em: EntityManager, entryId: string, line: { account: string; currency: string; amount: number }, meta: AccountMeta): Promise<PostedLine> {
+    await em.query(
+      `INSERT INTO ledger_accounts (code, currency, normal, non_negative, owner_user_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (code, currency) DO NOTHING`,
+      [line.account, line.currency, meta.normal, meta.nonNegative, meta.ownerUserId],
+    );
+    const delta = naturalDelta(meta.normal, line.amount);
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affectedCount]
+    const [rows] = await em.query(`UPDATE ledger_accounts SET balance = balance + $3 WHERE code = $1 AND currency = $2 RETURNING balance`, [line.account, line.currency, delta]);
+    const balanceAfter = Number(rows[0].balance);
+    if (!Number.isSafeInteger(balanceAfter)) throw new Error(`ledger account ${line.account} has no balance row`);
+    await em.query(`INSERT INTO postings (entry_id, account_code, currency, amount, balance_after) VALUES ($1, $2, $3, $4, $5)`, [
+      entryId,
+      line.account,
+      line.currency,
+      line.amount,
+      balanceAfter,
+    ]);
+    return { ...line, balanceAfter, meta };
+  }
+
+  async balance(code: string, currency: string, em: EntityManager = this.ds.manager): Promise<number> {
+    const rows = await em.query(`SELECT balance FROM ledger_accounts WHERE code = $1 AND currency = $2`, [code, currency]);
+    return rows[0] ? Number(rows[0].balance) : 0;
+  }
+
+  async balancesByOwner(ownerUserId: string, em: EntityManager = this.ds.manager): Promise<Array<{ code: string; currency: string; balance: number }>> {
+    return em.query(`SELECT code, currency, balance FROM ledger_accounts WHERE owner_user_id = $1 ORDER BY currency, code`, [ownerUserId]);
+  }
+
+  // ---- invariant queries ----
+  async unbalancedCurrencies(): Promise<Array<{ currency: string; sum: number }>> {
+    return this.ds.query(`SELECT currency, sum(amount)::bigint AS sum FROM postings GROUP BY currency HAVING sum(amount) <> 0`);
+  }
+
+  async unbalancedEntries(limit = 20): Promise<Array<{ entryId: string; currency: string; sum: number }>> {
+    return this.ds.query(`SELECT entry_id AS "entryId", currency, sum(amount)::bigint AS sum FROM postings GROUP BY entry_id, currency HAVING sum(amount) <> 0 LIMIT $1`, [limit]);
+  }
+
+  async negativeNonNegativeAccounts(limit = 20): Promise<Array<{ code: string; currency: string; balance: number }>> {
+    return this.ds.query(`SELECT code, currency, balance FROM ledger_accounts WHERE non_negative AND balance < 0 LIMIT $1`, [limit]);
+  }
+
+  /** Accounts whose stored balance differs from the sum of their postings. */
+  async driftedAccounts(limit = 20): Promise<Array<{ code: string; currency: string; balance: number; computed: number }>> {
+    return this.ds.query(
+      `SELECT a.code, a.currency, a.balance,
+              (CASE WHEN a.normal = 'debit' THEN 1 ELSE -1 END) * COALESCE(p.s, 0) AS computed
+         FROM ledger_accounts a
+         LEFT JOIN (SELECT account_code, currency, sum(amount)::bigint AS s FROM postings GROUP BY 1, 2) p
+           ON p.account_code = a.code AND p.currency = a.currency
+        WHERE a.balance <> (CASE WHEN a.normal = 'debit' THEN 1 ELSE -1 END) * COALESCE(p.s, 0)
+        LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Per payment: escrow balance vs amount - released - refunded (0 for payments never funded). */
+  async escrowMismatches(limit = 20): Promise<Array<{ paymentId: string; status: string; expected: number; escrow: number }>> {
+    return this.ds.query(
+      `SELECT p.id AS "paymentId", p.status,
+              CASE WHEN p.held_at IS NULL THEN 0 ELSE p.amount - p.amount_released - p.amount_refunded END AS expected,
+              COALESCE(a.balance, 0) AS escrow
+         FROM payments p
+         LEFT JOIN ledger_accounts a ON a.code = 'escrow:' || p.id AND a.currency = p.currency
+        WHERE COALESCE(a.balance, 0) <> CASE WHEN p.held_at IS NULL THEN 0 ELSE p.amount - p.amount_released - p.amount_refunded END
+        LIMIT $1`,
+      [limit],
+    );
+  }
+
+  async escrowTotals(): Promise<Array<{ currency: string; escrow: number; expected: number }>> {
+    return this.ds.query(
+      `WITH e AS (SELECT currency, sum(balance)::bigint AS escrow FROM ledger_accounts WHERE code LIKE 'escrow:%' GROUP BY currency),
+            x AS (SELECT currency, sum(amount - amount_released - amount_refunded)::bigint AS expected FROM payments
+                   WHERE status IN ('HELD','PARTIALLY_RELEASED','PARTIALLY_REFUNDED','DISPUTED') GROUP BY currency)
+       SELECT COALESCE(e.currency, x.currency) AS currency, COALESCE(e.escrow, 0) AS escrow, COALESCE(x.expected, 0) AS expected
+         FROM e FULL OUTER JOIN x ON e.currency = x.currency`,
+    );
+  }
+
+  async counts(): Promise<{ entries: number; postings: number; accounts: number }> {
+    const [r] = await this.ds.query(
+      `SELECT (SELECT count(*) FROM journal_entries)::bigint AS entries, (SELECT count(*) FROM postings)::bigint AS postings, (SELECT count(*) FROM ledger_accounts)::bigint AS accounts`,
+    );
+    return r;
+  }
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Keyset } from '../../common/pagination/pagination';
+import type { PaymentStatus } from './domain/payment-status.machine';
+
+export interface PaymentRecord {
+  id: string;
+  collaborationId: string;
+  periodIndex: number;
+  companyId: string;
+  influencerId: string;
+  amount: number;
+  currency: string;
+  platformFee: number;
+  influencerAmount: number;
+  amountReleased: number;
+  amountRefunded: number;
+  feeRecognized: number;
+  stripeFee: number;
+  status: PaymentStatus;
+  statusBeforeDispute: PaymentStatus | null;
+  failureMessage: string | null;
+  method: string;
+  stripePaymentIntentId: string | null;
+  stripeChargeId: string | null;
+  stripeInvoiceId: string | null;
+  clientSecret: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  heldAt: Date | null;
+  releasedAt: Date | null;
+}
+
+const COLS = `id, collaboration_id AS "collaborationId", period_index AS "periodIndex", company_id AS "companyId", influencer_id AS "influencerId",
+  amount, currency, platform_fee AS "platformFee", influencer_amount AS "influencerAmount", amount_released AS "amountReleased",
+  amount_refunded AS "amountRefunded", fee_recognized AS "feeRecognized", stripe_fee AS "stripeFee", status,
+  status_before_dispute AS "statusBeforeDispute", failure_message AS "failureMessage", method,
+  stripe_payment_intent_id AS "stripePaymentIntentId", stripe_charge_id AS "stripeChargeId", stripe_invoice_id AS "stripeInvoiceId",
+  client_secret AS "clientSecret", version, created_at AS "createdAt", updated_at AS "updatedAt", held_at AS "heldAt", released_at AS "releasedAt"`;
+
+export type PaymentPatch = Partial<
+  Pick<
+    PaymentRecord,
+    | 'status'
+    | 'statusBeforeDispute'
+    | 'failureMessage'
+    | 'amountReleased'
+    | 'amountRefunded'
+    | 'feeRecognized'
+    | 'stripeFee'
+    | 'stripeChargeId'
+    | 'stripePaymentIntentId'
+    | 'clientSecret'
+    | 'stripeInvoiceId'
+    | 'method'
+  >
+> & { heldAt?: 'now'; releasedAt?: 'now' };
+
+const COLUMN: Record<string, string> = {
+  status: 'status',
+  statusBeforeDispute: 'status_before_dispute',
+  failureMessage: 'failure_message',
+  amountReleased: 'amount_released',
+  amountRefunded: 'amount_refunded',
+  feeRecognized: 'fee_recognized',
+  stripeFee: 'stripe_fee',
+  stripeChargeId: 'stripe_charge_id',
+  stripePaymentIntentId: 'stripe_payment_intent_id',
+  clientSecret: 'client_secret',
+  stripeInvoiceId: 'stripe_invoice_id',
+  method: 'method',
+};
+
+@Injectable()
+export class PaymentRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async insert(
+    em: EntityManager,
+    p: { collaborationId: string; periodIndex?: number; companyId: string; influencerId: string; amount: number; currency: string; platformFee: number; method?: string },
+  ): Promise<PaymentRecord> {
+    const [row] = await em.query(
+      `INSERT INTO payments (collaboration_id, period_index, company_id, influencer_id, amount, currency, platform_fee, influencer_amount, status, method)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $5::bigint - $7::bigint, 'PENDING', $8) RETURNING ${COLS}`,
+      [p.collaborationId, p.periodIndex ?? 0, p.companyId, p.influencerId, p.amount, p.currency, p.platformFee, p.method ?? 'card'],
+    );
+    return row;
+  }
+
+  async findById(id: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
+    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async findByCollaboration(collaborationId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
+    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE collaboration_id = $1 ORDER BY period_index DESC LIMIT 1 ${lock ? 'FOR UPDATE' : ''}`, [collaborationId]);
+    return rows[0] ?? null;
+  }
+
+  async findByIntent(intentId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
+    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE stripe_payment_intent_id = $1 ${lock ? 'FOR UPDATE' : ''}`, [intentId]);
+    return rows[0] ?? null;
+  }
+
+  async findByCharge(chargeId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
+    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE stripe_charge_id = $1 ${lock ? 'FOR UPDATE' : ''}`, [chargeId]);
+    return rows[0] ?? null;
+  }
+
+  /** Updates the listed fields and bumps `version`. */
+  async update(em: EntityManager, id: string, patch: PaymentPatch): Promise<PaymentRecord> {
+    const sets: string[] = ['updated_at = now()', 'version = version + 1'];
+    const params: unknown[] = [id];
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      if (k === 'heldAt') sets.push('held_at = COALESCE(held_at, now())');
+      else if (k === 'releasedAt') sets.push('released_at = now()');
+      else {
+        params.push(v);
+        sets.push(`${COLUMN[k]} = $${params.length}`);
+      }
+    }
+    const [[row]] = await em.query(`UPDATE payments SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLS}`, params);
+    return row;
+  }
+
+  /** Sets the intent only if none is set yet (concurrent creators converge on one intent). */
+  async attachIntent(em: EntityManager, id: string, intentId: string, clientSecret: string): Promise<void> {
+    await em.query(`UPDATE payments SET stripe_payment_intent_id = $2, client_secret = $3, updated_at = now() WHERE id = $1 AND stripe_payment_intent_id IS NULL`, [
+      id,
+      intentId,
+      clientSecret,
+    ]);
+  }
+
+  async listForUser(user: { id: string; role: string }, limit: number, after: Keyset | null, status?: string): Promise<PaymentRecord[]> {
+    const params: unknown[] = [limit + 1];
+    const where: string[] = [];
+    if (user.role === 'company') {
+      params.push(user.id);
+      where.push(`company_id = $${params.length}`);
+    } else if (user.role === 'influencer') {
+      params.push(user.id);
+      where.push(`influencer_id = $${params.length}`);
+    }
+    if (after) {
+      params.push(after.createdAt, after.id);
+      where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
+    }
+    if (status) {
+      params.push(status);
+      where.push(`status = $${params.length}`);
+    }
+    return this.ds.query(`SELECT ${COLS} FROM payments ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT $1`, params);
+  }
+}

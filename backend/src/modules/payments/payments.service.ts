@@ -1,0 +1,478 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth.types';
+import { inTransaction } from '../../common/database/transaction';
+import { AppError, badGateway, badRequest, conflict, forbidden, notFound } from '../../common/errors/app-error';
+import { feeShare, formatMoney, platformFee } from '../../common/money/currency';
+import { decodeCursor, Page, toPage } from '../../common/pagination/pagination';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/env.schema';
+import { CollaborationRecord, CollaborationRepository } from '../collaborations/collaboration.repository';
+import { Accounts } from '../ledger/domain/accounts';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { LedgerService } from '../ledger/ledger.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { STRIPE } from '../stripe/stripe.module';
+import { heldRemaining, PaymentEvent, PaymentSnapshot, transition } from './domain/payment-status.machine';
+import { PaymentRecord, PaymentRepository } from './payment.repository';
+import { PaymentView, toPaymentView } from './payment.view';
+
+type Outcome = 'applied' | 'ignored';
+
+const snapshot = (p: PaymentRecord): PaymentSnapshot => ({
+  status: p.status,
+  amount: p.amount,
+  amountReleased: p.amountReleased,
+  amountRefunded: p.amountRefunded,
+  statusBeforeDispute: p.statusBeforeDispute,
+});
+
+export function stripeErrorToApp(e: unknown): AppError {
+  const err = e as { type?: string; code?: string; message?: string; statusCode?: number };
+  if (err?.type === 'StripeCardError') return badRequest('CARD_DECLINED', err.message ?? 'The card was declined');
+  if (err?.type === 'StripeInvalidRequestError') return badGateway('STRIPE_REQUEST_FAILED', `Stripe refused the request: ${err.message ?? err.code}`);
+  return badGateway('STRIPE_UNAVAILABLE', 'Stripe could not be reached; please retry');
+}
+
+/**
+ * Payments held by the platform: creation of the PaymentIntent, applying its outcome, release and refund.
+ * Every state change runs in one transaction with its journal entry and its outbox rows.
+ */
+@Injectable()
+export class PaymentsService {
+  private readonly logger = new Logger(PaymentsService.name);
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly payments: PaymentRepository,
+    private readonly collaborations: CollaborationRepository,
+    private readonly ledger: LedgerService,
+    private readonly ledgerRepo: LedgerRepository,
+    private readonly outbox: OutboxService,
+    @Inject(STRIPE) private readonly stripe: Stripe,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+  ) {}
+
+  // ---------------------------------------------------------------- creation
+
+  /** Creates the payment row for an accepted collaboration (inside the accept transaction). */
+  async createForCollaboration(em: EntityManager, c: CollaborationRecord, periodIndex = 0, method = 'card'): Promise<PaymentRecord> {
+    const p = await this.payments.insert(em, {
+      collaborationId: c.id,
+      periodIndex,
+      companyId: c.companyId,
+      influencerId: c.influencerId,
+      amount: c.amount,
+      currency: c.currency,
+      platformFee: platformFee(c.amount, this.cfg.platformFeeBps),
+      method,
+    });
+    await this.notifyParties(em, p, `Payment of ${formatMoney(p)} required for “${c.title}”`);
+    return p;
+  }
+
+  /** Makes sure the payment has its PaymentIntent. Safe to call concurrently and repeatedly (idempotency key from the payment id). */
+  async ensureIntent(paymentId: string): Promise<PaymentRecord> {
+    const p = await this.payments.findById(paymentId);
+    if (!p) throw notFound();
+    if (p.stripePaymentIntentId) return p;
+    let pi: Stripe.PaymentIntent;
+    try {
+      pi = await this.stripe.paymentIntents.create(
+        {
+          amount: p.amount,
+          currency: p.currency,
+          automatic_payment_methods: { enabled: true },
+          transfer_group: p.collaborationId,
+          description: `CollabPay collaboration ${p.collaborationId}`,
+          metadata: { payment_id: p.id, collaboration_id: p.collaborationId, company_id: p.companyId, influencer_id: p.influencerId },
+        },
+        { idempotencyKey: `collabpay-pi-${p.id}` },
+      );
+    } catch (e) {
+      this.logger.warn(`PaymentIntent creation failed for ${p.id}: ${(e as Error).message}`);
+      throw stripeErrorToApp(e);
+    }
+    await this.payments.attachIntent(this.ds.manager, p.id, pi.id, pi.client_secret ?? '');
+    return (await this.payments.findById(p.id))!;
+  }
+
+  async createIntent(user: AuthUser, collaborationId: string): Promise<{ payment: PaymentView; clientSecret: string }> {
+    const c = await this.collaborations.findById(collaborationId);
+    if (!c || c.companyId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+    if (c.status === 'PROPOSED') throw conflict('COLLABORATION_NOT_ACCEPTED', 'The influencer has not accepted this collaboration yet');
+    if (c.status === 'DECLINED' || c.status === 'CANCELED') throw conflict('COLLABORATION_CLOSED', `This collaboration is ${c.status.toLowerCase()}`);
+    let p = await this.payments.findByCollaboration(c.id);
+    if (!p) {
+      p = await inTransaction(this.ds, async (em) => {
+        const locked = await this.collaborations.findById(c.id, em, true);
+        return (await this.payments.findByCollaboration(c.id, em)) ?? this.createForCollaboration(em, locked!);
+      });
+      this.outbox.notifyCommitted();
+    }
+    if (p.method === 'invoice' && p.status !== 'FAILED') throw conflict('PAYMENT_BY_INVOICE', 'This collaboration is being paid by invoice');
+    if (!['PENDING', 'PROCESSING', 'FAILED'].includes(p.status)) throw conflict('PAYMENT_ALREADY_COMPLETED', `This collaboration is already paid (payment is ${p.status})`);
+    p = await this.ensureIntent(p.id);
+    return { payment: toPaymentView(p), clientSecret: p.clientSecret! };
+  }
+
+  async clientSecret(user: AuthUser, paymentId: string): Promise<{ clientSecret: string; publishableKey: string }> {
+    const p = await this.payments.findById(paymentId);
+    if (!p || p.companyId !== user.id) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+    if (!['PENDING', 'PROCESSING', 'FAILED'].includes(p.status)) throw conflict('PAYMENT_ALREADY_COMPLETED', `Payment is ${p.status}`);
+    const withIntent = await this.ensureIntent(p.id);
+    return { clientSecret: withIntent.clientSecret!, publishableKey: this.cfg.stripe.publishableKey };
+  }
+
+  /** The browser calls this after confirmPayment: re-read the intent from Stripe and apply it. */
+  async confirm(user: AuthUser, paymentId: string): Promise<PaymentView> {
+    const p = await this.payments.findById(paymentId);
+    if (!p || p.companyId !== user.id) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+    if (!p.stripePaymentIntentId) return toPaymentView(p);
+    let pi: Stripe.PaymentIntent;
+    try {
+      pi = await this.stripe.paymentIntents.retrieve(p.stripePaymentIntentId, { expand: ['latest_charge.balance_transaction'] });
+    } catch (e) {
+      throw stripeErrorToApp(e);
+    }
+    await inTransaction(this.ds, (em) => this.applyIntent(em, pi));
+    this.outbox.notifyCommitted();
+    return toPaymentView((await this.payments.findById(p.id))!);
+  }
+
+  // ---------------------------------------------------------------- applying Stripe's view
+
+  /** Maps a PaymentIntent's current state onto the payment. Idempotent, order-insensitive. */
+  async applyIntent(em: EntityManager, pi: Stripe.PaymentIntent): Promise<Outcome> {
+    const paymentId = pi.metadata?.payment_id;
+    const p = paymentId ? await this.payments.findById(paymentId, em, true) : await this.payments.findByIntent(pi.id, em, true);
+    if (!p) return 'ignored';
+    if (p.stripePaymentIntentId && p.stripePaymentIntentId !== pi.id) return 'ignored';
+    switch (pi.status) {
+      case 'succeeded':
+        return this.applySucceeded(em, p, pi);
+      case 'processing':
+        return this.applyEvent(em, p, { type: 'INTENT_PROCESSING' }, {}, 'Payment is processing');
+      case 'canceled':
+        return this.applyEvent(em, p, { type: 'INTENT_CANCELED' }, {}, 'Payment was canceled');
+      case 'requires_payment_method':
+        if (pi.last_payment_error) {
+          const msg = pi.last_payment_error.message ?? 'The payment failed';
+          return this.applyEvent(em, p, { type: 'INTENT_FAILED', message: msg }, { failureMessage: msg }, `Payment failed: ${msg}`);
+        }
+        return 'ignored';
+      default:
+        return 'ignored';
+    }
+  }
+
+  private async chargeDetails(pi: Stripe.PaymentIntent): Promise<{ chargeId: string | null; fee: number }> {
+    let charge = pi.latest_charge;
+    if (!charge) return { chargeId: null, fee: 0 };
+    if (typeof charge === 'string' || typeof charge.balance_transaction === 'string' || !charge.balance_transaction) {
+      const id = typeof charge === 'string' ? charge : charge.id;
+      charge = await this.stripe.charges.retrieve(id, { expand: ['balance_transaction'] });
+    }
+    const bt = charge.balance_transaction as Stripe.BalanceTransaction | null;
+    // Stripe reports fees in the settlement currency; we only book them when it is the charge currency.
+    const fee = bt && bt.currency === pi.currency ? bt.fee : 0;
+    return { chargeId: charge.id, fee };
+  }
+
+  private async applySucceeded(em: EntityManager, p: PaymentRecord, pi: Stripe.PaymentIntent): Promise<Outcome> {
+    const d = transition(snapshot(p), { type: 'INTENT_SUCCEEDED' });
+    if (d.kind !== 'apply') return 'ignored';
+    if (pi.amount_received !== undefined && pi.amount_received !== 0 && pi.amount_received !== p.amount) {
+      throw new Error(`PaymentIntent ${pi.id} received ${pi.amount_received} but payment ${p.id} is for ${p.amount}`);
+    }
+    const { chargeId, fee } = await this.chargeDetails(pi);
+    return this.markHeld(em, p, { chargeId, fee, source: 'card' });
+  }
+
+  /** Funds arrived (card or invoice): HELD, with the journal entry platform balance → escrow. */
+  async markHeld(em: EntityManager, p: PaymentRecord, info: { chargeId: string | null; fee: number; source: 'card' | 'invoice'; invoiceId?: string }): Promise<Outcome> {
+    const d = transition(snapshot(p), { type: 'INTENT_SUCCEEDED' });
+    if (d.kind !== 'apply') return 'ignored';
+    const entry = await this.ledger.post(em, {
+      type: 'payment_held',
+      referenceType: 'payment',
+      referenceId: p.id,
+      description: `Payment for collaboration ${p.collaborationId} held`,
+      idempotencyKey: `payment-held:${p.id}`,
+      lines: [
+        { account: Accounts.stripeBalance, currency: p.currency, amount: p.amount - info.fee },
+        { account: Accounts.stripeFees, currency: p.currency, amount: info.fee },
+        { account: Accounts.escrow(p.id), currency: p.currency, amount: -p.amount },
+      ],
+    });
+    if (!entry) return 'ignored';
+    const updated = await this.payments.update(em, p.id, {
+      status: 'HELD',
+      failureMessage: null,
+      stripeChargeId: info.chargeId ?? p.stripeChargeId,
+      stripeFee: info.fee,
+      stripeInvoiceId: info.invoiceId ?? p.stripeInvoiceId ?? undefined,
+      method: info.source,
+      heldAt: 'now',
+    });
+    await this.collaborations.setStatus(em, p.collaborationId, 'ACTIVE');
+    await this.notifyParties(em, updated, `Payment received: ${formatMoney(p)} is held by CollabPay`);
+    return 'applied';
+  }
+
+  private async applyEvent(em: EntityManager, p: PaymentRecord, event: PaymentEvent, patch: { failureMessage?: string | null }, message: string): Promise<Outcome> {
+    const d = transition(snapshot(p), event);
+    if (d.kind !== 'apply') return 'ignored';
+    const updated = await this.payments.update(em, p.id, { status: d.next.status, ...patch });
+    if (d.next.status === 'CANCELED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+    await this.notifyParties(em, updated, message);
+    return 'applied';
+  }
+
+  // ---------------------------------------------------------------- release
+
+  async release(user: AuthUser, collaborationId: string, milestoneId?: string): Promise<PaymentView> {
+    const result = await inTransaction(this.ds, async (em) => {
+      const c = await this.collaborations.findById(collaborationId, em);
+      if (!c || c.companyId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+      const p = await this.payments.findByCollaboration(collaborationId, em, true);
+      if (!p) throw conflict('PAYMENT_NOT_HELD', 'This collaboration has not been paid yet');
+      const milestones = await this.collaborations.milestones(collaborationId, em, true);
+      let amount: number;
+      let releasedMilestones: string[];
+      if (milestoneId) {
+        const m = milestones.find((x) => x.id === milestoneId);
+        if (!m) throw notFound('MILESTONE_NOT_FOUND', 'Milestone not found in this collaboration');
+        if (m.status !== 'PENDING') throw conflict('MILESTONE_ALREADY_RELEASED', `Milestone “${m.title}” is already ${m.status.toLowerCase()}`);
+        amount = m.amount;
+        releasedMilestones = [m.id];
+      } else {
+        amount = heldRemaining(p);
+        releasedMilestones = milestones.filter((m) => m.status === 'PENDING').map((m) => m.id);
+      }
+      const d = transition(snapshot(p), { type: 'RELEASE', amount });
+      if (d.kind === 'reject') throw conflict(d.code, d.message);
+      if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
+      const fee = feeShare(p.amount, p.platformFee, p.amountReleased, amount);
+      const net = amount - fee;
+      const posted = await this.ledger.post(em, {
+        type: 'release',
+        referenceType: 'payment',
+        referenceId: p.id,
+        description: milestoneId ? `Milestone released for collaboration “${c.title}”` : `Released for collaboration “${c.title}”`,
+        idempotencyKey: `release:${p.id}:${p.amountReleased}:${amount}`,
+        lines: [
+          { account: Accounts.escrow(p.id), currency: p.currency, amount },
+          { account: Accounts.walletAvailable(p.influencerId), currency: p.currency, amount: -net },
+          { account: Accounts.feeRevenue, currency: p.currency, amount: -fee },
+        ],
+      });
+      if (!posted) throw conflict('RELEASE_IN_PROGRESS', 'This release was already recorded');
+      await this.collaborations.markMilestones(em, releasedMilestones, 'RELEASED');
+      const updated = await this.payments.update(em, p.id, {
+        status: d.next.status,
+        amountReleased: d.next.amountReleased,
+        feeRecognized: p.feeRecognized + fee,
+        ...(d.next.status === 'RELEASED' ? { releasedAt: 'now' as const } : {}),
+      });
+      if (d.next.status === 'RELEASED') await this.collaborations.setStatus(em, c.id, 'COMPLETED', 'completed');
+      await this.notifyParties(em, updated, `${formatMoney({ amount, currency: p.currency })} released to the influencer's wallet`);
+      const walletLine = posted.lines.find((l) => l.account === Accounts.walletAvailable(p.influencerId))!;
+      await this.notifyWallet(em, p.influencerId, p.currency, {
+        id: posted.entryId,
+        type: 'credit',
+        amount: net,
+        currency: p.currency,
+        balanceAfter: walletLine.balanceAfter,
+        description: `Released from “${c.title}” (${formatMoney({ amount, currency: p.currency })} less ${formatMoney({ amount: fee, currency: p.currency })} platform fee)`,
+      });
+      return updated;
+    });
+    this.outbox.notifyCommitted();
+    return toPaymentView(result);
+  }
+
+  // ---------------------------------------------------------------- refund
+
+  async refund(user: AuthUser, paymentId: string, amount?: number, reason?: string): Promise<PaymentView> {
+    const result = await inTransaction(this.ds, async (em) => {
+      const p = await this.payments.findById(paymentId, em, true);
+      if (!p || (user.role !== 'admin' && p.companyId !== user.id)) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+      const refundAmount = amount ?? heldRemaining(p);
+      const d = transition(snapshot(p), { type: 'REFUND', amount: refundAmount });
+      if (d.kind === 'reject') throw conflict(d.code, d.message);
+      if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
+      if (!p.stripeChargeId && !p.stripePaymentIntentId) throw conflict('PAYMENT_NOT_HELD', 'Nothing to refund');
+      // The row lock is held across the Stripe call so that concurrent refunds cannot over-refund;
+      // the idempotency key makes a retried call return the same refund.
+      let refund: Stripe.Refund;
+      try {
+        refund = await this.stripe.refunds.create(
+          {
+            ...(p.stripeChargeId ? { charge: p.stripeChargeId } : { payment_intent: p.stripePaymentIntentId! }),
+            amount: refundAmount,
+            metadata: { payment_id: p.id, collaboration_id: p.collaborationId, reason: reason ?? '' },
+            ...(reason && ['duplicate', 'fraudulent', 'requested_by_customer'].includes(reason) ? { reason: reason as Stripe.RefundCreateParams.Reason } : {}),
+          },
+          { idempotencyKey: `collabpay-refund-${p.id}-${p.amountRefunded}-${refundAmount}` },
+        );
+      } catch (e) {
+        throw stripeErrorToApp(e);
+      }
+      if (refund.status === 'failed' || refund.status === 'canceled') throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
+      return this.recordRefund(em, p, refundAmount, `refund:${refund.id}`, reason ? `Refund: ${reason}` : 'Refund to the company');
+    });
+    this.outbox.notifyCommitted();
+    return toPaymentView(result);
+  }
+
+  private async recordRefund(em: EntityManager, p: PaymentRecord, amount: number, key: string, description: string): Promise<PaymentRecord> {
+    const d = transition(snapshot(p), { type: 'REFUND', amount });
+    if (d.kind !== 'apply') throw conflict(d.kind === 'reject' ? d.code : 'PAYMENT_NOT_HELD', d.kind === 'reject' ? d.message : d.reason);
+    const posted = await this.ledger.post(em, {
+      type: 'refund',
+      referenceType: 'payment',
+      referenceId: p.id,
+      description,
+      idempotencyKey: key,
+      lines: [
+        { account: Accounts.escrow(p.id), currency: p.currency, amount },
+        { account: Accounts.stripeBalance, currency: p.currency, amount: -amount },
+      ],
+    });
+    if (!posted) return p;
+    await this.collaborations.markMilestones(em, await this.refundedMilestones(em, p, d.next.amountRefunded), 'REFUNDED');
+    const updated = await this.payments.update(em, p.id, { status: d.next.status, amountRefunded: d.next.amountRefunded });
+    if (d.next.status === 'REFUNDED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+    else if (d.next.status === 'RELEASED') await this.collaborations.setStatus(em, p.collaborationId, 'COMPLETED', 'completed');
+    await this.notifyParties(em, updated, `${formatMoney({ amount, currency: p.currency })} refunded to the company`);
+    return updated;
+  }
+
+  /** When everything still held is refunded, the pending milestones are closed as refunded. */
+  private async refundedMilestones(em: EntityManager, p: PaymentRecord, refundedAfter: number): Promise<string[]> {
+    if (p.amount - p.amountReleased - refundedAfter > 0) return [];
+    return (await this.collaborations.milestones(p.collaborationId, em)).filter((m) => m.status === 'PENDING').map((m) => m.id);
+  }
+
+  /** charge.refunded: a refund made outside CollabPay (e.g. in the Stripe Dashboard) is booked from held funds. */
+  async applyChargeRefunded(em: EntityManager, charge: Stripe.Charge): Promise<Outcome> {
+    const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+    const p = (await this.payments.findByCharge(charge.id, em, true)) ?? (piId ? await this.payments.findByIntent(piId, em, true) : null);
+    if (!p || !p.heldAt) return 'ignored';
+    const missing = charge.amount_refunded - p.amountRefunded;
+    if (missing <= 0) return 'ignored';
+    const d = transition(snapshot(p), { type: 'REFUND', amount: missing });
+    if (d.kind !== 'apply') {
+      this.logger.error(`Stripe refunded ${missing} more on ${charge.id} than CollabPay holds for payment ${p.id} (${p.status}); needs manual review`);
+      return 'ignored';
+    }
+    await this.recordRefund(em, p, missing, `refund-external:${charge.id}:${charge.amount_refunded}`, 'Refund made in Stripe');
+    return 'applied';
+  }
+
+  // ---------------------------------------------------------------- disputes
+
+  async applyDispute(em: EntityManager, dispute: Stripe.Dispute, phase: 'opened' | 'closed'): Promise<Outcome> {
+    const chargeId = typeof dispute.charge === 'string' ? dispute.charge : dispute.charge.id;
+    const piId = typeof dispute.payment_intent === 'string' ? dispute.payment_intent : dispute.payment_intent?.id;
+    const p = (await this.payments.findByCharge(chargeId, em, true)) ?? (piId ? await this.payments.findByIntent(piId, em, true) : null);
+    if (!p) return 'ignored';
+    const cur = p.currency;
+    if (phase === 'opened') {
+      const d = transition(snapshot(p), { type: 'DISPUTE_OPENED' });
+      if (d.kind !== 'apply') return 'ignored';
+      const posted = await this.ledger.post(em, {
+        type: 'dispute_opened',
+        referenceType: 'payment',
+        referenceId: p.id,
+        description: `Dispute ${dispute.id} opened: Stripe withdrew the disputed amount`,
+        idempotencyKey: `dispute-opened:${dispute.id}`,
+        lines: [
+          { account: Accounts.disputed(p.id), currency: cur, amount: dispute.amount },
+          { account: Accounts.stripeBalance, currency: cur, amount: -dispute.amount },
+        ],
+      });
+      if (!posted) return 'ignored';
+      const updated = await this.payments.update(em, p.id, { status: 'DISPUTED', statusBeforeDispute: p.status });
+      await this.notifyParties(em, updated, 'A dispute was opened on this payment: held funds are frozen');
+      return 'applied';
+    }
+    if (dispute.status !== 'won' && dispute.status !== 'lost') return 'ignored';
+    const d = transition(snapshot(p), { type: dispute.status === 'won' ? 'DISPUTE_WON' : 'DISPUTE_LOST' });
+    if (d.kind !== 'apply') return 'ignored';
+    const lines =
+      dispute.status === 'won'
+        ? [
+            { account: Accounts.stripeBalance, currency: cur, amount: dispute.amount },
+            { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
+          ]
+        : (() => {
+            const fromEscrow = Math.min(heldRemaining(p), dispute.amount);
+            return [
+              { account: Accounts.escrow(p.id), currency: cur, amount: fromEscrow },
+              { account: Accounts.disputeLosses, currency: cur, amount: dispute.amount - fromEscrow },
+              { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
+            ];
+          })();
+    const posted = await this.ledger.post(em, {
+      type: `dispute_${dispute.status}`,
+      referenceType: 'payment',
+      referenceId: p.id,
+      description: `Dispute ${dispute.id} ${dispute.status}`,
+      idempotencyKey: `dispute-closed:${dispute.id}`,
+      lines,
+    });
+    if (!posted) return 'ignored';
+    const updated = await this.payments.update(em, p.id, { status: d.next.status, statusBeforeDispute: null, amountRefunded: d.next.amountRefunded });
+    if (dispute.status === 'lost' && d.next.status === 'REFUNDED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+    await this.notifyParties(em, updated, dispute.status === 'won' ? 'The dispute was resolved in your favour: funds are released from the freeze' : 'The dispute was lost: held funds went back to the card holder');
+    return 'applied';
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async getForUser(user: AuthUser, id: string): Promise<PaymentView> {
+    const p = await this.payments.findById(id);
+    if (!p || !(user.role === 'admin' || p.companyId === user.id || p.influencerId === user.id)) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+    return toPaymentView(p);
+  }
+
+  async getByCollaboration(user: AuthUser, collaborationId: string): Promise<PaymentView> {
+    const c = await this.collaborations.findById(collaborationId);
+    if (!c || !(user.role === 'admin' || c.companyId === user.id || c.influencerId === user.id)) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+    const p = await this.payments.findByCollaboration(collaborationId);
+    if (!p) throw notFound('PAYMENT_NOT_FOUND', 'This collaboration has no payment yet');
+    return toPaymentView(p);
+  }
+
+  async list(user: AuthUser, limit = 20, cursor?: string, status?: string): Promise<Page<PaymentView>> {
+    const rows = await this.payments.listForUser(user, limit, decodeCursor(cursor), status);
+    const page = toPage(rows, limit, (r) => ({ createdAt: new Date(r.createdAt), id: r.id }));
+    return { data: page.data.map(toPaymentView), nextCursor: page.nextCursor };
+  }
+
+  assertCompany(user: AuthUser) {
+    if (user.role !== 'company') throw forbidden('FORBIDDEN_ROLE', 'Only the paying company can do this');
+  }
+
+  // ---------------------------------------------------------------- realtime
+
+  async notifyParties(em: EntityManager, p: PaymentRecord, message: string): Promise<void> {
+    const payload = { paymentId: p.id, collaborationId: p.collaborationId, status: p.status, amount: p.amount, currency: p.currency, message };
+    await this.outbox.append(em, p.companyId, 'payment:update', payload);
+    await this.outbox.append(em, p.influencerId, 'payment:update', payload);
+  }
+
+  async notifyWallet(
+    em: EntityManager,
+    userId: string,
+    currency: string,
+    lastTransaction: { id: string; type: 'credit' | 'debit'; amount: number; currency: string; balanceAfter: number; description: string },
+  ): Promise<void> {
+    const available = await this.ledgerRepo.balance(Accounts.walletAvailable(userId), currency, em);
+    const pending = await this.ledgerRepo.balance(Accounts.walletPending(userId), currency, em);
+    await this.outbox.append(em, userId, 'wallet:update', { currency, available, pending, lastTransaction });
+  }
+}
