@@ -3,6 +3,7 @@ import { createBrowserRouter } from 'react-router';
 import { Layout } from './Layout';
 import { RequireAuth } from './RequireAuth';
 import { HomeRedirect } from './HomeRedirect';
+import { RouteError } from './RouteError';
 
 // Every screen is its own chunk; the checkout chunk is the only one that pulls in Stripe.
 const SignInRoute = lazy(() => import('./routes/SignInRoute'));
@@ -23,6 +24,7 @@ const NotFoundRoute = lazy(() => import('./routes/NotFoundRoute'));
 export const router = createBrowserRouter([
   {
     element: <Layout />,
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <HomeRedirect /> },
       { path: 'sign-in', element: <SignInRoute /> },

@@ -62,7 +62,7 @@ function statusCode(status: number): string {
 
 /** Turns a non-2xx response into an ApiError, reading `{statusCode, error, code, message}`. */
 export async function toApiError(res: Response): Promise<ApiError> {
-  let body: unknown = null;
+  let body: unknown;
   try {
     const text = await res.text();
     body = text ? JSON.parse(text) : null;

@@ -77,7 +77,7 @@ export function PaymentResult({ collaborationId }: { collaborationId: string }) 
         <dd>{formatMoney({ amount: p.influencerAmount, currency: p.currency })}</dd>
       </dl>
       <div className="actions">
-        {(p.status === 'FAILED' || p.status === 'PENDING') && (
+        {(p.status === 'FAILED' || (p.status === 'PENDING' && redirectStatus === 'failed')) && (
           <Link className="btn btn-primary" to={`/payments/checkout/${collaborationId}`}>
             Try again
           </Link>

@@ -3,9 +3,9 @@ import { formatMoney } from '../../../lib/money';
 import { useWalletTransactions } from '../api/get-wallet-transactions.api';
 import { dailyEarnings } from './earnings-series';
 
-const W = 600;
-const H = 220;
-const PAD = { top: 16, right: 12, bottom: 36, left: 12 };
+const W = 400;
+const H = 200;
+const PAD = { top: 22, right: 8, bottom: 30, left: 8 };
 
 function shortDay(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
@@ -41,7 +41,7 @@ export function EarningsChart({ currency }: { currency: string }) {
               <rect x={x} y={y} width={barW} height={h} rx={3} className="chart-bar">
                 <title>{`${shortDay(d.day)}: ${formatMoney({ amount: d.amount, currency })}`}</title>
               </rect>
-              {(series.length <= 7 || i % 2 === 0) && (
+              {(series.length <= 5 || i % Math.ceil(series.length / 5) === 0) && (
                 <text x={x + barW / 2} y={H - PAD.bottom + 16} textAnchor="middle" className="chart-label">
                   {shortDay(d.day)}
                 </text>
@@ -49,7 +49,7 @@ export function EarningsChart({ currency }: { currency: string }) {
             </g>
           );
         })}
-        <text x={PAD.left} y={PAD.top - 4} className="chart-label">
+        <text x={PAD.left} y={PAD.top - 8} className="chart-label">
           max {formatMoney({ amount: max, currency })}
         </text>
       </svg>
