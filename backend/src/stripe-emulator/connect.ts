@@ -72,7 +72,7 @@ export function createAccount(st: State, ctx: RequestContext, p: ParamObject): S
   };
   st.accounts.add(acct, st.platform);
   st.accountPrivate.set(id, { onboarded: false, externalAccounts: [] });
-  const ext = str(p, 'external_account') ?? obj(p, 'external_account');
+  const ext = typeof p.external_account === 'string' ? str(p, 'external_account') : obj(p, 'external_account');
   if (ext) addExternalAccount(st, acct, ext, true, null);
   return acct;
 }
@@ -173,7 +173,7 @@ export function updateAccount(st: State, ctx: RequestContext | null, acct: Strip
       if (typeof v === 'object' && !Array.isArray(v) && str(v, 'requested') === 'true' && !(acct.capabilities as Record<string, string>)[k])
         (acct.capabilities as Record<string, string>)[k] = acct.charges_enabled ? 'active' : 'inactive';
   }
-  const ext = str(p, 'external_account') ?? obj(p, 'external_account');
+  const ext = typeof p.external_account === 'string' ? str(p, 'external_account') : obj(p, 'external_account');
   if (ext) addExternalAccount(st, acct, ext, true, ctx);
   refreshRequirements(st, acct);
   const prev = previousAttributes(before, acct);

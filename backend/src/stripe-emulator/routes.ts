@@ -317,7 +317,7 @@ export function buildRoutes(): Route[] {
     }),
     route('POST', '/v1/accounts/:id/external_accounts', (r) => {
       const a = getAccount(r.st, r.path.id);
-      const ext = str(r.params, 'external_account') ?? obj(r.params, 'external_account');
+      const ext = typeof r.params.external_account === 'string' ? str(r.params, 'external_account') : obj(r.params, 'external_account');
       if (!ext) throw invalid('Missing required param: external_account.', 'external_account', 'parameter_missing');
       const ba = addExternalAccount(r.st, a, ext, bool(r.params, 'default_for_currency') ?? false, r.ctx);
       ba.metadata = applyMetadata(ba.metadata ?? {}, r.params);
