@@ -30,10 +30,31 @@ export interface AppConfig {
   maxPaymentAmount: number;
   runWorker: boolean;
   runSchedulers: boolean;
+  webhooks: WebhookConfig;
   serveSpa: boolean;
   spaDir?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'pretty';
+}
+
+/** The Stripe webhook pipeline (inbox, queue processor, sweeper, reconciliation). */
+export interface WebhookConfig {
+  /** Re-enqueue inbox rows still RECEIVED after `staleMs` every this many ms (0 = off). WEBHOOK_SWEEP_INTERVAL_MS */
+  sweepIntervalMs: number;
+  /** Pull recent events from Stripe's Events API into the inbox every this many ms (0 = off). WEBHOOK_RECONCILE_INTERVAL_MS */
+  reconcileIntervalMs: number;
+  /** How far back the first reconciliation after start looks, in seconds. WEBHOOK_RECONCILE_LOOKBACK_S */
+  reconcileLookbackS: number;
+  /** A RECEIVED row younger than this is left to the queue. WEBHOOK_STALE_MS */
+  staleMs: number;
+  /** Processing attempts per event before it is FAILED. WEBHOOK_MAX_ATTEMPTS */
+  maxAttempts: number;
+  /** First retry delay; doubles with every attempt. WEBHOOK_BACKOFF_MS */
+  backoffMs: number;
+  /** Events processed at once per process. WEBHOOK_CONCURRENCY */
+  concurrency: number;
+  /** Bull job lock; a dead worker's job is retried after it expires. WEBHOOK_JOB_LOCK_MS */
+  jobLockMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -161,6 +182,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxPaymentAmount: attempt(() => int(env, 'MAX_PAYMENT_AMOUNT', 10_000_000_00, 1, Number.MAX_SAFE_INTEGER), 0),
     runWorker: attempt(() => bool(env, 'RUN_WORKER', true), true),
     runSchedulers: attempt(() => bool(env, 'RUN_SCHEDULERS', true), true),
+    webhooks: {
+      sweepIntervalMs: attempt(() => int(env, 'WEBHOOK_SWEEP_INTERVAL_MS', 30_000, 0, 86_400_000), 30_000),
+      reconcileIntervalMs: attempt(() => int(env, 'WEBHOOK_RECONCILE_INTERVAL_MS', 300_000, 0, 86_400_000), 300_000),
+      reconcileLookbackS: attempt(() => int(env, 'WEBHOOK_RECONCILE_LOOKBACK_S', 3 * 86_400, 60, 30 * 86_400), 3 * 86_400),
+      staleMs: attempt(() => int(env, 'WEBHOOK_STALE_MS', 10_000, 0, 86_400_000), 10_000),
+      maxAttempts: attempt(() => int(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 100), 8),
+      backoffMs: attempt(() => int(env, 'WEBHOOK_BACKOFF_MS', 1000, 1, 3_600_000), 1000),
+      concurrency: attempt(() => int(env, 'WEBHOOK_CONCURRENCY', 8, 1, 100), 8),
+      jobLockMs: attempt(() => int(env, 'WEBHOOK_JOB_LOCK_MS', 30_000, 1000, 600_000), 30_000),
+    },
     serveSpa: attempt(() => bool(env, 'SERVE_SPA', true), true),
     spaDir: env.SPA_DIR || undefined,
     logLevel: attempt(() => oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'), 'info'),

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import type Stripe from 'stripe';
+import { DataSource, EntityManager } from 'typeorm';
+
+export type WebhookEventStatus = 'RECEIVED' | 'PROCESSED' | 'FAILED' | 'IGNORED';
+export const WEBHOOK_EVENT_STATUSES: readonly WebhookEventStatus[] = ['RECEIVED', 'PROCESSED', 'FAILED', 'IGNORED'];
+export type WebhookEventSource = 'webhook' | 'reconciliation';
+
+/** One inbox row without its payload (lists). */
+export interface WebhookEventSummary {
+  id: string;
+  type: string;
+  account: string | null;
+  livemode: boolean;
+  source: WebhookEventSource;
+  status: WebhookEventStatus;
+  attempts: number;
+  lastError: string | null;
+  stripeCreatedAt: Date;
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+export interface WebhookEventRecord extends WebhookEventSummary {
+  payload: Stripe.Event;
+}
+
+/** The inbox row as the processor sees it under its row lock. */
+export interface LockedWebhookEvent {
+  id: string;
+  type: string;
+  status: WebhookEventStatus;
+  payload: Stripe.Event;
+}
+
+export interface NewWebhookEvent {
+  id: string;
+  type: string;
+  account: string | null;
+  livemode: boolean;
+  created: number; // unix seconds, Stripe's `created`
+  /** The event JSON exactly as received (stored as jsonb without re-serialising when given as a string). */
+  payload: string;
+  source: WebhookEventSource;
+}
+
+const SUMMARY = `id, type, account, livemode, source, status, attempts, last_error AS "lastError",
+  stripe_created_at AS "stripeCreatedAt", received_at AS "receivedAt", processed_at AS "processedAt"`;
+/** Microsecond-exact text form of received_at for keyset cursors (a JS Date would drop the microseconds). */
+const CURSOR_TS = `to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorTs"`;
+const MAX_ERROR_LENGTH = 2000;
+
+/** Data access for the `webhook_events` inbox (keyed by Stripe's event id). */
+@Injectable()
+export class WebhookEventRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Stores the event unless its id is already there. Returns the ids actually inserted (duplicates are left out). */
+  async insertMany(events: NewWebhookEvent[]): Promise<string[]> {
+    if (!events.length) return [];
+    const params: unknown[] = [];
+    const values = events.map((e) => {
+      params.push(e.id, e.type, e.account, e.livemode, e.payload, e.source, e.created);
+      const n = params.length;
+      return `($${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}::jsonb, $${n - 1}, to_timestamp($${n}))`;
+    });
+    const rows: { id: string }[] = await this.ds.query(
+      `INSERT INTO webhook_events (id, type, account, livemode, payload, source, stripe_created_at)
+       VALUES ${values.join(', ')}
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      params,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Locks the row for this transaction; null when it does not exist or another transaction holds it. */
+  async lockForProcessing(em: EntityManager, id: string): Promise<LockedWebhookEvent | null> {
+    const rows: LockedWebhookEvent[] = await em.query(`SELECT id, type, status, payload FROM webhook_events WHERE id = $1 FOR UPDATE SKIP LOCKED`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    const rows = await this.ds.query(`SELECT 1 FROM webhook_events WHERE id = $1`, [id]);
+    return rows.length > 0;
+  }
+
+  async markDone(em: EntityManager, id: string, status: 'PROCESSED' | 'IGNORED'): Promise<void> {
+    await em.query(`UPDATE webhook_events SET status = $2, attempts = attempts + 1, processed_at = now(), last_error = NULL WHERE id = $1`, [id, status]);
+  }
+
+  /** Records a failed attempt (outside the rolled-back transaction); `final` turns a RECEIVED row FAILED. */
+  async recordFailure(id: string, error: string, final: boolean): Promise<void> {
+    await this.ds.query(
+      `UPDATE webhook_events SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3::boolean THEN 'FAILED' ELSE status END
+       WHERE id = $1 AND status = 'RECEIVED'`,
+      [id, error.slice(0, MAX_ERROR_LENGTH), final],
+    );
+  }
+
+  /** Puts a FAILED/IGNORED/RECEIVED row back to RECEIVED for a replay. Null if unknown; 'PROCESSED' if it already took effect. */
+  async resetForReplay(id: string): Promise<WebhookEventSummary | 'PROCESSED' | null> {
+    return this.ds.transaction(async (em) => {
+      const rows: { status: WebhookEventStatus }[] = await em.query(`SELECT status FROM webhook_events WHERE id = $1 FOR UPDATE`, [id]);
+      if (!rows.length) return null;
+      if (rows[0].status === 'PROCESSED') return 'PROCESSED';
+      const [updated]: [WebhookEventSummary[], number] = await em.query(
+        `UPDATE webhook_events SET status = 'RECEIVED', processed_at = NULL WHERE id = $1 RETURNING ${SUMMARY}`,
+        [id],
+      );
+      return updated[0];
+    });
+  }
+
+  /** RECEIVED rows older than `olderThanMs`, oldest first. */
+  async findStale(olderThanMs: number, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT id FROM webhook_events WHERE status = 'RECEIVED' AND received_at < now() - make_interval(secs => $1::double precision / 1000)
+       ORDER BY received_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async findById(id: string): Promise<WebhookEventRecord | null> {
+    const rows: WebhookEventRecord[] = await this.ds.query(`SELECT ${SUMMARY}, payload FROM webhook_events WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Newest first, keyset-paginated on (received_at, id). */
+  async list(filter: { status?: WebhookEventStatus; type?: string; after?: { ts: string; id: string } }, limit: number): Promise<(WebhookEventSummary & { cursorTs: string })[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) {
+      params.push(filter.status);
+      where.push(`status = $${params.length}`);
+    }
+    if (filter.type) {
+      params.push(filter.type);
+      where.push(`type = $${params.length}`);
+    }
+    if (filter.after) {
+      params.push(filter.after.ts, filter.after.id);
+      where.push(`(received_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
+    params.push(limit);
+    return this.ds.query(
+      `SELECT ${SUMMARY}, ${CURSOR_TS} FROM webhook_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY received_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  async countByStatus(): Promise<Record<WebhookEventStatus, number>> {
+    const rows: { status: WebhookEventStatus; n: number }[] = await this.ds.query(`SELECT status, count(*)::int AS n FROM webhook_events GROUP BY status`);
+    const out = { RECEIVED: 0, PROCESSED: 0, FAILED: 0, IGNORED: 0 };
+    for (const r of rows) out[r.status] = r.n;
+    return out;
+  }
+}

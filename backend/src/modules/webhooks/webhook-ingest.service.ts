@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Stripe from 'stripe';
+import { badRequest } from '../../common/errors/app-error';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/env.schema';
+import { STRIPE } from '../stripe/stripe.module';
+import { WebhookEventRepository } from './webhook-event.repository';
+import { WebhookQueueService } from './webhook-queue.service';
+
+/** Stripe's default: a signature older than this many seconds is refused (replay protection). */
+export const SIGNATURE_TOLERANCE_S = 300;
+
+export interface IngestResult {
+  received: true;
+  eventType: string;
+  /** false when the event id was already in the inbox (a redelivery or a duplicate). */
+  stored: boolean;
+}
+
+/**
+ * The webhook endpoint's only work: verify the signature, one INSERT ... ON CONFLICT DO NOTHING into the inbox,
+ * one enqueue. Processing happens on the queue (WebhookProcessor).
+ */
+@Injectable()
+export class WebhookIngestService {
+  private readonly secrets: { name: 'platform' | 'connect'; secret: string }[];
+
+  constructor(
+    @Inject(STRIPE) private readonly stripe: Stripe,
+    @Inject(APP_CONFIG) cfg: AppConfig,
+    private readonly events: WebhookEventRepository,
+    private readonly queue: WebhookQueueService,
+  ) {
+    this.secrets = [{ name: 'platform' as const, secret: cfg.stripe.webhookSecret }];
+    if (cfg.stripe.connectWebhookSecret && cfg.stripe.connectWebhookSecret !== cfg.stripe.webhookSecret) {
+      this.secrets.push({ name: 'connect', secret: cfg.stripe.connectWebhookSecret });
+    }
+    this.secrets = this.secrets.filter((s) => s.secret);
+  }
+
+  /** Verifies against the platform secret, then the Connect secret. Throws 400 with a stable code. */
+  verify(rawBody: Buffer | undefined, signature: string | string[] | undefined): Stripe.Event {
+    if (!signature || (Array.isArray(signature) && !signature.length)) throw badRequest('WEBHOOK_SIGNATURE_MISSING', 'The Stripe-Signature header is missing');
+    if (Array.isArray(signature)) throw badRequest('WEBHOOK_SIGNATURE_INVALID', 'Exactly one Stripe-Signature header is expected');
+    if (!rawBody?.length) throw badRequest('WEBHOOK_PAYLOAD_INVALID', 'The webhook body must be the raw JSON event (Content-Type: application/json)');
+    let tooOld = false;
+    for (const { secret } of this.secrets) {
+      let event: Stripe.Event;
+      try {
+        event = this.stripe.webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_S);
+      } catch (e) {
+        if (e instanceof Stripe.errors.StripeSignatureVerificationError) {
+          if (/tolerance/i.test(e.message)) tooOld = true;
+          continue;
+        }
+        // signed correctly but not JSON
+        throw badRequest('WEBHOOK_PAYLOAD_INVALID', 'The webhook body is not a JSON event');
+      }
+      if (!event || typeof event !== 'object' || typeof event.id !== 'string' || !event.id || typeof event.type !== 'string' || !event.type) {
+        throw badRequest('WEBHOOK_PAYLOAD_INVALID', 'The webhook body is not a Stripe event (id and type are required)');
+      }
+      return event;
+    }
+    throw badRequest('WEBHOOK_SIGNATURE_INVALID', tooOld ? 'The Stripe-Signature timestamp is outside the tolerance window' : 'The Stripe-Signature header does not match the payload');
+  }
+
+  async ingest(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<IngestResult> {
+    const event = this.verify(rawBody, signature);
+    const inserted = await this.events.insertMany([
+      {
+        id: event.id,
+        type: event.type,
+        account: typeof event.account === 'string' ? event.account : null,
+        livemode: event.livemode === true,
+        created: Number.isFinite(event.created) ? event.created : Math.floor(Date.now() / 1000),
+        payload: rawBody!.toString('utf8'),
+        source: 'webhook',
+      },
+    ]);
+    // A duplicate was already enqueued when it was first stored (or the sweeper will enqueue it).
+    if (inserted.length) await this.queue.enqueue(inserted);
+    return { received: true, eventType: event.type, stored: inserted.length > 0 };
+  }
+}

@@ -1,0 +1,90 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Job, JobOptions, Queue } from 'bull';
+import { QUEUES } from '../../common/queue/queue.module';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/env.schema';
+
+export interface WebhookJobData {
+  eventId: string;
+}
+
+/** How long ingest waits for Redis before answering anyway (the sweeper enqueues what did not make it). */
+export const ENQUEUE_TIMEOUT_MS = 1500;
+
+const timeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    t.unref();
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+
+/**
+ * The `stripe-webhooks` Bull queue: one job per inbox row, job id = Stripe event id, so adding the same event
+ * twice while its job exists is a no-op. Retries use exponential backoff.
+ */
+@Injectable()
+export class WebhookQueueService {
+  private readonly logger = new Logger('WebhookQueue');
+
+  constructor(
+    @InjectQueue(QUEUES.webhooks) readonly queue: Queue<WebhookJobData>,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+  ) {}
+
+  jobOptions(eventId: string): JobOptions {
+    return {
+      jobId: eventId,
+      attempts: this.cfg.webhooks.maxAttempts,
+      backoff: { type: 'exponential', delay: this.cfg.webhooks.backoffMs },
+    };
+  }
+
+  /** Adds jobs for these events; never throws. Returns how many were handed to Redis in time. */
+  async enqueue(eventIds: string[], timeoutMs = ENQUEUE_TIMEOUT_MS): Promise<number> {
+    if (!eventIds.length) return 0;
+    try {
+      await timeout(
+        this.queue.addBulk(eventIds.map((eventId) => ({ data: { eventId }, opts: this.jobOptions(eventId) }))),
+        timeoutMs,
+        'enqueue',
+      );
+      return eventIds.length;
+    } catch (e) {
+      this.logger.warn(`could not enqueue ${eventIds.length} webhook event(s) (${eventIds[0]}${eventIds.length > 1 ? ', ...' : ''}); the sweeper will: ${(e as Error).message}`);
+      return 0;
+    }
+  }
+
+  /**
+   * Makes sure a RECEIVED row has a live job: adds one when none exists, replaces a finished one (completed or
+   * failed while the row still says RECEIVED), leaves waiting, delayed and active jobs alone.
+   * Returns true when a job was (re)added.
+   */
+  async ensureJob(eventId: string, opts: { replaceLive?: boolean } = {}): Promise<boolean> {
+    const existing: Job<WebhookJobData> | null = await timeout(this.queue.getJob(eventId), 5000, 'getJob');
+    if (existing) {
+      const state = await existing.getState();
+      const finished = state === 'completed' || state === 'failed';
+      if (!finished && !(opts.replaceLive && state !== 'active')) return false;
+      try {
+        await existing.remove();
+      } catch (e) {
+        // locked by a worker that just picked it up: it is alive, leave it
+        this.logger.debug?.(`job ${eventId} not replaced: ${(e as Error).message}`);
+        return false;
+      }
+    }
+    await timeout(this.queue.add({ eventId }, this.jobOptions(eventId)), 5000, 'enqueue');
+    return true;
+  }
+}

@@ -1,0 +1,101 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { inTransaction } from '../../common/database/transaction';
+import { QUEUES } from '../../common/queue/queue.module';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/env.schema';
+import { OutboxService } from '../outbox/outbox.service';
+import { WebhookEventRepository } from './webhook-event.repository';
+import { WebhookHandlerRegistry } from './webhook-handler.registry';
+import type { WebhookJobData } from './webhook-queue.service';
+
+/**
+ * - `processed` / `ignored`: this call applied the event (or found nothing to do) and marked the row.
+ * - `already-done`: the row was no longer RECEIVED (processed before, FAILED, ...).
+ * - `busy`: another transaction holds the row right now; it will mark it.
+ * - `missing`: no such row.
+ */
+export type ProcessOutcome = 'processed' | 'ignored' | 'already-done' | 'busy' | 'missing';
+
+/**
+ * Applies stored Stripe events. Each event runs every registered handler in ONE transaction together with
+ * marking its inbox row, under the row's lock, so concurrent or repeated deliveries have one effect.
+ * Registered on the queue only when RUN_WORKER is true (API process) or in `npm run worker` processes.
+ */
+@Injectable()
+export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('WebhookProcessor');
+  private started = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly events: WebhookEventRepository,
+    private readonly registry: WebhookHandlerRegistry,
+    private readonly outbox: OutboxService,
+    @InjectQueue(QUEUES.webhooks) private readonly queue: Queue<WebhookJobData>,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.cfg.runWorker) this.start();
+  }
+
+  get isRunning(): boolean {
+    return this.started;
+  }
+
+  /** Starts consuming the queue in this process (idempotent). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const lock = this.cfg.webhooks.jobLockMs;
+    // A worker that dies (SIGKILL) leaves its active jobs locked until the lock expires; then any worker retries them.
+    // (Bull reads these when processing starts; they are not in its type declarations)
+    Object.assign((this.queue as unknown as { settings: Record<string, number> }).settings, { lockDuration: lock, lockRenewTime: Math.floor(lock / 2), stalledInterval: Math.min(lock, 30_000) });
+    this.queue.process(this.cfg.webhooks.concurrency, (job: Job<WebhookJobData>) => this.handleJob(job)).catch((e) => {
+      this.logger.error(`webhook processor stopped: ${(e as Error).message}`);
+    });
+    this.logger.log(`processing Stripe webhook events (concurrency ${this.cfg.webhooks.concurrency})`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (!this.started) return;
+    // stop taking jobs and let the active ones finish while the database is still there
+    await Promise.race([this.queue.pause(true).catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  }
+
+  async handleJob(job: Job<WebhookJobData>): Promise<ProcessOutcome> {
+    const { eventId } = job.data;
+    try {
+      return await this.processEvent(eventId);
+    } catch (e) {
+      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      await this.events.recordFailure(eventId, message, final).catch((err) => this.logger.error(`could not record failure of ${eventId}: ${(err as Error).message}`));
+      if (final) this.logger.error(`webhook event ${eventId} FAILED after ${job.attemptsMade + 1} attempt(s): ${message}`);
+      else this.logger.warn(`webhook event ${eventId} attempt ${job.attemptsMade + 1} failed (will retry): ${message}`);
+      throw e;
+    }
+  }
+
+  /** Applies one stored event exactly once in effect; safe to call concurrently and repeatedly. */
+  async processEvent(eventId: string): Promise<ProcessOutcome> {
+    const outcome = await inTransaction(this.ds, async (em): Promise<ProcessOutcome> => {
+      const row = await this.events.lockForProcessing(em, eventId);
+      if (!row) return (await this.events.exists(eventId)) ? 'busy' : 'missing';
+      if (row.status !== 'RECEIVED') return 'already-done';
+      let applied = false;
+      for (const handler of this.registry.handlersFor(row.type)) {
+        const r = await handler(row.payload, em);
+        if (r !== 'ignored') applied = true;
+      }
+      const status = applied ? 'PROCESSED' : 'IGNORED';
+      await this.events.markDone(em, eventId, status);
+      return applied ? 'processed' : 'ignored';
+    });
+    if (outcome === 'processed') this.outbox.notifyCommitted();
+    return outcome;
+  }
+}
