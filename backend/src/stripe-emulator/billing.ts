@@ -293,7 +293,10 @@ function markPaid(st: State, ctx: RequestContext | null, account: string, inv: S
   inv.status = 'paid';
   inv.amount_paid = inv.amount_due;
   inv.amount_remaining = 0;
-  inv.attempted = true;
+  if (!outOfBand) {
+    inv.attempted = true;
+    inv.attempt_count += 1;
+  }
   inv.next_payment_attempt = null;
   inv.status_transitions.paid_at = now;
   if (outOfBand) inv.amount_paid_off_stripe = inv.amount_due;
