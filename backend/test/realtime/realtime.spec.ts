@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { inTransaction } from '../../src/common/database/transaction';
 import { OutboxService } from '../../src/modules/outbox/outbox.service';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
@@ -143,6 +144,28 @@ describe('realtime gateway (socket.io-client against a real server)', () => {
     expect(c.received).toHaveLength(1);
     // and it cannot come back with the same token
     expect(await handshakeOutcome(ctx.baseUrl, signToken(ctx, { sub: u.id, exp }))).toBe('unauthorized');
+  });
+
+  it('wakes up at commit for rows written by another process (NOTIFY), not only on the poll', async () => {
+    const u = await ctx.user('company');
+    const c = await open(u.token);
+    const other = new Client({ connectionString: ctx.databaseUrl }); // e.g. a queue worker without sockets
+    await other.connect();
+    try {
+      for (let i = 1; i <= 5; i++) {
+        await other.query('BEGIN');
+        await other.query(`INSERT INTO user_event_seqs (user_id, last_seq) VALUES ($1, 1) ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_seqs.last_seq + 1`, [u.id]);
+        await other.query(`INSERT INTO outbox_events (user_id, seq, event, payload) VALUES ($1, $2, 'payment:update', $3)`, [u.id, i, JSON.stringify(payment('HELD'))]);
+        await other.query('COMMIT');
+        const t0 = Date.now();
+        await eventually(() => c.received.length === i, 2000, `event ${i}`);
+        // the poll runs every second; five deliveries well under that each cannot all be the poll's luck
+        expect(Date.now() - t0).toBeLessThan(400);
+      }
+      expect(c.seqs()).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await other.end();
+    }
   });
 
   it('emits each seq exactly once and in order under concurrent writers', async () => {

@@ -1,5 +1,8 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/env.schema';
 import { OutboxService } from '../outbox/outbox.service';
+import { OutboxNotifyListener } from './outbox-notify.listener';
 import { OutboxEventRepository } from './outbox-event.repository';
 import { RELAY_BATCH, RELAY_POLL_MS } from './realtime.constants';
 import type { OutboxEventRow } from './realtime-event';
@@ -7,8 +10,9 @@ import type { OutboxEventRow } from './realtime-event';
 export type RelayEmit = (rows: OutboxEventRow[]) => void;
 
 /**
- * Moves committed outbox rows to sockets. Woken by `OutboxService.committed` (same process), by a poll
- * (rows committed by another process, or left unsent by a crash) and once at start-up. Runs at most one pass
+ * Moves committed outbox rows to sockets. Woken by `OutboxService.committed` (same process), by the
+ * `outbox_events` NOTIFY that a trigger sends at commit (any process, e.g. a queue worker), by a poll (a lost
+ * notification, rows left unsent by a crash or a failed pass) and once at start-up. Runs at most one pass
  * at a time per process; across processes the repository's advisory lock serialises passes, so rows go out
  * in id order, which per user is seq order (seqs are allocated under a per-user row lock, so a user's later
  * seq can only commit after the earlier one).
@@ -22,12 +26,16 @@ export class OutboxRelay implements OnModuleDestroy {
   private again = false;
   private stopped = true;
   private lastErrorAt = 0;
-  private readonly onCommitted = () => this.kick();
+  private readonly onCommitted = () => void this.kick();
+  private readonly listener: OutboxNotifyListener;
 
   constructor(
+    @Inject(APP_CONFIG) cfg: AppConfig,
     private readonly outbox: OutboxService,
     private readonly repo: OutboxEventRepository,
-  ) {}
+  ) {
+    this.listener = new OutboxNotifyListener(cfg.databaseUrl, this.onCommitted);
+  }
 
   /** Called by the gateway once the namespace exists. Relays whatever a previous run left unsent. */
   start(emit: RelayEmit): void {
@@ -35,6 +43,7 @@ export class OutboxRelay implements OnModuleDestroy {
     if (!this.stopped) return;
     this.stopped = false;
     this.outbox.committed.on('rows', this.onCommitted);
+    this.listener.start();
     this.timer = setInterval(() => void this.poll(), RELAY_POLL_MS);
     this.timer.unref();
     this.kick();
@@ -44,6 +53,7 @@ export class OutboxRelay implements OnModuleDestroy {
   async stop(): Promise<void> {
     this.stopped = true;
     this.outbox.committed.off('rows', this.onCommitted);
+    await this.listener.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
