@@ -38,7 +38,8 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  sync: (payload: { since: number }) => void;
+  /** Acks with the number of events replayed (capped by the server; ask again while it is > 0). */
+  sync: (payload: { since: number }, ack: (replayed: number) => void) => void;
 }
 
 export type PaymentsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

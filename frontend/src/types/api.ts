@@ -43,6 +43,8 @@ export interface Collaboration {
   status: CollaborationStatus;
   milestones?: Milestone[];
   payment?: PaymentSummary | null;
+  companyName?: string;
+  influencerName?: string;
   company?: { id: string; name?: string; email?: string } | null;
   influencer?: { id: string; name?: string; email?: string } | null;
   createdAt: string;
@@ -60,6 +62,8 @@ export interface Payment {
   influencerAmount: number;
   amountReleased: number;
   amountRefunded: number;
+  /** Still held by the platform (server-computed when present). */
+  amountHeld?: number;
   status: PaymentStatus;
   failureMessage?: string | null;
   stripePaymentIntentId?: string | null;

@@ -58,14 +58,10 @@ export function CollaborationDetail({ id }: { id: string }) {
         <dl className="facts">
           <dt>Amount</dt>
           <dd data-testid="collaboration-amount">{formatMoney(c)}</dd>
-          {c.company && (
-            <>
-              <dt>Company</dt>
-              <dd>{c.company.name ?? c.company.email ?? c.companyId}</dd>
-            </>
-          )}
+          <dt>Company</dt>
+          <dd>{c.companyName ?? c.company?.name ?? c.company?.email ?? <code>{c.companyId}</code>}</dd>
           <dt>Influencer</dt>
-          <dd>{c.influencer?.name ?? c.influencer?.email ?? <code>{c.influencerId}</code>}</dd>
+          <dd>{c.influencerName ?? c.influencer?.name ?? c.influencer?.email ?? <code>{c.influencerId}</code>}</dd>
         </dl>
         {c.description && <p className="description">{c.description}</p>}
         <FormError message={actionError ? errorMessage(actionError) : null} />
@@ -124,9 +120,7 @@ export function CollaborationDetail({ id }: { id: string }) {
                 <dt>Paid</dt>
                 <dd>{formatMoney(payment)}</dd>
                 <dt>Held by CollabPay</dt>
-                <dd data-testid="payment-held">
-                  {formatMoney({ amount: ['HELD', 'PARTIALLY_RELEASED', 'DISPUTED', 'PARTIALLY_REFUNDED'].includes(payment.status) ? heldAmount(payment) : 0, currency: payment.currency })}
-                </dd>
+                <dd data-testid="payment-held">{formatMoney({ amount: payment.heldAt || payment.amountHeld ? heldAmount(payment) : 0, currency: payment.currency })}</dd>
                 <dt>Released</dt>
                 <dd>{formatMoney({ amount: payment.amountReleased ?? 0, currency: payment.currency })}</dd>
                 <dt>Refunded</dt>

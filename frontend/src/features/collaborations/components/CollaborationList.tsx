@@ -26,6 +26,7 @@ export function CollaborationList({ emptyText }: { emptyText: string }) {
               </Link>
               <span className="muted">
                 {formatMoney(c)} · {formatDate(c.createdAt)}
+                {c.companyName && c.influencerName ? ` · ${c.companyName} → ${c.influencerName}` : ''}
                 {c.milestones && c.milestones.length > 0 ? ` · ${c.milestones.length} milestones` : ''}
               </span>
             </div>

@@ -7,9 +7,9 @@ import { useAcceptCollaboration } from '../api/accept-collaboration.api';
 import { useDeclineCollaboration } from '../api/decline-collaboration.api';
 import { useCollaborations } from '../api/get-collaborations.api';
 
-/** The influencer's proposals waiting for an answer (first 100 collaborations, filtered here). */
+/** The influencer's proposals waiting for an answer (`?status=PROPOSED`, filtered again here). */
 export function IncomingProposals() {
-  const query = useCollaborations({ limit: 100 });
+  const query = useCollaborations({ status: 'PROPOSED', limit: 100 });
   const accept = useAcceptCollaboration();
   const decline = useDeclineCollaboration();
   const toast = useToast();
@@ -35,7 +35,7 @@ export function IncomingProposals() {
                 </Link>
                 <span className="muted">
                   {formatMoney(c)}
-                  {c.company?.name ? ` from ${c.company.name}` : ''}
+                  {c.companyName || c.company?.name ? ` from ${c.companyName ?? c.company?.name}` : ''}
                 </span>
               </div>
               <div className="list-side">

@@ -7,7 +7,8 @@ import { useIdempotencyKey } from '../../../lib/use-idempotency-key';
 import type { Payment } from '../../../types/api';
 import { useRefundPayment } from '../api/refund-payment.api';
 
-export function heldAmount(p: Pick<Payment, 'amount' | 'amountReleased' | 'amountRefunded'>): number {
+export function heldAmount(p: Pick<Payment, 'amount' | 'amountReleased' | 'amountRefunded' | 'amountHeld'>): number {
+  if (typeof p.amountHeld === 'number') return p.amountHeld;
   return p.amount - (p.amountReleased ?? 0) - (p.amountRefunded ?? 0);
 }
 

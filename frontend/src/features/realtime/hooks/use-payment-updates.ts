@@ -70,10 +70,18 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
       notify(t);
     };
 
+    // Ask for the gap; the server replays in pages and acks with the count, so repeat until nothing comes back.
+    const sync = (rounds = 0) => {
+      if (lastSeq === null || rounds >= 20 || !socket.connected) return;
+      socket.emit('sync', { since: lastSeq }, (replayed) => {
+        if (typeof replayed === 'number' && replayed > 0) sync(rounds + 1);
+      });
+    };
+
     socket.on('connect', () => {
       setStatus('connected');
-      // First connect in a fresh tab has nothing to catch up on; afterwards ask for the gap.
-      if (lastSeq !== null) socket.emit('sync', { since: lastSeq });
+      // A fresh tab with no seq seen has nothing to catch up on; otherwise (reconnect, reload) sync.
+      sync();
       everConnected = true;
     });
     socket.on('disconnect', (reason) => {
