@@ -26,7 +26,21 @@ export function redact(message: string): string {
   return out;
 }
 
+// Nest's start-up chatter (every module and route) is only shown at debug level.
+const NOISY_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'WebSocketsController']);
+
 class RedactingLogger extends ConsoleLogger {
+  constructor(
+    options: ConstructorParameters<typeof ConsoleLogger>[1],
+    private readonly quiet: boolean,
+  ) {
+    super('', options ?? {});
+  }
+  override log(message: unknown, ...rest: unknown[]): void {
+    const context = rest[rest.length - 1];
+    if (this.quiet && typeof context === 'string' && NOISY_CONTEXTS.has(context)) return;
+    super.log(message, ...(rest as [string]));
+  }
   protected override formatMessage(...args: Parameters<ConsoleLogger['formatMessage']>): string {
     return redact(super.formatMessage(...args));
   }
@@ -41,5 +55,5 @@ class RedactingLogger extends ConsoleLogger {
 }
 
 export function createLogger(cfg: Pick<AppConfig, 'logLevel' | 'logFormat'>): ConsoleLogger {
-  return new RedactingLogger({ logLevels: LEVELS[cfg.logLevel], json: cfg.logFormat === 'json', colors: cfg.logFormat === 'pretty' && process.stdout.isTTY, timestamp: true });
+  return new RedactingLogger({ logLevels: LEVELS[cfg.logLevel], json: cfg.logFormat === 'json', colors: cfg.logFormat === 'pretty' && process.stdout.isTTY, timestamp: true }, cfg.logLevel !== 'debug');
 }
