@@ -1,0 +1,35 @@
+import type { TestContext } from '../support/test-app';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string; // OpenAPI style: /api/payments/{id}
+  hasBody: boolean;
+  bodySchema?: any;
+  schemas: Record<string, any>;
+}
+
+/** Every route the server documents (the OpenAPI document is generated from the controllers, so new routes are included automatically). */
+export async function discoverRoutes(ctx: TestContext): Promise<Route[]> {
+  const doc = (await ctx.http.get('/api/docs-json')).body;
+  const routes: Route[] = [];
+  for (const [path, ops] of Object.entries<any>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(ops)) {
+      const m = method.toUpperCase();
+      if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(m)) continue;
+      const schema = op.requestBody?.content?.['application/json']?.schema;
+      routes.push({ method: m as Route['method'], path, hasBody: ['POST', 'PUT', 'PATCH'].includes(m), bodySchema: schema, schemas: doc.components?.schemas ?? {} });
+    }
+  }
+  return routes;
+}
+
+export const PUBLIC_ROUTES = new Set(['POST /api/auth/register', 'POST /api/auth/login', 'GET /api/health', 'GET /api/config', 'POST /api/payments/webhook']);
+
+/** Fills `{param}`s: the ids of a resource by what the path names, or a fresh UUID. */
+export function fillPath(path: string, ids: Record<string, string>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const prefix = path.slice(0, path.indexOf(`{${name}}`));
+    const key = Object.keys(ids).find((k) => prefix.endsWith(k.split('=')[0]) && k.split('=')[1] === name) ?? Object.keys(ids).find((k) => k === name);
+    return key ? ids[key] : '00000000-0000-4000-8000-000000000000';
+  });
+}
