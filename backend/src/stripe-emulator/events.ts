@@ -131,7 +131,7 @@ export class EventBus {
   private scheduleDrain(): void {
     if (this.drainTimer || this.batch.length === 0) return;
     // with reordering on, gather a small window of deliveries and shuffle them
-    this.drainTimer = setTimeout(() => this.drain(), this.chaos.reorder ? 40 : 0);
+    this.drainTimer = setTimeout(() => this.drain(), this.chaos.reorder ? 150 : 0);
   }
 
   private drain(): void {

@@ -335,7 +335,9 @@ export function createPaymentIntent(st: State, ctx: RequestContext, p: ParamObje
   const customer = str(p, 'customer') || null;
   if (customer) st.customerOrThrow(customer, ctx);
   const apm = obj(p, 'automatic_payment_methods');
-  const types = strArr(p, 'payment_method_types');
+  // API 2026-10-28: `allowed_payment_method_types` (older: `payment_method_types`)
+  const allowed = strArr(p, 'allowed_payment_method_types');
+  const types = allowed ?? strArr(p, 'payment_method_types');
   const captureMethod = (str(p, 'capture_method') ?? 'automatic_async') as Stripe.PaymentIntent.CaptureMethod;
   if (!['automatic', 'automatic_async', 'manual'].includes(captureMethod))
     throw invalid(`Invalid capture_method: must be one of automatic, automatic_async, or manual`, 'capture_method');
@@ -343,7 +345,7 @@ export function createPaymentIntent(st: State, ctx: RequestContext, p: ParamObje
   const pi: Stripe.PaymentIntent = {
     id,
     object: 'payment_intent',
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: (allowed as Stripe.PaymentIntent.AllowedPaymentMethodType[] | undefined) ?? null,
     amount,
     amount_capturable: 0,
     amount_received: 0,
@@ -364,7 +366,7 @@ export function createPaymentIntent(st: State, ctx: RequestContext, p: ParamObje
     customer,
     customer_account: null,
     description: str(p, 'description') ?? null,
-    excluded_payment_method_types: null,
+    excluded_payment_method_types: (strArr(p, 'excluded_payment_method_types') as Stripe.PaymentIntent.ExcludedPaymentMethodType[] | undefined) ?? null,
     last_payment_error: null,
     latest_charge: null,
     livemode: false,
@@ -702,7 +704,7 @@ export function createSetupIntent(st: State, ctx: RequestContext, p: ParamObject
     payment_method: null,
     payment_method_configuration_details: null,
     payment_method_options: null,
-    payment_method_types: strArr(p, 'payment_method_types') ?? ['card'],
+    payment_method_types: strArr(p, 'allowed_payment_method_types') ?? strArr(p, 'payment_method_types') ?? ['card'],
     single_use_mandate: null,
     status: 'requires_payment_method',
     usage: str(p, 'usage') ?? 'off_session',

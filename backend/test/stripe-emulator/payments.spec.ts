@@ -47,6 +47,7 @@ describe('stripe emulator: payments through the real SDK', () => {
       metadata: { paymentId: 'pay_1', collaborationId: 'collab_1' },
     });
     expect(pi.status).toBe('requires_payment_method');
+    expect(pi.automatic_payment_methods?.enabled).toBe(true);
     expect(pi.client_secret).toMatch(new RegExp(`^${pi.id}_secret_`));
     const confirmed = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa', return_url: 'http://localhost/return' });
     expect(confirmed.status).toBe('succeeded');
@@ -72,7 +73,7 @@ describe('stripe emulator: payments through the real SDK', () => {
   });
 
   it('declines return 402 card errors with codes, and leave the intent requiring a payment method', async () => {
-    const pi = await stripe.paymentIntents.create({ amount: 5000, currency: 'eur', payment_method_types: ['card'] });
+    const pi = await stripe.paymentIntents.create({ amount: 5000, currency: 'eur', allowed_payment_method_types: ['card'] });
     const err = await expectStripeError(stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_chargeDeclined' }));
     expect(err.statusCode).toBe(402);
     expect(err.type).toBe('StripeCardError');
@@ -173,7 +174,7 @@ describe('stripe emulator: payments through the real SDK', () => {
   });
 
   it('processing: a us_bank_account payment settles after the processing delay', async () => {
-    const pi = await stripe.paymentIntents.create({ amount: 4000, currency: 'usd', payment_method_types: ['us_bank_account'], payment_method: 'pm_usBankAccount', confirm: true });
+    const pi = await stripe.paymentIntents.create({ amount: 4000, currency: 'usd', allowed_payment_method_types: ['us_bank_account'], payment_method: 'pm_usBankAccount', confirm: true });
     expect(pi.status).toBe('processing');
     await env.emu.advanceTime();
     expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded');
