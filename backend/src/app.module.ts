@@ -20,9 +20,10 @@ import { WebhookRegistryModule } from './modules/webhooks/webhook-registry.modul
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { QueueDashboardModule } from './modules/admin/queue-dashboard.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
+import { BillingModule } from './modules/billing/billing.module';
 
 /** Feature modules; each later capability adds its module here. */
-export const FEATURE_MODULES = [AuthModule, HealthModule, PaymentsModule, RealtimeModule, WebhooksModule, QueueDashboardModule];
+export const FEATURE_MODULES = [AuthModule, HealthModule, PaymentsModule, RealtimeModule, WebhooksModule, QueueDashboardModule, BillingModule];
 
 @Module({})
 export class AppModule {

@@ -88,7 +88,8 @@ export class PaymentsService {
           description: `CollabPay collaboration ${p.collaborationId}`,
           metadata: { payment_id: p.id, collaboration_id: p.collaborationId, company_id: p.companyId, influencer_id: p.influencerId },
         },
-        { idempotencyKey: `collabpay-pi-${p.id}` },
+        // after an invoice replaced (and canceled) the first intent and was voided, a fresh intent needs a fresh key
+        { idempotencyKey: p.stripeInvoiceId ? `collabpay-pi-${p.id}-after-${p.stripeInvoiceId}` : `collabpay-pi-${p.id}` },
       );
     } catch (e) {
       this.logger.warn(`PaymentIntent creation failed for ${p.id}: ${(e as Error).message}`);
@@ -112,6 +113,7 @@ export class PaymentsService {
       this.outbox.notifyCommitted();
     }
     if (p.method === 'invoice' && p.status !== 'FAILED') throw conflict('PAYMENT_BY_INVOICE', 'This collaboration is being paid by invoice');
+    if (p.method === 'subscription') throw conflict('PAYMENT_BY_SUBSCRIPTION', 'This collaboration is a monthly retainer, paid by its subscription');
     if (!['PENDING', 'PROCESSING', 'FAILED'].includes(p.status)) throw conflict('PAYMENT_ALREADY_COMPLETED', `This collaboration is already paid (payment is ${p.status})`);
     p = await this.ensureIntent(p.id);
     return { payment: toPaymentView(p), clientSecret: p.clientSecret! };
@@ -121,6 +123,8 @@ export class PaymentsService {
     const p = await this.payments.findById(paymentId);
     if (!p || p.companyId !== user.id) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
     if (!['PENDING', 'PROCESSING', 'FAILED'].includes(p.status)) throw conflict('PAYMENT_ALREADY_COMPLETED', `Payment is ${p.status}`);
+    if (p.method === 'invoice') throw conflict('PAYMENT_BY_INVOICE', 'This collaboration is being paid by invoice');
+    if (p.method === 'subscription') throw conflict('PAYMENT_BY_SUBSCRIPTION', 'This collaboration is a monthly retainer, paid by its subscription');
     const withIntent = await this.ensureIntent(p.id);
     return { clientSecret: withIntent.clientSecret!, publishableKey: this.cfg.stripe.publishableKey };
   }
@@ -149,6 +153,10 @@ export class PaymentsService {
     const p = paymentId ? await this.payments.findById(paymentId, em, true) : await this.payments.findByIntent(pi.id, em, true);
     if (!p) return 'ignored';
     if (p.stripePaymentIntentId && p.stripePaymentIntentId !== pi.id) return 'ignored';
+    // an intent CollabPay canceled because an invoice replaced it does not cancel the payment
+    if (pi.status === 'canceled' && pi.metadata?.collabpay_superseded_by) return 'ignored';
+    // paid by invoice or subscription: the card intent it replaced no longer speaks for the payment
+    if (p.method !== 'card' && p.stripePaymentIntentId !== pi.id) return 'ignored';
     switch (pi.status) {
       case 'succeeded':
         return this.applySucceeded(em, p, pi);
@@ -167,7 +175,7 @@ export class PaymentsService {
     }
   }
 
-  private async chargeDetails(pi: Stripe.PaymentIntent): Promise<{ chargeId: string | null; fee: number }> {
+  async chargeDetails(pi: Stripe.PaymentIntent): Promise<{ chargeId: string | null; fee: number }> {
     let charge = pi.latest_charge;
     if (!charge) return { chargeId: null, fee: 0 };
     if (typeof charge === 'string' || typeof charge.balance_transaction === 'string' || !charge.balance_transaction) {
