@@ -1,0 +1,294 @@
+/**
+ * The money flow in a real browser (Debian Chromium via playwright-core) against the built SPA served by a real
+ * Nest server, with the Stripe emulator and its Stripe.js stand-in behind the real <Elements>/<PaymentElement>.
+ * Two browser contexts side by side (company and influencer) observe each other's actions live.
+ */
+import type { Browser } from 'playwright-core';
+import { createTestContext, type TestContext, type TestUser } from '../../backend/test/support/test-app';
+import { proposeAndAccept } from '../../backend/test/support/flows';
+import {
+  type Actor,
+  expectLive,
+  expectText,
+  expectToast,
+  expectVisible,
+  fillCard,
+  horizontalOverflow,
+  launchBrowser,
+  newActor,
+  PASSWORD,
+  screenshot,
+  signIn,
+  signUp,
+  spaEnv,
+  uniqueEmail,
+  until,
+  usd,
+} from './support/browser';
+
+const DECLINE_MESSAGE = 'Your card was declined.';
+
+describe('payments in the browser (company and influencer side by side)', () => {
+  let ctx: TestContext;
+  let browser: Browser;
+  let company: Actor;
+  let influencer: Actor;
+  const companyEmail = uniqueEmail('company');
+  const influencerEmail = uniqueEmail('influencer');
+
+  /** Tokens for API set-up of later tests (the users themselves are created through the SPA in the first test). */
+  async function apiUser(email: string): Promise<TestUser> {
+    const res = await ctx.http.post('/api/auth/login', { email, password: PASSWORD });
+    if (res.status !== 200) throw new Error(`login ${email} failed (${res.status}); did the first test sign up?`);
+    return { ...res.body.user, token: res.body.accessToken };
+  }
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ label: 'e2e', env: spaEnv() });
+    browser = await launchBrowser();
+    company = await newActor(browser, ctx.baseUrl, 'company');
+    influencer = await newActor(browser, ctx.baseUrl, 'influencer');
+  });
+
+  afterAll(async () => {
+    const problems = [...(company?.problems ?? []), ...(influencer?.problems ?? [])];
+    if (problems.length) console.warn(`Browser problems seen during the run:\n${problems.join('\n')}`);
+    await browser?.close();
+    await ctx?.close();
+  });
+
+  test('a company proposes with milestones, the influencer accepts, the company pays with 4242 and both see HELD live; releases a milestone, then the rest', async () => {
+    // --- both sign up through the SPA
+    await company.page.goto('/sign-in');
+    await screenshot(company.page, '01-sign-in');
+    await signUp(company.page, { role: 'company', name: 'Acme Brands', email: companyEmail });
+    await signUp(influencer.page, { role: 'influencer', name: 'Jenny Rosen', email: influencerEmail });
+    expect(influencer.page.url()).toMatch(/\/dashboard$/);
+    const influencerId = (await influencer.page.getByTestId('my-user-id').innerText()).trim();
+    expect(influencerId).toMatch(/^[0-9a-f-]{36}$/);
+    await expectLive(company.page);
+    await expectLive(influencer.page);
+
+    // --- the company proposes $1,500.00 in two milestones
+    await company.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New proposal' }).click();
+    await company.page.getByLabel('Influencer id').fill(influencerId);
+    await company.page.getByLabel('Title', { exact: true }).fill('Spring launch video');
+    await company.page.getByLabel('Description (optional)').fill('One 60-second video and three stories.');
+    await company.page.getByLabel('Amount', { exact: true }).fill('1500.00');
+    await company.page.getByRole('button', { name: 'Add milestone' }).click();
+    await company.page.getByLabel('Milestone 1 title').fill('Draft video');
+    await company.page.getByLabel('Milestone 1 amount').fill('500.00');
+    await company.page.getByRole('button', { name: 'Add milestone' }).click();
+    await company.page.getByLabel('Milestone 2 title').fill('Final video and stories');
+    await company.page.getByLabel('Milestone 2 amount').fill('1000.00');
+    await expectText(company.page.getByText(/^Milestones total:/), 'Milestones total: $1,500.00 of $1,500.00');
+    await screenshot(company.page, '03-propose');
+    await company.page.getByRole('button', { name: 'Propose collaboration' }).click();
+    await company.page.waitForURL(/\/collaborations\/[0-9a-f-]{36}$/);
+    const collaborationId = company.page.url().split('/').pop()!;
+    await expectText(company.page.getByTestId('collaboration-status'), 'PROPOSED');
+    await expectText(company.page.getByTestId('collaboration-amount'), '$1,500.00');
+
+    // --- the influencer sees the proposal on the dashboard and accepts it
+    await influencer.page.reload();
+    await expectVisible(influencer.page.getByTestId(`proposal-${collaborationId}`));
+    await expectText(influencer.page.getByTestId(`proposal-${collaborationId}`), /Spring launch video[\s\S]*\$1,500\.00/);
+    await screenshot(influencer.page, '02-dashboard-influencer');
+    await expectLive(influencer.page);
+    await influencer.page.getByTestId(`accept-${collaborationId}`).click();
+    await expectToast(influencer.page, 'Proposal accepted');
+    await until(async () => (await influencer.page.getByTestId(`proposal-${collaborationId}`).count()) === 0, 'the accepted proposal to leave the list');
+
+    // --- the company's open page follows live: ACCEPTED and "Pay now", without a reload
+    await expectText(company.page.getByTestId('collaboration-status'), 'ACCEPTED');
+    await expectText(company.page.getByTestId('payment-status'), 'PENDING');
+    await company.page.getByRole('button', { name: 'Pay now' }).click();
+
+    // --- checkout: the real <PaymentElement> backed by the emulator's stand-in
+    await company.page.waitForURL(`**/payments/checkout/${collaborationId}`);
+    await expectText(company.page.getByTestId('checkout-amount'), '$1,500.00');
+    await fillCard(company.page, '4242 4242 4242 4242');
+    expect(await company.page.getByLabel('Card number').inputValue()).toBe('4242 4242 4242 4242');
+    await screenshot(company.page, '04-checkout');
+    await expectLive(influencer.page);
+    await company.page.getByRole('button', { name: 'Pay', exact: true }).click();
+
+    // --- result page: redirect from Stripe, confirm, HELD; a live toast for both parties
+    await company.page.waitForURL(new RegExp(`/payments/result/${collaborationId}\\?.*redirect_status=succeeded`));
+    await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
+    await expectVisible(company.page.getByText('Payment received. The money is held by CollabPay'));
+    const companyToast = await expectToast(company.page, 'Payment HELD', 20_000);
+    expect(companyToast.tone).toBe('success');
+    const influencerToast = await expectToast(influencer.page, 'Payment HELD', 20_000);
+    expect(influencerToast.tone).toBe('success');
+    await screenshot(company.page, '05-payment-result-held');
+
+    // the influencer's collaboration page shows the money held by CollabPay
+    await influencer.page.goto(`/collaborations/${collaborationId}`);
+    await expectText(influencer.page.getByTestId('payment-status'), 'HELD');
+    await expectText(influencer.page.getByTestId('payment-held'), '$1,500.00');
+    await expectText(influencer.page.getByTestId('collaboration-status'), 'ACTIVE');
+    expect(await influencer.page.getByRole('button', { name: 'Release all' }).count()).toBe(0);
+
+    // --- the company releases the first milestone through the confirmation dialog
+    await company.page.getByRole('link', { name: 'Back to the collaboration' }).click();
+    await expectText(company.page.getByTestId('payment-status'), 'HELD');
+    await expectText(company.page.getByTestId('payment-held'), '$1,500.00');
+    const draft = company.page.getByRole('listitem').filter({ hasText: 'Draft video' });
+    await draft.getByRole('button', { name: 'Release' }).click();
+    const dialog = company.page.getByRole('dialog', { name: 'Release milestone' });
+    await expectVisible(dialog);
+    await expectText(dialog, /Draft video[\s\S]*\$500\.00/);
+    await screenshot(company.page, '06-release-dialog');
+    // Cancel first: nothing moves
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await until(async () => (await dialog.count()) === 0, 'the dialog to close');
+    await expectText(company.page.getByTestId('payment-status'), 'HELD');
+    await draft.getByRole('button', { name: 'Release' }).click();
+    await dialog.getByRole('button', { name: 'Confirm release' }).click();
+    await expectText(company.page.getByTestId('payment-status'), 'PARTIALLY_RELEASED');
+    await expectText(company.page.getByTestId('payment-held'), '$1,000.00');
+    await until(async () => (await draft.getByRole('button', { name: 'Release' }).count()) === 0, 'the released milestone to lose its Release button');
+    // the influencer's open page follows live
+    await expectText(influencer.page.getByTestId('payment-status'), 'PARTIALLY_RELEASED');
+    await expectToast(influencer.page, 'Payment PARTIALLY_RELEASED');
+
+    // --- then everything still held
+    await company.page.getByRole('button', { name: 'Release all' }).click();
+    const all = company.page.getByRole('dialog', { name: 'Release all funds' });
+    await expectText(all, /everything still held[\s\S]*\$1,000\.00/);
+    await all.getByRole('button', { name: 'Confirm release' }).click();
+    await expectText(company.page.getByTestId('payment-status'), 'RELEASED');
+    await expectText(company.page.getByTestId('payment-held'), '$0.00');
+    await expectText(company.page.getByTestId('collaboration-status'), 'COMPLETED');
+    expect(await company.page.getByRole('button', { name: 'Release all' }).count()).toBe(0);
+    await expectText(influencer.page.getByTestId('payment-status'), 'RELEASED');
+    await expectText(influencer.page.getByTestId('collaboration-status'), 'COMPLETED');
+    await screenshot(company.page, '07-collaboration-released');
+
+    // --- the server agrees
+    const payment = await ctx.http.get(`/api/payments/collaboration/${collaborationId}`, { token: (await apiUser(companyEmail)).token });
+    expect(payment.body).toMatchObject({ status: 'RELEASED', amount: 150000, amountReleased: 150000 });
+  });
+
+  test('a declined card (4000 0000 0000 0002) shows "Your card was declined." and a retry with 4242 reaches HELD', async () => {
+    const c = await apiUser(companyEmail);
+    const i = await apiUser(influencerEmail);
+    const { collaboration } = await proposeAndAccept(ctx, c, i, { amount: 25000, title: 'Declined then retried' });
+
+    await company.page.goto(`/collaborations/${collaboration.id}`);
+    await expectText(company.page.getByTestId('payment-status'), 'PENDING');
+    await company.page.getByRole('button', { name: 'Pay now' }).click();
+    await expectText(company.page.getByTestId('checkout-amount'), '$250.00');
+    await fillCard(company.page, '4000 0000 0000 0002');
+    await company.page.getByRole('button', { name: 'Pay', exact: true }).click();
+
+    // the decline message from Stripe.js, shown by the checkout form; no redirect
+    await expectText(company.page.getByTestId('checkout-error'), DECLINE_MESSAGE, 20_000);
+    expect(company.page.url()).toContain(`/payments/checkout/${collaboration.id}`);
+    await screenshot(company.page, '08-checkout-declined');
+    const declined = await ctx.http.get(`/api/payments/collaboration/${collaboration.id}`, { token: c.token });
+    expect(['PENDING', 'FAILED']).toContain(declined.body.status);
+    expect(declined.body.amountReleased ?? 0).toBe(0);
+
+    // retry in place with a good card: the error goes away as the card changes, and the payment succeeds
+    await fillCard(company.page, '4242 4242 4242 4242');
+    await until(async () => (await company.page.getByTestId('checkout-error').count()) === 0, 'the decline message to clear when the card changes');
+    await company.page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await company.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}`));
+    await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
+    const held = await ctx.http.get(`/api/payments/collaboration/${collaboration.id}`, { token: c.token });
+    expect(held.body.status).toBe('HELD');
+    const pi = await ctx.stripe.paymentIntents.retrieve(held.body.stripePaymentIntentId);
+    expect(pi.status).toBe('succeeded');
+  });
+
+  test('a 3-D Secure card (4000 0025 0000 3155) passes the challenge and reaches HELD', async () => {
+    const c = await apiUser(companyEmail);
+    const i = await apiUser(influencerEmail);
+    const { collaboration } = await proposeAndAccept(ctx, c, i, { amount: 42000, title: '3-D Secure campaign' });
+
+    await company.page.goto(`/payments/checkout/${collaboration.id}`);
+    await expectText(company.page.getByTestId('checkout-amount'), '$420.00');
+    await fillCard(company.page, '4000 0025 0000 3155');
+    await company.page.getByRole('button', { name: 'Pay', exact: true }).click();
+
+    const challenge = company.page.getByRole('dialog', { name: '3D Secure 2 Test Page' });
+    await expectVisible(challenge, 20_000);
+    await expectText(challenge, /420\.00 USD/);
+    await screenshot(company.page, '09-3ds-challenge');
+    // while the challenge is open the payment is not HELD
+    const during = await ctx.http.get(`/api/payments/collaboration/${collaboration.id}`, { token: c.token });
+    expect(during.body.status).not.toBe('HELD');
+    await challenge.getByRole('button', { name: 'Complete authentication' }).click();
+
+    await company.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}\\?.*redirect_status=succeeded`));
+    await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
+    const pi = await ctx.stripe.paymentIntents.retrieve((await ctx.http.get(`/api/payments/collaboration/${collaboration.id}`, { token: c.token })).body.stripePaymentIntentId);
+    expect(pi.status).toBe('succeeded');
+  });
+
+  test('the admin screen shows the ledger check', async () => {
+    const admin = await ctx.user('admin', 'Ada Admin');
+    const a = await newActor(browser, ctx.baseUrl, 'admin');
+    try {
+      await signIn(a.page, admin.email);
+      await a.page.waitForURL(/\/admin$/);
+      await expectVisible(a.page.getByTestId('ledger-status'));
+      await expectText(a.page.getByTestId('ledger-status'), 'All invariants hold.');
+      await screenshot(a.page, '10-admin');
+    } finally {
+      await a.context.close();
+    }
+  });
+
+  test('at 375 px wide: the company pays on a phone and no screen scrolls sideways', async () => {
+    const c = await apiUser(companyEmail);
+    const i = await apiUser(influencerEmail);
+    const { collaboration } = await proposeAndAccept(ctx, c, i, { amount: 9900, title: 'Phone checkout' });
+    const phone = await newActor(browser, ctx.baseUrl, 'company-phone', { width: 375, height: 812 });
+    const phoneInfluencer = await newActor(browser, ctx.baseUrl, 'influencer-phone', { width: 375, height: 812 });
+    try {
+      const fits = async (a: Actor, name: string) => {
+        await screenshot(a.page, `375-${name}`);
+        const overflow = await horizontalOverflow(a.page);
+        expect({ screen: name, overflow }).toEqual({ screen: name, overflow: 0 });
+      };
+      await phone.page.goto('/sign-in');
+      await fits(phone, '01-sign-in');
+      await signIn(phone.page, companyEmail);
+      await phone.page.goto('/collaborations');
+      await expectVisible(phone.page.getByTestId('collaboration-list'));
+      await fits(phone, '02-collaborations');
+      await phone.page.goto(`/collaborations/${collaboration.id}`);
+      await expectText(phone.page.getByTestId('payment-status'), 'PENDING');
+      await fits(phone, '03-collaboration');
+      await phone.page.getByRole('button', { name: 'Pay now' }).click();
+      await fillCard(phone.page, '4242 4242 4242 4242');
+      await fits(phone, '04-checkout');
+      await phone.page.getByRole('button', { name: 'Pay', exact: true }).click();
+      await phone.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}`));
+      await expectText(phone.page.getByTestId('payment-status'), 'HELD', 30_000);
+      await fits(phone, '05-result');
+      await phone.page.goto('/payments');
+      await expectVisible(phone.page.getByTestId('payments-table'));
+      await fits(phone, '06-payments');
+
+      await signIn(phoneInfluencer.page, influencerEmail);
+      await expectVisible(phoneInfluencer.page.getByTestId('my-user-id'));
+      await fits(phoneInfluencer, '07-dashboard-influencer');
+    } finally {
+      await phone.context.close();
+      await phoneInfluencer.context.close();
+    }
+  });
+
+  test('the payments history lists what the company paid', async () => {
+    await company.page.goto('/payments');
+    const table = company.page.getByTestId('payments-table');
+    await expectVisible(table);
+    await expectText(table, /RELEASED/);
+    for (const amount of [150000, 25000, 42000, 9900]) await expectText(table, new RegExp(usd(amount).replace(/[$.]/g, '\\$&')));
+    await screenshot(company.page, '11-payments-history');
+  });
+});

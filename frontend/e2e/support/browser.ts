@@ -1,0 +1,195 @@
+/**
+ * Helpers for the browser end-to-end tests: Debian Chromium through playwright-core (no Playwright test runner,
+ * so no `expect` for locators: the polling assertions below play that part), sign-up/sign-in through the SPA,
+ * the Stripe.js stand-in's card fields, toasts and screenshots.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const SPA_DIR = resolve(__dirname, '../../dist');
+export const SCREENSHOT_DIR = resolve(__dirname, '../screenshots');
+export const PASSWORD = 'correct-horse-battery';
+
+/** The env that makes createTestContext serve the built SPA at `/`. */
+export function spaEnv(): Record<string, string> {
+  return { SERVE_SPA: 'true', SPA_DIR };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+export interface Actor {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  /** uncaught page errors and console errors, for the failure message */
+  problems: string[];
+}
+
+export async function newActor(browser: Browser, baseUrl: string, name: string, viewport = { width: 1280, height: 900 }): Promise<Actor> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'en-US', timezoneId: 'UTC' });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(20_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`[${name}] pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`[${name}] console.error: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`[${name}] HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+  return { name, context, page, problems };
+}
+
+/** Polls `check` until it returns a truthy value; throws with the last observation after `timeoutMs`. */
+export async function until<T>(check: () => Promise<T | false | null | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function matches(text: string, expected: string | RegExp): boolean {
+  return typeof expected === 'string' ? text.trim() === expected : expected.test(text);
+}
+
+/** Waits until the (first) element's visible text equals `expected` (string, trimmed) or matches it (RegExp). */
+export async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  let seen = '';
+  try {
+    return await until(
+      async () => {
+        const el = locator.first();
+        if (!(await el.isVisible())) {
+          seen = '<not visible>';
+          return false;
+        }
+        seen = (await el.innerText()).trim();
+        return matches(seen, expected) ? seen : false;
+      },
+      `text ${String(expected)}`,
+      timeoutMs,
+    );
+  } catch {
+    throw new Error(`Expected ${locator.toString()} to have text ${String(expected)} within ${timeoutMs} ms; last seen: ${JSON.stringify(seen)}`);
+  }
+}
+
+export async function expectVisible(locator: Locator, timeoutMs = 15_000): Promise<void> {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    throw new Error(`Expected ${locator.toString()} to be visible within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * Waits for a toast whose text matches `title` (toasts auto-dismiss after 5 s, so this polls quickly) and returns
+ * its tone (`data-tone`) and text.
+ */
+export async function expectToast(page: Page, title: string | RegExp, timeoutMs = 15_000): Promise<{ tone: string | null; text: string }> {
+  const seen = new Set<string>();
+  try {
+    return await until(
+      async () => {
+        const toasts = page.getByTestId('toast');
+        const n = await toasts.count();
+        for (let i = 0; i < n; i++) {
+          const t = toasts.nth(i);
+          const text = (await t.innerText().catch(() => '')).trim();
+          seen.add(text.replace(/\s+/g, ' '));
+          if (typeof title === 'string' ? text.includes(title) : title.test(text)) return { tone: await t.getAttribute('data-tone'), text };
+        }
+        return false;
+      },
+      `toast ${String(title)}`,
+      timeoutMs,
+    );
+  } catch {
+    throw new Error(`Expected a toast ${String(title)} within ${timeoutMs} ms; toasts seen: ${JSON.stringify([...seen])}`);
+  }
+}
+
+/** The live indicator says the socket is connected (so server events will reach this page). */
+export async function expectLive(page: Page, timeoutMs = 15_000): Promise<void> {
+  await until(async () => (await page.getByTestId('live-indicator').getAttribute('data-status')) === 'connected', 'live-indicator connected', timeoutMs);
+}
+
+export function uniqueEmail(role: string): string {
+  return `e2e-${role}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}@test.collabpay.dev`;
+}
+
+export async function signUp(page: Page, input: { role: 'company' | 'influencer'; name: string; email: string; password?: string }): Promise<void> {
+  await page.goto('/sign-up');
+  await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+  await page.getByLabel(input.role === 'company' ? 'Company (brand)' : 'Influencer').check();
+  await page.getByLabel('Name').fill(input.name);
+  await page.getByLabel('Email').fill(input.email);
+  await page.getByLabel('Password').fill(input.password ?? PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await until(async () => (await page.getByTestId('current-user').getAttribute('data-role')) === input.role, `signed in as ${input.role}`);
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+/** Types a card into the Payment Element (the emulator's stand-in renders labelled inputs in the page). */
+export async function fillCard(page: Page, number: string, opts: { exp?: string; cvc?: string; postal?: string } = {}): Promise<void> {
+  const card = page.getByLabel('Card number');
+  await card.waitFor();
+  await card.fill('');
+  await card.pressSequentially(number.replace(/\s/g, ''));
+  await page.getByLabel('Expiration date').fill('');
+  await page.getByLabel('Expiration date').pressSequentially(opts.exp ?? '1234');
+  await page.getByLabel('Security code').fill('');
+  await page.getByLabel('Security code').pressSequentially(opts.cvc ?? '123');
+  await page.getByLabel('Postal code').fill(opts.postal ?? '10001');
+}
+
+/** A full-page screenshot in frontend/e2e/screenshots/ (git-ignored), for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = resolve(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+  return path;
+}
+
+/** The page is no wider than its viewport (nothing forces sideways scrolling on a phone). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** `$1,234.50` for an amount in cents, as the SPA's formatMoney shows USD in en-US. */
+export function usd(cents: number): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
+}
