@@ -59,6 +59,8 @@ export class WebhookMaintenanceService implements OnApplicationBootstrap, OnAppl
   ) {}
 
   onApplicationBootstrap(): void {
+    // whoever failed to enqueue (any instance that ingests) sweeps as soon as Redis is back
+    this.queue.onRecovered(() => void this.sweep({ olderThanMs: 0 }).catch((e) => this.logger.warn(`sweep after Redis came back failed: ${(e as Error).message}`)));
     if (!this.cfg.runSchedulers) return;
     const { sweepIntervalMs, reconcileIntervalMs } = this.cfg.webhooks;
     if (sweepIntervalMs > 0) this.every(sweepIntervalMs, 'sweep', () => this.sweep());

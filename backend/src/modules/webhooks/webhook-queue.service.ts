@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Job, JobOptions, Queue } from 'bull';
 import { QUEUES } from '../../common/queue/queue.module';
 import { APP_CONFIG } from '../../config/config.module';
@@ -33,13 +33,36 @@ const timeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
  * twice while its job exists is a no-op. Retries use exponential backoff.
  */
 @Injectable()
-export class WebhookQueueService {
+export class WebhookQueueService implements OnModuleInit {
   private readonly logger = new Logger('WebhookQueue');
+  /** False between losing the Redis connection and getting it back: enqueue then fails fast. */
+  private connected = true;
+  /** Some enqueue did not make it since the last recovery (the sweeper must look right away). */
+  private missed = false;
+  private readonly recoveredListeners: Array<() => void> = [];
 
   constructor(
     @InjectQueue(QUEUES.webhooks) readonly queue: Queue<WebhookJobData>,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    const client = this.queue.client;
+    client.on('close', () => (this.connected = false));
+    client.on('ready', () => {
+      this.connected = true;
+      if (this.missed) {
+        this.missed = false;
+        this.logger.log('Redis is back: sweeping the events stored while it was away');
+        for (const l of this.recoveredListeners) l();
+      }
+    });
+  }
+
+  /** Called when Redis is reachable again after an enqueue failed. */
+  onRecovered(listener: () => void): void {
+    this.recoveredListeners.push(listener);
+  }
 
   jobOptions(eventId: string): JobOptions {
     return {
@@ -52,6 +75,11 @@ export class WebhookQueueService {
   /** Adds jobs for these events; never throws. Returns how many were handed to Redis in time. */
   async enqueue(eventIds: string[], timeoutMs = ENQUEUE_TIMEOUT_MS): Promise<number> {
     if (!eventIds.length) return 0;
+    if (!this.connected) {
+      // Redis is down: do not make Stripe wait; the rows are stored and swept once it is back
+      this.missed = true;
+      return 0;
+    }
     try {
       await timeout(
         this.queue.addBulk(eventIds.map((eventId) => ({ data: { eventId }, opts: this.jobOptions(eventId) }))),
@@ -60,6 +88,7 @@ export class WebhookQueueService {
       );
       return eventIds.length;
     } catch (e) {
+      this.missed = true;
       this.logger.warn(`could not enqueue ${eventIds.length} webhook event(s) (${eventIds[0]}${eventIds.length > 1 ? ', ...' : ''}); the sweeper will: ${(e as Error).message}`);
       return 0;
     }
