@@ -5,6 +5,7 @@ import { STRIPE } from '../stripe/stripe.module';
 import { WebhookHandlerRegistry } from '../webhooks/webhook-handler.registry';
 import { CustomersService } from './customers/customers.service';
 import { InvoicesService } from './invoices/invoices.service';
+import { RetainersService } from './retainers/retainers.service';
 
 export const INVOICE_EVENTS = ['invoice.finalized', 'invoice.paid', 'invoice.payment_failed', 'invoice.voided', 'invoice.marked_uncollectible', 'invoice.sent'];
 
@@ -18,6 +19,7 @@ export class BillingWebhooksHandler implements OnModuleInit {
     private readonly registry: WebhookHandlerRegistry,
     private readonly invoices: InvoicesService,
     private readonly customers: CustomersService,
+    private readonly retainers: RetainersService,
     @Inject(STRIPE) private readonly stripe: Stripe,
   ) {}
 
@@ -29,10 +31,12 @@ export class BillingWebhooksHandler implements OnModuleInit {
   async onInvoice(event: Stripe.Event, em: EntityManager): Promise<'applied' | 'ignored'> {
     if (event.account) return 'ignored';
     const obj = event.data.object as Stripe.Invoice;
-    if (obj.metadata?.kind !== 'one_time') return 'ignored';
+    const kind = obj.metadata?.kind;
+    if (kind !== 'one_time' && kind !== 'retainer') return 'ignored';
     const inv = await this.stripe.invoices.retrieve(obj.id, { expand: ['payments'] });
-    const failure = event.type === 'invoice.payment_failed' ? await this.failureOf(inv) : undefined;
-    return (await this.invoices.applyInvoice(em, inv, failure)) ? 'applied' : 'ignored';
+    const failure = event.type === 'invoice.payment_failed' && inv.status === 'open' ? await this.failureOf(inv) : undefined;
+    const row = kind === 'retainer' ? await this.retainers.applyInvoice(em, inv, failure) : await this.invoices.applyInvoice(em, inv, failure);
+    return row ? 'applied' : 'ignored';
   }
 
   async onSetupIntent(event: Stripe.Event): Promise<'applied' | 'ignored'> {

@@ -40,13 +40,13 @@ export class CollaborationRepository {
 
   async insert(
     em: EntityManager,
-    c: { companyId: string; influencerId: string; title: string; description: string | null; amount: number; currency: string },
+    c: { companyId: string; influencerId: string; title: string; description: string | null; amount: number; currency: string; billing?: string },
     milestones: Array<{ title: string; amount: number }>,
   ): Promise<CollaborationRecord> {
     const [row] = await em.query(
-      `INSERT INTO collaborations (company_id, influencer_id, title, description, amount, currency, status)
-       VALUES ($1, $2, $3, $4, $5, $6, 'PROPOSED') RETURNING ${COLS}`,
-      [c.companyId, c.influencerId, c.title, c.description, c.amount, c.currency],
+      `INSERT INTO collaborations (company_id, influencer_id, title, description, amount, currency, status, billing)
+       VALUES ($1, $2, $3, $4, $5, $6, 'PROPOSED', $7) RETURNING ${COLS}`,
+      [c.companyId, c.influencerId, c.title, c.description, c.amount, c.currency, c.billing ?? 'one_time'],
     );
     for (const [i, m] of milestones.entries()) {
       await em.query(`INSERT INTO milestones (collaboration_id, position, title, amount) VALUES ($1, $2, $3, $4)`, [row.id, i + 1, m.title, m.amount]);

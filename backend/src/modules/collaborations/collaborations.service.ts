@@ -53,13 +53,14 @@ export class CollaborationsService {
     for (const [i, m] of milestones.entries()) {
       if (!Number.isSafeInteger(m.amount) || m.amount <= 0) throw badRequest('INVALID_MILESTONE_AMOUNT', `milestones[${i}].amount must be a positive integer number of minor units`);
     }
+    if (dto.billing === 'monthly' && milestones.length) throw badRequest('MILESTONES_NOT_ALLOWED', 'A monthly retainer has no milestones: each month is released on its own');
     if (milestones.length && milestones.reduce((a, m) => a + m.amount, 0) !== dto.amount) {
       throw badRequest('MILESTONES_SUM_MISMATCH', 'The milestone amounts must add up to the collaboration amount');
     }
     const influencer = await this.users.findById(dto.influencerId);
     if (!influencer || influencer.role !== 'influencer') throw badRequest('INFLUENCER_NOT_FOUND', 'influencerId does not name an influencer');
     const c = await inTransaction(this.ds, (em) =>
-      this.repo.insert(em, { companyId: user.id, influencerId: dto.influencerId, title: dto.title, description: dto.description?.trim() || null, amount: dto.amount, currency: dto.currency }, milestones),
+      this.repo.insert(em, { companyId: user.id, influencerId: dto.influencerId, title: dto.title, description: dto.description?.trim() || null, amount: dto.amount, currency: dto.currency, billing: dto.billing ?? 'one_time' }, milestones),
     );
     return this.view(c);
   }
@@ -81,7 +82,8 @@ export class CollaborationsService {
       if (!c || c.influencerId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
       if (c.status === 'PROPOSED') {
         await this.repo.setStatus(em, c.id, 'ACCEPTED', 'accepted');
-        const payment = await this.payments.createForCollaboration(em, c);
+        // a monthly retainer is paid by its subscription (period 0 = the first month), never by a card intent
+        const payment = await this.payments.createForCollaboration(em, c, 0, c.billing === 'monthly' ? 'subscription' : 'card');
         return { collaboration: { ...c, status: 'ACCEPTED' as const }, payment };
       }
       if (c.status === 'ACCEPTED' || c.status === 'ACTIVE') {

@@ -240,13 +240,15 @@ export class PaymentsService {
 
   // ---------------------------------------------------------------- release
 
-  async release(user: AuthUser, collaborationId: string, milestoneId?: string): Promise<PaymentView> {
+  /** `paymentId` picks one period of a monthly retainer (default: the collaboration's latest payment). */
+  async release(user: AuthUser, collaborationId: string, milestoneId?: string, paymentId?: string): Promise<PaymentView> {
     const result = await inTransaction(this.ds, async (em) => {
       const c = await this.collaborations.findById(collaborationId, em);
       if (!c || c.companyId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
-      const p = await this.payments.findByCollaboration(collaborationId, em, true);
-      if (!p) throw conflict('PAYMENT_NOT_HELD', 'This collaboration has not been paid yet');
-      const milestones = await this.collaborations.milestones(collaborationId, em, true);
+      const p = paymentId ? await this.payments.findById(paymentId, em, true) : await this.payments.findByCollaboration(collaborationId, em, true);
+      if (!p || p.collaborationId !== collaborationId) throw conflict('PAYMENT_NOT_HELD', 'This collaboration has not been paid yet');
+      const retainer = c.billing === 'monthly';
+      const milestones = retainer ? [] : await this.collaborations.milestones(collaborationId, em, true);
       let amount: number;
       let releasedMilestones: string[];
       if (milestoneId) {
@@ -284,7 +286,8 @@ export class PaymentsService {
         feeRecognized: p.feeRecognized + fee,
         ...(d.next.status === 'RELEASED' ? { releasedAt: 'now' as const } : {}),
       });
-      if (d.next.status === 'RELEASED') await this.collaborations.setStatus(em, c.id, 'COMPLETED', 'completed');
+      // a retainer goes on after one month is released; it ends with its subscription
+      if (d.next.status === 'RELEASED' && !retainer) await this.collaborations.setStatus(em, c.id, 'COMPLETED', 'completed');
       await this.notifyParties(em, updated, `${formatMoney({ amount, currency: p.currency })} released to the influencer's wallet`);
       const walletLine = posted.lines.find((l) => l.account === Accounts.walletAvailable(p.influencerId))!;
       await this.notifyWallet(em, p.influencerId, p.currency, {

@@ -140,3 +140,11 @@ export class ListQueryDto {
   @IsUUID('all', { message: 'collaborationId must be a UUID' })
   collaborationId?: string;
 }
+
+export class RetryRetainerDto {
+  @ApiPropertyOptional({ description: 'another saved card (becomes the retainer card); default: the retainer card' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^pm_[A-Za-z0-9_]{1,200}$/, { message: 'paymentMethodId must be a saved payment method id (pm_...)' })
+  paymentMethodId?: string;
+}

@@ -46,6 +46,11 @@ export class CreateCollaborationDto {
   @IsIn(SUPPORTED_CURRENCIES, { message: `currency must be one of ${SUPPORTED_CURRENCIES.join(', ')}` })
   currency: string;
 
+  @ApiPropertyOptional({ enum: ['one_time', 'monthly'], default: 'one_time', description: 'monthly = a retainer: `amount` is charged every month' })
+  @IsOptional()
+  @IsIn(['one_time', 'monthly'], { message: 'billing must be one_time or monthly' })
+  billing?: 'one_time' | 'monthly';
+
   @ApiPropertyOptional({ type: [MilestoneInputDto] })
   @IsOptional()
   @IsArray()

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export type RetainerStatus = 'incomplete' | 'active' | 'past_due' | 'canceled';
+
+export interface RetainerRecord {
+  id: string;
+  collaborationId: string;
+  companyId: string;
+  influencerId: string;
+  amount: number;
+  currency: string;
+  stripeSubscriptionId: string | null;
+  status: RetainerStatus;
+  cancelAtPeriodEnd: boolean;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  defaultPaymentMethod: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  canceledAt: Date | null;
+}
+
+const COLS = `id, collaboration_id AS "collaborationId", company_id AS "companyId", influencer_id AS "influencerId", amount, currency,
+  stripe_subscription_id AS "stripeSubscriptionId", status, cancel_at_period_end AS "cancelAtPeriodEnd",
+  current_period_start AS "currentPeriodStart", current_period_end AS "currentPeriodEnd", default_payment_method AS "defaultPaymentMethod",
+  created_at AS "createdAt", updated_at AS "updatedAt", canceled_at AS "canceledAt"`;
+
+export interface PeriodRow {
+  paymentId: string;
+  periodIndex: number;
+  status: string;
+  amount: number;
+  currency: string;
+  amountReleased: number;
+  failureMessage: string | null;
+  heldAt: Date | null;
+  invoiceId: string | null;
+  invoiceStatus: string | null;
+  hostedInvoiceUrl: string | null;
+}
+
+@Injectable()
+export class RetainerRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async insertIfMissing(r: { collaborationId: string; companyId: string; influencerId: string; amount: number; currency: string; defaultPaymentMethod: string }): Promise<RetainerRecord> {
+    await this.ds.query(
+      `INSERT INTO retainers (collaboration_id, company_id, influencer_id, amount, currency, status, current_period_start, current_period_end, default_payment_method)
+       VALUES ($1, $2, $3, $4, $5, 'incomplete', date_trunc('milliseconds', now()), date_trunc('milliseconds', now()) + interval '1 month', $6) ON CONFLICT (collaboration_id) DO NOTHING`,
+      [r.collaborationId, r.companyId, r.influencerId, r.amount, r.currency, r.defaultPaymentMethod],
+    );
+    return (await this.findByCollaboration(r.collaborationId))!;
+  }
+
+  async findById(id: string, em: EntityManager = this.ds.manager, lock = false): Promise<RetainerRecord | null> {
+    const rows = await em.query(`SELECT ${COLS} FROM retainers WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async findByCollaboration(collaborationId: string, em: EntityManager = this.ds.manager): Promise<RetainerRecord | null> {
+    const rows = await em.query(`SELECT ${COLS} FROM retainers WHERE collaboration_id = $1`, [collaborationId]);
+    return rows[0] ?? null;
+  }
+
+  async update(
+    em: EntityManager,
+    id: string,
+    patch: Partial<Pick<RetainerRecord, 'status' | 'cancelAtPeriodEnd' | 'defaultPaymentMethod'>> & { canceled?: boolean },
+  ): Promise<RetainerRecord> {
+    const sets = ['updated_at = now()'];
+    const params: unknown[] = [id];
+    const col: Record<string, string> = { status: 'status', cancelAtPeriodEnd: 'cancel_at_period_end', defaultPaymentMethod: 'default_payment_method' };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined || k === 'canceled') continue;
+      params.push(v);
+      sets.push(`${col[k]} = $${params.length}`);
+    }
+    if (patch.canceled) sets.push('canceled_at = COALESCE(canceled_at, now())');
+    const [[row]] = await em.query(`UPDATE retainers SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLS}`, params);
+    return row;
+  }
+
+  /** Moves the billing window one month on, only if nobody else did (the sweeper may run in several processes). */
+  async advancePeriod(id: string, expectedEnd: Date): Promise<RetainerRecord | null> {
+    const [rows] = await this.ds.query(
+      `UPDATE retainers SET current_period_start = current_period_end, current_period_end = current_period_end + interval '1 month', updated_at = now()
+       WHERE id = $1 AND current_period_end = $2 RETURNING ${COLS}`,
+      [id, expectedEnd],
+    );
+    return rows[0] ?? null;
+  }
+
+  async due(now: Date, limit = 100): Promise<RetainerRecord[]> {
+    return this.ds.query(`SELECT ${COLS} FROM retainers WHERE status IN ('active','past_due') AND current_period_end <= $1 ORDER BY current_period_end LIMIT $2`, [now, limit]);
+  }
+
+  async paymentIdForPeriod(collaborationId: string, periodIndex: number, em: EntityManager = this.ds.manager): Promise<string | null> {
+    const rows = await em.query(`SELECT id FROM payments WHERE collaboration_id = $1 AND period_index = $2`, [collaborationId, periodIndex]);
+    return rows[0]?.id ?? null;
+  }
+
+  async lastPeriodIndex(collaborationId: string): Promise<number> {
+    const [{ n }] = await this.ds.query(`SELECT COALESCE(max(period_index), 0)::int AS n FROM payments WHERE collaboration_id = $1`, [collaborationId]);
+    return n;
+  }
+
+  async periods(retainerId: string, collaborationId: string): Promise<PeriodRow[]> {
+    return this.ds.query(
+      `SELECT p.id AS "paymentId", p.period_index AS "periodIndex", p.status, p.amount, p.currency, p.amount_released AS "amountReleased",
+              p.failure_message AS "failureMessage", p.held_at AS "heldAt", i.id AS "invoiceId", i.status AS "invoiceStatus", i.hosted_invoice_url AS "hostedInvoiceUrl"
+         FROM payments p LEFT JOIN invoices i ON i.payment_id = p.id AND i.retainer_id = $1
+        WHERE p.collaboration_id = $2 ORDER BY p.period_index`,
+      [retainerId, collaborationId],
+    );
+  }
+
+  async listForUser(user: { id: string; role: string }): Promise<RetainerRecord[]> {
+    if (user.role === 'admin') return this.ds.query(`SELECT ${COLS} FROM retainers ORDER BY created_at DESC, id DESC LIMIT 100`);
+    const col = user.role === 'company' ? 'company_id' : 'influencer_id';
+    return this.ds.query(`SELECT ${COLS} FROM retainers WHERE ${col} = $1 ORDER BY created_at DESC, id DESC LIMIT 100`, [user.id]);
+  }
+}
