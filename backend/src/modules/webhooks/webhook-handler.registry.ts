@@ -10,6 +10,18 @@ import type { EntityManager } from 'typeorm';
  */
 export type WebhookHandler = (event: Stripe.Event, em: EntityManager) => Promise<'applied' | 'ignored' | void>;
 
+/**
+ * Throw from a handler when the event arrived before what it builds on (e.g. `charge.refunded` before the
+ * payment it refunds is funded) and re-reading Stripe cannot settle it: the transaction rolls back and the
+ * event is retried with exponential backoff (logged quietly); after WEBHOOK_MAX_ATTEMPTS it is FAILED and replayable.
+ */
+export class WebhookRetryLaterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebhookRetryLaterError';
+  }
+}
+
 @Injectable()
 export class WebhookHandlerRegistry {
   private readonly handlers = new Map<string, WebhookHandler[]>();

@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { OutboxService } from '../outbox/outbox.service';
 import { WebhookEventRepository } from './webhook-event.repository';
-import { WebhookHandlerRegistry } from './webhook-handler.registry';
+import { WebhookHandlerRegistry, WebhookRetryLaterError } from './webhook-handler.registry';
 import type { WebhookJobData } from './webhook-queue.service';
 
 /**
@@ -75,6 +75,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       await this.events.recordFailure(eventId, message, final).catch((err) => this.logger.error(`could not record failure of ${eventId}: ${(err as Error).message}`));
       if (final) this.logger.error(`webhook event ${eventId} FAILED after ${job.attemptsMade + 1} attempt(s): ${message}`);
+      else if (e instanceof WebhookRetryLaterError) this.logger.debug?.(`webhook event ${eventId} deferred (attempt ${job.attemptsMade + 1}): ${e.message}`);
       else this.logger.warn(`webhook event ${eventId} attempt ${job.attemptsMade + 1} failed (will retry): ${message}`);
       throw e;
     }
