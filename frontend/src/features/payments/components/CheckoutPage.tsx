@@ -3,7 +3,9 @@ import { Link } from 'react-router';
 import { Elements } from '@stripe/react-stripe-js';
 import { ErrorMessage, Spinner } from '../../../components/QueryState';
 import { StatusBadge } from '../../../components/StatusBadge';
+import { ApiError } from '../../../lib/api-client';
 import { useCollaboration } from '../../collaborations/api/get-collaboration.api';
+import { useCollaborationPayment } from '../api/get-collaboration-payment.api';
 import { useConfig } from '../api/get-config.api';
 import { usePaymentIntent } from '../api/create-payment-intent.api';
 import { getStripe } from '../hooks/load-stripe';
@@ -11,11 +13,29 @@ import { CheckoutForm } from './CheckoutForm';
 
 const PAYABLE = ['PENDING', 'FAILED'];
 
+/** Nothing to pay (already paid, released, refunded...): say so and link to the payment instead of a card form. */
+function NotPayable({ collaborationId, status }: { collaborationId: string; status: string }) {
+  return (
+    <div className="card">
+      <p>
+        This collaboration's payment is <StatusBadge status={status} testId="payment-status" />.
+      </p>
+      <Link className="btn btn-secondary" to={`/payments/result/${collaborationId}`}>
+        View payment
+      </Link>
+    </div>
+  );
+}
+
 /** The checkout route's content: config → Stripe.js → PaymentIntent → <Elements> + <PaymentElement>. */
 export function CheckoutPage({ collaborationId }: { collaborationId: string }) {
   const config = useConfig();
   const collaboration = useCollaboration(collaborationId);
   const intent = usePaymentIntent(collaborationId);
+  // The server refuses a new intent once the payment went through (409 PAYMENT_ALREADY_COMPLETED), e.g. when the
+  // company comes back to this page with the browser's Back button: show the payment instead of an error.
+  const alreadyPaid = intent.error instanceof ApiError && intent.error.code === 'PAYMENT_ALREADY_COMPLETED';
+  const existing = useCollaborationPayment(collaborationId, alreadyPaid);
   const stripe = useQuery({
     queryKey: ['stripe-js', config.data?.stripeMode, config.data?.publishableKey],
     queryFn: () => getStripe(config.data!),
@@ -43,6 +63,8 @@ export function CheckoutPage({ collaborationId }: { collaborationId: string }) {
   }
   if (config.isError) return <>{header}<ErrorMessage error={config.error} onRetry={() => config.refetch()} /></>;
   if (stripe.isError) return <>{header}<ErrorMessage title="Cannot load the card form" error={stripe.error} onRetry={() => stripe.refetch()} /></>;
+  if (alreadyPaid && existing.isPending) return <>{header}<Spinner label="Checking your payment…" /></>;
+  if (alreadyPaid && existing.data) return <>{header}<NotPayable collaborationId={collaborationId} status={existing.data.status} /></>;
   if (intent.isError) return <>{header}<ErrorMessage title="Cannot start the payment" error={intent.error} onRetry={() => intent.refetch()} /></>;
 
   const { payment, clientSecret } = intent.data;
@@ -50,14 +72,7 @@ export function CheckoutPage({ collaborationId }: { collaborationId: string }) {
     return (
       <>
         {header}
-        <div className="card">
-          <p>
-            This collaboration's payment is <StatusBadge status={payment.status} testId="payment-status" />.
-          </p>
-          <Link className="btn btn-secondary" to={`/payments/result/${collaborationId}`}>
-            View payment
-          </Link>
-        </div>
+        <NotPayable collaborationId={collaborationId} status={payment.status} />
       </>
     );
   }
