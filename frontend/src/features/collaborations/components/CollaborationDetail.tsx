@@ -117,7 +117,7 @@ export function CollaborationDetail({ id }: { id: string }) {
               </p>
               {payment.status === 'FAILED' && payment.failureMessage && <p className="alert alert-error">{payment.failureMessage}</p>}
               <dl className="facts">
-                <dt>Paid</dt>
+                <dt>{[...PAYABLE, 'PROCESSING'].includes(payment.status) ? 'Amount due' : 'Paid'}</dt>
                 <dd>{formatMoney(payment)}</dd>
                 <dt>Held by CollabPay</dt>
                 <dd data-testid="payment-held">{formatMoney({ amount: payment.heldAt || payment.amountHeld ? heldAmount(payment) : 0, currency: payment.currency })}</dd>
