@@ -127,6 +127,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await influencer.page.goto(`/collaborations/${collaborationId}`);
     await expectText(influencer.page.getByTestId('payment-status'), 'HELD');
     await expectText(influencer.page.getByTestId('payment-held'), '$1,500.00');
+    await expectVisible(influencer.page.getByText('Paid', { exact: true }));
     await expectText(influencer.page.getByTestId('collaboration-status'), 'ACTIVE');
     expect(await influencer.page.getByRole('button', { name: 'Release all' }).count()).toBe(0);
 
@@ -169,6 +170,9 @@ describe('payments in the browser (company and influencer side by side)', () => 
     // --- the server agrees
     const payment = await ctx.http.get(`/api/payments/collaboration/${collaborationId}`, { token: (await apiUser(companyEmail)).token });
     expect(payment.body).toMatchObject({ status: 'RELEASED', amount: 150000, amountReleased: 150000 });
+    // the intent the Payment Element confirmed succeeded at "Stripe"
+    const pi = await ctx.stripe.paymentIntents.retrieve(payment.body.stripePaymentIntentId);
+    expect(pi).toMatchObject({ status: 'succeeded', amount: 150000, currency: 'usd' });
   });
 
   test('a declined card (4000 0000 0000 0002) shows "Your card was declined." and a retry with 4242 reaches HELD', async () => {
@@ -201,6 +205,15 @@ describe('payments in the browser (company and influencer side by side)', () => 
     expect(held.body.status).toBe('HELD');
     const pi = await ctx.stripe.paymentIntents.retrieve(held.body.stripePaymentIntentId);
     expect(pi.status).toBe('succeeded');
+
+    // coming back to the checkout of a paid collaboration offers no second payment
+    await company.page.goto(`/payments/checkout/${collaboration.id}`);
+    await expectText(company.page.getByTestId('payment-status'), 'HELD');
+    expect(await company.page.getByRole('button', { name: 'Pay', exact: true }).count()).toBe(0);
+    expect(await company.page.getByLabel('Card number').count()).toBe(0);
+    await company.page.getByRole('link', { name: 'View payment' }).click();
+    await company.page.waitForURL(`**/payments/result/${collaboration.id}`);
+    await expectText(company.page.getByTestId('payment-status'), 'HELD');
   });
 
   test('a 3-D Secure card (4000 0025 0000 3155) passes the challenge and reaches HELD', async () => {
@@ -226,6 +239,32 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
     const pi = await ctx.stripe.paymentIntents.retrieve((await ctx.http.get(`/api/payments/collaboration/${collaboration.id}`, { token: c.token })).body.stripePaymentIntentId);
     expect(pi.status).toBe('succeeded');
+  });
+
+  test('a failed 3-D Secure challenge lands on the result page with the failure, and "Try again" pays with 4242', async () => {
+    const c = await apiUser(companyEmail);
+    const i = await apiUser(influencerEmail);
+    const { collaboration } = await proposeAndAccept(ctx, c, i, { amount: 13000, title: 'Failed challenge' });
+
+    await company.page.goto(`/payments/checkout/${collaboration.id}`);
+    await fillCard(company.page, '4000 0025 0000 3155');
+    await company.page.getByRole('button', { name: 'Pay', exact: true }).click();
+    const challenge = company.page.getByRole('dialog', { name: '3D Secure 2 Test Page' });
+    await expectVisible(challenge, 20_000);
+    await challenge.getByRole('button', { name: 'Fail authentication' }).click();
+
+    await company.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}\\?.*redirect_status=failed`));
+    await expectText(company.page.getByTestId('payment-status'), 'FAILED', 20_000);
+    await expectText(company.page.getByRole('alert'), /unable to authenticate your payment method/);
+    await expectVisible(company.page.getByText('Stripe reported that the payment did not go through.'));
+    expect((await expectToast(company.page, 'Payment FAILED')).tone).toBe('error');
+    await screenshot(company.page, '09b-3ds-failed-result');
+    await company.page.getByRole('link', { name: 'Try again' }).click();
+    await company.page.waitForURL(`**/payments/checkout/${collaboration.id}`);
+    await fillCard(company.page, '4242 4242 4242 4242');
+    await company.page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await company.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}\\?.*redirect_status=succeeded`));
+    await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
   });
 
   test('the admin screen shows the ledger check', async () => {
@@ -262,6 +301,9 @@ describe('payments in the browser (company and influencer side by side)', () => 
       await fits(phone, '02-collaborations');
       await phone.page.goto(`/collaborations/${collaboration.id}`);
       await expectText(phone.page.getByTestId('payment-status'), 'PENDING');
+      // nothing is paid yet, so the page must not say "Paid"
+      await expectVisible(phone.page.getByText('Amount due', { exact: true }));
+      expect(await phone.page.getByText('Paid', { exact: true }).count()).toBe(0);
       await fits(phone, '03-collaboration');
       await phone.page.getByRole('button', { name: 'Pay now' }).click();
       await fillCard(phone.page, '4242 4242 4242 4242');
