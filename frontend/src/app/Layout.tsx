@@ -12,6 +12,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/collaborations', label: 'Collaborations' },
     { to: '/collaborations/new', label: 'New proposal' },
     { to: '/payments', label: 'Payments' },
+    { to: '/billing', label: 'Billing' },
   ],
   influencer: [
     { to: '/dashboard', label: 'Dashboard' },

@@ -19,6 +19,7 @@ const WalletRoute = lazy(() => import('./routes/WalletRoute'));
 const ConnectReturnRoute = lazy(() => import('./routes/ConnectReturnRoute'));
 const ConnectRefreshRoute = lazy(() => import('./routes/ConnectRefreshRoute'));
 const AdminRoute = lazy(() => import('./routes/AdminRoute'));
+const BillingRoute = lazy(() => import('./routes/BillingRoute'));
 const NotFoundRoute = lazy(() => import('./routes/NotFoundRoute'));
 
 export const router = createBrowserRouter([
@@ -39,6 +40,7 @@ export const router = createBrowserRouter([
       { path: 'wallet', element: <RequireAuth roles={['influencer']}><WalletRoute /></RequireAuth> },
       { path: 'connect/return', element: <RequireAuth roles={['influencer']}><ConnectReturnRoute /></RequireAuth> },
       { path: 'connect/refresh', element: <RequireAuth roles={['influencer']}><ConnectRefreshRoute /></RequireAuth> },
+      { path: 'billing', element: <RequireAuth roles={['company', 'influencer']}><BillingRoute /></RequireAuth> },
       { path: 'admin', element: <RequireAuth roles={['admin']}><AdminRoute /></RequireAuth> },
       { path: '*', element: <NotFoundRoute /> },
     ],

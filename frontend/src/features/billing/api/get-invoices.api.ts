@@ -1,0 +1,18 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { apiClient, type Page } from '../../../lib/api-client';
+import { billingKeys } from './query-keys';
+import type { Invoice } from './types';
+
+export function getInvoices(params: { cursor?: string; collaborationId?: string }, signal?: AbortSignal): Promise<Page<Invoice>> {
+  return apiClient.get<Page<Invoice>>('/invoices', { limit: 20, cursor: params.cursor, collaborationId: params.collaborationId }, signal);
+}
+
+export function useInvoices(params: { cursor?: string; collaborationId?: string } = {}) {
+  return useQuery({
+    queryKey: billingKeys.invoices(params),
+    queryFn: ({ signal }) => getInvoices(params, signal),
+    placeholderData: keepPreviousData,
+    // an open invoice is paid outside the SPA (hosted page): poll gently as a fallback to the socket
+    refetchInterval: (q) => (q.state.data?.data.some((i) => i.status === 'open') ? 10_000 : false),
+  });
+}

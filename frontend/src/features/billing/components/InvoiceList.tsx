@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { EmptyState, ErrorMessage, Spinner } from '../../../components/QueryState';
+import { StatusBadge } from '../../../components/StatusBadge';
+import { useToast } from '../../../components/toast/toast-context';
+import { errorMessage } from '../../../lib/api-client';
+import { formatDate } from '../../../lib/format';
+import { formatMoney } from '../../../lib/money';
+import { useInvoices } from '../api/get-invoices.api';
+import { useSendInvoice, useVoidInvoice } from '../api/invoice-actions.api';
+import type { Invoice } from '../api/types';
+
+/** Invoices (pay-by-invoice and retainer months) with status, links to the hosted page and PDF, send and void. */
+export function InvoiceList({ canManage, collaborationId }: { canManage: boolean; collaborationId?: string }) {
+  const [cursor, setCursor] = useState<string | undefined>();
+  const invoices = useInvoices({ cursor, collaborationId });
+  const voidInvoice = useVoidInvoice();
+  const sendInvoice = useSendInvoice();
+  const toast = useToast();
+
+  const act = (inv: Invoice, action: 'void' | 'send') => {
+    if (action === 'void' && !window.confirm(`Void invoice ${inv.number ?? ''}? The collaboration can then be paid by card.`)) return;
+    const m = action === 'void' ? voidInvoice : sendInvoice;
+    m.mutate(inv.id, {
+      onSuccess: () => toast.push({ tone: 'info', title: action === 'void' ? 'Invoice voided' : 'Invoice sent', message: inv.number ?? '' }),
+      onError: (e) => toast.push({ tone: 'error', title: 'Could not update the invoice', message: errorMessage(e) }),
+    });
+  };
+
+  return (
+    <section className="card" aria-labelledby="invoices-title">
+      <h2 id="invoices-title">Invoices</h2>
+      {invoices.isPending ? (
+        <Spinner label="Loading invoices…" />
+      ) : invoices.isError ? (
+        <ErrorMessage error={invoices.error} onRetry={() => invoices.refetch()} />
+      ) : invoices.data.data.length === 0 ? (
+        <EmptyState>No invoices yet. Choose “Pay by invoice” on an accepted collaboration.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="invoice-table">
+            <thead>
+              <tr>
+                <th scope="col">Invoice</th>
+                <th scope="col">Collaboration</th>
+                <th scope="col">Amount</th>
+                <th scope="col">Status</th>
+                <th scope="col">Due</th>
+                <th scope="col">Links</th>
+                {canManage && <th scope="col">Actions</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {invoices.data.data.map((inv) => (
+                <tr key={inv.id} data-testid={`invoice-${inv.id}`}>
+                  <td>
+                    {inv.number ?? '—'}
+                    {inv.kind === 'retainer' && <span className="muted"> · month {(inv.periodIndex ?? 0) + 1}</span>}
+                  </td>
+                  <td>
+                    <Link to={`/collaborations/${inv.collaborationId}`}>View</Link>
+                  </td>
+                  <td>{formatMoney(inv)}</td>
+                  <td>
+                    <StatusBadge status={inv.status.toUpperCase()} testId="invoice-status" />
+                    {inv.lastError && inv.status === 'open' && <div className="muted small">Last attempt: {inv.lastError}</div>}
+                  </td>
+                  <td>{formatDate(inv.dueDate)}</td>
+                  <td>
+                    {inv.hostedInvoiceUrl && (
+                      <a href={inv.hostedInvoiceUrl} target="_blank" rel="noreferrer">
+                        {inv.status === 'open' ? 'Pay online' : 'View'}
+                      </a>
+                    )}
+                    {inv.invoicePdf && (
+                      <>
+                        {' · '}
+                        <a href={inv.invoicePdf} target="_blank" rel="noreferrer">
+                          PDF
+                        </a>
+                      </>
+                    )}
+                  </td>
+                  {canManage && (
+                    <td>
+                      {inv.kind === 'one_time' && inv.status === 'open' && (
+                        <div className="row">
+                          <button type="button" className="btn btn-small btn-secondary" onClick={() => act(inv, 'send')} disabled={sendInvoice.isPending}>
+                            Send
+                          </button>
+                          <button type="button" className="btn btn-small btn-danger" onClick={() => act(inv, 'void')} disabled={voidInvoice.isPending}>
+                            Void
+                          </button>
+                        </div>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {invoices.data?.nextCursor && (
+        <button type="button" className="btn btn-secondary btn-small" onClick={() => setCursor(invoices.data!.nextCursor ?? undefined)}>
+          Older invoices
+        </button>
+      )}
+    </section>
+  );
+}
