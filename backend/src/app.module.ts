@@ -21,9 +21,10 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { QueueDashboardModule } from './modules/admin/queue-dashboard.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { BillingModule } from './modules/billing/billing.module';
+import { ConnectModule } from './modules/connect/connect.module';
 
 /** Feature modules; each later capability adds its module here. */
-export const FEATURE_MODULES = [AuthModule, HealthModule, PaymentsModule, RealtimeModule, WebhooksModule, QueueDashboardModule, BillingModule];
+export const FEATURE_MODULES = [AuthModule, HealthModule, PaymentsModule, RealtimeModule, WebhooksModule, QueueDashboardModule, BillingModule, ConnectModule];
 
 @Module({})
 export class AppModule {
