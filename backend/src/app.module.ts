@@ -22,9 +22,10 @@ import { QueueDashboardModule } from './modules/admin/queue-dashboard.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { BillingModule } from './modules/billing/billing.module';
 import { ConnectModule } from './modules/connect/connect.module';
+import { WalletModule } from './modules/wallet/wallet.module';
 
 /** Feature modules; each later capability adds its module here. */
-export const FEATURE_MODULES = [AuthModule, HealthModule, PaymentsModule, RealtimeModule, WebhooksModule, QueueDashboardModule, BillingModule, ConnectModule];
+export const FEATURE_MODULES = [AuthModule, HealthModule, PaymentsModule, RealtimeModule, WebhooksModule, QueueDashboardModule, BillingModule, ConnectModule, WalletModule];
 
 @Module({})
 export class AppModule {
