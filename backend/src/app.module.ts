@@ -23,9 +23,10 @@ import { RealtimeModule } from './modules/realtime/realtime.module';
 import { BillingModule } from './modules/billing/billing.module';
 import { ConnectModule } from './modules/connect/connect.module';
 import { WalletModule } from './modules/wallet/wallet.module';
+import { PayoutsModule } from './modules/payouts/payouts.module';
 
 /** Feature modules; each later capability adds its module here. */
-export const FEATURE_MODULES = [AuthModule, HealthModule, PaymentsModule, RealtimeModule, WebhooksModule, QueueDashboardModule, BillingModule, ConnectModule, WalletModule];
+export const FEATURE_MODULES = [AuthModule, HealthModule, PaymentsModule, RealtimeModule, WebhooksModule, QueueDashboardModule, BillingModule, ConnectModule, WalletModule, PayoutsModule];
 
 @Module({})
 export class AppModule {

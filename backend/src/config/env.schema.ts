@@ -27,6 +27,8 @@ export interface AppConfig {
   };
   platformFeeBps: number;
   payoutMinAmount: number;
+  /** Resolve unfinished payouts (ask Stripe) every this many ms where RUN_SCHEDULERS=true (0 = off). PAYOUT_RECONCILE_INTERVAL_MS */
+  payoutReconcileIntervalMs: number;
   maxPaymentAmount: number;
   runWorker: boolean;
   runSchedulers: boolean;
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     platformFeeBps: attempt(() => int(env, 'PLATFORM_FEE_BPS', 1000, 0, 5000), 1000),
     payoutMinAmount: attempt(() => int(env, 'PAYOUT_MIN_AMOUNT', 100, 1, 1_000_000_00), 100),
+    payoutReconcileIntervalMs: attempt(() => int(env, 'PAYOUT_RECONCILE_INTERVAL_MS', 60_000, 0, 86_400_000), 60_000),
     maxPaymentAmount: attempt(() => int(env, 'MAX_PAYMENT_AMOUNT', 10_000_000_00, 1, Number.MAX_SAFE_INTEGER), 0),
     runWorker: attempt(() => bool(env, 'RUN_WORKER', true), true),
     runSchedulers: attempt(() => bool(env, 'RUN_SCHEDULERS', true), true),

@@ -476,14 +476,19 @@ export class PaymentsService {
     await this.outbox.append(em, p.influencerId, 'payment:update', payload);
   }
 
+  /**
+   * `wallet:update` with the figures of GET /api/wallet/balance: `available` is withdrawable, `pending` is money
+   * on its way to the bank (payouts requested and not yet paid: `payouts:in_transit:<user>`). `lastTransaction`
+   * is the wallet posting that caused the update, or null when only `pending` moved (a payout was paid).
+   */
   async notifyWallet(
     em: EntityManager,
     userId: string,
     currency: string,
-    lastTransaction: { id: string; type: 'credit' | 'debit'; amount: number; currency: string; balanceAfter: number; description: string },
+    lastTransaction: { id: string; type: 'credit' | 'debit'; amount: number; currency: string; balanceAfter: number; description: string } | null,
   ): Promise<void> {
     const available = await this.ledgerRepo.balance(Accounts.walletAvailable(userId), currency, em);
-    const pending = await this.ledgerRepo.balance(Accounts.walletPending(userId), currency, em);
+    const pending = await this.ledgerRepo.balance(Accounts.payoutsInTransit(userId), currency, em);
     await this.outbox.append(em, userId, 'wallet:update', { currency, available, pending, lastTransaction });
   }
 }

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth.types';
+import { inTransaction } from '../../common/database/transaction';
+import { conflict, notFound } from '../../common/errors/app-error';
+import { assertValidAmount, currencyInfo, formatMoney } from '../../common/money/currency';
+import { decodeCursor, Page, toPage } from '../../common/pagination/pagination';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/env.schema';
+import { ConnectService } from '../connect/connect.service';
+import { Accounts } from '../ledger/domain/accounts';
+import { LedgerService } from '../ledger/ledger.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { PaymentsService } from '../payments/payments.service';
+import { PayoutExecutionService } from './payout-execution.service';
+import { PayoutRepository } from './payout.repository';
+import { PayoutStateService } from './payout-state.service';
+import { PayoutView, toPayoutView } from './payout.view';
+
+/**
+ * Payout requests from the wallet. The request is accepted in one transaction that records the payout and moves
+ * the amount from the wallet to `payouts:in_transit` (the ledger's CHECK makes an overdraft impossible, whatever
+ * the concurrency); the money then moves at Stripe (PayoutExecutionService), right after commit.
+ */
+@Injectable()
+export class PayoutsService {
+  private readonly logger = new Logger(PayoutsService.name);
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: PayoutRepository,
+    private readonly ledger: LedgerService,
+    private readonly state: PayoutStateService,
+    private readonly execution: PayoutExecutionService,
+    private readonly connect: ConnectService,
+    private readonly payments: PaymentsService,
+    private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+  ) {}
+
+  async request(user: AuthUser, amount: number, currency: string): Promise<PayoutView> {
+    const cur = currencyInfo(String(currency).toLowerCase()).code;
+    assertValidAmount(amount, cur, { min: this.cfg.payoutMinAmount });
+    const account = await this.connect.payoutAccount(user.id);
+    if (!account) throw conflict('PAYOUTS_NOT_ENABLED', 'Complete your payout account setup (Connect onboarding) before requesting a payout');
+    const payout = await inTransaction(this.ds, async (em) => {
+      const p = await this.repo.insert(em, { userId: user.id, amount, currency: cur, stripeAccountId: account.stripeAccountId });
+      const description = `Payout of ${formatMoney({ amount, currency: cur })} to your bank account`;
+      // throws 409 INSUFFICIENT_FUNDS (and rolls the payout row back) when the wallet does not hold the amount
+      const posted = await this.ledger.post(em, {
+        type: 'payout_requested',
+        referenceType: 'payout',
+        referenceId: p.id,
+        description,
+        idempotencyKey: `payout:${p.id}:requested`,
+        lines: [
+          { account: Accounts.walletAvailable(user.id), currency: cur, amount },
+          { account: Accounts.payoutsInTransit(user.id), currency: cur, amount: -amount },
+        ],
+      });
+      const walletLine = posted!.lines.find((l) => l.account === Accounts.walletAvailable(user.id))!;
+      await this.state.notify(em, p);
+      await this.payments.notifyWallet(em, user.id, cur, {
+        id: posted!.entryId,
+        type: 'debit',
+        amount,
+        currency: cur,
+        balanceAfter: walletLine.balanceAfter,
+        description,
+      });
+      return p;
+    });
+    this.outbox.notifyCommitted();
+    // Move the money now; if Stripe does not answer clearly, the payout stays PENDING for reconciliation.
+    const after = await this.execution.execute(payout.id).catch((e) => {
+      this.logger.error(`payout ${payout.id} execution crashed (reconciliation will resume it): ${(e as Error).message}`);
+      return null;
+    });
+    return toPayoutView(after ?? payout);
+  }
+
+  async list(user: AuthUser, limit = 20, cursor?: string, status?: string): Promise<Page<PayoutView>> {
+    const rows = await this.repo.listForUser(user.id, limit, decodeCursor(cursor), status);
+    const page = toPage(rows, limit, (r) => ({ createdAt: new Date(r.requestedAt), id: r.id }));
+    return { data: page.data.map(toPayoutView), nextCursor: page.nextCursor };
+  }
+
+  async get(user: AuthUser, id: string): Promise<PayoutView> {
+    const p = await this.repo.findById(id);
+    if (!p || p.userId !== user.id) throw notFound('PAYOUT_NOT_FOUND', 'Payout not found');
+    return toPayoutView(p);
+  }
+}
