@@ -111,7 +111,13 @@ interface Target {
 async function startTarget(): Promise<Target> {
   if (env.BENCH_URL) {
     if (!env.BENCH_DATABASE_URL || !env.BENCH_JWT_SECRET) throw new Error('BENCH_URL needs BENCH_DATABASE_URL and BENCH_JWT_SECRET');
-    return { url: env.BENCH_URL, databaseUrl: env.BENCH_DATABASE_URL, jwtSecret: env.BENCH_JWT_SECRET, pid: env.BENCH_PID ? Number(env.BENCH_PID) : undefined, cleanup: async () => undefined };
+    return {
+      url: env.BENCH_URL,
+      databaseUrl: env.BENCH_DATABASE_URL,
+      jwtSecret: env.BENCH_JWT_SECRET,
+      pid: env.BENCH_PID ? Number(env.BENCH_PID) : undefined,
+      cleanup: async () => undefined,
+    };
   }
   const name = `cp_bench_rt_${Date.now().toString(36)}`;
   const admin = new Client({ connectionString: PG_URL });
@@ -228,7 +234,15 @@ async function main(): Promise<void> {
       const company = users[i % half];
       const influencer = users[half + (i % (CLIENTS - half))];
       const benchId = randomUUID();
-      const payload = { paymentId: randomUUID(), collaborationId: randomUUID(), status: 'HELD', amount: 50_000, currency: 'usd', message: 'Payment received and held by CollabPay', benchId };
+      const payload = {
+        paymentId: randomUUID(),
+        collaborationId: randomUUID(),
+        status: 'HELD',
+        amount: 50_000,
+        currency: 'usd',
+        message: 'Payment received and held by CollabPay',
+        benchId,
+      };
       const entry = { t0: performance.now(), received: [] as number[], left: 2, done: () => undefined as void };
       const delivered = new Promise<void>((done) => pending.set(benchId, Object.assign(entry, { done })));
       await ds.transaction(async (em) => {
@@ -242,17 +256,23 @@ async function main(): Promise<void> {
     };
     c0 = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < WEBHOOKS) await webhook(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < WEBHOOKS) await webhook(next++);
+      }),
+    );
     const elapsed = (performance.now() - c0) / 1000;
     const lost = WEBHOOKS * 2 - fromStart.length;
     fromStart.sort((a, b) => a - b);
     fromCommit.sort((a, b) => a - b);
     txTimes.sort((a, b) => a - b);
     const f = (v: number) => `${v.toFixed(1)} ms`;
-    log(`${WEBHOOKS} webhooks (2 parties each) at concurrency ${CONCURRENCY} in ${elapsed.toFixed(1)} s = ${(WEBHOOKS / elapsed).toFixed(0)}/s; ${fromStart.length} deliveries, ${lost} missing`);
-    log(`webhook-to-socket latency (tx start -> client): p50 ${f(percentile(fromStart, 50))}  p99 ${f(percentile(fromStart, 99))}  max ${f(fromStart[fromStart.length - 1])}`);
+    log(
+      `${WEBHOOKS} webhooks (2 parties each) at concurrency ${CONCURRENCY} in ${elapsed.toFixed(1)} s = ${(WEBHOOKS / elapsed).toFixed(0)}/s; ${fromStart.length} deliveries, ${lost} missing`,
+    );
+    log(
+      `webhook-to-socket latency (tx start -> client): p50 ${f(percentile(fromStart, 50))}  p99 ${f(percentile(fromStart, 99))}  max ${f(fromStart[fromStart.length - 1])}`,
+    );
     log(`commit-acknowledged-to-socket latency:         p50 ${f(percentile(fromCommit, 50))}  p99 ${f(percentile(fromCommit, 99))}`);
     log(`of which the webhook's own transaction:         p50 ${f(percentile(txTimes, 50))}  p99 ${f(percentile(txTimes, 99))}`);
     const latencyLine = `latency p50 ${f(percentile(fromStart, 50))} p99 ${f(percentile(fromStart, 99))} with ${CLIENTS} clients`;
@@ -264,13 +284,19 @@ async function main(): Promise<void> {
     const base = await serverMemory(t);
     log(`server memory with 0 connections: RSS ${mb(base.rss)}${base.heapUsed ? `, heap ${mb(base.heapUsed)}` : ''}`);
     c0 = performance.now();
-    sockets = await connectMany(t.url, Array.from({ length: IDLE }, () => token(randomUUID())), 250);
+    sockets = await connectMany(
+      t.url,
+      Array.from({ length: IDLE }, () => token(randomUUID())),
+      250,
+    );
     log(`${sockets.length} idle clients connected in ${((performance.now() - c0) / 1000).toFixed(1)} s; holding ${IDLE_HOLD_MS} ms`);
     await sleep(IDLE_HOLD_MS);
     const still = sockets.filter((s) => s.connected).length;
     const loaded = await serverMemory(t);
     const perConn = (loaded.rss - base.rss) / IDLE;
-    log(`server memory with ${IDLE} idle connections: RSS ${mb(loaded.rss)}${loaded.heapUsed ? `, heap ${mb(loaded.heapUsed)}` : ''} (+${(perConn / 1024).toFixed(1)} KB RSS per connection); ${still} still connected`);
+    log(
+      `server memory with ${IDLE} idle connections: RSS ${mb(loaded.rss)}${loaded.heapUsed ? `, heap ${mb(loaded.heapUsed)}` : ''} (+${(perConn / 1024).toFixed(1)} KB RSS per connection); ${still} still connected`,
+    );
     log(`SUMMARY: ${latencyLine}, ${lost} lost; ${IDLE} idle connections -> server RSS ${mb(loaded.rss)} (+${(perConn / 1024).toFixed(1)} KB each)`);
   } finally {
     for (const s of sockets) s.close();

@@ -58,7 +58,12 @@ export function handshakeOutcome(baseUrl: string, token: unknown): Promise<strin
 }
 
 export function signToken(ctx: TestContext, claims: { sub?: string; exp: number }): string {
-  return new JwtService({ secret: ctx.config.jwtSecret }).sign({ sub: claims.sub ?? randomUUID(), email: 'x@test.collabpay.dev', role: 'company', exp: claims.exp });
+  return new JwtService({ secret: ctx.config.jwtSecret }).sign({
+    sub: claims.sub ?? randomUUID(),
+    email: 'x@test.collabpay.dev',
+    role: 'company',
+    exp: claims.exp,
+  });
 }
 
 export interface Append {

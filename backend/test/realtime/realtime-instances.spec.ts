@@ -14,8 +14,17 @@ describe('realtime across instances', () => {
     clients.push(c);
     return c;
   };
-  const payment = (status: string, extra: Record<string, unknown> = {}) => ({ paymentId: randomUUID(), collaborationId: randomUUID(), status, amount: 1_000, currency: 'eur', message: status, ...extra });
-  const twin = (of: TestContext, label: string) => createTestContext({ label, databaseUrl: of.databaseUrl, sharedEmulator: of.emulator, queuePrefix: of.config.queuePrefix });
+  const payment = (status: string, extra: Record<string, unknown> = {}) => ({
+    paymentId: randomUUID(),
+    collaborationId: randomUUID(),
+    status,
+    amount: 1_000,
+    currency: 'eur',
+    message: status,
+    ...extra,
+  });
+  const twin = (of: TestContext, label: string) =>
+    createTestContext({ label, databaseUrl: of.databaseUrl, sharedEmulator: of.emulator, queuePrefix: of.config.queuePrefix });
 
   beforeAll(async () => {
     a = await createTestContext({ label: 'rt-a' });
@@ -73,7 +82,7 @@ describe('realtime across instances', () => {
     }
   });
 
-  it('two relays working at once never duplicate or reorder a user\'s events', async () => {
+  it("two relays working at once never duplicate or reorder a user's events", async () => {
     const users = await Promise.all([a.user('company'), a.user('influencer')]);
     const onA = await open(a, users[0].token);
     const onB = await open(b, users[1].token);

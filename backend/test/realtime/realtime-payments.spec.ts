@@ -37,7 +37,15 @@ describe('realtime: a webhook that moves a payment to HELD', () => {
     const held = (c: TestClient) => c.received.find((r) => r.event === 'payment:update' && r.data.paymentId === paymentId && r.data.status === 'HELD');
     await eventually(() => held(onA) && held(onB), 15_000, 'HELD on both clients');
     for (const c of [onA, onB]) {
-      expect(held(c)!.data).toMatchObject({ paymentId, collaborationId: collaboration.id, status: 'HELD', amount: 120_000, currency: 'usd', seq: expect.any(Number), timestamp: expect.any(String) });
+      expect(held(c)!.data).toMatchObject({
+        paymentId,
+        collaborationId: collaboration.id,
+        status: 'HELD',
+        amount: 120_000,
+        currency: 'usd',
+        seq: expect.any(Number),
+        timestamp: expect.any(String),
+      });
       const seqs = c.seqs();
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
       expect(new Set(seqs).size).toBe(seqs.length);

@@ -65,7 +65,11 @@ describe('realtime gateway (socket.io-client against a real server)', () => {
     // wallet and payout events go to their owner only
     await appendCommitted(ctx, [
       { userId: influencer.id, event: 'wallet:update', payload: { currency: 'usd', available: 45_000, pending: 0, lastTransaction: null } },
-      { userId: influencer.id, event: 'payout:update', payload: { payoutId: randomUUID(), status: 'PENDING', amount: 45_000, currency: 'usd', message: 'on its way' } },
+      {
+        userId: influencer.id,
+        event: 'payout:update',
+        payload: { payoutId: randomUUID(), status: 'PENDING', amount: 45_000, currency: 'usd', message: 'on its way' },
+      },
     ]);
     await eventually(() => ic.received.length === 3, 5000, 'influencer events');
     expect(ic.received.map((r) => [r.event, r.data.seq])).toEqual([
@@ -113,7 +117,11 @@ describe('realtime gateway (socket.io-client against a real server)', () => {
     const statuses = ['HELD', 'RELEASED', 'PARTIALLY_RELEASED'];
     for (const s of statuses) await appendCommitted(ctx, [{ userId: u.id, payload: payment(s) }]);
     // the relay has emitted them (to nobody) and marked them sent
-    await eventually(async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = $1 AND sent_at IS NULL`, [u.id]))[0].n === 0, 5000, 'rows sent');
+    await eventually(
+      async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = $1 AND sent_at IS NULL`, [u.id]))[0].n === 0,
+      5000,
+      'rows sent',
+    );
 
     const again = await open(u.token);
     const count = await again.socket.emitWithAck('sync', { since: lastSeen });
@@ -154,8 +162,15 @@ describe('realtime gateway (socket.io-client against a real server)', () => {
     try {
       for (let i = 1; i <= 5; i++) {
         await other.query('BEGIN');
-        await other.query(`INSERT INTO user_event_seqs (user_id, last_seq) VALUES ($1, 1) ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_seqs.last_seq + 1`, [u.id]);
-        await other.query(`INSERT INTO outbox_events (user_id, seq, event, payload) VALUES ($1, $2, 'payment:update', $3)`, [u.id, i, JSON.stringify(payment('HELD'))]);
+        await other.query(
+          `INSERT INTO user_event_seqs (user_id, last_seq) VALUES ($1, 1) ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_seqs.last_seq + 1`,
+          [u.id],
+        );
+        await other.query(`INSERT INTO outbox_events (user_id, seq, event, payload) VALUES ($1, $2, 'payment:update', $3)`, [
+          u.id,
+          i,
+          JSON.stringify(payment('HELD')),
+        ]);
         await other.query('COMMIT');
         const t0 = Date.now();
         await eventually(() => c.received.length === i, 2000, `event ${i}`);
@@ -166,6 +181,48 @@ describe('realtime gateway (socket.io-client against a real server)', () => {
     } finally {
       await other.end();
     }
+  });
+
+  it('live events committed during a long sync never overtake the replay', async () => {
+    const u = await ctx.user('influencer');
+    const BACKLOG = 4900; // ten replay pages
+    await ctx.db.query(
+      `INSERT INTO outbox_events (user_id, seq, event, payload, sent_at)
+       SELECT $1, g, 'payment:update', jsonb_build_object('status', 'HELD', 'n', g), now() FROM generate_series(1, $2::int) g`,
+      [u.id, BACKLOG],
+    );
+    await ctx.db.query(`INSERT INTO user_event_seqs (user_id, last_seq) VALUES ($1, $2)`, [u.id, BACKLOG]);
+    const c = await open(u.token);
+    // what a client does: apply an event only if its seq is newer than the last one applied
+    const applied: number[] = [];
+    for (const e of ['payment:update', 'wallet:update'] as const)
+      c.socket.on(e, (d: { seq: number }) => (applied.length === 0 || d.seq > applied[applied.length - 1] ? applied.push(d.seq) : undefined));
+    const LIVE = 30;
+    // start writing as soon as the replay has begun
+    const writers = new Promise<void>((resolve, reject) =>
+      c.socket.once('payment:update', () => {
+        (async () => {
+          for (let i = 0; i < LIVE; i++) {
+            await appendCommitted(ctx, [
+              { userId: u.id, event: 'wallet:update', payload: { currency: 'usd', available: i, pending: 0, lastTransaction: null } },
+            ]);
+          }
+        })().then(resolve, reject);
+      }),
+    );
+    await c.socket.emitWithAck('sync', { since: 0 });
+    await writers;
+    console.log(
+      c
+        .seqs()
+        .map((s, i, a) => (i > 0 && s < a[i - 1] ? `<${s}@${i}>` : ''))
+        .filter(Boolean)
+        .join(' ') || 'in order',
+      c.seqs().slice(0, 5),
+      c.seqs().findIndex((s) => s > BACKLOG),
+    );
+    await eventually(() => applied[applied.length - 1] === BACKLOG + LIVE, 8000, 'every event');
+    expect(applied).toEqual(Array.from({ length: BACKLOG + LIVE }, (_, i) => i + 1));
   });
 
   it('emits each seq exactly once and in order under concurrent writers', async () => {

@@ -14,7 +14,14 @@ interface RawRow {
   created_at: Date;
 }
 
-const fromRaw = (r: RawRow): OutboxEventRow => ({ id: Number(r.id), userId: r.user_id, seq: Number(r.seq), event: r.event, payload: r.payload, createdAt: new Date(r.created_at) });
+const fromRaw = (r: RawRow): OutboxEventRow => ({
+  id: Number(r.id),
+  userId: r.user_id,
+  seq: Number(r.seq),
+  event: r.event,
+  payload: r.payload,
+  createdAt: new Date(r.created_at),
+});
 
 /** Data access for the realtime side of `outbox_events` (the writing side is OutboxService.append). */
 @Injectable()

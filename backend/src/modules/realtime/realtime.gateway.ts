@@ -98,8 +98,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /**
    * `sync {since}`: emits to this socket only every committed row of its user with seq > since, in seq order,
-   * and acks with the number emitted (at most SYNC_MAX_ROWS; when the ack equals it, sync again from the last
-   * seq). Live events may interleave with the replay; clients apply events by seq and ignore seq <= last seen.
+   * and acks with the number emitted (at most SYNC_MAX_ROWS; a client repeats from its last seq until the ack
+   * is 0). Rows may also arrive live (same seq): clients ignore seq <= the last one applied.
    */
   @SubscribeMessage('sync')
   sync(@ConnectedSocket() socket: AppSocket, @MessageBody() body: unknown): Promise<number> {
@@ -111,16 +111,31 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return run;
   }
 
+  /**
+   * So that a live event cannot overtake the replay (a client would then drop the older replayed rows), the
+   * socket leaves its room while the backlog is read, rejoins, and finally replays whatever committed in the
+   * meantime. Nothing is lost: a row committed before that last read is in it, one committed after is relayed
+   * after the rejoin.
+   */
   private async replay(socket: AppSocket, since: number): Promise<number> {
+    const room = userRoom(socket.data.userId);
     let cursor = since;
     let sent = 0;
-    while (sent < SYNC_MAX_ROWS && socket.connected) {
-      const rows = await this.repo.listSince(socket.data.userId, cursor, Math.min(SYNC_PAGE, SYNC_MAX_ROWS - sent));
+    const page = async (max: number): Promise<number> => {
+      const rows = await this.repo.listSince(socket.data.userId, cursor, max);
+      if (!socket.connected) return 0;
       for (const row of rows) socket.emit(row.event, toWire(row));
+      if (rows.length) cursor = rows[rows.length - 1].seq;
       sent += rows.length;
-      if (rows.length < SYNC_PAGE) break;
-      cursor = rows[rows.length - 1].seq;
+      return rows.length;
+    };
+    await socket.leave(room);
+    try {
+      while (sent < SYNC_MAX_ROWS && socket.connected && (await page(Math.min(SYNC_PAGE, SYNC_MAX_ROWS - sent))) === SYNC_PAGE);
+    } finally {
+      if (socket.connected) await socket.join(room);
     }
+    if (sent < SYNC_MAX_ROWS && socket.connected) await page(SYNC_MAX_ROWS - sent);
     return sent;
   }
 
