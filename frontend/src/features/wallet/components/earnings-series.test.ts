@@ -30,6 +30,18 @@ describe('dailyEarnings', () => {
     ]);
   });
 
+  it('leaves out money returned by a failed payout (a credit, but not an earning)', () => {
+    const series = dailyEarnings(
+      [
+        { ...tx('2026-03-02T10:00:00Z', 9000), referenceType: 'payment' },
+        { ...tx('2026-03-02T11:00:00Z', 9000, 'debit'), referenceType: 'payout' },
+        { ...tx('2026-03-02T12:00:00Z', 9000), referenceType: 'payout' },
+      ],
+      'usd',
+    );
+    expect(series).toEqual([{ day: '2026-03-02', amount: 9000 }]);
+  });
+
   it('keeps only the most recent days', () => {
     const many = Array.from({ length: 20 }, (_, i) => tx(`2026-01-${String(i + 1).padStart(2, '0')}T00:00:00Z`, i + 1));
     const series = dailyEarnings(many, 'usd', 14);
