@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { inTransaction } from '../../src/common/database/transaction';
 import { OutboxService } from '../../src/modules/outbox/outbox.service';
+import { MAX_SOCKETS_PER_USER } from '../../src/modules/realtime/realtime.constants';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
 import { appendCommitted, connectClient, handshakeOutcome, signToken, sleep, TestClient } from './realtime-helpers';
 
@@ -46,6 +47,15 @@ describe('realtime gateway (socket.io-client against a real server)', () => {
     expect(outcomes).toEqual(Array(6).fill('unauthorized'));
     const good = await ctx.user('company');
     expect(await handshakeOutcome(ctx.baseUrl, good.token)).toBe('connected');
+  });
+
+  it('caps the sockets one user may hold on an instance', async () => {
+    const u = await ctx.user('company');
+    const many = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_USER }, () => open(u.token)));
+    expect(many.every((c) => c.socket.connected)).toBe(true);
+    expect(await handshakeOutcome(ctx.baseUrl, u.token)).toBe('too many connections');
+    many[0].close();
+    await eventually(async () => (await handshakeOutcome(ctx.baseUrl, u.token)) === 'connected', 3000, 'a freed slot');
   });
 
   it('tells both parties of a payment, and nobody else', async () => {
