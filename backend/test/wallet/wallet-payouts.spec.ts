@@ -332,7 +332,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     ctx.emulator.setDeliveryPaused(true);
     try {
       await ctx.emulator.advanceTime();
-      const r2 = await execution.reconcile({ olderThanMs: 0 });
+      const r2 = await execution.reconcile({ olderThanMs: 0, inTransitOlderThanMs: 0 });
       expect(r2.errors).toEqual([]);
     } finally {
       ctx.emulator.setDeliveryPaused(false);

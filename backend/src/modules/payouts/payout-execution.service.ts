@@ -213,13 +213,17 @@ export class PayoutExecutionService {
    * transfer reversed. `olderThanMs` leaves payouts that are being worked on right now alone. Concurrent calls
    * share one run.
    */
-  reconcile(opts: { olderThanMs?: number; limit?: number } = {}): Promise<ReconcileResult> {
-    this.reconciling ??= this.doReconcile(opts.olderThanMs ?? 30_000, opts.limit ?? 200).finally(() => (this.reconciling = null));
+  reconcile(opts: { olderThanMs?: number; inTransitOlderThanMs?: number; limit?: number } = {}): Promise<ReconcileResult> {
+    const olderThanMs = opts.olderThanMs ?? 30_000;
+    // payout.paid / payout.failed normally arrive as webhooks (and the webhook reconciliation pulls missed events),
+    // so an IN_TRANSIT payout is re-read from Stripe only when nothing was heard of it for a while
+    const inTransitOlderThanMs = opts.inTransitOlderThanMs ?? Math.max(olderThanMs, 3_600_000);
+    this.reconciling ??= this.doReconcile(olderThanMs, inTransitOlderThanMs, opts.limit ?? 200).finally(() => (this.reconciling = null));
     return this.reconciling;
   }
 
-  private async doReconcile(olderThanMs: number, limit: number): Promise<ReconcileResult> {
-    const due = await this.repo.forReconciliation(olderThanMs, limit);
+  private async doReconcile(olderThanMs: number, inTransitOlderThanMs: number, limit: number): Promise<ReconcileResult> {
+    const due = await this.repo.forReconciliation(olderThanMs, inTransitOlderThanMs, limit);
     const result: ReconcileResult = { pending: due.pending.length, inTransit: due.inTransit.length, reversals: 0, advanced: 0, errors: [] };
     const fail = (id: string, e: unknown) => result.errors.push(`${id}: ${(e as Error).message}`);
     for (const id of due.pending) {

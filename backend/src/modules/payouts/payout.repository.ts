@@ -112,7 +112,11 @@ export class PayoutRepository {
   }
 
   /** PENDING payouts due for another attempt, IN_TRANSIT ones not heard of for a while, FAILED ones whose transfer is not reversed. */
-  async forReconciliation(olderThanMs: number, limit: number): Promise<{ pending: string[]; inTransit: string[]; unreversed: string[] }> {
+  async forReconciliation(
+    olderThanMs: number,
+    inTransitOlderThanMs: number,
+    limit: number,
+  ): Promise<{ pending: string[]; inTransit: string[]; unreversed: string[] }> {
     const pending = await this.ds.query(
       `SELECT id FROM payouts WHERE status = 'PENDING' AND next_attempt_at <= now() AND updated_at < now() - ($1::int * interval '1 millisecond')
          AND (lease_until IS NULL OR lease_until < now()) ORDER BY requested_at LIMIT $2`,
@@ -120,7 +124,7 @@ export class PayoutRepository {
     );
     const inTransit = await this.ds.query(
       `SELECT id FROM payouts WHERE status = 'IN_TRANSIT' AND updated_at < now() - ($1::int * interval '1 millisecond') ORDER BY requested_at LIMIT $2`,
-      [olderThanMs, limit],
+      [inTransitOlderThanMs, limit],
     );
     const unreversed = await this.ds.query(
       `SELECT id FROM payouts WHERE status = 'FAILED' AND stripe_transfer_id IS NOT NULL AND stripe_reversal_id IS NULL ORDER BY requested_at LIMIT $1`,

@@ -47,6 +47,6 @@ export class AdminPayoutsController {
   @Post('reconcile')
   @HttpCode(200)
   reconcile() {
-    return this.execution.reconcile({ olderThanMs: 0 });
+    return this.execution.reconcile({ olderThanMs: 0, inTransitOlderThanMs: 0 });
   }
 }

@@ -10,8 +10,8 @@ import { PayoutExecutionService } from './payout-execution.service';
 import type { ReverseJob } from './payout-state.service';
 
 /**
- * Queue work of payouts (`payouts` queue): the reversal of a failed payout's transfer, and executing a payout
- * on demand. Consumed where RUN_WORKER=true. Where RUN_SCHEDULERS=true, reconciliation runs every
+ * Queue work of payouts (`payouts` queue): the reversal of a failed payout's transfer. Consumed where
+ * RUN_WORKER=true. Where RUN_SCHEDULERS=true, reconciliation runs every
  * PAYOUT_RECONCILE_INTERVAL_MS (one instance per interval, through a Redis lock).
  */
 @Injectable()
@@ -58,8 +58,5 @@ export class PayoutsProcessor implements OnApplicationBootstrap, OnApplicationSh
         return r;
       })
       .catch((e) => this.logger.error(`payout reversal processor stopped: ${(e as Error).message}`));
-    this.queue
-      .process('execute', 4, async (job: Job<{ payoutId: string }>) => (await this.execution.execute(job.data.payoutId))?.status ?? 'missing')
-      .catch((e) => this.logger.error(`payout execution processor stopped: ${(e as Error).message}`));
   }
 }
