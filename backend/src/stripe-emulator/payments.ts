@@ -538,16 +538,14 @@ export function capturePaymentIntent(st: State, ctx: RequestContext, pi: Stripe.
 export function createRefund(st: State, ctx: RequestContext, p: ParamObject): Stripe.Refund {
   const piId = str(p, 'payment_intent');
   let chId = str(p, 'charge');
-  let pi: Stripe.PaymentIntent | null = null;
   if (piId) {
-    pi = st.paymentIntents.get(piId, ctx.account, 'payment_intent');
+    const pi = st.paymentIntents.get(piId, ctx.account, 'payment_intent');
     if (pi.status !== 'succeeded' || typeof pi.latest_charge !== 'string')
       throw invalid(`This PaymentIntent (${pi.id}) does not have a successful charge to refund.`, 'payment_intent', 'charge_not_refundable');
     chId = pi.latest_charge;
   }
   if (!chId) throw invalid('One of the following params should be provided for this request: payment_intent or charge.', undefined, 'parameter_missing');
   const ch = st.charges.get(chId, ctx.account, 'charge');
-  if (!pi && typeof ch.payment_intent === 'string') pi = st.paymentIntents.find(ch.payment_intent) ?? null;
   if (ch.disputed) {
     const dp = st.disputes.list(ctx.account, (d) => d.charge === ch.id)[0];
     if (dp && dp.status !== 'won') throw invalid(`Charge ${ch.id} has been charged back; cannot issue a refund.`, undefined, 'charge_disputed');

@@ -185,11 +185,8 @@ export class EmulatorServer {
       const out = this.expand(snapshot(result), expandPaths);
       body = JSON.stringify(out, null, 2);
     } catch (e) {
-      if (!(e instanceof StripeApiError)) {
-        this.cfg.logger(`${method} ${path} crashed: ${(e as Error).stack ?? String(e)}`);
-        e = new StripeApiError(500, { type: 'api_error', message: `Emulator error: ${(e as Error).message}` });
-      }
-      const err = e as StripeApiError;
+      if (!(e instanceof StripeApiError)) this.cfg.logger(`${method} ${path} crashed: ${(e as Error).stack ?? String(e)}`);
+      const err = e instanceof StripeApiError ? e : new StripeApiError(500, { type: 'api_error', message: `Emulator error: ${(e as Error).message}` });
       status = err.status;
       body = JSON.stringify({ error: { ...err.body, request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}` } }, null, 2);
       this.cfg.logger(`${method} ${path} → ${status} ${err.body.code ?? err.body.type}: ${err.body.message}`);
