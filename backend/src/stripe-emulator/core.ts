@@ -143,16 +143,22 @@ export class Core {
       this.opts.logger(`timer failed: ${(e as Error).stack ?? String(e)}`);
     }
   }
-  /** Move the clock forward by `ms` and run what became due; without `ms`, run every pending timer now. */
+  /**
+   * Move the clock forward by `ms` and run what became due, in order, each at its own time (the clock steps to a
+   * timer's due time before it runs, so timers scheduled by timers inside the window run too); without `ms`, run
+   * every pending timer now.
+   */
   advance(ms?: number): void {
-    if (ms !== undefined) this.clockOffsetMs += Math.max(0, ms);
+    const target = ms !== undefined ? this.nowMs() + Math.max(0, ms) : undefined;
     for (let guard = 0; guard < 10000; guard++) {
       const due = this.timers
-        .filter((t) => ms === undefined || t.dueAt <= this.nowMs())
+        .filter((t) => target === undefined || t.dueAt <= target)
         .sort((a, b) => a.dueAt - b.dueAt || a.id - b.id)[0];
       if (!due) break;
+      if (target !== undefined && due.dueAt > this.nowMs()) this.clockOffsetMs += due.dueAt - this.nowMs();
       this.fire(due);
     }
+    if (target !== undefined && target > this.nowMs()) this.clockOffsetMs += target - this.nowMs();
   }
   stopTimers(): void {
     this.closed = true;
