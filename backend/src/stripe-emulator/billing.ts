@@ -55,7 +55,8 @@ export function recompute(st: State, inv: Stripe.Invoice, account: string): void
   inv.amount_remaining = total - inv.amount_paid;
 }
 
-export function createInvoice(st: State, ctx: RequestContext, p: ParamObject): Stripe.Invoice {
+/** `setup` runs on the draft before totals are computed and `invoice.created` is recorded (subscriptions use it). */
+export function createInvoice(st: State, ctx: RequestContext, p: ParamObject, setup?: (inv: Stripe.Invoice) => void): Stripe.Invoice {
   const customerId = reqStr(p, 'customer');
   const customer = st.customerOrThrow(customerId, ctx);
   const collection = (str(p, 'collection_method') ?? 'charge_automatically') as Stripe.Invoice.CollectionMethod;
@@ -148,6 +149,7 @@ export function createInvoice(st: State, ctx: RequestContext, p: ParamObject): S
   if (str(p, 'pending_invoice_items_behavior') === 'include') {
     for (const item of st.invoiceItems.list(ctx.account, (i) => i.customer === customer.id && i.invoice === null)) item.invoice = inv.id;
   }
+  setup?.(inv);
   recompute(st, inv, ctx.account);
   st.emit('invoice.created', inv, { account: ctx.account, ctx });
   return inv;
@@ -234,7 +236,14 @@ function invoicePaymentOf(st: State, inv: Stripe.Invoice, pi: Stripe.PaymentInte
   };
 }
 
-export function finalizeInvoice(st: State, ctx: RequestContext | null, account: string, inv: Stripe.Invoice): Stripe.Invoice {
+export interface FinalizeOptions {
+  /** description of the invoice's PaymentIntent (Stripe: 'Subscription creation' / 'Subscription update') */
+  piDescription?: string;
+  /** false: the caller attempts the payment itself (subscriptions), no delayed automatic attempt */
+  scheduleAttempt?: boolean;
+}
+
+export function finalizeInvoice(st: State, ctx: RequestContext | null, account: string, inv: Stripe.Invoice, opts: FinalizeOptions = {}): Stripe.Invoice {
   if (inv.status !== 'draft') throw invalid(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, undefined, 'invoice_not_editable' as string);
   const now = st.core.now();
   recompute(st, inv, account);
@@ -261,7 +270,7 @@ export function finalizeInvoice(st: State, ctx: RequestContext | null, account: 
   }
   const piCtx: RequestContext = ctx ?? { account, connect: account !== st.platform, requestId: null, idempotencyKey: null, publishable: false };
   const pi = createPaymentIntent(st, { ...piCtx, idempotencyKey: null }, {
-    amount: String(inv.amount_due), currency: inv.currency, customer: String(inv.customer), description: 'Payment for Invoice',
+    amount: String(inv.amount_due), currency: inv.currency, customer: String(inv.customer), description: opts.piDescription ?? 'Payment for Invoice',
     'payment_method_types': ['card', 'us_bank_account'],
   });
   st.piPrivate.get(pi.id)!.invoice = inv.id;
@@ -269,7 +278,7 @@ export function finalizeInvoice(st: State, ctx: RequestContext | null, account: 
   inv.payments = { object: 'list', data: [invoicePaymentOf(st, inv, pi)], has_more: false, url: `/v1/invoice_payments?invoice=${inv.id}` };
   if (inv.collection_method === 'charge_automatically' && inv.auto_advance) inv.next_payment_attempt = now + 3600;
   st.emit('invoice.finalized', inv, { account, ctx });
-  if (inv.collection_method === 'charge_automatically' && inv.auto_advance) {
+  if (inv.collection_method === 'charge_automatically' && inv.auto_advance && opts.scheduleAttempt !== false) {
     st.core.schedule(st.core.opts.delays.processingMs, () => {
       if (inv.status !== 'open') return;
       try {
@@ -350,9 +359,13 @@ export function payInvoice(
   }
   const c: RequestContext = ctx ?? { account, connect: account !== st.platform, requestId: null, idempotencyKey: null, publishable: false };
   const customer = st.customers.find(String(inv.customer));
+  const subId = inv.parent?.subscription_details?.subscription;
+  const sub = typeof subId === 'string' ? st.subscriptions.find(subId) : undefined;
+  // Stripe's order: the invoice's default, the subscription's default, the customer's invoice default
   const pmId =
     str(p, 'payment_method') ??
     (typeof inv.default_payment_method === 'string' ? inv.default_payment_method : undefined) ??
+    (typeof sub?.default_payment_method === 'string' ? sub.default_payment_method : undefined) ??
     (typeof customer?.invoice_settings.default_payment_method === 'string' ? customer.invoice_settings.default_payment_method : undefined);
   if (!pmId) throw invalid('This customer has no attached payment source or default payment method. Please consider adding a default payment method.', undefined, 'invoice_no_payment_method' as string);
   const pi = invoicePi(st, inv);

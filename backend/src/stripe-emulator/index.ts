@@ -4,9 +4,11 @@ import { Core } from './core';
 import { EndpointScope, EventBus } from './events';
 import { EmulatorServer } from './server';
 import { State } from './state';
+import { advanceSubscription, AdvanceResult, registerSubscriptionHooks } from './subscriptions';
 
 export { signPayload } from './events';
 export { API_VERSION } from './core';
+export type { AdvanceResult } from './subscriptions';
 
 export interface StripeEmulatorOptions {
   /** 0 = a free port; default 12111 */
@@ -45,6 +47,12 @@ export interface StripeEmulator {
   setChaos(c: { duplicate?: boolean; reorder?: boolean }): void;
   /** events are still recorded in /v1/events but not delivered; unpausing does not re-deliver them */
   setDeliveryPaused(paused: boolean): void;
+  /**
+   * Move a subscription to its next period (same as `POST /_emulator/subscriptions/:id/advance_period`): the renewal
+   * invoice is created, finalized and charged with the default payment method, or, with `cancel_at_period_end`,
+   * the subscription ends. Works on the platform or a connected account (found by id).
+   */
+  advanceSubscription(id: string): Promise<AdvanceResult>;
   /** resolve when every delivery queued so far has finished (delivered or given up) */
   flushWebhooks(): Promise<void>;
   close(): Promise<void>;
@@ -85,6 +93,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
   const bus = new EventBus(core);
   bus.chaos = { duplicate: !!opts.chaos?.duplicate, reorder: !!opts.chaos?.reorder };
   const st = new State(core, bus);
+  registerSubscriptionHooks(st);
   for (const e of opts.webhookEndpoints ?? []) bus.addEndpoint({ url: e.url, secret: e.secret, scope: scopeOf(e.connect) });
   const app = new EmulatorServer(core, bus, st, { secretKey, publishableKey, logger });
   server.on('request', app.handler);
@@ -110,6 +119,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     },
     setDeliveryPaused: (paused) => {
       bus.paused = paused;
+    },
+    advanceSubscription: async (id: string) => {
+      const account = st.subscriptions.accountOf(id);
+      if (!account) throw new Error(`No such subscription: '${id}'`);
+      return advanceSubscription(st, account, st.subscriptions.get(id, account));
     },
     flushWebhooks: () => bus.flush(),
     close: async () => {

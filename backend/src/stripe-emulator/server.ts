@@ -11,6 +11,7 @@ import { closeDispute, completeAuthentication, confirmSetupIntent, createDispute
 import { ApiRequest, buildRoutes, Route } from './routes';
 import { State } from './state';
 import { stripeJsSource } from './stripe-js';
+import { advanceSubscription } from './subscriptions';
 
 interface IdemRecord {
   fingerprint: string;
@@ -277,6 +278,11 @@ export class EmulatorServer {
       if ((m = /^accounts\/([^/]+)\/complete_onboarding$/.exec(path))) {
         const acct = getAccount(this.st, m[1]);
         return ok(completeOnboarding(this.st, acct, { accountNumber: str(p, 'account_number') }, null));
+      }
+      if ((m = /^subscriptions\/([^/]+)\/advance_period$/.exec(path))) {
+        const account = this.st.subscriptions.accountOf(m[1]);
+        if (!account) throw invalid(`No such subscription: '${m[1]}'`, 'subscription', 'resource_missing');
+        return ok(advanceSubscription(this.st, account, this.st.subscriptions.get(m[1], account)));
       }
       if ((m = /^balance\/([^/]+)\/add$/.exec(path))) {
         // test helper: fund an account's available balance (like the 4000000000000077 card)

@@ -34,6 +34,20 @@ export interface PiPrivate {
   invoice?: string;
 }
 
+/** Emulator-private facts about a subscription (never serialised). */
+export interface SubPrivate {
+  /** anchor of the billing cycle; period n runs from anchor + n intervals to anchor + n+1 intervals */
+  anchor: number;
+  /** index of the current period (0 = the first) */
+  period: number;
+  interval: Stripe.Price.Recurring.Interval;
+  intervalCount: number;
+  /** true while the create request runs (its own events are emitted at the end) */
+  creating: boolean;
+  /** unpaid retries of the latest renewal invoice so far */
+  retries: number;
+}
+
 /** All state of one emulator instance. Resource modules read and write it. */
 export class State {
   readonly customers: Collection<Stripe.Customer>;
@@ -54,11 +68,13 @@ export class State {
   readonly products: Collection<Stripe.Product>;
   readonly prices: Collection<Stripe.Price>;
   readonly subscriptions: Collection<Stripe.Subscription>;
+  readonly subscriptionItems: Collection<Stripe.SubscriptionItem>;
 
   readonly pmPrivate = new Map<string, PmPrivate>();
   readonly accountPrivate = new Map<string, AccountPrivate>();
   readonly accountLinks = new Map<string, AccountLinkPrivate>();
   readonly piPrivate = new Map<string, PiPrivate>();
+  readonly subPrivate = new Map<string, SubPrivate>();
   /** hosted-page token → invoice id, and back */
   readonly invoiceTokens = new Map<string, string>();
   readonly invoiceTokenOf = new Map<string, string>();
@@ -90,6 +106,7 @@ export class State {
     this.products = c('product');
     this.prices = c('price');
     this.subscriptions = c('subscription');
+    this.subscriptionItems = c('subscription_item');
   }
 
   get platform(): string {
