@@ -219,6 +219,37 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     await expectLedgerClean(ctx);
   });
 
+  it('answers junk with 4xx and a stable code, never 500', async () => {
+    const fay = await ctx.user('influencer', 'Fay');
+    const token = fay.token;
+    const big = Buffer.from('tx:9999999999999999999').toString('base64url');
+    const oldCursor = Buffer.from(`${new Date(-8.64e15).toISOString()}|00000000-0000-0000-0000-000000000000`).toString('base64url');
+    const requests: Array<[string, string, unknown?]> = [
+      ['POST', '/api/wallet/payout', []],
+      ['POST', '/api/wallet/payout', { amount: null, currency: 'usd' }],
+      ['POST', '/api/wallet/payout', { amount: {}, currency: 'usd' }],
+      ['POST', '/api/wallet/payout', { amount: 1e300, currency: 'usd' }],
+      ['POST', '/api/wallet/payout', { amount: 5000, currency: 7 }],
+      ['POST', '/api/wallet/payout', { amount: 5000, currency: 'usd', extra: true }],
+      ['POST', '/api/connect/account-link', { returnUrl: 'http://' + 'a'.repeat(3000), refreshUrl: 'http://x.test' }],
+      ['POST', '/api/connect/account-link', { returnUrl: 5, refreshUrl: 'http://x.test' }],
+      ['GET', `/api/wallet/transactions?cursor=${big}`],
+      ['GET', '/api/wallet/transactions?currency=zzz'],
+      ['GET', '/api/wallet/transactions.csv?type=nope'],
+      ['GET', `/api/wallet/payouts?cursor=${oldCursor}`],
+      ['GET', '/api/wallet/payouts?cursor=%%%'],
+      ['GET', '/api/wallet/payouts?status=LOST'],
+      ['GET', '/api/wallet/payouts?limit=1000'],
+    ];
+    for (const [method, path, body] of requests) {
+      const r = await ctx.http.request(method, path, body, { token });
+      expect({ path, body, status: r.status >= 400 && r.status < 500, code: typeof r.body?.code }).toEqual({ path, body, status: true, code: 'string' });
+    }
+    const raw = await ctx.http.request('POST', '/api/wallet/payout', undefined, { token, raw: '{"amount": ', headers: { 'content-type': 'application/json' } });
+    expect(raw.status).toBe(400);
+    expect(raw.body.code).toBe('INVALID_JSON');
+  });
+
   it('a payout to a failing bank account (no_account) → FAILED with Stripe’s code, money back in the wallet, transfer reversed', async () => {
     const cleo = await ctx.user('influencer', 'Cleo');
     const token = cleo.token;

@@ -23,6 +23,7 @@ describe('wallet transactions', () => {
     expect(decodeTxCursor(encodeTxCursor('123'))).toBe('123');
     expect(decodeTxCursor(undefined)).toBeUndefined();
     expect(() => decodeTxCursor('bm9wZQ')).toThrow(/cursor/);
+    expect(() => decodeTxCursor(encodeTxCursor('9999999999999999999'))).toThrow(/cursor/);
   });
   it('quotes CSV fields per RFC 4180 and defuses formulas', () => {
     expect(csvField('plain')).toBe('plain');

@@ -50,7 +50,7 @@ export function decodeTxCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
   const m = /^tx:(\d{1,19})$/.exec(raw);
-  if (!m) throw badRequest('INVALID_CURSOR', 'cursor is not valid');
+  if (!m || BigInt(m[1]) > 9223372036854775807n) throw badRequest('INVALID_CURSOR', 'cursor is not valid');
   return m[1];
 }
 
