@@ -191,6 +191,10 @@ describe('stripe emulator: products, prices and subscriptions', () => {
     expect((await stripe.subscriptions.retrieve(s2.id)).status).toBe('past_due');
     await env.emu.advanceTime(3 * 86400 * 1000);
     expect((await stripe.invoices.retrieve(invoice!.id)).attempt_count).toBe(2);
+    // the incomplete one had 23 hours to be paid
+    const expired = await stripe.subscriptions.retrieve(sub.id);
+    expect(expired.status).toBe('incomplete_expired');
+    expect((await stripe.invoices.retrieve(expired.latest_invoice as string)).status).toBe('void');
     await env.emu.advanceTime(30 * 86400 * 1000);
     const ended = await stripe.subscriptions.retrieve(s2.id);
     expect(ended.status).toBe('canceled');
