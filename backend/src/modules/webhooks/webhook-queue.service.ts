@@ -77,6 +77,7 @@ export class WebhookQueueService implements OnModuleInit {
     if (!eventIds.length) return 0;
     if (!this.connected) {
       // Redis is down: do not make Stripe wait; the rows are stored and swept once it is back
+      if (!this.missed) this.logger.warn('Redis is unavailable: webhook events are stored but not enqueued until it is back');
       this.missed = true;
       return 0;
     }
