@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import Stripe from 'stripe';
 import type { EntityManager } from 'typeorm';
 import { STRIPE } from '../stripe/stripe.module';
-import { WebhookHandlerRegistry } from '../webhooks/webhook-handler.registry';
+import { WebhookHandlerRegistry, WebhookRetryLaterError } from '../webhooks/webhook-handler.registry';
 import { PaymentRepository } from './payment.repository';
 import { PaymentsService } from './payments.service';
 
@@ -23,9 +23,38 @@ export class PaymentWebhooksHandler implements OnModuleInit {
     for (const type of ['payment_intent.succeeded', 'payment_intent.processing', 'payment_intent.payment_failed', 'payment_intent.canceled']) {
       this.registry.register(type, (e, em) => this.onIntent(e, em));
     }
-    this.registry.register('charge.refunded', (e, em) => this.payments.applyChargeRefunded(em, e.data.object as Stripe.Charge));
-    this.registry.register('charge.dispute.created', (e, em) => this.payments.applyDispute(em, e.data.object as Stripe.Dispute, 'opened'));
-    this.registry.register('charge.dispute.closed', (e, em) => this.payments.applyDispute(em, e.data.object as Stripe.Dispute, 'closed'));
+    this.registry.register('charge.refunded', async (e, em) => {
+      const charge = e.data.object as Stripe.Charge;
+      if (e.account) return 'ignored';
+      await this.ensureFunded(em, charge.payment_intent);
+      return this.payments.applyChargeRefunded(em, charge);
+    });
+    for (const [type, phase] of [
+      ['charge.dispute.created', 'opened'],
+      ['charge.dispute.closed', 'closed'],
+    ] as const) {
+      this.registry.register(type, async (e, em) => {
+        const dispute = e.data.object as Stripe.Dispute;
+        if (e.account) return 'ignored';
+        await this.ensureFunded(em, dispute.payment_intent);
+        return this.payments.applyDispute(em, dispute, phase);
+      });
+    }
+  }
+
+  /**
+   * A refund or dispute can arrive before the success it builds on (Stripe does not order events). Re-read the
+   * intent: if it succeeded, apply that first; if Stripe does not say so yet, retry the event later.
+   */
+  private async ensureFunded(em: EntityManager, intent: string | Stripe.PaymentIntent | null): Promise<void> {
+    const intentId = typeof intent === 'string' ? intent : intent?.id;
+    if (!intentId) return;
+    const p = await this.repo.findByIntent(intentId, em);
+    if (!p || p.heldAt) return;
+    const pi = await this.stripe.paymentIntents.retrieve(intentId, { expand: ['latest_charge.balance_transaction'] });
+    await this.payments.applyIntent(em, pi);
+    const after = await this.repo.findByIntent(intentId, em);
+    if (after && !after.heldAt) throw new WebhookRetryLaterError(`payment ${after.id} is not funded yet (intent ${pi.status})`);
   }
 
   private async onIntent(event: Stripe.Event, em: EntityManager): Promise<'applied' | 'ignored'> {
