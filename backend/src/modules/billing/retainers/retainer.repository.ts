@@ -81,28 +81,36 @@ export class RetainerRepository {
     return row;
   }
 
-  /** Moves the billing window one month on, only if nobody else did (the sweeper may run in several processes). */
-  async advancePeriod(id: string, expectedEnd: Date): Promise<RetainerRecord | null> {
-    const [rows] = await this.ds.query(
-      `UPDATE retainers SET current_period_start = current_period_end, current_period_end = current_period_end + interval '1 month', updated_at = now()
-       WHERE id = $1 AND current_period_end = $2 RETURNING ${COLS}`,
-      [id, expectedEnd],
-    );
+  async findBySubscription(stripeSubscriptionId: string, em: EntityManager = this.ds.manager, lock = false): Promise<RetainerRecord | null> {
+    const rows = await em.query(`SELECT ${COLS} FROM retainers WHERE stripe_subscription_id = $1 ${lock ? 'FOR UPDATE' : ''}`, [stripeSubscriptionId]);
     return rows[0] ?? null;
   }
 
-  async due(now: Date, limit = 100): Promise<RetainerRecord[]> {
-    return this.ds.query(`SELECT ${COLS} FROM retainers WHERE status IN ('active','past_due') AND current_period_end <= $1 ORDER BY current_period_end LIMIT $2`, [now, limit]);
+  /**
+   * Copies the Stripe subscription's state onto the retainer (the caller holds the row lock and read the
+   * subscription after taking it). The subscription id is only ever set once; `canceled` is final.
+   */
+  async applySubscription(
+    em: EntityManager,
+    id: string,
+    s: { subscriptionId: string; status: RetainerStatus; cancelAtPeriodEnd: boolean; periodStart: Date; periodEnd: Date; defaultPaymentMethod: string | null; endedAt: Date | null },
+  ): Promise<RetainerRecord> {
+    const [[row]] = await em.query(
+      `UPDATE retainers SET stripe_subscription_id = COALESCE(stripe_subscription_id, $2),
+              status = CASE WHEN status = 'canceled' THEN status ELSE $3 END,
+              cancel_at_period_end = $4, current_period_start = $5, current_period_end = $6,
+              default_payment_method = COALESCE($7, default_payment_method),
+              canceled_at = CASE WHEN status = 'canceled' OR $3 = 'canceled' THEN COALESCE(canceled_at, $8, now()) ELSE NULL END,
+              updated_at = now()
+        WHERE id = $1 RETURNING ${COLS}`,
+      [id, s.subscriptionId, s.status, s.cancelAtPeriodEnd, s.periodStart, s.periodEnd, s.defaultPaymentMethod, s.endedAt],
+    );
+    return row;
   }
 
   async paymentIdForPeriod(collaborationId: string, periodIndex: number, em: EntityManager = this.ds.manager): Promise<string | null> {
     const rows = await em.query(`SELECT id FROM payments WHERE collaboration_id = $1 AND period_index = $2`, [collaborationId, periodIndex]);
     return rows[0]?.id ?? null;
-  }
-
-  async lastPeriodIndex(collaborationId: string): Promise<number> {
-    const [{ n }] = await this.ds.query(`SELECT COALESCE(max(period_index), 0)::int AS n FROM payments WHERE collaboration_id = $1`, [collaborationId]);
-    return n;
   }
 
   async periods(retainerId: string, collaborationId: string): Promise<PeriodRow[]> {

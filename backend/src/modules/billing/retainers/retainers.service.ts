@@ -1,16 +1,14 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../../common/auth/auth.types';
 import { inTransaction } from '../../../common/database/transaction';
 import { conflict, forbidden, notFound } from '../../../common/errors/app-error';
 import { formatMoney } from '../../../common/money/currency';
-import { APP_CONFIG } from '../../../config/config.module';
-import type { AppConfig } from '../../../config/env.schema';
-import { CollaborationRepository } from '../../collaborations/collaboration.repository';
+import { CollaborationRecord, CollaborationRepository } from '../../collaborations/collaboration.repository';
 import { OutboxService } from '../../outbox/outbox.service';
 import { PRE_FUNDING, transition } from '../../payments/domain/payment-status.machine';
-import { PaymentRepository } from '../../payments/payment.repository';
+import { PaymentRecord, PaymentRepository } from '../../payments/payment.repository';
 import { PaymentView } from '../../payments/payment.view';
 import { PaymentsService, stripeErrorToApp } from '../../payments/payments.service';
 import { STRIPE } from '../../stripe/stripe.module';
@@ -18,9 +16,9 @@ import { CustomersService } from '../customers/customers.service';
 import { InvoiceRecord, InvoiceRepository, InvoiceStatus } from '../invoices/invoice.repository';
 import { invoiceStatusAdvances } from '../invoices/invoice.view';
 import { PeriodRow, RetainerRecord, RetainerRepository } from './retainer.repository';
+import { idOf, invoiceFailure, periodIndexOf, retainerMetadata, retainerStatusOf, subscriptionIdOf } from './subscription-invoice';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-const SWEEP_MS = 60_000;
 
 export function toRetainerView(r: RetainerRecord, periods: PeriodRow[] = []) {
   return {
@@ -36,6 +34,7 @@ export function toRetainerView(r: RetainerRecord, periods: PeriodRow[] = []) {
     currentPeriodStart: iso(r.currentPeriodStart),
     currentPeriodEnd: iso(r.currentPeriodEnd),
     defaultPaymentMethodId: r.defaultPaymentMethod,
+    stripeSubscriptionId: r.stripeSubscriptionId,
     createdAt: iso(r.createdAt)!,
     canceledAt: iso(r.canceledAt),
     periods: periods.map((p) => ({
@@ -56,18 +55,21 @@ export function toRetainerView(r: RetainerRecord, periods: PeriodRow[] = []) {
 export type RetainerView = ReturnType<typeof toRetainerView>;
 
 /**
- * Monthly retainers. Each month is one Stripe invoice charged automatically to the company's saved card; each paid
- * month puts that period's payment (`period_index`) in HELD through PaymentsService.markHeld, released like any
- * other payment. The Stripe emulator has no Subscriptions API, so CollabPay runs the monthly cycle itself (a
- * sweeper bills retainers whose period ended); the invoices, their webhooks and the ledger are the same as a
- * Stripe subscription's would be. Cancel = at period end; a failed renewal marks the period FAILED and tells the
- * company live.
+ * Monthly retainers: a collaboration with `billing: "monthly"` is a Stripe subscription (one inline monthly price of
+ * the collaboration's amount, charged to the company's saved card). Stripe runs the cycle; CollabPay follows it:
+ * every paid subscription invoice puts its period's payment (`period_index`: the first invoice is 0, each renewal
+ * the number of months since the billing anchor) in HELD through PaymentsService.markHeld, released like any other
+ * payment. A failed renewal marks that period's payment FAILED and tells the company live (once per invoice: the
+ * payment state machine ignores the failures of Stripe's retries). Cancel = `cancel_at_period_end`; the retainer
+ * ends at `customer.subscription.deleted`.
+ *
+ * Everything Stripe says is applied by re-reading the invoice and the subscription and through forward-only rules
+ * (one payment per (collaboration, period) — unique in the database — invoice statuses only advance, HELD once via
+ * its ledger key), so webhooks may come twice, late or in any order, and the API may apply the same thing first.
  */
 @Injectable()
-export class RetainersService implements OnApplicationBootstrap, OnModuleDestroy {
+export class RetainersService {
   private readonly logger = new Logger(RetainersService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private sweeping = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -79,21 +81,11 @@ export class RetainersService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly customers: CustomersService,
     private readonly outbox: OutboxService,
     @Inject(STRIPE) private readonly stripe: Stripe,
-    @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
-
-  onApplicationBootstrap() {
-    if (!this.cfg.runWorker) return;
-    this.timer = setInterval(() => void this.renewDue().catch((e) => this.logger.error(`retainer sweep failed: ${(e as Error).message}`)), SWEEP_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy() {
-    if (this.timer) clearInterval(this.timer);
-  }
 
   // ---------------------------------------------------------------- commands
 
+  /** Starts the subscription; its first invoice (month 0) is charged at once. Repeating it returns the retainer. */
   async start(user: AuthUser, collaborationId: string, paymentMethodId?: string): Promise<RetainerView> {
     if (user.role !== 'company') throw forbidden('FORBIDDEN_ROLE', 'Only the paying company can do this');
     const c = await this.collaborations.findById(collaborationId);
@@ -102,43 +94,109 @@ export class RetainersService implements OnApplicationBootstrap, OnModuleDestroy
     if (c.status === 'PROPOSED') throw conflict('COLLABORATION_NOT_ACCEPTED', 'The influencer has not accepted this collaboration yet');
     if (c.status === 'DECLINED' || c.status === 'CANCELED') throw conflict('COLLABORATION_CLOSED', `This collaboration is ${c.status.toLowerCase()}`);
     const existing = await this.repo.findByCollaboration(c.id);
-    if (existing) return this.view(existing);
+    if (existing && (existing.stripeSubscriptionId || existing.status === 'canceled')) return this.view(existing);
     const customer = await this.customers.ensureCustomer(user);
     let pm = paymentMethodId;
     if (pm) await this.customers.ownCard(user, pm);
     else pm = (await this.customers.defaultPaymentMethod(customer.stripeCustomerId)) ?? undefined;
     if (!pm) throw conflict('NO_SAVED_CARD', 'Save a card first: each month is charged to it');
-    const r = await this.repo.insertIfMissing({ collaborationId: c.id, companyId: c.companyId, influencerId: c.influencerId, amount: c.amount, currency: c.currency, defaultPaymentMethod: pm });
-    await this.billPeriod(r, 0);
+    const r = existing ?? (await this.repo.insertIfMissing({ collaborationId: c.id, companyId: c.companyId, influencerId: c.influencerId, amount: c.amount, currency: c.currency, defaultPaymentMethod: pm }));
+    const sub = await this.createSubscription(r, c, customer.stripeCustomerId, pm);
+    const invoiceId = idOf(sub.latest_invoice);
+    if (invoiceId) await this.applyInvoiceFromStripe(invoiceId);
     return this.view((await this.repo.findById(r.id))!);
   }
 
+  /**
+   * Creates the retainer's subscription once: under the retainer's row lock, adopting a subscription an earlier
+   * attempt created but could not record (found by its metadata), with an idempotency key per retainer and card.
+   */
+  private async createSubscription(r: RetainerRecord, c: CollaborationRecord, customer: string, pm: string): Promise<Stripe.Subscription> {
+    return inTransaction(this.ds, async (em) => {
+      const locked = (await this.repo.findById(r.id, em, true))!;
+      let sub: Stripe.Subscription | undefined;
+      try {
+        if (locked.stripeSubscriptionId) {
+          sub = await this.stripe.subscriptions.retrieve(locked.stripeSubscriptionId);
+        } else {
+          const listed = await this.stripe.subscriptions.list({ customer, status: 'all', limit: 100 });
+          sub = listed.data.find((s) => s.metadata?.retainer_id === r.id);
+        }
+        if (!sub) {
+          const product = await this.stripe.products.create(
+            { name: `CollabPay retainer: ${c.title}`.slice(0, 250), metadata: { kind: 'retainer', retainer_id: r.id, collaboration_id: c.id } },
+            { idempotencyKey: `collabpay-retainer-product-${r.id}` },
+          );
+          sub = await this.stripe.subscriptions.create(
+            {
+              customer,
+              items: [{ price_data: { currency: r.currency, product: product.id, unit_amount: r.amount, recurring: { interval: 'month' } } }],
+              default_payment_method: pm,
+              collection_method: 'charge_automatically',
+              payment_behavior: 'allow_incomplete',
+              off_session: true,
+              description: `CollabPay retainer “${c.title}”`,
+              metadata: { kind: 'retainer', retainer_id: r.id, collaboration_id: c.id, company_id: r.companyId, influencer_id: r.influencerId },
+            },
+            { idempotencyKey: `collabpay-retainer-sub-${r.id}-${pm}` },
+          );
+        }
+      } catch (e) {
+        throw stripeErrorToApp(e);
+      }
+      await this.repo.applySubscription(em, r.id, this.subscriptionState(sub));
+      return sub;
+    });
+  }
+
+  /** Cancel at period end (or undo it). A retainer whose first month was never paid ends at once. */
   async cancel(user: AuthUser, id: string, atPeriodEnd = true): Promise<RetainerView> {
     const r = await this.ownAsCompany(user, id);
     if (r.status === 'canceled') throw conflict('RETAINER_CANCELED', 'This retainer has ended');
-    const updated = await inTransaction(this.ds, (em) => this.repo.update(em, r.id, { cancelAtPeriodEnd: atPeriodEnd }));
-    return this.view(updated);
+    if (!r.stripeSubscriptionId) {
+      const updated = await inTransaction(this.ds, (em) => this.repo.update(em, r.id, atPeriodEnd ? { status: 'canceled', cancelAtPeriodEnd: true, canceled: true } : {}));
+      return this.view(updated);
+    }
+    try {
+      const sub = await this.stripe.subscriptions.retrieve(r.stripeSubscriptionId);
+      if (sub.status === 'incomplete') {
+        if (atPeriodEnd) await this.stripe.subscriptions.cancel(sub.id, {}, { idempotencyKey: `collabpay-retainer-cancel-${r.id}` });
+      } else if (sub.status !== 'canceled' && sub.status !== 'incomplete_expired' && sub.cancel_at_period_end !== atPeriodEnd) {
+        await this.stripe.subscriptions.update(sub.id, { cancel_at_period_end: atPeriodEnd });
+      }
+    } catch (e) {
+      throw stripeErrorToApp(e);
+    }
+    return this.view(await this.syncNow(r.id));
   }
 
-  /** The saved card later months are charged to. */
+  /** The saved card later months are charged to (the subscription's default payment method). */
   async changeCard(user: AuthUser, id: string, paymentMethodId: string): Promise<RetainerView> {
     const r = await this.ownAsCompany(user, id);
+    if (r.status === 'canceled') throw conflict('RETAINER_CANCELED', 'This retainer has ended');
     await this.customers.ownCard(user, paymentMethodId);
-    const updated = await inTransaction(this.ds, (em) => this.repo.update(em, r.id, { defaultPaymentMethod: paymentMethodId }));
-    return this.view(updated);
+    await this.setSubscriptionCard(r, paymentMethodId);
+    return this.view(await this.syncNow(r.id));
   }
 
   /** Pays the open invoice of a failed month again (optionally with another saved card, which becomes the retainer's card). */
   async retry(user: AuthUser, id: string, paymentMethodId?: string): Promise<RetainerView> {
     const r = await this.ownAsCompany(user, id);
     if (paymentMethodId) await this.customers.ownCard(user, paymentMethodId);
-    const pm = paymentMethodId ?? r.defaultPaymentMethod;
-    const failed = (await this.repo.periods(r.id, r.collaborationId)).find((p) => p.status === 'FAILED' && p.invoiceId);
+    const failed = (await this.repo.periods(r.id, r.collaborationId)).find((p) => p.status === 'FAILED' && p.invoiceId && p.invoiceStatus === 'open');
     if (!failed) throw conflict('NOTHING_TO_RETRY', 'No month of this retainer is waiting for payment');
-    if (paymentMethodId) await inTransaction(this.ds, (em) => this.repo.update(em, r.id, { defaultPaymentMethod: paymentMethodId }));
+    if (paymentMethodId && r.status !== 'canceled') await this.setSubscriptionCard(r, paymentMethodId);
+    const pm = paymentMethodId ?? r.defaultPaymentMethod ?? undefined;
     const inv = (await this.invoices.findById(failed.invoiceId!))!;
-    await this.attemptPayment(inv.stripeInvoiceId, pm!);
-    return this.view((await this.repo.findById(r.id))!);
+    let failure: string | undefined;
+    try {
+      await this.stripe.invoices.pay(inv.stripeInvoiceId, { ...(pm ? { payment_method: pm } : {}), off_session: true });
+    } catch (e) {
+      failure = (e as Error).message;
+    }
+    // apply at once (the webhooks say the same later; applying is idempotent)
+    await this.applyInvoiceFromStripe(inv.stripeInvoiceId, failure);
+    return this.view(await this.syncNow(r.id));
   }
 
   async releasePeriod(user: AuthUser, id: string, periodIndex: number): Promise<PaymentView> {
@@ -148,106 +206,110 @@ export class RetainersService implements OnApplicationBootstrap, OnModuleDestroy
     return this.payments.release(user, r.collaborationId, undefined, paymentId);
   }
 
-  // ---------------------------------------------------------------- the monthly cycle
-
-  /** Bills every retainer whose period has ended (one month per call and retainer); ends those canceled at period end. */
-  async renewDue(now = new Date()): Promise<number> {
-    if (this.sweeping) return 0;
-    this.sweeping = true;
-    let n = 0;
-    try {
-      for (const r of await this.repo.due(now)) {
-        try {
-          if (r.cancelAtPeriodEnd) {
-            await inTransaction(this.ds, (em) => this.repo.update(em, r.id, { status: 'canceled', canceled: true }));
-            continue;
-          }
-          const next = (await this.repo.lastPeriodIndex(r.collaborationId)) + 1;
-          const advanced = await this.repo.advancePeriod(r.id, r.currentPeriodEnd);
-          if (!advanced) continue;
-          await this.billPeriod(advanced, next);
-          n++;
-        } catch (e) {
-          this.logger.error(`renewal of retainer ${r.id} failed: ${(e as Error).message}`);
-        }
-      }
-    } finally {
-      this.sweeping = false;
+  private async setSubscriptionCard(r: RetainerRecord, paymentMethodId: string): Promise<void> {
+    if (!r.stripeSubscriptionId) {
+      await inTransaction(this.ds, (em) => this.repo.update(em, r.id, { defaultPaymentMethod: paymentMethodId }));
+      return;
     }
-    return n;
-  }
-
-  /** Creates (idempotently) the period's payment and Stripe invoice, finalizes it and charges the saved card. */
-  private async billPeriod(r: RetainerRecord, periodIndex: number): Promise<void> {
-    const c = (await this.collaborations.findById(r.collaborationId))!;
-    const paymentId = await inTransaction(this.ds, async (em) => {
-      await this.collaborations.findById(c.id, em, true);
-      const existing = await this.repo.paymentIdForPeriod(c.id, periodIndex, em);
-      return existing ?? (await this.payments.createForCollaboration(em, c, periodIndex, 'subscription')).id;
-    });
-    this.outbox.notifyCommitted();
-    const customer = (await this.customers.ensureCustomer({ id: r.companyId, email: '', role: 'company' })).stripeCustomerId;
-    const key = `collabpay-retainer-${r.id}-${periodIndex}`;
-    let inv: Stripe.Invoice;
     try {
-      inv = await this.stripe.invoices.create(
-        {
-          customer,
-          collection_method: 'charge_automatically',
-          auto_advance: false,
-          currency: r.currency,
-          default_payment_method: r.defaultPaymentMethod ?? undefined,
-          description: `CollabPay retainer “${c.title}”, month ${periodIndex + 1}`,
-          metadata: { kind: 'retainer', retainer_id: r.id, payment_id: paymentId, collaboration_id: c.id, period_index: String(periodIndex), company_id: r.companyId, influencer_id: r.influencerId },
-        },
-        { idempotencyKey: key },
-      );
-      if (inv.status === 'draft') {
-        await this.stripe.invoiceItems.create(
-          { customer, invoice: inv.id, amount: r.amount, currency: r.currency, description: `${c.title} — month ${periodIndex + 1}`, metadata: { payment_id: paymentId, period_index: String(periodIndex) } },
-          { idempotencyKey: `${key}-line` },
-        );
-        inv = await this.stripe.invoices.finalizeInvoice(inv.id, { auto_advance: false }, { idempotencyKey: `${key}-finalize` });
-      }
+      await this.stripe.subscriptions.update(r.stripeSubscriptionId, { default_payment_method: paymentMethodId });
     } catch (e) {
       throw stripeErrorToApp(e);
     }
-    await inTransaction(this.ds, (em) => this.applyInvoice(em, inv));
-    if (inv.status === 'open' && r.defaultPaymentMethod) await this.attemptPayment(inv.id, r.defaultPaymentMethod);
-  }
-
-  private async attemptPayment(stripeInvoiceId: string, pm: string): Promise<void> {
-    let failure: string | undefined;
-    try {
-      await this.stripe.invoices.pay(stripeInvoiceId, { payment_method: pm, off_session: true });
-    } catch (e) {
-      failure = (e as Error).message;
-    }
-    // apply at once (the webhooks say the same later; applying is idempotent)
-    const inv = await this.stripe.invoices.retrieve(stripeInvoiceId, { expand: ['payments'] });
-    await inTransaction(this.ds, (em) => this.applyInvoice(em, inv, inv.status === 'open' ? failure : undefined));
-    this.outbox.notifyCommitted();
   }
 
   // ---------------------------------------------------------------- applying Stripe's view
 
+  /** Re-reads an invoice and applies it in its own transaction (after an API call that changed it). */
+  private async applyInvoiceFromStripe(stripeInvoiceId: string, failure?: string): Promise<void> {
+    let inv: Stripe.Invoice;
+    try {
+      inv = await this.stripe.invoices.retrieve(stripeInvoiceId, { expand: ['payments'] });
+    } catch (e) {
+      throw stripeErrorToApp(e);
+    }
+    const why = inv.status === 'open' && (inv.attempt_count ?? 0) > 0 ? (failure ?? (await invoiceFailure(this.stripe, inv))) : undefined;
+    await inTransaction(this.ds, (em) => this.applyInvoice(em, inv, why));
+    this.outbox.notifyCommitted();
+  }
+
+  private async syncNow(retainerId: string): Promise<RetainerRecord> {
+    return inTransaction(this.ds, async (em) => (await this.syncSubscription(em, retainerId))?.retainer ?? (await this.repo.findById(retainerId, em))!);
+  }
+
+  /** `customer.subscription.*`: the retainer follows its subscription (re-read from Stripe). */
+  async onSubscriptionEvent(em: EntityManager, obj: Stripe.Subscription): Promise<'applied' | 'ignored'> {
+    const byMeta = obj.metadata?.kind === 'retainer' && obj.metadata.retainer_id ? await this.repo.findById(obj.metadata.retainer_id, em) : null;
+    const r = byMeta ?? (await this.repo.findBySubscription(obj.id, em));
+    if (!r) return 'ignored';
+    return (await this.syncSubscription(em, r.id, obj.id)) ? 'applied' : 'ignored';
+  }
+
   /**
-   * Applies a retainer invoice's current state: local copy forward-only; paid → the period's payment HELD (same
-   * ledger entry as a card); a failed attempt → the period FAILED, the retainer past_due, the company told live.
+   * Locks the retainer, then reads its subscription from Stripe and copies status, period, cancel flag and card:
+   * reading after the lock means concurrent syncs commit in the order they read. null: not this retainer's subscription.
+   */
+  private async syncSubscription(em: EntityManager, retainerId: string, subscriptionId?: string): Promise<{ retainer: RetainerRecord; sub: Stripe.Subscription } | null> {
+    const r = await this.repo.findById(retainerId, em, true);
+    if (!r) return null;
+    const id = r.stripeSubscriptionId ?? subscriptionId;
+    if (!id || (subscriptionId && subscriptionId !== id)) {
+      if (subscriptionId) this.logger.warn(`subscription ${subscriptionId} is not the one of retainer ${r.id} (${r.stripeSubscriptionId}); ignored`);
+      return null;
+    }
+    const sub = await this.stripe.subscriptions.retrieve(id);
+    if (sub.metadata?.retainer_id && sub.metadata.retainer_id !== r.id) return null;
+    return { retainer: await this.repo.applySubscription(em, r.id, this.subscriptionState(sub)), sub };
+  }
+
+  private subscriptionState(sub: Stripe.Subscription) {
+    const item = sub.items.data[0];
+    const at = (t: number | null | undefined) => (t ? new Date(t * 1000) : null);
+    return {
+      subscriptionId: sub.id,
+      status: retainerStatusOf(sub),
+      cancelAtPeriodEnd: sub.cancel_at_period_end,
+      periodStart: at(item?.current_period_start) ?? new Date(),
+      periodEnd: at(item?.current_period_end) ?? new Date(),
+      defaultPaymentMethod: idOf(sub.default_payment_method),
+      endedAt: at(sub.ended_at),
+    };
+  }
+
+  /**
+   * Applies one of a retainer subscription's invoices (already re-read from Stripe): the local copy moves forward
+   * only; the period's payment is created once (under the collaboration's lock; unique per period); paid → HELD
+   * with the same ledger entry as a card payment; a failed attempt → the period FAILED and the company told live
+   * (only from PENDING: Stripe's retries fail the same invoice again, the company hears it once). The retainer
+   * follows the subscription, re-read too. Locks: collaboration → retainer → payment → invoice.
    */
   async applyInvoice(em: EntityManager, inv: Stripe.Invoice, failure?: string): Promise<InvoiceRecord | null> {
-    const md = inv.metadata ?? {};
-    if (md.kind !== 'retainer' || !md.payment_id || !md.retainer_id) return null;
-    const p = await this.paymentRepo.findById(md.payment_id, em, true);
-    const r = await this.repo.findById(md.retainer_id, em, true);
-    if (!p || !r) return null;
+    const md = retainerMetadata(inv);
+    const subId = subscriptionIdOf(inv);
+    if (!md || !subId) return null;
+    const found = (md.retainer_id ? await this.repo.findById(md.retainer_id, em) : null) ?? (await this.repo.findBySubscription(subId, em));
+    if (!found) return null;
+    const c = await this.collaborations.findById(found.collaborationId, em, true);
+    const synced = await this.syncSubscription(em, found.id, subId);
+    if (!c || !synced) return null;
+    const { retainer: r, sub } = synced;
+
+    const known = await this.invoices.findByStripeId(inv.id, em);
+    const periodIndex = known?.periodIndex ?? periodIndexOf(inv, sub.billing_cycle_anchor);
+    if (periodIndex === null) {
+      this.logger.warn(`invoice ${inv.id} of retainer ${r.id} (${inv.billing_reason}) bills no period; ignored`);
+      return null;
+    }
+    const paymentId = known?.paymentId ?? (await this.repo.paymentIdForPeriod(c.id, periodIndex, em)) ?? (await this.payments.createForCollaboration(em, c, periodIndex, 'subscription')).id;
+    const p = (await this.paymentRepo.findById(paymentId, em, true))!;
+
     let row = await this.invoices.insertOrGet(em, {
       stripeInvoiceId: inv.id,
       kind: 'retainer',
-      collaborationId: p.collaborationId,
+      collaborationId: c.id,
       paymentId: p.id,
       retainerId: r.id,
-      periodIndex: p.periodIndex,
+      periodIndex,
       companyId: p.companyId,
       influencerId: p.influencerId,
       amount: inv.amount_due,
@@ -270,27 +332,30 @@ export class RetainersService implements OnApplicationBootstrap, OnModuleDestroy
       advances && next === 'paid' ? 'paid' : advances && next === 'void' ? 'voided' : undefined,
     );
     if (row.status === 'paid' && PRE_FUNDING.includes(p.status)) {
+      if (inv.amount_paid !== p.amount) throw new Error(`invoice ${inv.id} paid ${inv.amount_paid} but period ${periodIndex} of retainer ${r.id} is ${p.amount}`);
       const { chargeId, fee } = await this.invoiceCharge(inv);
       await this.payments.markHeld(em, p, { chargeId, fee, source: 'invoice', invoiceId: inv.id });
-      if (r.status === 'incomplete' || r.status === 'past_due') await this.repo.update(em, r.id, { status: 'active' });
     } else if (failure && row.status === 'open') {
-      const d = transition({ status: p.status, amount: p.amount, amountReleased: p.amountReleased, amountRefunded: p.amountRefunded, statusBeforeDispute: p.statusBeforeDispute }, { type: 'INTENT_FAILED', message: failure });
-      if (d.kind === 'apply') {
-        const updated = await this.paymentRepo.update(em, p.id, { status: 'FAILED', failureMessage: failure });
-        const c = await this.collaborations.findById(p.collaborationId, em);
-        await this.payments.notifyParties(em, updated, `Monthly payment of ${formatMoney(p)} for “${c?.title ?? 'your retainer'}” (month ${p.periodIndex + 1}) failed: ${failure}`);
-      }
-      if (r.status === 'active') await this.repo.update(em, r.id, { status: 'past_due' });
+      await this.markPeriodFailed(em, p, c, failure);
     }
     return row;
+  }
+
+  private async markPeriodFailed(em: EntityManager, p: PaymentRecord, c: CollaborationRecord, failure: string): Promise<void> {
+    const d = transition(
+      { status: p.status, amount: p.amount, amountReleased: p.amountReleased, amountRefunded: p.amountRefunded, statusBeforeDispute: p.statusBeforeDispute },
+      { type: 'INTENT_FAILED', message: failure },
+    );
+    if (d.kind !== 'apply') return;
+    const updated = await this.paymentRepo.update(em, p.id, { status: 'FAILED', failureMessage: failure });
+    await this.payments.notifyParties(em, updated, `Monthly payment of ${formatMoney(p)} for “${c.title}” (month ${p.periodIndex + 1}) failed: ${failure}`);
   }
 
   private async invoiceCharge(inv: Stripe.Invoice): Promise<{ chargeId: string | null; fee: number }> {
     let list = inv.payments?.data;
     if (!list) list = (await this.stripe.invoices.retrieve(inv.id, { expand: ['payments'] })).payments?.data ?? [];
     const paid = list.find((x) => x.status === 'paid');
-    const pay = paid?.payment?.payment_intent;
-    const piId = typeof pay === 'string' ? pay : pay?.id;
+    const piId = idOf(paid?.payment?.payment_intent);
     if (!piId) return { chargeId: null, fee: 0 };
     return this.payments.chargeDetails(await this.stripe.paymentIntents.retrieve(piId, { expand: ['latest_charge.balance_transaction'] }));
   }

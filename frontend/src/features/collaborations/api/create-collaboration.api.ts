@@ -9,6 +9,8 @@ export interface CreateCollaborationInput {
   description?: string;
   amount: number;
   currency: string;
+  /** monthly = a retainer: `amount` is charged every month (no milestones); omitted = one_time */
+  billing?: 'one_time' | 'monthly';
   milestones?: { title: string; amount: number }[];
 }
 

@@ -75,6 +75,42 @@ describe('ProposeCollaborationForm', () => {
     });
   });
 
+  it('proposes a monthly retainer: an amount per month and no milestones', async () => {
+    const created = { id: 'c2', title: 'Spring campaign', billing: 'monthly' };
+    const fetchMock = mockFetch({ status: 201, body: created });
+    const onCreated = jest.fn();
+    const user = userEvent.setup();
+    renderWithProviders(<ProposeCollaborationForm onCreated={onCreated} />);
+
+    expect(screen.getByLabelText('One-time payment')).toBeChecked();
+    await fillBasics(user, '1500');
+    await user.click(screen.getByRole('button', { name: 'Add milestone' }));
+    await user.type(screen.getByLabelText('Milestone 1 title'), 'Draft');
+
+    await user.click(screen.getByLabelText('Monthly retainer'));
+    expect(screen.getByLabelText('Monthly retainer')).toBeChecked();
+    expect(screen.getByLabelText('Monthly retainer')).toHaveAccessibleDescription(/charged to your saved card every month/);
+    expect(screen.getByLabelText('Amount per month')).toHaveValue('1500');
+    expect(screen.queryByLabelText('Milestone 1 title')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Add milestone' })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Propose collaboration' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalled());
+    expect(onCreated.mock.calls[0][0]).toEqual(created);
+    expect(lastFetchBody(fetchMock)).toEqual({ influencerId: INFLUENCER, title: 'Spring campaign', amount: 150000, currency: 'usd', billing: 'monthly' });
+  });
+
+  it('switching back to a one-time payment brings milestones back (empty)', async () => {
+    mockFetch({ status: 201, body: {} });
+    const user = userEvent.setup();
+    renderWithProviders(<ProposeCollaborationForm onCreated={jest.fn()} />);
+    await user.click(screen.getByLabelText('Monthly retainer'));
+    await user.click(screen.getByLabelText('One-time payment'));
+    expect(screen.getByLabelText('Amount')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Add milestone' })).toBeInTheDocument();
+    expect(screen.queryByLabelText('Milestone 1 title')).not.toBeInTheDocument();
+  });
+
   it('removes a milestone', async () => {
     mockFetch({ status: 201, body: {} });
     const user = userEvent.setup();
@@ -109,6 +145,14 @@ describe('validateProposal', () => {
 
   it('rejects an influencer id that is not a UUID', () => {
     expect(validateProposal({ ...base, influencerId: 'bob@example.com' }).errors.influencerId).toMatch(/UUID/);
+  });
+
+  it('a monthly retainer is sent with billing monthly and refuses milestones', () => {
+    expect(validateProposal({ ...base, billing: 'monthly' }).payload).toEqual({ influencerId: INFLUENCER, title: 'T', amount: 5000, currency: 'jpy', billing: 'monthly' });
+    expect(validateProposal({ ...base, billing: 'one_time' }).payload).toEqual({ influencerId: INFLUENCER, title: 'T', amount: 5000, currency: 'jpy' });
+    const { errors, payload } = validateProposal({ ...base, billing: 'monthly', milestones: [{ key: 1, title: 'Draft', amount: '5000' }] });
+    expect(payload).toBeUndefined();
+    expect(errors.milestones).toMatch(/monthly retainer has no milestones/);
   });
 
   it('flags each invalid milestone field', () => {

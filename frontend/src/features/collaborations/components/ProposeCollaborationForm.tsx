@@ -24,6 +24,7 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
     description: '',
     amount: '',
     currency: 'usd',
+    billing: 'one_time',
     milestones: [],
   });
   const [errors, setErrors] = useState<ProposalErrors>({});
@@ -59,6 +60,9 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
     mutation.mutate(payload, { onSuccess: onCreated });
   };
 
+  // a monthly retainer has no milestones: each month is paid and released on its own
+  const setBilling = (billing: 'one_time' | 'monthly') => setDraft((d) => ({ ...d, billing, milestones: billing === 'monthly' ? [] : d.milestones }));
+  const monthly = draft.billing === 'monthly';
   const total = milestonesTotal(draft);
   const parsedAmount = tryParseMajorToMinor(draft.amount, draft.currency);
 
@@ -98,9 +102,33 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
         <label htmlFor="propose-description">Description (optional)</label>
         <textarea id="propose-description" rows={3} value={draft.description} onChange={(e) => set('description', e.target.value)} />
       </div>
+      <fieldset className="field">
+        <legend>Billing</legend>
+        <div className="radio-row">
+          <label>
+            <input type="radio" name="propose-billing" value="one_time" checked={!monthly} onChange={() => setBilling('one_time')} />
+            One-time payment
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="propose-billing"
+              value="monthly"
+              checked={monthly} onChange={() => setBilling('monthly')}
+              aria-describedby={monthly ? 'propose-billing-hint' : undefined}
+            />
+            Monthly retainer
+          </label>
+        </div>
+        {monthly && (
+          <p id="propose-billing-hint" className="hint">
+            The amount is charged to your saved card every month; each month is held and released on its own. Cancel any time, effective at the end of the month.
+          </p>
+        )}
+      </fieldset>
       <div className="field-row">
         <div className="field">
-          <label htmlFor="propose-amount">Amount</label>
+          <label htmlFor="propose-amount">{monthly ? 'Amount per month' : 'Amount'}</label>
           <input
             id="propose-amount"
             inputMode="decimal"
@@ -124,57 +152,59 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
         </div>
       </div>
 
-      <fieldset className="milestones">
-        <legend>Milestones (optional)</legend>
-        {draft.milestones.length === 0 && <p className="hint">Without milestones the whole amount is released at once.</p>}
-        {draft.milestones.map((m, i) => {
-          const fe = errors.milestoneFields?.[m.key] ?? {};
-          return (
-            <div className="milestone-row" key={m.key}>
-              <div className="field">
-                <label htmlFor={`milestone-${m.key}-title`}>Milestone {i + 1} title</label>
-                <input
-                  id={`milestone-${m.key}-title`}
-                  value={m.title}
-                  onChange={(e) => updateMilestone(m.key, 'title', e.target.value)}
-                  aria-invalid={!!fe.title}
-                  aria-describedby={fe.title ? `milestone-${m.key}-title-error` : undefined}
-                />
-                {fe.title && <p id={`milestone-${m.key}-title-error`} className="field-error">{fe.title}</p>}
+      {!monthly && (
+        <fieldset className="milestones">
+          <legend>Milestones (optional)</legend>
+          {draft.milestones.length === 0 && <p className="hint">Without milestones the whole amount is released at once.</p>}
+          {draft.milestones.map((m, i) => {
+            const fe = errors.milestoneFields?.[m.key] ?? {};
+            return (
+              <div className="milestone-row" key={m.key}>
+                <div className="field">
+                  <label htmlFor={`milestone-${m.key}-title`}>Milestone {i + 1} title</label>
+                  <input
+                    id={`milestone-${m.key}-title`}
+                    value={m.title}
+                    onChange={(e) => updateMilestone(m.key, 'title', e.target.value)}
+                    aria-invalid={!!fe.title}
+                    aria-describedby={fe.title ? `milestone-${m.key}-title-error` : undefined}
+                  />
+                  {fe.title && <p id={`milestone-${m.key}-title-error`} className="field-error">{fe.title}</p>}
+                </div>
+                <div className="field field-narrow">
+                  <label htmlFor={`milestone-${m.key}-amount`}>Milestone {i + 1} amount</label>
+                  <input
+                    id={`milestone-${m.key}-amount`}
+                    inputMode="decimal"
+                    value={m.amount}
+                    onChange={(e) => updateMilestone(m.key, 'amount', e.target.value)}
+                    aria-invalid={!!fe.amount}
+                    aria-describedby={fe.amount ? `milestone-${m.key}-amount-error` : undefined}
+                  />
+                  {fe.amount && <p id={`milestone-${m.key}-amount-error`} className="field-error">{fe.amount}</p>}
+                </div>
+                <button type="button" className="btn btn-secondary btn-small" onClick={() => removeMilestone(m.key)}>
+                  Remove milestone {i + 1}
+                </button>
               </div>
-              <div className="field field-narrow">
-                <label htmlFor={`milestone-${m.key}-amount`}>Milestone {i + 1} amount</label>
-                <input
-                  id={`milestone-${m.key}-amount`}
-                  inputMode="decimal"
-                  value={m.amount}
-                  onChange={(e) => updateMilestone(m.key, 'amount', e.target.value)}
-                  aria-invalid={!!fe.amount}
-                  aria-describedby={fe.amount ? `milestone-${m.key}-amount-error` : undefined}
-                />
-                {fe.amount && <p id={`milestone-${m.key}-amount-error`} className="field-error">{fe.amount}</p>}
-              </div>
-              <button type="button" className="btn btn-secondary btn-small" onClick={() => removeMilestone(m.key)}>
-                Remove milestone {i + 1}
-              </button>
-            </div>
-          );
-        })}
-        {draft.milestones.length > 0 && (
-          <p className="hint" aria-live="polite">
-            Milestones total: {total === null ? '—' : formatMoney({ amount: total, currency: draft.currency })}
-            {parsedAmount.ok && ` of ${formatMoney({ amount: parsedAmount.value, currency: draft.currency })}`}
-          </p>
-        )}
-        {errors.milestones && (
-          <p id="milestones-error" className="field-error" role="alert" tabIndex={-1}>
-            {errors.milestones}
-          </p>
-        )}
-        <button type="button" className="btn btn-secondary" onClick={addMilestone}>
-          Add milestone
-        </button>
-      </fieldset>
+            );
+          })}
+          {draft.milestones.length > 0 && (
+            <p className="hint" aria-live="polite">
+              Milestones total: {total === null ? '—' : formatMoney({ amount: total, currency: draft.currency })}
+              {parsedAmount.ok && ` of ${formatMoney({ amount: parsedAmount.value, currency: draft.currency })}`}
+            </p>
+          )}
+          {errors.milestones && (
+            <p id="milestones-error" className="field-error" role="alert" tabIndex={-1}>
+              {errors.milestones}
+            </p>
+          )}
+          <button type="button" className="btn btn-secondary" onClick={addMilestone}>
+            Add milestone
+          </button>
+        </fieldset>
+      )}
 
       <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
         {mutation.isPending ? 'Sending proposal…' : 'Propose collaboration'}

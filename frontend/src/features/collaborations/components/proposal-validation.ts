@@ -13,6 +13,8 @@ export interface ProposalDraft {
   description: string;
   amount: string;
   currency: string;
+  /** one_time (default) or monthly: a retainer charged `amount` every month, without milestones */
+  billing?: 'one_time' | 'monthly';
   milestones: MilestoneDraft[];
 }
 
@@ -62,7 +64,9 @@ export function validateProposal(draft: ProposalDraft): { errors: ProposalErrors
     }
   }
   if (!milestonesValid) errors.milestoneFields = fieldErrors;
-  if (milestonesValid && milestones.length > 0 && amount !== undefined) {
+  const monthly = draft.billing === 'monthly';
+  if (monthly && draft.milestones.length > 0) errors.milestones = 'A monthly retainer has no milestones: each month is released on its own.';
+  else if (milestonesValid && milestones.length > 0 && amount !== undefined) {
     const sum = milestones.reduce((s, m) => s + m.amount, 0);
     if (sum !== amount) {
       errors.milestones = `Milestones add up to ${formatMoney({ amount: sum, currency })}, but the amount is ${formatMoney({ amount, currency })}. They must be equal.`;
@@ -72,7 +76,8 @@ export function validateProposal(draft: ProposalDraft): { errors: ProposalErrors
   if (Object.keys(errors).length > 0 || amount === undefined) return { errors };
   const payload: CreateCollaborationInput = { influencerId, title: draft.title.trim(), amount, currency };
   if (draft.description.trim()) payload.description = draft.description.trim();
-  if (milestones.length > 0) payload.milestones = milestones;
+  if (monthly) payload.billing = 'monthly';
+  else if (milestones.length > 0) payload.milestones = milestones;
   return { errors, payload };
 }
 
