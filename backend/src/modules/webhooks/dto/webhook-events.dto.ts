@@ -38,6 +38,7 @@ export class ReconcileDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(4_102_444_800, { message: 'since must be a Unix timestamp in seconds' })
   since?: number;
 
   @ApiPropertyOptional({ default: true, description: "Also list each connected account's events" })
@@ -51,5 +52,6 @@ export class SweepDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(366 * 24 * 3600 * 1000, { message: 'olderThanMs must be at most one year' })
   olderThanMs?: number;
 }
