@@ -1,4 +1,3 @@
- 
 // Plain CommonJS on purpose: loaded by Jest (in-process handlers) and by the spawned worker processes
 // (test-worker.js), which run compiled code without any TypeScript loader.
 'use strict';
