@@ -1,6 +1,7 @@
+import { PageQueryDto } from '../../../common/pagination/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { SUPPORTED_CURRENCIES } from '../../../common/money/currency';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -60,21 +61,7 @@ export class CreateCollaborationDto {
   milestones?: MilestoneInputDto[];
 }
 
-export class ListCollaborationsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer between 1 and 100' })
-  @Min(1, { message: 'limit must be an integer between 1 and 100' })
-  @Max(100, { message: 'limit must be an integer between 1 and 100' })
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
+export class ListCollaborationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsIn(['PROPOSED', 'ACCEPTED', 'ACTIVE', 'COMPLETED', 'DECLINED', 'CANCELED'])

@@ -1,6 +1,6 @@
+import { PageQueryDto } from '../../../common/pagination/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { SUPPORTED_CURRENCIES } from '../../../common/money/currency';
 import { PAYOUT_STATUSES } from '../domain/payout-status.machine';
 
@@ -16,21 +16,7 @@ export class RequestPayoutDto {
   currency: string;
 }
 
-export class ListPayoutsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer between 1 and 100' })
-  @Min(1, { message: 'limit must be an integer between 1 and 100' })
-  @Max(100, { message: 'limit must be an integer between 1 and 100' })
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
+export class ListPayoutsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: PAYOUT_STATUSES })
   @IsOptional()
   @IsIn(PAYOUT_STATUSES as unknown as string[], { message: `status must be one of ${PAYOUT_STATUSES.join(', ')}` })

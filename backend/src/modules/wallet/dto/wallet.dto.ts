@@ -1,6 +1,8 @@
+import { IntersectionType } from '@nestjs/swagger';
+import { PageQueryDto } from '../../../common/pagination/pagination';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional } from 'class-validator';
 import { SUPPORTED_CURRENCIES } from '../../../common/money/currency';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : typeof value === 'string' ? value.toLowerCase() : value);
@@ -19,18 +21,5 @@ export class TransactionFilterDto {
   type?: 'credit' | 'debit';
 }
 
-export class ListTransactionsQueryDto extends TransactionFilterDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer between 1 and 100' })
-  @Min(1, { message: 'limit must be an integer between 1 and 100' })
-  @Max(100, { message: 'limit must be an integer between 1 and 100' })
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
+export class ListTransactionsQueryDto extends IntersectionType(TransactionFilterDto, PageQueryDto) {
 }
