@@ -111,6 +111,35 @@ describe('usePaymentUpdates', () => {
     expect(sessionStorage.getItem('collabpay.seq.user-1')).toBe('6');
   });
 
+  it('leaves events that arrive while the page unloads unseen, so the next page replays them', () => {
+    jest.useFakeTimers();
+    try {
+      setup();
+      act(() => socket.fire('connect'));
+      act(() => socket.fire('payment:update', payment(3, 'PENDING')));
+      expect(sessionStorage.getItem('collabpay.seq.user-1')).toBe('3');
+
+      // Stripe.js redirects to the result page; the HELD event lands before the old page is gone
+      act(() => {
+        window.dispatchEvent(new Event('beforeunload'));
+      });
+      act(() => socket.fire('payment:update', payment(4, 'HELD')));
+      expect(screen.queryByText('Payment HELD')).not.toBeInTheDocument();
+      expect(sessionStorage.getItem('collabpay.seq.user-1')).toBe('3');
+
+      // the navigation did not happen after all: catch up from seq 3
+      act(() => {
+        jest.advanceTimersByTime(3000);
+      });
+      expect(socket.emitted.at(-1)).toMatchObject({ event: 'sync', payload: { since: 3 } });
+      act(() => socket.fire('payment:update', payment(4, 'HELD')));
+      expect(screen.getByText('Payment HELD')).toBeInTheDocument();
+      expect(sessionStorage.getItem('collabpay.seq.user-1')).toBe('4');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('shows when the token is refused', () => {
     setup();
     act(() => socket.fire('connect_error', new Error('unauthorized')));

@@ -55,10 +55,16 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
     }
     let lastSeq = readSeq(userId);
     let everConnected = false;
+    // Set once the page starts to unload (e.g. Stripe.js redirecting to the result page). An event arriving then
+    // would be marked seen in sessionStorage and its toast shown on a page nobody sees any more; leave it unseen
+    // instead, so the next page replays it through `sync`.
+    let leaving = false;
+    let resumeTimer: ReturnType<typeof setTimeout> | undefined;
     const socket = createPaymentsSocket();
     setStatus('connecting');
 
     const accept = (seq: number | undefined): boolean => {
+      if (leaving) return false;
       if (typeof seq !== 'number') return true;
       if (lastSeq !== null && seq <= lastSeq) return false;
       lastSeq = seq;
@@ -77,6 +83,25 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
         if (typeof replayed === 'number' && replayed > 0) sync(rounds + 1);
       });
     };
+
+    const onLeave = () => {
+      leaving = true;
+      // Still here after a while: the navigation did not happen (cancelled, or a download); catch up on what was held back.
+      clearTimeout(resumeTimer);
+      resumeTimer = setTimeout(() => {
+        leaving = false;
+        sync();
+      }, 3000);
+    };
+    const onShow = (e: PageTransitionEvent) => {
+      if (!e.persisted) return;
+      clearTimeout(resumeTimer);
+      leaving = false;
+      sync();
+    };
+    window.addEventListener('beforeunload', onLeave);
+    window.addEventListener('pagehide', onLeave);
+    window.addEventListener('pageshow', onShow);
 
     socket.on('connect', () => {
       setStatus('connected');
@@ -111,6 +136,10 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
     });
 
     return () => {
+      clearTimeout(resumeTimer);
+      window.removeEventListener('beforeunload', onLeave);
+      window.removeEventListener('pagehide', onLeave);
+      window.removeEventListener('pageshow', onShow);
       socket.removeAllListeners();
       socket.disconnect();
     };
