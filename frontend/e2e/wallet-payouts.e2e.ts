@@ -86,7 +86,7 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
     await expectText(company.page.getByTestId('payment-status'), 'RELEASED');
     // $2,000.00 less the 10% platform fee
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$1,800.00', 20_000);
-    const credited = await expectToast(influencer.page, 'Wallet credited');
+    const credited = await expectToast(influencer, 'Wallet credited');
     expect(credited.tone).toBe('success');
     expect(credited.text).toContain('+$1,800.00');
     await expectText(influencer.page.getByTestId('wallet-earned-usd'), '$1,800.00');
@@ -130,12 +130,12 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
     await screenshot(influencer.page, '24-payout-dialog');
     await dialog.getByRole('button', { name: 'Confirm payout' }).click();
     await until(async () => (await dialog.count()) === 0, 'the payout dialog to close');
-    await expectToast(influencer.page, 'Payout requested');
+    await expectToast(influencer, 'Payout requested');
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$1,300.00');
     await expectText(influencer.page.getByTestId('payout-status'), /^(PENDING|IN_TRANSIT|COMPLETED)$/);
     await ctx.emulator.advanceTime(60 * 60 * 1000);
     await expectText(influencer.page.getByTestId('payout-status'), 'COMPLETED', 30_000);
-    const done = await expectToast(influencer.page, 'Payout COMPLETED', 20_000);
+    const done = await expectToast(influencer, 'Payout COMPLETED', 20_000);
     expect(done.tone).toBe('success');
     await expectText(influencer.page.getByTestId('wallet-withdrawn-usd'), '$500.00');
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$1,300.00');
@@ -193,7 +193,7 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
       await expectText(a.page.getByTestId('wallet-available-usd'), '$0.00');
       await ctx.emulator.advanceTime(60 * 60 * 1000);
       await expectText(a.page.getByTestId('payout-status'), 'FAILED', 30_000);
-      const failed = await expectToast(a.page, 'Payout FAILED', 20_000);
+      const failed = await expectToast(a, 'Payout FAILED', 20_000);
       expect(failed.tone).toBe('error');
       const payouts = await ctx.http.get('/api/wallet/payouts', { token: i.token });
       const id = payouts.body.data[0].id as string;

@@ -38,12 +38,30 @@ export interface Actor {
   page: Page;
   /** uncaught page errors and console errors, for the failure message */
   problems: string[];
+  /** every toast any page of this context showed, with the path it was shown on (survives navigations) */
+  toastLog: Array<{ at: number; path: string; text: string }>;
 }
+
+/** Records each toast as it is added to the DOM, across navigations, for diagnostics. */
+const TOAST_RECORDER = `(() => {
+  const seen = new WeakSet();
+  const scan = () => document.querySelectorAll('[data-testid="toast"]').forEach((el) => {
+    if (seen.has(el)) return;
+    seen.add(el);
+    window.__e2eToast?.(location.pathname, (el.textContent || '').trim());
+  });
+  new MutationObserver(scan).observe(document, { childList: true, subtree: true });
+})();`;
 
 export async function newActor(browser: Browser, baseUrl: string, name: string, viewport = { width: 1280, height: 900 }): Promise<Actor> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'en-US', timezoneId: 'UTC' });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(20_000);
+  const toastLog: Actor['toastLog'] = [];
+  await context.exposeBinding('__e2eToast', (_source, path: string, text: string) => {
+    toastLog.push({ at: Date.now(), path, text });
+  });
+  await context.addInitScript(TOAST_RECORDER);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`[${name}] pageerror: ${e.message}`));
@@ -53,7 +71,7 @@ export async function newActor(browser: Browser, baseUrl: string, name: string, 
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`[${name}] HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
   });
-  return { name, context, page, problems };
+  return { name, context, page, problems, toastLog };
 }
 
 /** Polls `check` until it returns a truthy value; throws with the last observation after `timeoutMs`. */
@@ -111,7 +129,9 @@ export async function expectVisible(locator: Locator, timeoutMs = 15_000): Promi
  * Waits for a toast whose text matches `title` (toasts auto-dismiss after 5 s, so this polls quickly) and returns
  * its tone (`data-tone`) and text.
  */
-export async function expectToast(page: Page, title: string | RegExp, timeoutMs = 15_000): Promise<{ tone: string | null; text: string }> {
+export async function expectToast(target: Page | Actor, title: string | RegExp, timeoutMs = 15_000): Promise<{ tone: string | null; text: string }> {
+  const page = 'page' in target ? target.page : target;
+  const log = 'page' in target ? target.toastLog : null;
   const seen = new Set<string>();
   try {
     return await until(
@@ -130,7 +150,8 @@ export async function expectToast(page: Page, title: string | RegExp, timeoutMs 
       timeoutMs,
     );
   } catch {
-    throw new Error(`Expected a toast ${String(title)} within ${timeoutMs} ms; toasts seen: ${JSON.stringify([...seen])}`);
+    const history = log ? `; every toast of this context: ${JSON.stringify(log.map((t) => `${t.path}: ${t.text.replace(/\s+/g, ' ')}`))}` : '';
+    throw new Error(`Expected a toast ${String(title)} within ${timeoutMs} ms on ${page.url()}; toasts seen: ${JSON.stringify([...seen])}${history}`);
   }
 }
 
