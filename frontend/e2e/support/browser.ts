@@ -39,7 +39,16 @@ export interface Actor {
   /** uncaught page errors and console errors, for the failure message */
   problems: string[];
   /** every toast any page of this context showed, with the path it was shown on (survives navigations) */
-  toastLog: Array<{ at: number; path: string; text: string }>;
+  toastLog: ToastRecord[];
+}
+
+export interface ToastRecord {
+  at: number;
+  path: string;
+  text: string;
+  tone: string | null;
+  /** already matched by an expectToast call (so one toast satisfies one expectation) */
+  consumed?: boolean;
 }
 
 /** Records each toast as it is added to the DOM, across navigations, for diagnostics. */
@@ -48,7 +57,7 @@ const TOAST_RECORDER = `(() => {
   const scan = () => document.querySelectorAll('[data-testid="toast"]').forEach((el) => {
     if (seen.has(el)) return;
     seen.add(el);
-    window.__e2eToast?.(location.pathname, (el.textContent || '').trim());
+    window.__e2eToast?.(location.pathname, (el.textContent || '').trim(), el.getAttribute('data-tone'));
   });
   new MutationObserver(scan).observe(document, { childList: true, subtree: true });
 })();`;
@@ -58,8 +67,8 @@ export async function newActor(browser: Browser, baseUrl: string, name: string, 
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(20_000);
   const toastLog: Actor['toastLog'] = [];
-  await context.exposeBinding('__e2eToast', (_source, path: string, text: string) => {
-    toastLog.push({ at: Date.now(), path, text });
+  await context.exposeBinding('__e2eToast', (_source, path: string, text: string, tone: string | null) => {
+    toastLog.push({ at: Date.now(), path, text, tone });
   });
   await context.addInitScript(TOAST_RECORDER);
   const page = await context.newPage();
@@ -126,23 +135,33 @@ export async function expectVisible(locator: Locator, timeoutMs = 15_000): Promi
 }
 
 /**
- * Waits for a toast whose text matches `title` (toasts auto-dismiss after 5 s, so this polls quickly) and returns
- * its tone (`data-tone`) and text.
+ * Waits for a toast whose text matches `title` and returns its tone (`data-tone`) and text.
+ * For an Actor, every toast its pages rendered is recorded as it appears (see TOAST_RECORDER), so a toast counts even
+ * if it auto-dismissed (after 5 s) before this call; it must have been shown on the page's current path, and each
+ * recorded toast satisfies one expectation only. For a bare Page, the toasts currently on screen are polled.
  */
 export async function expectToast(target: Page | Actor, title: string | RegExp, timeoutMs = 15_000): Promise<{ tone: string | null; text: string }> {
   const page = 'page' in target ? target.page : target;
   const log = 'page' in target ? target.toastLog : null;
+  const match = (text: string) => (typeof title === 'string' ? text.includes(title) : title.test(text));
   const seen = new Set<string>();
   try {
     return await until(
       async () => {
+        if (log) {
+          const path = new URL(page.url()).pathname;
+          const hit = log.find((t) => !t.consumed && t.path === path && match(t.text));
+          if (!hit) return false;
+          hit.consumed = true;
+          return { tone: hit.tone, text: hit.text };
+        }
         const toasts = page.getByTestId('toast');
         const n = await toasts.count();
         for (let i = 0; i < n; i++) {
           const t = toasts.nth(i);
           const text = (await t.innerText().catch(() => '')).trim();
           seen.add(text.replace(/\s+/g, ' '));
-          if (typeof title === 'string' ? text.includes(title) : title.test(text)) return { tone: await t.getAttribute('data-tone'), text };
+          if (match(text)) return { tone: await t.getAttribute('data-tone'), text };
         }
         return false;
       },
@@ -150,8 +169,8 @@ export async function expectToast(target: Page | Actor, title: string | RegExp, 
       timeoutMs,
     );
   } catch {
-    const history = log ? `; every toast of this context: ${JSON.stringify(log.map((t) => `${t.path}: ${t.text.replace(/\s+/g, ' ')}`))}` : '';
-    throw new Error(`Expected a toast ${String(title)} within ${timeoutMs} ms on ${page.url()}; toasts seen: ${JSON.stringify([...seen])}${history}`);
+    const history = log ? `; every toast of this context: ${JSON.stringify(log.map((t) => `${t.path}: ${t.text.replace(/\s+/g, ' ')}${t.consumed ? ' (matched before)' : ''}`))}` : `; toasts seen: ${JSON.stringify([...seen])}`;
+    throw new Error(`Expected a toast ${String(title)} within ${timeoutMs} ms on ${page.url()}${history}`);
   }
 }
 
