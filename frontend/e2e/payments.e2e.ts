@@ -33,6 +33,8 @@ describe('payments in the browser (company and influencer side by side)', () => 
   let browser: Browser;
   let company: Actor;
   let influencer: Actor;
+  /** actors opened by single tests (admin, phones), checked for problems at the end too */
+  const others: Actor[] = [];
   const companyEmail = uniqueEmail('company');
   const influencerEmail = uniqueEmail('influencer');
 
@@ -51,8 +53,6 @@ describe('payments in the browser (company and influencer side by side)', () => 
   });
 
   afterAll(async () => {
-    const problems = [...(company?.problems ?? []), ...(influencer?.problems ?? [])];
-    if (problems.length) console.warn(`Browser problems seen during the run:\n${problems.join('\n')}`);
     await browser?.close();
     await ctx?.close();
   });
@@ -319,6 +319,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
   test('the admin screen shows the ledger check', async () => {
     const admin = await ctx.user('admin', 'Ada Admin');
     const a = await newActor(browser, ctx.baseUrl, 'admin');
+    others.push(a);
     try {
       await signIn(a.page, admin.email);
       await a.page.waitForURL(/\/admin$/);
@@ -335,7 +336,9 @@ describe('payments in the browser (company and influencer side by side)', () => 
     const i = await apiUser(influencerEmail);
     const { collaboration } = await proposeAndAccept(ctx, c, i, { amount: 9900, title: 'Phone checkout' });
     const phone = await newActor(browser, ctx.baseUrl, 'company-phone', { width: 375, height: 812 });
+    others.push(phone);
     const phoneInfluencer = await newActor(browser, ctx.baseUrl, 'influencer-phone', { width: 375, height: 812 });
+    others.push(phoneInfluencer);
     try {
       const fits = async (a: Actor, name: string) => {
         await screenshot(a.page, `375-${name}`);
@@ -381,5 +384,9 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await expectText(table, /RELEASED/);
     for (const amount of [150000, 25000, 42000, 9900]) await expectText(table, new RegExp(usd(amount).replace(/[$.]/g, '\\$&')));
     await screenshot(company.page, '11-payments-history');
+  });
+
+  test('no uncaught errors, console errors or 5xx answers in the browser during the run', () => {
+    expect([company, influencer, ...others].flatMap((a) => a.problems)).toEqual([]);
   });
 });

@@ -28,6 +28,8 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
   let browser: Browser;
   let company: Actor;
   let influencer: Actor;
+  /** actors opened by single tests (admin, phones), checked for problems at the end too */
+  const others: Actor[] = [];
 
   /** A collaboration of `amount` cents paid by card through the API, HELD. */
   async function heldCollaboration(c: TestUser, i: TestUser, amount: number, title: string): Promise<string> {
@@ -59,8 +61,6 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
   });
 
   afterAll(async () => {
-    const problems = [...(company?.problems ?? []), ...(influencer?.problems ?? [])];
-    if (problems.length) console.warn(`Browser problems seen during the run:\n${problems.join('\n')}`);
     await browser?.close();
     await ctx?.close();
   });
@@ -149,6 +149,7 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
 
     // --- the same wallet on a 375 px phone: everything fits, the payout dialog too
     const phone = await newActor(browser, ctx.baseUrl, 'influencer-phone', { width: 375, height: 812 });
+    others.push(phone);
     try {
       await signIn(phone.page, i.email);
       await phone.page.goto('/wallet');
@@ -179,6 +180,8 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
     expect([200, 201]).toContain(rel.status);
 
     const a = await newActor(browser, ctx.baseUrl, 'influencer-2');
+
+    others.push(a);
     try {
       await signIn(a.page, i.email);
       await a.page.goto('/wallet');
@@ -209,5 +212,9 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
     } finally {
       await a.context.close();
     }
+  });
+
+  test('no uncaught errors, console errors or 5xx answers in the browser during the run', () => {
+    expect([company, influencer, ...others].flatMap((a) => a.problems)).toEqual([]);
   });
 });

@@ -78,7 +78,8 @@ export async function newActor(browser: Browser, baseUrl: string, name: string, 
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`[${name}] console.error: ${m.text()}`);
   });
   page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`[${name}] HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+    // 4xx answers are part of the flows under test (declines, refusals); a 5xx never is
+    if (r.status() >= 500) problems.push(`[${name}] HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
   });
   return { name, context, page, problems, toastLog };
 }
