@@ -325,6 +325,8 @@ describe('payments in the browser (company and influencer side by side)', () => 
       await a.page.waitForURL(/\/admin$/);
       await expectVisible(a.page.getByTestId('ledger-status'));
       await expectText(a.page.getByTestId('ledger-status'), 'All invariants hold.');
+      // every webhook of the run (payments, declines, 3-D Secure, releases) was processed without a failure
+      await expectVisible(a.page.getByText('No failed webhook events.'));
       await screenshot(a.page, '10-admin');
     } finally {
       await a.context.close();
