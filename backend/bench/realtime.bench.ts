@@ -30,6 +30,7 @@ import { loadConfig } from '../src/config/env.schema';
 import { createDataSource } from '../src/database/data-source';
 import { OutboxService } from '../src/modules/outbox/outbox.service';
 import { startStripeEmulator } from '../src/stripe-emulator';
+import { machineLine } from './support/bench-kit';
 
 const env = process.env;
 const num = (name: string, def: number, max: number) => Math.min(max, Math.max(1, Number(env[name] ?? def) || def));
@@ -206,6 +207,7 @@ async function main(): Promise<void> {
   const outbox = new OutboxService();
   let sockets: Socket[] = [];
   try {
+    log(`machine: ${machineLine()}`);
     log(`server ${t.url}${t.pid ? ` (pid ${t.pid})` : ''}`);
 
     // ---- 1. latency with CLIENTS connected users
