@@ -56,11 +56,19 @@ export function assertValidAmount(amount: unknown, currency: string, rules: Amou
   return amount;
 }
 
+const formatters = new Map<string, Intl.NumberFormat>();
+
 export function formatMoney(m: Money, locale = 'en-US'): string {
   const info = CURRENCIES[m.currency];
   const exp = info?.exponent ?? 2;
-  const major = m.amount / 10 ** exp;
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: m.currency.toUpperCase(), minimumFractionDigits: exp, maximumFractionDigits: exp }).format(major);
+  const key = `${locale}:${m.currency}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: 'currency', currency: m.currency.toUpperCase(), minimumFractionDigits: exp, maximumFractionDigits: exp });
+    formatters.set(key, f);
+  }
+  // display only: the division may round at the last digit for amounts beyond 2^53 / 10^exp, which are refused anyway
+  return f.format(m.amount / 10 ** exp);
 }
 
 /** Platform fee in basis points, rounded half away from zero, computed in integers only. */

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccountMeta, naturalDelta } from './domain/accounts';
+import { AccountMeta, accountMeta, naturalDelta } from './domain/accounts';
 
 export interface PostedLine {
   account: string;
   currency: string;
   amount: number;
-  balanceAfter: number;
+  /** The account's balance after this posting; null for platform accounts, whose balance is not kept running. */
+  balanceAfter: number | null;
   meta: AccountMeta;
 }
 
@@ -33,6 +34,8 @@ export class LedgerRepository {
   /**
    * Applies one posting: creates the account row if needed, moves its balance (the CHECK constraint refuses a
    * negative balance on non-negative accounts; the UPDATE takes the row lock) and appends the posting.
+   * Platform accounts (not non-negative) keep no running balance: their balance is the sum of their postings,
+   * so that every payment does not queue behind the same few rows.
    */
   async applyPosting(em: EntityManager, entryId: string, line: { account: string; currency: string; amount: number }, meta: AccountMeta): Promise<PostedLine> {
     await em.query(
@@ -40,6 +43,10 @@ export class LedgerRepository {
        ON CONFLICT (code, currency) DO NOTHING`,
       [line.account, line.currency, meta.normal, meta.nonNegative, meta.ownerUserId],
     );
+    if (!meta.nonNegative) {
+      await em.query(`INSERT INTO postings (entry_id, account_code, currency, amount, balance_after) VALUES ($1, $2, $3, $4, NULL)`, [entryId, line.account, line.currency, line.amount]);
+      return { ...line, balanceAfter: null, meta };
+    }
     const delta = naturalDelta(meta.normal, line.amount);
     // TypeORM answers an UPDATE ... RETURNING with [rows, affectedCount]
     const [rows] = await em.query(`UPDATE ledger_accounts SET balance = balance + $3 WHERE code = $1 AND currency = $2 RETURNING balance`, [line.account, line.currency, delta]);
@@ -56,6 +63,11 @@ export class LedgerRepository {
   }
 
   async balance(code: string, currency: string, em: EntityManager = this.ds.manager): Promise<number> {
+    const meta = accountMeta(code);
+    if (!meta.nonNegative) {
+      const [row] = await em.query(`SELECT COALESCE(sum(amount), 0)::bigint AS s FROM postings WHERE account_code = $1 AND currency = $2`, [code, currency]);
+      return naturalDelta(meta.normal, Number(row.s));
+    }
     const rows = await em.query(`SELECT balance FROM ledger_accounts WHERE code = $1 AND currency = $2`, [code, currency]);
     return rows[0] ? Number(rows[0].balance) : 0;
   }
@@ -77,7 +89,7 @@ export class LedgerRepository {
     return this.ds.query(`SELECT code, currency, balance FROM ledger_accounts WHERE non_negative AND balance < 0 LIMIT $1`, [limit]);
   }
 
-  /** Accounts whose stored balance differs from the sum of their postings. */
+  /** Accounts with a running balance whose stored balance differs from the sum of their postings. */
   async driftedAccounts(limit = 20): Promise<Array<{ code: string; currency: string; balance: number; computed: number }>> {
     return this.ds.query(
       `SELECT a.code, a.currency, a.balance,
@@ -85,7 +97,7 @@ export class LedgerRepository {
          FROM ledger_accounts a
          LEFT JOIN (SELECT account_code, currency, sum(amount)::bigint AS s FROM postings GROUP BY 1, 2) p
            ON p.account_code = a.code AND p.currency = a.currency
-        WHERE a.balance <> (CASE WHEN a.normal = 'debit' THEN 1 ELSE -1 END) * COALESCE(p.s, 0)
+        WHERE a.non_negative AND a.balance <> (CASE WHEN a.normal = 'debit' THEN 1 ELSE -1 END) * COALESCE(p.s, 0)
         LIMIT $1`,
       [limit],
     );
@@ -121,4 +133,10 @@ export class LedgerRepository {
     );
     return r;
   }
+}
+
+/** The running balance after a posting on a wallet, escrow or in-transit account (they always keep one). */
+export function balanceAfterOf(line: PostedLine): number {
+  if (line.balanceAfter === null) throw new Error(`ledger account ${line.account} keeps no running balance`);
+  return line.balanceAfter;
 }

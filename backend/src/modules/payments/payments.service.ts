@@ -10,7 +10,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { CollaborationRecord, CollaborationRepository } from '../collaborations/collaboration.repository';
 import { Accounts } from '../ledger/domain/accounts';
-import { LedgerRepository } from '../ledger/ledger.repository';
+import { LedgerRepository, balanceAfterOf } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { STRIPE } from '../stripe/stripe.module';
@@ -295,7 +295,7 @@ export class PaymentsService {
         type: 'credit',
         amount: net,
         currency: p.currency,
-        balanceAfter: walletLine.balanceAfter,
+        balanceAfter: balanceAfterOf(walletLine),
         description: `Released from “${c.title}” (${formatMoney({ amount, currency: p.currency })} less ${formatMoney({ amount: fee, currency: p.currency })} platform fee)`,
       });
       return updated;

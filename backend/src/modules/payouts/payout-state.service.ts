@@ -1,3 +1,4 @@
+import { balanceAfterOf } from '../ledger/ledger.repository';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
@@ -139,7 +140,7 @@ export class PayoutStateService {
     });
     if (!posted) return null;
     const line = posted.lines.find((l) => l.account === wallet);
-    return line ? { entryId: posted.entryId, balanceAfter: line.balanceAfter, description: s.description } : null;
+    return line ? { entryId: posted.entryId, balanceAfter: balanceAfterOf(line), description: s.description } : null;
   }
 
   private message(p: PayoutRecord, effect: LedgerEffect): string {

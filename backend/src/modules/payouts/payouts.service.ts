@@ -1,3 +1,4 @@
+import { balanceAfterOf } from '../ledger/ledger.repository';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth.types';
@@ -65,7 +66,7 @@ export class PayoutsService {
         type: 'debit',
         amount,
         currency: cur,
-        balanceAfter: walletLine.balanceAfter,
+        balanceAfter: balanceAfterOf(walletLine),
         description,
       });
       return p;
