@@ -359,7 +359,7 @@ async function main(): Promise<void> {
     const others = inbox.filter((r) => r.status !== 'PROCESSED');
     if (processed !== seeded.length || others.length) failures.push(`inbox ${JSON.stringify(inbox)}, expected ${seeded.length} PROCESSED`);
     const retried = inbox.reduce((s, r) => s + r.retried, 0);
-    const [bal] = await ds.query(`SELECT balance FROM ledger_accounts WHERE code = 'platform:stripe_balance' AND currency = 'usd'`);
+    const bal = { balance: await new LedgerRepository(ds).balance('platform:stripe_balance', 'usd') };
     const expectedBalance = seeded.reduce((s, p) => s + p.amount - p.fee, 0);
     if (Number(bal?.balance) !== expectedBalance) failures.push(`platform balance ${bal?.balance}, expected ${expectedBalance}`);
     const report = await new LedgerInvariantsService(new LedgerRepository(ds)).check();

@@ -57,6 +57,8 @@ export interface WebhookConfig {
   concurrency: number;
   /** Bull job lock; a dead worker's job is retried after it expires. WEBHOOK_JOB_LOCK_MS */
   jobLockMs: number;
+  /** A job also applies up to this many other waiting events in its transaction (1 = one event per transaction). WEBHOOK_BATCH_SIZE */
+  batchSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       backoffMs: attempt(() => int(env, 'WEBHOOK_BACKOFF_MS', 1000, 1, 3_600_000), 1000),
       concurrency: attempt(() => int(env, 'WEBHOOK_CONCURRENCY', 8, 1, 100), 8),
       jobLockMs: attempt(() => int(env, 'WEBHOOK_JOB_LOCK_MS', 30_000, 1000, 600_000), 30_000),
+      batchSize: attempt(() => int(env, 'WEBHOOK_BATCH_SIZE', 25, 1, 500), 25),
     },
     serveSpa: attempt(() => bool(env, 'SERVE_SPA', true), true),
     spaDir: env.SPA_DIR || undefined,

@@ -74,7 +74,7 @@ describe('payments held by the platform (real Postgres, Redis and the Stripe emu
     await expectLedgerClean(ctx);
 
     // every change was written to the outbox for both parties, in order
-    const rows = await ctx.db.query(`SELECT user_id, seq, payload->>'status' AS status FROM outbox_events WHERE payload->>'paymentId' = $1 ORDER BY user_id, seq`, [paymentId]);
+    const rows = await ctx.db.query(`SELECT user_id, seq, payload->>'status' AS status FROM outbox_events WHERE payload->>'paymentId' = $1 ORDER BY user_id, id`, [paymentId]);
     const forCompany = rows.filter((r: any) => r.user_id === company.id).map((r: any) => r.status);
     expect(forCompany).toEqual(['PENDING', 'HELD', 'PARTIALLY_RELEASED', 'RELEASED']);
     expect(rows.filter((r: any) => r.user_id === influencer.id)).toHaveLength(4);

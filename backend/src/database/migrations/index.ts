@@ -3,6 +3,7 @@ import { OutboxNotify1795345160785 } from './1795345160785-outbox-notify';
 import { Billing1795345269198 } from './1795345269198-billing';
 import { WalletConnectPayouts1795345294948 } from './1795345294948-wallet-connect-payouts';
 import { UntrackedPlatformBalances1795400000000 } from './1795400000000-untracked-platform-balances';
+import { OutboxSeqAtRelay1795400000001 } from './1795400000001-outbox-seq-at-relay';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
-export const MIGRATIONS = [InitialSchema1764000000000, OutboxNotify1795345160785, Billing1795345269198, WalletConnectPayouts1795345294948, UntrackedPlatformBalances1795400000000];
+export const MIGRATIONS = [InitialSchema1764000000000, OutboxNotify1795345160785, Billing1795345269198, WalletConnectPayouts1795345294948, UntrackedPlatformBalances1795400000000, OutboxSeqAtRelay1795400000001];

@@ -22,16 +22,14 @@ export interface OutboxRow {
 export class OutboxService {
   readonly committed = new EventEmitter();
 
-  /** Appends one event for one user with the next per-user seq. Must run inside a transaction. */
-  async append(em: EntityManager, userId: string, event: RealtimeEventName, payload: Record<string, unknown>): Promise<{ id: number; seq: number }> {
-    const [{ last_seq: seq }] = await em.query(
-      `INSERT INTO user_event_seqs (user_id, last_seq) VALUES ($1, 1)
-       ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_seqs.last_seq + 1
-       RETURNING last_seq`,
-      [userId],
-    );
-    const [{ id }] = await em.query(`INSERT INTO outbox_events (user_id, seq, event, payload) VALUES ($1, $2, $3, $4) RETURNING id`, [userId, seq, event, JSON.stringify(payload)]);
-    return { id, seq };
+  /**
+   * Appends one event for one user. Must run inside the transaction of the change it describes. The per-user
+   * `seq` is given by the relay when it sends the row (in the order rows become visible), so that concurrent
+   * transactions of one user never wait for each other here.
+   */
+  async append(em: EntityManager, userId: string, event: RealtimeEventName, payload: Record<string, unknown>): Promise<{ id: number }> {
+    const [{ id }] = await em.query(`INSERT INTO outbox_events (user_id, event, payload) VALUES ($1, $2, $3) RETURNING id`, [userId, event, JSON.stringify(payload)]);
+    return { id };
   }
 
   /** Tell the relay that new rows are committed (call after the transaction resolves). */

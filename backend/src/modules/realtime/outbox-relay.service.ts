@@ -13,9 +13,9 @@ export type RelayEmit = (rows: OutboxEventRow[]) => void;
  * Moves committed outbox rows to sockets. Woken by `OutboxService.committed` (same process), by the
  * `outbox_events` NOTIFY that a trigger sends at commit (any process, e.g. a queue worker), by a poll (a lost
  * notification, rows left unsent by a crash or a failed pass) and once at start-up. Runs at most one pass
- * at a time per process; across processes the repository's advisory lock serialises passes, so rows go out
- * in id order, which per user is seq order (seqs are allocated under a per-user row lock, so a user's later
- * seq can only commit after the earlier one).
+ * at a time per process; across processes the repository's advisory lock serialises passes. Each pass gives
+ * the rows it found their per-user seq (in id order among the rows visible at that moment) before sending them,
+ * so seq order is send order and a row is never sent with two different seqs.
  */
 @Injectable()
 export class OutboxRelay implements OnModuleDestroy {

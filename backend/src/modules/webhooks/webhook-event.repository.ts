@@ -79,6 +79,20 @@ export class WebhookEventRepository {
     return rows[0] ?? null;
   }
 
+  /** Other stored events never tried yet, oldest first, locked for this transaction (rows others hold are skipped). */
+  async lockWaiting(em: EntityManager, excludeId: string, limit: number): Promise<LockedWebhookEvent[]> {
+    return em.query(
+      `SELECT id, type, status, payload FROM webhook_events WHERE status = 'RECEIVED' AND attempts = 0 AND id <> $1
+       ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [excludeId, limit],
+    );
+  }
+
+  /** Marks an attempt that failed inside a batch (its own job retries it). */
+  async noteBatchFailure(em: EntityManager, id: string, error: string): Promise<void> {
+    await em.query(`UPDATE webhook_events SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [id, error.slice(0, MAX_ERROR_LENGTH)]);
+  }
+
   async exists(id: string): Promise<boolean> {
     const rows = await this.ds.query(`SELECT 1 FROM webhook_events WHERE id = $1`, [id]);
     return rows.length > 0;

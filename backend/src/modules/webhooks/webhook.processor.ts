@@ -1,13 +1,13 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { DataSource } from 'typeorm';
-import { inTransaction } from '../../common/database/transaction';
+import { DataSource, EntityManager } from 'typeorm';
+import { inTransaction, pgErrorCode } from '../../common/database/transaction';
 import { QUEUES } from '../../common/queue/queue.module';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { OutboxService } from '../outbox/outbox.service';
-import { WebhookEventRepository } from './webhook-event.repository';
+import { LockedWebhookEvent, WebhookEventRepository } from './webhook-event.repository';
 import { WebhookHandlerRegistry, WebhookRetryLaterError } from './webhook-handler.registry';
 import type { WebhookJobData } from './webhook-queue.service';
 
@@ -68,8 +68,9 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
 
   async handleJob(job: Job<WebhookJobData>): Promise<ProcessOutcome> {
     const { eventId } = job.data;
+    let outcome: ProcessOutcome;
     try {
-      return await this.processEvent(eventId);
+      outcome = await this.processEvent(eventId);
     } catch (e) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -79,24 +80,55 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       else this.logger.warn(`webhook event ${eventId} attempt ${job.attemptsMade + 1} failed (will retry): ${message}`);
       throw e;
     }
+    // Another transaction (usually a batch applying it right now) holds the row: look again after the backoff.
+    // Not recorded as a failure; if it stays busy through every attempt, the sweeper re-enqueues it.
+    if (outcome === 'busy') throw new WebhookRetryLaterError(`event ${eventId} is being applied by another transaction`);
+    return outcome;
   }
 
-  /** Applies one stored event exactly once in effect; safe to call concurrently and repeatedly. */
-  async processEvent(eventId: string): Promise<ProcessOutcome> {
+  /**
+   * Applies one stored event exactly once in effect; safe to call concurrently and repeatedly.
+   * The same transaction also applies up to WEBHOOK_BATCH_SIZE - 1 other waiting events, each in its own
+   * savepoint (one commit for many events); one that fails is rolled back to its savepoint and left to its own job.
+   */
+  async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize): Promise<ProcessOutcome> {
+    let piggybacked = 0;
     const outcome = await inTransaction(this.ds, async (em): Promise<ProcessOutcome> => {
+      piggybacked = 0;
       const row = await this.events.lockForProcessing(em, eventId);
       if (!row) return (await this.events.exists(eventId)) ? 'busy' : 'missing';
       if (row.status !== 'RECEIVED') return 'already-done';
-      let applied = false;
-      for (const handler of this.registry.handlersFor(row.type)) {
-        const r = await handler(row.payload, em);
-        if (r !== 'ignored') applied = true;
+      const own = await this.apply(em, row);
+      if (batch > 1) {
+        // Piggybacked events never wait long for a lock that another transaction holds (that would chain batches
+        // into each other and into deadlocks): such an event is rolled back to its savepoint and left to its own job.
+        await em.query(`SET LOCAL lock_timeout = '100ms'`);
+        for (const other of await this.events.lockWaiting(em, eventId, batch - 1)) {
+          await em.query('SAVEPOINT webhook_event');
+          try {
+            if ((await this.apply(em, other)) === 'processed') piggybacked++;
+            await em.query('RELEASE SAVEPOINT webhook_event');
+          } catch (e) {
+            await em.query('ROLLBACK TO SAVEPOINT webhook_event');
+            const code = pgErrorCode(e);
+            if (code === '55P03' || code === '40P01') continue; // lock timeout / deadlock: not a failure of the event
+            await this.events.noteBatchFailure(em, other.id, e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+          }
+        }
       }
-      const status = applied ? 'PROCESSED' : 'IGNORED';
-      await this.events.markDone(em, eventId, status);
-      return applied ? 'processed' : 'ignored';
+      return own;
     });
-    if (outcome === 'processed') this.outbox.notifyCommitted();
+    if (outcome === 'processed' || piggybacked > 0) this.outbox.notifyCommitted();
     return outcome;
+  }
+
+  private async apply(em: EntityManager, row: LockedWebhookEvent): Promise<'processed' | 'ignored'> {
+    let applied = false;
+    for (const handler of this.registry.handlersFor(row.type)) {
+      const r = await handler(row.payload, em);
+      if (r !== 'ignored') applied = true;
+    }
+    await this.events.markDone(em, row.id, applied ? 'PROCESSED' : 'IGNORED');
+    return applied ? 'processed' : 'ignored';
   }
 }
