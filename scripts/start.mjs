@@ -49,7 +49,11 @@ if (dev) {
       process.exit(1);
     }
     for (let i = 1; i < instances; i++) {
-      children.push(spawnChild(process.execPath, ['--enable-source-maps', entry], { env: { ...process.env, PORT: String(basePort + i), SEED_DEMO: 'false', PUBLIC_URL: `http://localhost:${basePort + i}` } }));
+      children.push(
+        spawnChild(process.execPath, ['--enable-source-maps', entry], {
+          env: { ...process.env, PORT: String(basePort + i), SEED_DEMO: 'false', PUBLIC_URL: `http://localhost:${basePort + i}` },
+        }),
+      );
     }
   }
 }

@@ -122,17 +122,15 @@ async function main(): Promise<void> {
       const events = seeded.map(succeededEvent);
       for (let i = 0; i < events.length; i += 500) {
         await inbox.insertMany(
-          events
-            .slice(i, i + 500)
-            .map((e) => ({
-              id: e.id,
-              type: 'payment_intent.succeeded',
-              account: null,
-              livemode: false,
-              created: Math.floor(Date.now() / 1000),
-              payload: e.payload,
-              source: 'webhook' as const,
-            })),
+          events.slice(i, i + 500).map((e) => ({
+            id: e.id,
+            type: 'payment_intent.succeeded',
+            account: null,
+            livemode: false,
+            created: Math.floor(Date.now() / 1000),
+            payload: e.payload,
+            source: 'webhook' as const,
+          })),
         );
       }
       const ids = events.map((e) => e.id);

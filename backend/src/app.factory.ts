@@ -20,7 +20,12 @@ function flattenErrors(errors: ValidationError[], prefix = ''): string[] {
 }
 
 export function findSpaDir(cfg: AppConfig): string | undefined {
-  const candidates = [cfg.spaDir, resolve(__dirname, '../../frontend/dist'), resolve(__dirname, '../../../frontend/dist'), resolve(process.cwd(), 'frontend/dist')];
+  const candidates = [
+    cfg.spaDir,
+    resolve(__dirname, '../../frontend/dist'),
+    resolve(__dirname, '../../../frontend/dist'),
+    resolve(process.cwd(), 'frontend/dist'),
+  ];
   return candidates.find((d) => d && existsSync(join(d, 'index.html')));
 }
 
@@ -61,14 +66,23 @@ export function configureApp(app: NestExpressApplication, cfg: AppConfig): INest
 
   const doc = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('CollabPay API').setDescription('Payments for brand–influencer collaborations. See shared/API.md for the contract.').setVersion('0.1.0').addBearerAuth().build(),
+    new DocumentBuilder()
+      .setTitle('CollabPay API')
+      .setDescription('Payments for brand–influencer collaborations. See shared/API.md for the contract.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
   );
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
 
   if (cfg.serveSpa) {
     const dir = findSpaDir(cfg);
     if (dir) {
-      app.useStaticAssets(dir, { index: false, maxAge: '1h', setHeaders: (res, path) => path.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache') });
+      app.useStaticAssets(dir, {
+        index: false,
+        maxAge: '1h',
+        setHeaders: (res, path) => path.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache'),
+      });
       const index = join(dir, 'index.html');
       app.use((req: Request, res: Response, next: NextFunction) => {
         // SPA fallback for client-side routes; API, sockets and the queue dashboard are not SPA routes

@@ -26,14 +26,39 @@ import { WalletModule } from './modules/wallet/wallet.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
 
 /** Feature modules; each later capability adds its module here. */
-export const FEATURE_MODULES = [AuthModule, HealthModule, PaymentsModule, RealtimeModule, WebhooksModule, QueueDashboardModule, BillingModule, ConnectModule, WalletModule, PayoutsModule];
+export const FEATURE_MODULES = [
+  AuthModule,
+  HealthModule,
+  PaymentsModule,
+  RealtimeModule,
+  WebhooksModule,
+  QueueDashboardModule,
+  BillingModule,
+  ConnectModule,
+  WalletModule,
+  PayoutsModule,
+];
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, QueueModule, AuthCommonModule, UsersModule, StripeModule, OutboxModule, WebhookRegistryModule, IdempotencyModule, LedgerModule, CollaborationDataModule, ...FEATURE_MODULES],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        AuthCommonModule,
+        UsersModule,
+        StripeModule,
+        OutboxModule,
+        WebhookRegistryModule,
+        IdempotencyModule,
+        LedgerModule,
+        CollaborationDataModule,
+        ...FEATURE_MODULES,
+      ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }

@@ -287,7 +287,9 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await company.page.unroute(`**/payments/result/${collaboration.id}?**`, slowResult);
     await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
     expect((await expectToast(company, /Payment HELD[\s\S]*\$420\.00/)).tone).toBe('success');
-    const pi = await ctx.stripe.paymentIntents.retrieve((await ctx.http.get(`/api/payments/collaboration/${collaboration.id}`, { token: c.token })).body.stripePaymentIntentId);
+    const pi = await ctx.stripe.paymentIntents.retrieve(
+      (await ctx.http.get(`/api/payments/collaboration/${collaboration.id}`, { token: c.token })).body.stripePaymentIntentId,
+    );
     expect(pi.status).toBe('succeeded');
   });
 

@@ -90,7 +90,9 @@ async function ensureRedis(env: NodeJS.ProcessEnv, log: Log, notes: string[]) {
   log(`Starting redis-server (${bin}) on 127.0.0.1:6379 ...`);
   const dir = join(repoRoot(), '.data', 'redis');
   mkdirSync(dir, { recursive: true });
-  const child = spawn(bin, ['--bind', '127.0.0.1', '--port', '6379', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'yes'], { stdio: 'ignore' });
+  const child = spawn(bin, ['--bind', '127.0.0.1', '--port', '6379', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'yes'], {
+    stdio: 'ignore',
+  });
   await new Promise((r) => child.once('exit', r));
   if (!(await waitFor(() => portOpen(6379), 5000))) throw new Error('redis-server did not come up on 127.0.0.1:6379');
   notes.push('Redis: started redis-server on 127.0.0.1:6379 (it keeps running after CollabPay stops)');

@@ -1,8 +1,6 @@
 import StripeRuntime from 'stripe';
 import type Stripe from 'stripe';
-import {
-  applyMetadata, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqStr, snapshot, str,
-} from './core';
+import { applyMetadata, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqStr, snapshot, str } from './core';
 import { invalid } from './errors';
 import type { ParamObject } from './params';
 import { confirmPaymentIntent, createPaymentIntent, piHooks, cancelPaymentIntent } from './payments';
@@ -64,7 +62,11 @@ export function createInvoice(st: State, ctx: RequestContext, p: ParamObject, se
   const days = int(p, 'days_until_due');
   const dueDate = int(p, 'due_date');
   if (collection === 'send_invoice' && days === undefined && dueDate === undefined)
-    throw invalid('Invoices with `send_invoice` collection method require either `days_until_due` or `due_date`.', 'days_until_due', 'invoice_missing_days_until_due' as string);
+    throw invalid(
+      'Invoices with `send_invoice` collection method require either `days_until_due` or `due_date`.',
+      'days_until_due',
+      'invoice_missing_days_until_due' as string,
+    );
   if (collection === 'charge_automatically' && (days !== undefined || dueDate !== undefined))
     throw invalid('Invoices with `charge_automatically` collection method cannot have a `days_until_due` or `due_date`.', 'days_until_due');
   const now = st.core.now();
@@ -162,7 +164,12 @@ export function createInvoiceItem(st: State, ctx: RequestContext, p: ParamObject
   let inv: Stripe.Invoice | null = null;
   if (invoiceId) {
     inv = st.invoices.get(invoiceId, ctx.account, 'invoice');
-    if (inv.status !== 'draft') throw invalid(`You can only add invoice items to draft invoices. Invoice ${inv.id} has status ${inv.status}.`, 'invoice', 'invoice_not_editable' as string);
+    if (inv.status !== 'draft')
+      throw invalid(
+        `You can only add invoice items to draft invoices. Invoice ${inv.id} has status ${inv.status}.`,
+        'invoice',
+        'invoice_not_editable' as string,
+      );
     if (inv.customer !== customerId) throw invalid('The invoice item and invoice must belong to the same customer.', 'invoice');
   }
   const quantity = int(p, 'quantity') ?? 1;
@@ -244,7 +251,8 @@ export interface FinalizeOptions {
 }
 
 export function finalizeInvoice(st: State, ctx: RequestContext | null, account: string, inv: Stripe.Invoice, opts: FinalizeOptions = {}): Stripe.Invoice {
-  if (inv.status !== 'draft') throw invalid(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, undefined, 'invoice_not_editable' as string);
+  if (inv.status !== 'draft')
+    throw invalid(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, undefined, 'invoice_not_editable' as string);
   const now = st.core.now();
   recompute(st, inv, account);
   const token = st.core.secret(20);
@@ -269,10 +277,17 @@ export function finalizeInvoice(st: State, ctx: RequestContext | null, account: 
     return inv;
   }
   const piCtx: RequestContext = ctx ?? { account, connect: account !== st.platform, requestId: null, idempotencyKey: null, publishable: false };
-  const pi = createPaymentIntent(st, { ...piCtx, idempotencyKey: null }, {
-    amount: String(inv.amount_due), currency: inv.currency, customer: String(inv.customer), description: opts.piDescription ?? 'Payment for Invoice',
-    'payment_method_types': ['card', 'us_bank_account'],
-  });
+  const pi = createPaymentIntent(
+    st,
+    { ...piCtx, idempotencyKey: null },
+    {
+      amount: String(inv.amount_due),
+      currency: inv.currency,
+      customer: String(inv.customer),
+      description: opts.piDescription ?? 'Payment for Invoice',
+      payment_method_types: ['card', 'us_bank_account'],
+    },
+  );
   st.piPrivate.get(pi.id)!.invoice = inv.id;
   inv.confirmation_secret = { client_secret: pi.client_secret!, type: 'payment_intent' };
   inv.payments = { object: 'list', data: [invoicePaymentOf(st, inv, pi)], has_more: false, url: `/v1/invoice_payments?invoice=${inv.id}` };
@@ -342,9 +357,7 @@ piHooks.failed.push((st, pi, ctx) => {
   for (const h of st.invoiceFailedHooks) h(inv, account, ctx);
 });
 
-export function payInvoice(
-  st: State, ctx: RequestContext | null, account: string, inv: Stripe.Invoice, p: ParamObject,
-): Stripe.Invoice {
+export function payInvoice(st: State, ctx: RequestContext | null, account: string, inv: Stripe.Invoice, p: ParamObject): Stripe.Invoice {
   if (inv.status === 'paid') throw invalid('Invoice is already paid', undefined, 'invoice_already_paid' as string);
   if (inv.status !== 'open') throw invalid(`You can only pay an open invoice. This invoice has status ${inv.status}.`, undefined, 'invoice_not_open' as string);
   if (bool(p, 'paid_out_of_band')) {
@@ -367,7 +380,12 @@ export function payInvoice(
     (typeof inv.default_payment_method === 'string' ? inv.default_payment_method : undefined) ??
     (typeof sub?.default_payment_method === 'string' ? sub.default_payment_method : undefined) ??
     (typeof customer?.invoice_settings.default_payment_method === 'string' ? customer.invoice_settings.default_payment_method : undefined);
-  if (!pmId) throw invalid('This customer has no attached payment source or default payment method. Please consider adding a default payment method.', undefined, 'invoice_no_payment_method' as string);
+  if (!pmId)
+    throw invalid(
+      'This customer has no attached payment source or default payment method. Please consider adding a default payment method.',
+      undefined,
+      'invoice_no_payment_method' as string,
+    );
   const pi = invoicePi(st, inv);
   if (!pi) throw invalid('This invoice has no payment to attempt.');
   confirmPaymentIntent(st, c, pi, { payment_method: pmId, off_session: str(p, 'off_session') ?? (ctx ? 'false' : 'true') });
@@ -375,7 +393,8 @@ export function payInvoice(
 }
 
 export function voidInvoice(st: State, ctx: RequestContext, inv: Stripe.Invoice): Stripe.Invoice {
-  if (inv.status !== 'open') throw invalid(`You can only void an open invoice. This invoice has status ${inv.status}.`, undefined, 'invoice_not_open' as string);
+  if (inv.status !== 'open')
+    throw invalid(`You can only void an open invoice. This invoice has status ${inv.status}.`, undefined, 'invoice_not_open' as string);
   const pi = invoicePi(st, inv);
   if (pi && ['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(pi.status))
     cancelPaymentIntent(st, ctx, pi, { cancellation_reason: 'void_invoice' });
@@ -389,7 +408,8 @@ export function voidInvoice(st: State, ctx: RequestContext, inv: Stripe.Invoice)
 export function sendInvoice(st: State, ctx: RequestContext, inv: Stripe.Invoice): Stripe.Invoice {
   if (inv.collection_method !== 'send_invoice') throw invalid("You can only manually send an invoice if its collection method is 'send_invoice'.");
   if (inv.status === 'draft') finalizeInvoice(st, ctx, ctx.account, inv);
-  if (inv.status !== 'open') throw invalid(`You can only send an open invoice. This invoice has status ${inv.status}.`, undefined, 'invoice_not_open' as string);
+  if (inv.status !== 'open')
+    throw invalid(`You can only send an open invoice. This invoice has status ${inv.status}.`, undefined, 'invoice_not_open' as string);
   st.emit('invoice.sent', inv, { account: ctx.account, ctx });
   return inv;
 }
@@ -398,7 +418,11 @@ export function updateInvoice(st: State, ctx: RequestContext, inv: Stripe.Invoic
   const before = snapshot(inv);
   const draftOnly = ['collection_method', 'days_until_due', 'due_date', 'currency', 'auto_advance'];
   if (inv.status !== 'draft' && draftOnly.some((k) => p[k] !== undefined && k !== 'auto_advance'))
-    throw invalid('Finalized invoices can only update metadata, description, footer, default_payment_method and auto_advance.', undefined, 'invoice_not_editable' as string);
+    throw invalid(
+      'Finalized invoices can only update metadata, description, footer, default_payment_method and auto_advance.',
+      undefined,
+      'invoice_not_editable' as string,
+    );
   if (p.description !== undefined) inv.description = str(p, 'description') || null;
   if (p.footer !== undefined) inv.footer = str(p, 'footer') || null;
   if (p.auto_advance !== undefined) inv.auto_advance = bool(p, 'auto_advance');

@@ -118,16 +118,42 @@ export function cardInfo(number: string): CardInfo {
 export type BankOutcome = { kind: 'paid' } | { kind: 'failed'; code: 'no_account' | 'account_closed'; message: string };
 export function bankOutcome(accountNumber: string): BankOutcome {
   if (accountNumber === '000111111116')
-    return { kind: 'failed', code: 'no_account', message: 'The bank account details on file are probably incorrect. No bank account could be located with those details.' };
-  if (accountNumber === '000111111113')
-    return { kind: 'failed', code: 'account_closed', message: 'The bank account has been closed.' };
+    return {
+      kind: 'failed',
+      code: 'no_account',
+      message: 'The bank account details on file are probably incorrect. No bank account could be located with those details.',
+    };
+  if (accountNumber === '000111111113') return { kind: 'failed', code: 'account_closed', message: 'The bank account has been closed.' };
   return { kind: 'paid' };
 }
 
 /** Stripe's minimum charge amounts, in minor units. */
 export const MINIMUM_AMOUNTS: Record<string, number> = {
-  usd: 50, eur: 50, gbp: 30, jpy: 50, zar: 500, aud: 50, cad: 50, chf: 50, dkk: 250, nok: 300, sek: 300,
-  nzd: 50, sgd: 50, hkd: 400, mxn: 1000, brl: 50, inr: 50, pln: 200, czk: 1500, huf: 17500, ron: 200, bgn: 100, thb: 1000, aed: 200, myr: 200,
+  usd: 50,
+  eur: 50,
+  gbp: 30,
+  jpy: 50,
+  zar: 500,
+  aud: 50,
+  cad: 50,
+  chf: 50,
+  dkk: 250,
+  nok: 300,
+  sek: 300,
+  nzd: 50,
+  sgd: 50,
+  hkd: 400,
+  mxn: 1000,
+  brl: 50,
+  inr: 50,
+  pln: 200,
+  czk: 1500,
+  huf: 17500,
+  ron: 200,
+  bgn: 100,
+  thb: 1000,
+  aed: 200,
+  myr: 200,
 };
 export const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 

@@ -1,8 +1,6 @@
 import type Stripe from 'stripe';
 import { bankOutcome } from './cards';
-import {
-  applyMetadata, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqInt, reqStr, snapshot, str,
-} from './core';
+import { applyMetadata, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqInt, reqStr, snapshot, str } from './core';
 import { invalid, noSuch } from './errors';
 import type { ParamObject } from './params';
 import { State } from './state';
@@ -29,7 +27,8 @@ export function createAccount(st: State, ctx: RequestContext, p: ParamObject): S
   if (!type && !controller) throw invalid('You must specify either `type` or `controller` when creating an account.', 'type', 'parameter_missing');
   if (type && !['express', 'standard', 'custom'].includes(type)) throw invalid(`Invalid type: must be one of express, standard, or custom`, 'type');
   const dashboard = controller ? str(obj(controller, 'stripe_dashboard') ?? {}, 'type') : undefined;
-  const accountType: Stripe.Account.Type = (type as Stripe.Account.Type | undefined) ?? (dashboard === 'express' ? 'express' : dashboard === 'full' ? 'standard' : 'none');
+  const accountType: Stripe.Account.Type =
+    (type as Stripe.Account.Type | undefined) ?? (dashboard === 'express' ? 'express' : dashboard === 'full' ? 'standard' : 'none');
   const id = st.core.id('acct');
   const caps: Record<string, string> = {};
   const capParams = obj(p, 'capabilities') ?? {};
@@ -38,9 +37,23 @@ export function createAccount(st: State, ctx: RequestContext, p: ParamObject): S
     id,
     object: 'account',
     business_profile: {
-      mcc: null, minority_owned_business_designation: null, name: null, product_description: null, specified_commercial_transactions_act_url: null,
-      support_address: null, support_email: null, support_phone: null, support_url: null, url: null,
-      ...(obj(p, 'business_profile') ? { name: str(obj(p, 'business_profile')!, 'name') ?? null, url: str(obj(p, 'business_profile')!, 'url') ?? null, mcc: str(obj(p, 'business_profile')!, 'mcc') ?? null } : {}),
+      mcc: null,
+      minority_owned_business_designation: null,
+      name: null,
+      product_description: null,
+      specified_commercial_transactions_act_url: null,
+      support_address: null,
+      support_email: null,
+      support_phone: null,
+      support_url: null,
+      url: null,
+      ...(obj(p, 'business_profile')
+        ? {
+            name: str(obj(p, 'business_profile')!, 'name') ?? null,
+            url: str(obj(p, 'business_profile')!, 'url') ?? null,
+            mcc: str(obj(p, 'business_profile')!, 'mcc') ?? null,
+          }
+        : {}),
     },
     business_type: (str(p, 'business_type') as Stripe.Account.BusinessType | undefined) ?? null,
     capabilities: caps as Stripe.Account.Capabilities,
@@ -59,12 +72,27 @@ export function createAccount(st: State, ctx: RequestContext, p: ParamObject): S
     details_submitted: false,
     email: str(p, 'email') ?? null,
     external_accounts: { object: 'list', data: [], has_more: false, url: `/v1/accounts/${id}/external_accounts` },
-    future_requirements: { alternatives: [], current_deadline: null, currently_due: [], disabled_reason: null, errors: [], eventually_due: [], past_due: [], pending_verification: [] },
+    future_requirements: {
+      alternatives: [],
+      current_deadline: null,
+      currently_due: [],
+      disabled_reason: null,
+      errors: [],
+      eventually_due: [],
+      past_due: [],
+      pending_verification: [],
+    },
     metadata: applyMetadata({}, p),
     payouts_enabled: false,
     requirements: {
-      alternatives: [], current_deadline: null, currently_due: [...INITIAL_REQUIREMENTS], disabled_reason: 'requirements.past_due',
-      errors: [], eventually_due: [...INITIAL_REQUIREMENTS], past_due: [...INITIAL_REQUIREMENTS], pending_verification: [],
+      alternatives: [],
+      current_deadline: null,
+      currently_due: [...INITIAL_REQUIREMENTS],
+      disabled_reason: 'requirements.past_due',
+      errors: [],
+      eventually_due: [...INITIAL_REQUIREMENTS],
+      past_due: [...INITIAL_REQUIREMENTS],
+      pending_verification: [],
     },
     settings: null,
     tos_acceptance: { date: null, ip: null, user_agent: null },
@@ -102,7 +130,11 @@ function refreshRequirements(st: State, acct: Stripe.Account): void {
 }
 
 export function addExternalAccount(
-  st: State, acct: Stripe.Account, input: string | ParamObject, makeDefault: boolean, ctx: RequestContext | null,
+  st: State,
+  acct: Stripe.Account,
+  input: string | ParamObject,
+  makeDefault: boolean,
+  ctx: RequestContext | null,
 ): Stripe.BankAccount {
   let number = '000123456789';
   let routing = '110000000';
@@ -111,7 +143,9 @@ export function addExternalAccount(
   let country = acct.country ?? 'US';
   if (typeof input === 'string') {
     const tokens: Record<string, string> = {
-      btok_us_verified: '000123456789', btok_us_verified_noAccount: '000111111116', btok_us_verified_accountClosed: '000111111113',
+      btok_us_verified: '000123456789',
+      btok_us_verified_noAccount: '000111111116',
+      btok_us_verified_accountClosed: '000111111113',
     };
     number = tokens[input] ?? (/^\d+$/.test(input) ? input : '000123456789');
   } else {
@@ -162,8 +196,12 @@ export function updateAccount(st: State, ctx: RequestContext | null, acct: Strip
   acct.metadata = applyMetadata(acct.metadata ?? {}, p);
   const bp = obj(p, 'business_profile');
   if (bp && acct.business_profile) {
-    for (const k of ['name', 'url', 'mcc', 'support_email', 'product_description'] as const) if (bp[k] !== undefined) acct.business_profile[k] = str(bp, k) || null;
-    if (acct.requirements?.currently_due) acct.requirements.currently_due = acct.requirements.currently_due.filter((d) => !(d === 'business_profile.url' && acct.business_profile?.url) && !(d === 'business_profile.mcc' && acct.business_profile?.mcc));
+    for (const k of ['name', 'url', 'mcc', 'support_email', 'product_description'] as const)
+      if (bp[k] !== undefined) acct.business_profile[k] = str(bp, k) || null;
+    if (acct.requirements?.currently_due)
+      acct.requirements.currently_due = acct.requirements.currently_due.filter(
+        (d) => !(d === 'business_profile.url' && acct.business_profile?.url) && !(d === 'business_profile.mcc' && acct.business_profile?.mcc),
+      );
   }
   const tos = obj(p, 'tos_acceptance');
   if (tos) acct.tos_acceptance = { date: int(tos, 'date') ?? st.core.now(), ip: str(tos, 'ip') ?? '127.0.0.1', user_agent: str(tos, 'user_agent') ?? null };
@@ -182,11 +220,27 @@ export function updateAccount(st: State, ctx: RequestContext | null, acct: Strip
 }
 
 /** What submitting the hosted onboarding form does. */
-export function completeOnboarding(st: State, acct: Stripe.Account, input: { accountNumber?: string; name?: string }, ctx: RequestContext | null): Stripe.Account {
+export function completeOnboarding(
+  st: State,
+  acct: Stripe.Account,
+  input: { accountNumber?: string; name?: string },
+  ctx: RequestContext | null,
+): Stripe.Account {
   const before = snapshot(acct);
   const priv = st.accountPrivate.get(acct.id)!;
   if (input.accountNumber || priv.externalAccounts.length === 0)
-    addExternalAccount(st, acct, { object: 'bank_account', account_number: input.accountNumber ?? '000123456789', account_holder_name: input.name ?? 'Jenny Rosen', default_for_currency: 'true' }, true, null);
+    addExternalAccount(
+      st,
+      acct,
+      {
+        object: 'bank_account',
+        account_number: input.accountNumber ?? '000123456789',
+        account_holder_name: input.name ?? 'Jenny Rosen',
+        default_for_currency: 'true',
+      },
+      true,
+      null,
+    );
   priv.onboarded = true;
   acct.details_submitted = true;
   acct.business_type = acct.business_type ?? 'individual';
@@ -241,11 +295,16 @@ export function createTransfer(st: State, ctx: RequestContext, p: ParamObject): 
   if (sourceTx) {
     const ch = st.charges.get(sourceTx, st.platform, 'source_transaction');
     if (ch.status !== 'succeeded') throw invalid(`The source_transaction ${ch.id} has not succeeded.`, 'source_transaction');
-    if (ch.currency !== cur) throw invalid(`The currency of source_transaction's balance transaction (${ch.currency}) must be the same as the transfer currency (${cur})`, 'currency');
+    if (ch.currency !== cur)
+      throw invalid(`The currency of source_transaction's balance transaction (${ch.currency}) must be the same as the transfer currency (${cur})`, 'currency');
     const already = st.transfers.list(st.platform, (t) => t.source_transaction === ch.id).reduce((s, t) => s + t.amount - t.amount_reversed, 0);
     const left = ch.amount_captured - ch.amount_refunded - already;
     if (amount > left)
-      throw invalid(`Cannot create transfers with an amount greater than the total amount of the source transaction (${left} left).`, 'amount', 'transfer_source_balance_parameters_mismatch');
+      throw invalid(
+        `Cannot create transfers with an amount greater than the total amount of the source transaction (${left} left).`,
+        'amount',
+        'transfer_source_balance_parameters_mismatch',
+      );
     const bt = typeof ch.balance_transaction === 'string' ? st.balanceTransactions.find(ch.balance_transaction) : undefined;
     if (bt && bt.status === 'pending') availableAtMs = bt.available_on * 1000;
   } else if (st.available(st.platform, cur) < amount) {
@@ -275,21 +334,61 @@ export function createTransfer(st: State, ctx: RequestContext, p: ParamObject): 
     source_type: 'card',
     transfer_group: str(p, 'transfer_group') ?? null,
   };
-  const bt = st.addBalanceTransaction(st.platform, { amount: -amount, currency: cur, type: 'transfer', reportingCategory: 'transfer', source: id, availableAtMs });
+  const bt = st.addBalanceTransaction(st.platform, {
+    amount: -amount,
+    currency: cur,
+    type: 'transfer',
+    reportingCategory: 'transfer',
+    source: id,
+    availableAtMs,
+  });
   tr.balance_transaction = bt.id;
   // the payment that lands on the connected account
   const pyId = st.core.id('py');
   const pyBt = st.addBalanceTransaction(destId, { amount, currency: cur, type: 'payment', reportingCategory: 'charge', source: pyId, availableAtMs });
   const payment: Stripe.Charge = {
-    id: pyId, object: 'charge', amount, amount_captured: amount, amount_refunded: 0, application: null, application_fee: null,
-    application_fee_amount: null, balance_transaction: pyBt.id,
+    id: pyId,
+    object: 'charge',
+    amount,
+    amount_captured: amount,
+    amount_refunded: 0,
+    application: null,
+    application_fee: null,
+    application_fee_amount: null,
+    balance_transaction: pyBt.id,
     billing_details: { address: null, email: null, name: null, phone: null, tax_id: null },
-    calculated_statement_descriptor: null, captured: true, created: st.core.now(), currency: cur, customer: null, description: null,
-    disputed: false, failure_balance_transaction: null, failure_code: null, failure_message: null, fraud_details: {}, livemode: false,
-    metadata: {}, on_behalf_of: null, outcome: null, paid: true, payment_intent: null, payment_method: null,
-    payment_method_details: { type: 'stripe_account', stripe_account: {} }, receipt_email: null, receipt_number: null, receipt_url: null,
-    refunded: false, review: null, shipping: null, source: null, source_transfer: id, statement_descriptor: null,
-    statement_descriptor_suffix: null, status: 'succeeded', transfer_data: null, transfer_group: tr.transfer_group,
+    calculated_statement_descriptor: null,
+    captured: true,
+    created: st.core.now(),
+    currency: cur,
+    customer: null,
+    description: null,
+    disputed: false,
+    failure_balance_transaction: null,
+    failure_code: null,
+    failure_message: null,
+    fraud_details: {},
+    livemode: false,
+    metadata: {},
+    on_behalf_of: null,
+    outcome: null,
+    paid: true,
+    payment_intent: null,
+    payment_method: null,
+    payment_method_details: { type: 'stripe_account', stripe_account: {} },
+    receipt_email: null,
+    receipt_number: null,
+    receipt_url: null,
+    refunded: false,
+    review: null,
+    shipping: null,
+    source: null,
+    source_transfer: id,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: 'succeeded',
+    transfer_data: null,
+    transfer_group: tr.transfer_group,
   };
   st.charges.add(payment, destId);
   tr.destination_payment = pyId;
@@ -305,13 +404,27 @@ export function reverseTransfer(st: State, ctx: RequestContext, tr: Stripe.Trans
   if (amount < 1 || amount > left)
     throw invalid(`The reversal amount (${amount}) exceeds the amount remaining on the transfer (${left}).`, 'amount', 'amount_too_large');
   const id = st.core.id('trr');
-  const dest = typeof tr.destination === 'string' ? tr.destination : tr.destination?.id ?? '';
-  const bt = st.addBalanceTransaction(st.platform, { amount, currency: tr.currency, type: 'transfer_refund', reportingCategory: 'transfer_reversal', source: id });
+  const dest = typeof tr.destination === 'string' ? tr.destination : (tr.destination?.id ?? '');
+  const bt = st.addBalanceTransaction(st.platform, {
+    amount,
+    currency: tr.currency,
+    type: 'transfer_refund',
+    reportingCategory: 'transfer_reversal',
+    source: id,
+  });
   const refundId = st.core.id('pyr');
   st.addBalanceTransaction(dest, { amount: -amount, currency: tr.currency, type: 'payment_refund', reportingCategory: 'refund', source: refundId });
   const rev: Stripe.TransferReversal = {
-    id, object: 'transfer_reversal', amount, balance_transaction: bt.id, created: st.core.now(), currency: tr.currency,
-    destination_payment_refund: refundId, metadata: applyMetadata({}, p), source_refund: null, transfer: tr.id,
+    id,
+    object: 'transfer_reversal',
+    amount,
+    balance_transaction: bt.id,
+    created: st.core.now(),
+    currency: tr.currency,
+    destination_payment_refund: refundId,
+    metadata: applyMetadata({}, p),
+    source_refund: null,
+    transfer: tr.id,
   };
   st.reversals.add(rev, st.platform);
   const before = snapshot(tr);
@@ -338,7 +451,8 @@ export function createPayout(st: State, ctx: RequestContext, p: ParamObject): St
     if (destParam && !destination) throw noSuch('external account', destParam, 'destination');
     if (!destination) throw invalid(`Sorry, you don't have any external accounts in that currency (${cur}).`, 'currency', 'no_external_account' as string);
     const acct = getAccount(st, account);
-    if (!acct.payouts_enabled) throw invalid('Payouts are not enabled for this account. Complete the account onboarding first.', undefined, 'payouts_not_allowed');
+    if (!acct.payouts_enabled)
+      throw invalid('Payouts are not enabled for this account. Complete the account onboarding first.', undefined, 'payouts_not_allowed');
   }
   if (st.available(account, cur) < amount)
     throw invalid(
@@ -376,7 +490,14 @@ export function createPayout(st: State, ctx: RequestContext, p: ParamObject): St
     trace_id: { status: 'pending', value: null },
     type: 'bank_account',
   };
-  const bt = st.addBalanceTransaction(account, { amount: -amount, currency: cur, type: 'payout', reportingCategory: 'payout', source: po.id, description: 'STRIPE PAYOUT' });
+  const bt = st.addBalanceTransaction(account, {
+    amount: -amount,
+    currency: cur,
+    type: 'payout',
+    reportingCategory: 'payout',
+    source: po.id,
+    description: 'STRIPE PAYOUT',
+  });
   po.balance_transaction = bt.id;
   st.payouts.add(po, account);
   st.emit('payout.created', po, { account, ctx });
@@ -398,7 +519,14 @@ export function createPayout(st: State, ctx: RequestContext, p: ParamObject): St
       po.status = 'failed';
       po.failure_code = outcome.code;
       po.failure_message = outcome.message;
-      const fbt = st.addBalanceTransaction(account, { amount, currency: cur, type: 'payout_failure', reportingCategory: 'payout_reversal', source: po.id, description: 'Payout failure' });
+      const fbt = st.addBalanceTransaction(account, {
+        amount,
+        currency: cur,
+        type: 'payout_failure',
+        reportingCategory: 'payout_reversal',
+        source: po.id,
+        description: 'Payout failure',
+      });
       po.failure_balance_transaction = fbt.id;
       st.emit('payout.failed', po, { account, previous: prev });
     }
@@ -407,9 +535,16 @@ export function createPayout(st: State, ctx: RequestContext, p: ParamObject): St
 }
 
 export function cancelPayout(st: State, ctx: RequestContext, po: Stripe.Payout): Stripe.Payout {
-  if (po.status !== 'pending') throw invalid(`Payouts can only be canceled while they are pending. This payout has status ${po.status}.`, undefined, 'payout_not_cancelable' as string);
+  if (po.status !== 'pending')
+    throw invalid(`Payouts can only be canceled while they are pending. This payout has status ${po.status}.`, undefined, 'payout_not_cancelable' as string);
   po.status = 'canceled';
-  const bt = st.addBalanceTransaction(ctx.account, { amount: po.amount, currency: po.currency, type: 'payout_cancel', reportingCategory: 'payout_reversal', source: po.id });
+  const bt = st.addBalanceTransaction(ctx.account, {
+    amount: po.amount,
+    currency: po.currency,
+    type: 'payout_cancel',
+    reportingCategory: 'payout_reversal',
+    source: po.id,
+  });
   po.failure_balance_transaction = bt.id;
   st.emit('payout.canceled', po, { account: ctx.account, ctx, previous: { status: 'pending' } });
   return po;

@@ -151,9 +151,7 @@ export class Core {
   advance(ms?: number): void {
     const target = ms !== undefined ? this.nowMs() + Math.max(0, ms) : undefined;
     for (let guard = 0; guard < 10000; guard++) {
-      const due = this.timers
-        .filter((t) => target === undefined || t.dueAt <= target)
-        .sort((a, b) => a.dueAt - b.dueAt || a.id - b.id)[0];
+      const due = this.timers.filter((t) => target === undefined || t.dueAt <= target).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id)[0];
       if (!due) break;
       if (target !== undefined && due.dueAt > this.nowMs()) this.clockOffsetMs += due.dueAt - this.nowMs();
       this.fire(due);

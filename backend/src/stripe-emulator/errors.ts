@@ -1,10 +1,4 @@
-export type StripeErrorType =
-  | 'api_error'
-  | 'card_error'
-  | 'idempotency_error'
-  | 'invalid_request_error'
-  | 'rate_limit_error'
-  | 'authentication_error';
+export type StripeErrorType = 'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error' | 'rate_limit_error' | 'authentication_error';
 
 export interface StripeErrorBody {
   type: StripeErrorType;
@@ -52,11 +46,7 @@ export function noSuch(kind: string, id: string, param = 'id'): StripeApiError {
   });
 }
 
-export function cardError(
-  code: string,
-  message: string,
-  extra: Partial<StripeErrorBody> = {},
-): StripeApiError {
+export function cardError(code: string, message: string, extra: Partial<StripeErrorBody> = {}): StripeApiError {
   return new StripeApiError(402, { type: 'card_error', code, message, doc_url: docUrl(code), ...extra });
 }
 

@@ -86,9 +86,7 @@ export class EventBus {
       if (ep.status !== 'enabled') return false;
       const scope = this.scopes.get(ep.id) ?? 'platform';
       if (ev.account ? scope === 'platform' : scope === 'connect') return false;
-      return ep.enabled_events.some(
-        (t) => t === '*' || t === ev.type || (t.endsWith('.*') && ev.type.startsWith(t.slice(0, -1))),
-      );
+      return ep.enabled_events.some((t) => t === '*' || t === ev.type || (t.endsWith('.*') && ev.type.startsWith(t.slice(0, -1))));
     });
   }
 
@@ -163,9 +161,7 @@ export class EventBus {
         if (ev && ev.pending_webhooks > 0) ev.pending_webhooks -= 1;
         return;
       }
-      this.core.opts.logger(
-        `webhook ${d.eventId} → ${ep.url} attempt ${attempt} failed: ${result.error}${attempt < MAX_ATTEMPTS ? '' : ' (giving up)'}`,
-      );
+      this.core.opts.logger(`webhook ${d.eventId} → ${ep.url} attempt ${attempt} failed: ${result.error}${attempt < MAX_ATTEMPTS ? '' : ' (giving up)'}`);
       if (attempt < MAX_ATTEMPTS) await new Promise((r) => setTimeout(r, FIRST_RETRY_MS * 2 ** (attempt - 1)));
     }
   }

@@ -1,8 +1,6 @@
 import type Stripe from 'stripe';
 import { DECLINE_MESSAGES, bankOutcome, formatMinimum, MINIMUM_AMOUNTS, processingFee } from './cards';
-import {
-  applyMetadata, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqInt, snapshot, str, strArr,
-} from './core';
+import { applyMetadata, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqInt, snapshot, str, strArr } from './core';
 import { cardError, invalid, StripeApiError, unexpectedState } from './errors';
 import type { ParamObject } from './params';
 import { State } from './state';
@@ -19,8 +17,7 @@ export const piHooks: {
 export function checkMinimum(amount: number, currency: string, param = 'amount'): void {
   if (amount < 1) throw invalid('This value must be greater than or equal to 1.', param, 'parameter_invalid_integer');
   const min = MINIMUM_AMOUNTS[currency] ?? 50;
-  if (amount < min)
-    throw invalid(`Amount must be at least ${formatMinimum(currency, min)}`, param, 'amount_too_small');
+  if (amount < min) throw invalid(`Amount must be at least ${formatMinimum(currency, min)}`, param, 'amount_too_small');
   if (amount > 99999999) throw invalid('Amount must be no more than $999,999.99', param, 'amount_too_large');
 }
 
@@ -77,13 +74,7 @@ export function createPaymentMethodFromParams(st: State, ctx: RequestContext, p:
   return pm;
 }
 
-export function makeCharge(
-  st: State,
-  account: string,
-  pi: Stripe.PaymentIntent,
-  pm: Stripe.PaymentMethod,
-  status: Stripe.Charge.Status,
-): Stripe.Charge {
+export function makeCharge(st: State, account: string, pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod, status: Stripe.Charge.Status): Stripe.Charge {
   const card = pm.card;
   const ch: Stripe.Charge = {
     id: st.core.id('ch'),
@@ -163,8 +154,15 @@ export function makeCharge(
 
 function approvedOutcome(): Stripe.Charge.Outcome {
   return {
-    advice_code: null, network_advice_code: null, network_decline_code: null, network_status: 'approved_by_network',
-    reason: null, risk_level: 'normal', risk_score: 20, seller_message: 'Payment complete.', type: 'authorized',
+    advice_code: null,
+    network_advice_code: null,
+    network_decline_code: null,
+    network_status: 'approved_by_network',
+    reason: null,
+    risk_level: 'normal',
+    risk_score: 20,
+    seller_message: 'Payment complete.',
+    type: 'authorized',
   };
 }
 
@@ -173,8 +171,13 @@ function captureCharge(st: State, account: string, ch: Stripe.Charge, amount: nu
   ch.captured = true;
   ch.amount_captured = amount;
   const bt = st.addBalanceTransaction(account, {
-    amount, currency: ch.currency, type: 'charge', reportingCategory: 'charge', source: ch.id,
-    fee: processingFee(amount, ch.currency), availableAtMs: st.availableAtMs(bypassPending),
+    amount,
+    currency: ch.currency,
+    type: 'charge',
+    reportingCategory: 'charge',
+    source: ch.id,
+    fee: processingFee(amount, ch.currency),
+    availableAtMs: st.availableAtMs(bypassPending),
   });
   ch.balance_transaction = bt.id;
 }
@@ -213,7 +216,11 @@ function succeed(st: State, ctx: RequestContext | null, account: string, pi: Str
 
 /** Decline: failed charge, `last_payment_error`, back to requires_payment_method. Returns the 402 to throw. */
 function fail(
-  st: State, ctx: RequestContext | null, account: string, pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod,
+  st: State,
+  ctx: RequestContext | null,
+  account: string,
+  pi: Stripe.PaymentIntent,
+  pm: Stripe.PaymentMethod,
   err: { code: string; declineCode?: string; message: string; type?: 'card_error' | 'invalid_request_error'; createCharge?: boolean },
 ): StripeApiError {
   let ch: Stripe.Charge | null = null;
@@ -222,9 +229,15 @@ function fail(
     ch.failure_code = err.code;
     ch.failure_message = err.message;
     ch.outcome = {
-      advice_code: null, network_advice_code: null, network_decline_code: null,
-      network_status: 'declined_by_network', reason: err.declineCode ?? err.code, risk_level: 'normal', risk_score: 20,
-      seller_message: 'The bank did not return any further details with this decline.', type: 'issuer_declined',
+      advice_code: null,
+      network_advice_code: null,
+      network_decline_code: null,
+      network_status: 'declined_by_network',
+      reason: err.declineCode ?? err.code,
+      risk_level: 'normal',
+      risk_score: 20,
+      seller_message: 'The bank did not return any further details with this decline.',
+      type: 'issuer_declined',
     };
     pi.latest_charge = ch.id;
   }
@@ -265,7 +278,14 @@ function requireAction(st: State, ctx: RequestContext | null, account: string, p
   setPiStatus(pi, 'requires_action');
   pi.next_action = priv.returnUrl
     ? { type: 'redirect_to_url', redirect_to_url: { url, return_url: priv.returnUrl } }
-    : { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url, source: `src_${pi.id.slice(3)}` } as unknown as Stripe.PaymentIntent.NextAction.UseStripeSdk };
+    : {
+        type: 'use_stripe_sdk',
+        use_stripe_sdk: {
+          type: 'three_d_secure_redirect',
+          stripe_js: url,
+          source: `src_${pi.id.slice(3)}`,
+        } as unknown as Stripe.PaymentIntent.NextAction.UseStripeSdk,
+      };
   st.emit('payment_intent.requires_action', pi, { account, ctx });
 }
 
@@ -298,7 +318,14 @@ function attempt(st: State, ctx: RequestContext | null, account: string, pi: Str
         ch.failure_code = outcome.code;
         ch.failure_message = outcome.message;
         st.emit('charge.failed', ch, { account });
-        pi.last_payment_error = { type: 'card_error', code: outcome.code as Stripe.PaymentIntent.LastPaymentError.Code, message: outcome.message, charge: ch.id, payment_method: snapshot(pm), payment_method_type: pm.type };
+        pi.last_payment_error = {
+          type: 'card_error',
+          code: outcome.code as Stripe.PaymentIntent.LastPaymentError.Code,
+          message: outcome.message,
+          charge: ch.id,
+          payment_method: snapshot(pm),
+          payment_method_type: pm.type,
+        };
         setPiStatus(pi, 'requires_payment_method');
         pi.payment_method = null;
         st.emit('payment_intent.payment_failed', pi, { account });
@@ -314,7 +341,9 @@ function attempt(st: State, ctx: RequestContext | null, account: string, pi: Str
     if (offSession) {
       if (!(setUp && !outcome.always)) {
         throw fail(st, ctx, account, pi, pm, {
-          code: 'authentication_required', declineCode: 'authentication_required', message: DECLINE_MESSAGES.authentication_required,
+          code: 'authentication_required',
+          declineCode: 'authentication_required',
+          message: DECLINE_MESSAGES.authentication_required,
         });
       }
     } else if (!(setUp && !outcome.always)) {
@@ -412,7 +441,9 @@ export function createPaymentIntent(st: State, ctx: RequestContext, p: ParamObje
 
 export function updatePaymentIntent(st: State, ctx: RequestContext, pi: Stripe.PaymentIntent, p: ParamObject): Stripe.PaymentIntent {
   if (['succeeded', 'canceled', 'processing'].includes(pi.status) && Object.keys(p).some((k) => k !== 'metadata' && k !== 'description' && k !== 'expand'))
-    throw unexpectedState(`This PaymentIntent's parameters could not be updated because it has a status of ${pi.status}. You may only update the parameters of a PaymentIntent with one of the following statuses: requires_payment_method, requires_confirmation, requires_action.`);
+    throw unexpectedState(
+      `This PaymentIntent's parameters could not be updated because it has a status of ${pi.status}. You may only update the parameters of a PaymentIntent with one of the following statuses: requires_payment_method, requires_confirmation, requires_action.`,
+    );
   const amount = int(p, 'amount');
   const cur = str(p, 'currency') ? currencyParam(p) : pi.currency;
   if (amount !== undefined || cur !== pi.currency) checkMinimum(amount ?? pi.amount, cur);
@@ -456,7 +487,11 @@ export function confirmPaymentIntent(st: State, ctx: RequestContext, pi: Stripe.
   if (pm.customer && pi.customer && pm.customer !== pi.customer)
     throw invalid(`The provided PaymentMethod belongs to a different Customer than the one on this PaymentIntent.`, 'payment_method');
   if (!pi.payment_method_types.includes(pm.type) && !(pi.automatic_payment_methods?.enabled && ['card', 'us_bank_account'].includes(pm.type)))
-    throw invalid(`The PaymentMethod provided (${pm.type}) is not allowed for this PaymentIntent. Please attach a PaymentMethod of one of the following types: ${pi.payment_method_types.join(', ')}.`, 'payment_method', 'payment_intent_incompatible_payment_method');
+    throw invalid(
+      `The PaymentMethod provided (${pm.type}) is not allowed for this PaymentIntent. Please attach a PaymentMethod of one of the following types: ${pi.payment_method_types.join(', ')}.`,
+      'payment_method',
+      'payment_intent_incompatible_payment_method',
+    );
   const offSession = str(p, 'off_session') !== undefined && str(p, 'off_session') !== 'false' && str(p, 'off_session') !== '';
   if (pi.status === 'requires_action' && priv.awaitingAuth) return pi; // the challenge is still open
   const authenticated = !!priv.authenticated;
@@ -466,16 +501,23 @@ export function confirmPaymentIntent(st: State, ctx: RequestContext, pi: Stripe.
 }
 
 /** Outcome of the simulated 3-D Secure challenge. */
-export function completeAuthentication(st: State, ctx: RequestContext | null, account: string, pi: Stripe.PaymentIntent, success: boolean): Stripe.PaymentIntent {
+export function completeAuthentication(
+  st: State,
+  ctx: RequestContext | null,
+  account: string,
+  pi: Stripe.PaymentIntent,
+  success: boolean,
+): Stripe.PaymentIntent {
   const priv = st.piPrivate.get(pi.id);
-  if (pi.status !== 'requires_action' || !priv?.awaitingAuth)
-    throw unexpectedState(`This PaymentIntent has no pending authentication (status ${pi.status}).`);
+  if (pi.status !== 'requires_action' || !priv?.awaitingAuth) throw unexpectedState(`This PaymentIntent has no pending authentication (status ${pi.status}).`);
   priv.awaitingAuth = false;
   const pm = st.paymentMethods.get(pi.payment_method as string, account);
   if (!success) {
     try {
       throw fail(st, ctx, account, pi, pm, {
-        code: 'payment_intent_authentication_failure', type: 'invalid_request_error', createCharge: false,
+        code: 'payment_intent_authentication_failure',
+        type: 'invalid_request_error',
+        createCharge: false,
         message: 'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
       });
     } catch {
@@ -496,7 +538,7 @@ export function completeAuthentication(st: State, ctx: RequestContext | null, ac
 }
 
 export function cancelPaymentIntent(st: State, ctx: RequestContext, pi: Stripe.PaymentIntent, p: ParamObject): Stripe.PaymentIntent {
-  if (!CANCELABLE.includes(pi.status) || (pi.status === 'processing'))
+  if (!CANCELABLE.includes(pi.status) || pi.status === 'processing')
     throw unexpectedState(
       `You cannot cancel this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.`,
     );
@@ -520,7 +562,11 @@ export function capturePaymentIntent(st: State, ctx: RequestContext, pi: Stripe.
     );
   const amount = int(p, 'amount_to_capture') ?? pi.amount_capturable;
   if (amount > pi.amount_capturable || amount < 1)
-    throw invalid(`The amount to capture (${amount}) must be less than or equal to the amount capturable (${pi.amount_capturable}).`, 'amount_to_capture', 'amount_too_large');
+    throw invalid(
+      `The amount to capture (${amount}) must be less than or equal to the amount capturable (${pi.amount_capturable}).`,
+      'amount_to_capture',
+      'amount_too_large',
+    );
   const ch = st.charges.get(pi.latest_charge as string, ctx.account);
   captureCharge(st, ctx.account, ch, amount, false);
   if (amount < ch.amount) ch.amount_refunded = ch.amount - amount;
@@ -555,12 +601,7 @@ export function createRefund(st: State, ctx: RequestContext, p: ParamObject): St
   if (remaining <= 0) throw invalid(`Charge ${ch.id} has already been refunded.`, 'charge', 'charge_already_refunded');
   const amount = int(p, 'amount') ?? remaining;
   if (amount < 1) throw invalid('Invalid positive integer', 'amount', 'parameter_invalid_integer');
-  if (amount > remaining)
-    throw invalid(
-      `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`,
-      'amount',
-      'amount_too_large',
-    );
+  if (amount > remaining) throw invalid(`Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, 'amount', 'amount_too_large');
   const re: Stripe.Refund = {
     id: st.core.id('re'),
     object: 'refund',
@@ -571,7 +612,10 @@ export function createRefund(st: State, ctx: RequestContext, p: ParamObject): St
     currency: ch.currency,
     customer: ch.customer,
     customer_account: null,
-    destination_details: { type: 'card', card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' } } as Stripe.Refund.DestinationDetails,
+    destination_details: {
+      type: 'card',
+      card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+    } as Stripe.Refund.DestinationDetails,
     metadata: applyMetadata({}, p),
     payment_intent: typeof ch.payment_intent === 'string' ? ch.payment_intent : null,
     payment_method: ch.payment_method,
@@ -581,7 +625,14 @@ export function createRefund(st: State, ctx: RequestContext, p: ParamObject): St
     status: 'succeeded',
     transfer_reversal: null,
   };
-  const bt = st.addBalanceTransaction(ctx.account, { amount: -amount, currency: ch.currency, type: 'refund', reportingCategory: 'refund', source: re.id, description: 'REFUND FOR CHARGE' });
+  const bt = st.addBalanceTransaction(ctx.account, {
+    amount: -amount,
+    currency: ch.currency,
+    type: 'refund',
+    reportingCategory: 'refund',
+    source: re.id,
+    description: 'REFUND FOR CHARGE',
+  });
   re.balance_transaction = bt.id;
   st.refunds.add(re, ctx.account);
   const before = snapshot(ch);
@@ -606,16 +657,41 @@ export function createDispute(st: State, account: string, ch: Stripe.Charge, rea
     currency: ch.currency,
     enhanced_eligibility_types: [],
     evidence: {
-      access_activity_log: null, billing_address: null, cancellation_policy: null, cancellation_policy_disclosure: null,
-      cancellation_rebuttal: null, customer_communication: null, customer_email_address: null, customer_name: null,
-      customer_purchase_ip: null, customer_signature: null, duplicate_charge_documentation: null, duplicate_charge_explanation: null,
-      duplicate_charge_id: null, enhanced_evidence: {}, product_description: null, receipt: null, refund_policy: null,
-      refund_policy_disclosure: null, refund_refusal_explanation: null, service_date: null, service_documentation: null,
-      shipping_address: null, shipping_carrier: null, shipping_date: null, shipping_documentation: null,
-      shipping_tracking_number: null, uncategorized_file: null, uncategorized_text: null,
+      access_activity_log: null,
+      billing_address: null,
+      cancellation_policy: null,
+      cancellation_policy_disclosure: null,
+      cancellation_rebuttal: null,
+      customer_communication: null,
+      customer_email_address: null,
+      customer_name: null,
+      customer_purchase_ip: null,
+      customer_signature: null,
+      duplicate_charge_documentation: null,
+      duplicate_charge_explanation: null,
+      duplicate_charge_id: null,
+      enhanced_evidence: {},
+      product_description: null,
+      receipt: null,
+      refund_policy: null,
+      refund_policy_disclosure: null,
+      refund_refusal_explanation: null,
+      service_date: null,
+      service_documentation: null,
+      shipping_address: null,
+      shipping_carrier: null,
+      shipping_date: null,
+      shipping_documentation: null,
+      shipping_tracking_number: null,
+      uncategorized_file: null,
+      uncategorized_text: null,
     },
     evidence_details: {
-      due_by: st.core.now() + 7 * 86400, enhanced_eligibility: {}, has_evidence: false, past_due: false, submission_count: 0,
+      due_by: st.core.now() + 7 * 86400,
+      enhanced_eligibility: {},
+      has_evidence: false,
+      past_due: false,
+      submission_count: 0,
       submission_method: 'not_submitted',
     },
     intended_submission_method: null,
@@ -627,7 +703,12 @@ export function createDispute(st: State, account: string, ch: Stripe.Charge, rea
     status: 'needs_response',
   };
   const bt = st.addBalanceTransaction(account, {
-    amount: -dp.amount, currency: dp.currency, type: 'adjustment', reportingCategory: 'dispute', source: dp.id, fee,
+    amount: -dp.amount,
+    currency: dp.currency,
+    type: 'adjustment',
+    reportingCategory: 'dispute',
+    source: dp.id,
+    fee,
     description: `Chargeback withdrawal for ${ch.id}`,
   });
   dp.balance_transactions = [bt];
@@ -645,8 +726,13 @@ export function closeDispute(st: State, account: string, dp: Stripe.Dispute, sta
   dp.is_charge_refundable = false;
   if (status === 'won') {
     const bt = st.addBalanceTransaction(account, {
-      amount: dp.amount, currency: dp.currency, type: 'adjustment', reportingCategory: 'dispute_reversal', source: dp.id,
-      fee: -1500, description: `Chargeback reversal for ${String(dp.charge)}`,
+      amount: dp.amount,
+      currency: dp.currency,
+      type: 'adjustment',
+      reportingCategory: 'dispute_reversal',
+      source: dp.id,
+      fee: -1500,
+      description: `Chargeback reversal for ${String(dp.charge)}`,
     });
     dp.balance_transactions = [...dp.balance_transactions, bt];
     st.emit('charge.dispute.funds_reinstated', dp, { account, ctx });
@@ -730,7 +816,13 @@ export function confirmSetupIntent(st: State, ctx: RequestContext, si: Stripe.Se
   const pm = st.paymentMethods.get(si.payment_method as string, ctx.account, 'payment_method');
   const outcome = st.pmPrivate.get(pm.id)?.card?.outcome;
   if (outcome?.kind === 'decline' && outcome.onAttach) {
-    si.last_setup_error = { type: 'card_error', code: outcome.code as Stripe.SetupIntent.LastSetupError.Code, decline_code: outcome.declineCode, message: outcome.message, payment_method: snapshot(pm) };
+    si.last_setup_error = {
+      type: 'card_error',
+      code: outcome.code as Stripe.SetupIntent.LastSetupError.Code,
+      decline_code: outcome.declineCode,
+      message: outcome.message,
+      payment_method: snapshot(pm),
+    };
     si.status = 'requires_payment_method';
     si.payment_method = null;
     st.emit('setup_intent.setup_failed', si, { account: ctx.account, ctx });

@@ -1,12 +1,41 @@
 import type Stripe from 'stripe';
-import { addExternalAccount, cancelPayout, createAccount, createAccountLink, createPayout, createTransfer, getAccount, reverseTransfer, updateAccount } from './connect';
-import { createInvoice, createInvoiceItem, finalizeInvoice, markUncollectible, payInvoice, recompute, sendInvoice, updateInvoice, voidInvoice } from './billing';
+import {
+  addExternalAccount,
+  cancelPayout,
+  createAccount,
+  createAccountLink,
+  createPayout,
+  createTransfer,
+  getAccount,
+  reverseTransfer,
+  updateAccount,
+} from './connect';
+import {
+  createInvoice,
+  createInvoiceItem,
+  finalizeInvoice,
+  markUncollectible,
+  payInvoice,
+  recompute,
+  sendInvoice,
+  updateInvoice,
+  voidInvoice,
+} from './billing';
 import { applyMetadata, bool, Collection, int, obj, previousAttributes, RequestContext, snapshot, str, strArr } from './core';
 import { invalid, noSuch } from './errors';
 import type { ParamObject } from './params';
 import {
-  cancelPaymentIntent, capturePaymentIntent, closeDispute, confirmPaymentIntent, confirmSetupIntent, createPaymentIntent,
-  createPaymentMethodFromParams, createRefund, createSetupIntent, updateDispute, updatePaymentIntent,
+  cancelPaymentIntent,
+  capturePaymentIntent,
+  closeDispute,
+  confirmPaymentIntent,
+  confirmSetupIntent,
+  createPaymentIntent,
+  createPaymentMethodFromParams,
+  createRefund,
+  createSetupIntent,
+  updateDispute,
+  updatePaymentIntent,
 } from './payments';
 import { State } from './state';
 import { subscriptionRoutes } from './subscriptions';
@@ -30,26 +59,27 @@ export interface Route {
 export function route(method: Route['method'], pattern: string, handler: Route['handler'], publishable = false): Route {
   const keys: string[] = [];
   const re = new RegExp(
-    '^' + pattern.replace(/:(\w+)/g, (_m, k: string) => {
-      keys.push(k);
-      return '([^/]+)';
-    }) + '$',
+    '^' +
+      pattern.replace(/:(\w+)/g, (_m, k: string) => {
+        keys.push(k);
+        return '([^/]+)';
+      }) +
+      '$',
   );
   return { method, pattern, re, keys, handler, publishable };
 }
 
 /** Stripe list object with limit / starting_after / ending_before / created filters. */
-export function listOf<T extends { id: string }>(
-  items: T[],
-  p: ParamObject,
-  url: string,
-): Stripe.ApiList<T> {
+export function listOf<T extends { id: string }>(items: T[], p: ParamObject, url: string): Stripe.ApiList<T> {
   let rows = items;
   const created = p.created;
   if (typeof created === 'string' && created !== '') rows = rows.filter((o) => (o as unknown as { created: number }).created === Number(created));
   else if (created && typeof created === 'object' && !Array.isArray(created)) {
     const c = created as ParamObject;
-    const gte = int(c, 'gte'), gt = int(c, 'gt'), lte = int(c, 'lte'), lt = int(c, 'lt');
+    const gte = int(c, 'gte'),
+      gt = int(c, 'gt'),
+      lte = int(c, 'lte'),
+      lt = int(c, 'lt');
     rows = rows.filter((o) => {
       const t = (o as unknown as { created: number }).created;
       return (gte === undefined || t >= gte) && (gt === undefined || t > gt) && (lte === undefined || t <= lte) && (lt === undefined || t < lt);
@@ -133,14 +163,26 @@ function customerFromParams(r: ApiRequest, c: Stripe.Customer): void {
   const p = r.params;
   for (const k of ['email', 'description', 'name', 'phone'] as const) if (p[k] !== undefined) c[k] = str(p, k) || null;
   const addr = obj(p, 'address');
-  if (addr) c.address = { city: str(addr, 'city') ?? null, country: str(addr, 'country') ?? null, line1: str(addr, 'line1') ?? null, line2: str(addr, 'line2') ?? null, postal_code: str(addr, 'postal_code') ?? null, state: str(addr, 'state') ?? null };
+  if (addr)
+    c.address = {
+      city: str(addr, 'city') ?? null,
+      country: str(addr, 'country') ?? null,
+      line1: str(addr, 'line1') ?? null,
+      line2: str(addr, 'line2') ?? null,
+      postal_code: str(addr, 'postal_code') ?? null,
+      state: str(addr, 'state') ?? null,
+    };
   const is = obj(p, 'invoice_settings');
   if (is && is.default_payment_method !== undefined) {
     const pmId = str(is, 'default_payment_method');
     if (pmId) {
       const pm = r.st.paymentMethods.get(pmId, r.ctx.account, 'invoice_settings[default_payment_method]');
       if (pm.customer !== c.id)
-        throw invalid(`No such PaymentMethod: '${pmId}'; It's possible this PaymentMethod exists on one of your connected accounts, in which case you should retry this request on that connected account. The payment method must be attached to the customer.`, 'invoice_settings[default_payment_method]', 'resource_missing');
+        throw invalid(
+          `No such PaymentMethod: '${pmId}'; It's possible this PaymentMethod exists on one of your connected accounts, in which case you should retry this request on that connected account. The payment method must be attached to the customer.`,
+          'invoice_settings[default_payment_method]',
+          'resource_missing',
+        );
       c.invoice_settings.default_payment_method = pm.id;
     } else c.invoice_settings.default_payment_method = null;
   }
@@ -154,12 +196,28 @@ export function buildRoutes(): Route[] {
     // ---------- customers ----------
     route('POST', '/v1/customers', (r) => {
       const c: Stripe.Customer = {
-        id: r.st.core.id('cus'), object: 'customer', address: null, balance: 0, created: r.st.core.now(), currency: null,
-        default_source: null, delinquent: false, description: null, discount: null, email: null,
+        id: r.st.core.id('cus'),
+        object: 'customer',
+        address: null,
+        balance: 0,
+        created: r.st.core.now(),
+        currency: null,
+        default_source: null,
+        delinquent: false,
+        description: null,
+        discount: null,
+        email: null,
         invoice_prefix: r.st.core.secret(8).toUpperCase(),
         invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
-        livemode: false, metadata: {}, name: null, next_invoice_sequence: 1, phone: null, preferred_locales: [], shipping: null,
-        tax_exempt: 'none', test_clock: null,
+        livemode: false,
+        metadata: {},
+        name: null,
+        next_invoice_sequence: 1,
+        phone: null,
+        preferred_locales: [],
+        shipping: null,
+        tax_exempt: 'none',
+        test_clock: null,
       };
       r.st.customers.add(c, r.ctx.account);
       const pmId = str(r.params, 'payment_method');
@@ -168,7 +226,16 @@ export function buildRoutes(): Route[] {
       r.st.emit('customer.created', c, { account: r.ctx.account, ctx: r.ctx });
       return c;
     }),
-    route('GET', '/v1/customers', (r) => listOf(r.st.customers.list(r.ctx.account, eq(r.params, 'email', (c: Stripe.Customer) => c.email)), r.params, '/v1/customers')),
+    route('GET', '/v1/customers', (r) =>
+      listOf(
+        r.st.customers.list(
+          r.ctx.account,
+          eq(r.params, 'email', (c: Stripe.Customer) => c.email),
+        ),
+        r.params,
+        '/v1/customers',
+      ),
+    ),
     route('GET', '/v1/customers/:id', (r) => {
       if (deletedCustomers.get(r.st)?.has(r.path.id)) return deleted(r.path.id, 'customer');
       return r.st.customers.get(r.path.id, r.ctx.account);
@@ -191,14 +258,34 @@ export function buildRoutes(): Route[] {
     }),
     route('GET', '/v1/customers/:id/payment_methods', (r) => {
       r.st.customers.get(r.path.id, r.ctx.account);
-      return listOf(r.st.paymentMethods.list(r.ctx.account, all(eq(r.params, 'type', (m: Stripe.PaymentMethod) => m.type), (m) => m.customer === r.path.id)), r.params, `/v1/customers/${r.path.id}/payment_methods`);
+      return listOf(
+        r.st.paymentMethods.list(
+          r.ctx.account,
+          all(
+            eq(r.params, 'type', (m: Stripe.PaymentMethod) => m.type),
+            (m) => m.customer === r.path.id,
+          ),
+        ),
+        r.params,
+        `/v1/customers/${r.path.id}/payment_methods`,
+      );
     }),
 
     // ---------- payment methods ----------
     route('POST', '/v1/payment_methods', (r) => createPaymentMethodFromParams(r.st, r.ctx, r.params), true),
     route('GET', '/v1/payment_methods', (r) => {
       const customer = str(r.params, 'customer');
-      return listOf(r.st.paymentMethods.list(r.ctx.account, all(eq(r.params, 'type', (m: Stripe.PaymentMethod) => m.type), (m) => !customer || m.customer === customer)), r.params, '/v1/payment_methods');
+      return listOf(
+        r.st.paymentMethods.list(
+          r.ctx.account,
+          all(
+            eq(r.params, 'type', (m: Stripe.PaymentMethod) => m.type),
+            (m) => !customer || m.customer === customer,
+          ),
+        ),
+        r.params,
+        '/v1/payment_methods',
+      );
     }),
     route('GET', '/v1/payment_methods/:id', (r) => r.st.resolvePaymentMethod(r.path.id, r.ctx, 'id')),
     route('POST', '/v1/payment_methods/:id', (r) => {
@@ -217,7 +304,12 @@ export function buildRoutes(): Route[] {
     }),
     route('POST', '/v1/payment_methods/:id/detach', (r) => {
       const pm = r.st.paymentMethods.get(r.path.id, r.ctx.account);
-      if (!pm.customer) throw invalid('The payment method you provided is not attached to a customer so detachment is impossible.', undefined, 'payment_method_unexpected_state');
+      if (!pm.customer)
+        throw invalid(
+          'The payment method you provided is not attached to a customer so detachment is impossible.',
+          undefined,
+          'payment_method_unexpected_state',
+        );
       const cus = r.st.customers.find(String(pm.customer));
       if (cus && cus.invoice_settings.default_payment_method === pm.id) cus.invoice_settings.default_payment_method = null;
       pm.customer = null;
@@ -227,43 +319,82 @@ export function buildRoutes(): Route[] {
 
     // ---------- payment intents ----------
     route('POST', '/v1/payment_intents', (r) => createPaymentIntent(r.st, r.ctx, r.params)),
-    route('GET', '/v1/payment_intents', (r) => listOf(r.st.paymentIntents.list(r.ctx.account, eq(r.params, 'customer', (p: Stripe.PaymentIntent) => p.customer)), r.params, '/v1/payment_intents')),
-    route('GET', '/v1/payment_intents/:id', (r) => {
-      const pi = r.st.paymentIntents.get(r.path.id, r.ctx.account);
-      checkClientSecret(r, pi.client_secret);
-      return pi;
-    }, true),
+    route('GET', '/v1/payment_intents', (r) =>
+      listOf(
+        r.st.paymentIntents.list(
+          r.ctx.account,
+          eq(r.params, 'customer', (p: Stripe.PaymentIntent) => p.customer),
+        ),
+        r.params,
+        '/v1/payment_intents',
+      ),
+    ),
+    route(
+      'GET',
+      '/v1/payment_intents/:id',
+      (r) => {
+        const pi = r.st.paymentIntents.get(r.path.id, r.ctx.account);
+        checkClientSecret(r, pi.client_secret);
+        return pi;
+      },
+      true,
+    ),
     route('POST', '/v1/payment_intents/:id', (r) => updatePaymentIntent(r.st, r.ctx, r.st.paymentIntents.get(r.path.id, r.ctx.account), r.params)),
-    route('POST', '/v1/payment_intents/:id/confirm', (r) => {
-      const pi = r.st.paymentIntents.get(r.path.id, r.ctx.account);
-      checkClientSecret(r, pi.client_secret);
-      return confirmPaymentIntent(r.st, r.ctx, pi, r.params);
-    }, true),
+    route(
+      'POST',
+      '/v1/payment_intents/:id/confirm',
+      (r) => {
+        const pi = r.st.paymentIntents.get(r.path.id, r.ctx.account);
+        checkClientSecret(r, pi.client_secret);
+        return confirmPaymentIntent(r.st, r.ctx, pi, r.params);
+      },
+      true,
+    ),
     route('POST', '/v1/payment_intents/:id/cancel', (r) => cancelPaymentIntent(r.st, r.ctx, r.st.paymentIntents.get(r.path.id, r.ctx.account), r.params)),
     route('POST', '/v1/payment_intents/:id/capture', (r) => capturePaymentIntent(r.st, r.ctx, r.st.paymentIntents.get(r.path.id, r.ctx.account), r.params)),
 
     // ---------- setup intents ----------
     route('POST', '/v1/setup_intents', (r) => createSetupIntent(r.st, r.ctx, r.params)),
-    route('GET', '/v1/setup_intents', (r) => listOf(r.st.setupIntents.list(r.ctx.account, eq(r.params, 'customer', (s: Stripe.SetupIntent) => s.customer)), r.params, '/v1/setup_intents')),
-    route('GET', '/v1/setup_intents/:id', (r) => {
-      const si = r.st.setupIntents.get(r.path.id, r.ctx.account);
-      checkClientSecret(r, si.client_secret);
-      return si;
-    }, true),
+    route('GET', '/v1/setup_intents', (r) =>
+      listOf(
+        r.st.setupIntents.list(
+          r.ctx.account,
+          eq(r.params, 'customer', (s: Stripe.SetupIntent) => s.customer),
+        ),
+        r.params,
+        '/v1/setup_intents',
+      ),
+    ),
+    route(
+      'GET',
+      '/v1/setup_intents/:id',
+      (r) => {
+        const si = r.st.setupIntents.get(r.path.id, r.ctx.account);
+        checkClientSecret(r, si.client_secret);
+        return si;
+      },
+      true,
+    ),
     route('POST', '/v1/setup_intents/:id', (r) => {
       const si = r.st.setupIntents.get(r.path.id, r.ctx.account);
       si.metadata = applyMetadata(si.metadata, r.params);
       if (r.params.customer !== undefined) si.customer = str(r.params, 'customer') || null;
       return si;
     }),
-    route('POST', '/v1/setup_intents/:id/confirm', (r) => {
-      const si = r.st.setupIntents.get(r.path.id, r.ctx.account);
-      checkClientSecret(r, si.client_secret);
-      return confirmSetupIntent(r.st, r.ctx, si, r.params);
-    }, true),
+    route(
+      'POST',
+      '/v1/setup_intents/:id/confirm',
+      (r) => {
+        const si = r.st.setupIntents.get(r.path.id, r.ctx.account);
+        checkClientSecret(r, si.client_secret);
+        return confirmSetupIntent(r.st, r.ctx, si, r.params);
+      },
+      true,
+    ),
     route('POST', '/v1/setup_intents/:id/cancel', (r) => {
       const si = r.st.setupIntents.get(r.path.id, r.ctx.account);
-      if (['succeeded', 'canceled'].includes(si.status)) throw invalid(`You cannot cancel this SetupIntent because it has a status of ${si.status}.`, undefined, 'setup_intent_unexpected_state');
+      if (['succeeded', 'canceled'].includes(si.status))
+        throw invalid(`You cannot cancel this SetupIntent because it has a status of ${si.status}.`, undefined, 'setup_intent_unexpected_state');
       si.status = 'canceled';
       si.cancellation_reason = (str(r.params, 'cancellation_reason') as Stripe.SetupIntent.CancellationReason | undefined) ?? null;
       r.st.emit('setup_intent.canceled', si, { account: r.ctx.account, ctx: r.ctx });
@@ -272,7 +403,12 @@ export function buildRoutes(): Route[] {
 
     // ---------- charges, refunds, disputes ----------
     ...crud<Stripe.Charge>('/v1/charges', (st) => st.charges, {
-      filter: (p) => all(eq(p, 'customer', (c: Stripe.Charge) => c.customer), eq(p, 'payment_intent', (c) => c.payment_intent), eq(p, 'transfer_group', (c) => c.transfer_group)),
+      filter: (p) =>
+        all(
+          eq(p, 'customer', (c: Stripe.Charge) => c.customer),
+          eq(p, 'payment_intent', (c) => c.payment_intent),
+          eq(p, 'transfer_group', (c) => c.transfer_group),
+        ),
       update: (r, c) => {
         const before = snapshot(c);
         c.metadata = applyMetadata(c.metadata, r.params);
@@ -283,11 +419,25 @@ export function buildRoutes(): Route[] {
     }),
     route('POST', '/v1/refunds', (r) => createRefund(r.st, r.ctx, r.params)),
     ...crud<Stripe.Refund>('/v1/refunds', (st) => st.refunds, {
-      filter: (p) => all(eq(p, 'charge', (x: Stripe.Refund) => x.charge), eq(p, 'payment_intent', (x) => x.payment_intent)),
+      filter: (p) =>
+        all(
+          eq(p, 'charge', (x: Stripe.Refund) => x.charge),
+          eq(p, 'payment_intent', (x) => x.payment_intent),
+        ),
     }),
-    route('GET', '/v1/charges/:id/refunds', (r) => listOf(r.st.refunds.list(r.ctx.account, (x) => x.charge === r.path.id), r.params, `/v1/charges/${r.path.id}/refunds`)),
+    route('GET', '/v1/charges/:id/refunds', (r) =>
+      listOf(
+        r.st.refunds.list(r.ctx.account, (x) => x.charge === r.path.id),
+        r.params,
+        `/v1/charges/${r.path.id}/refunds`,
+      ),
+    ),
     ...crud<Stripe.Dispute>('/v1/disputes', (st) => st.disputes, {
-      filter: (p) => all(eq(p, 'charge', (d: Stripe.Dispute) => d.charge), eq(p, 'payment_intent', (d) => d.payment_intent)),
+      filter: (p) =>
+        all(
+          eq(p, 'charge', (d: Stripe.Dispute) => d.charge),
+          eq(p, 'payment_intent', (d) => d.payment_intent),
+        ),
       update: (r, d) => updateDispute(r.st, r.ctx, d, r.params),
     }),
     route('POST', '/v1/disputes/:id/close', (r) => closeDispute(r.st, r.ctx.account, r.st.disputes.get(r.path.id, r.ctx.account), 'lost', r.ctx)),
@@ -297,7 +447,15 @@ export function buildRoutes(): Route[] {
     route('GET', '/v1/balance_transactions', (r) => {
       const payout = str(r.params, 'payout');
       return listOf(
-        r.st.balanceTransactions.list(r.ctx.account, all(eq(r.params, 'type', (b: Stripe.BalanceTransaction) => b.type), eq(r.params, 'source', (b) => b.source), eq(r.params, 'currency', (b) => b.currency), (b) => !payout || b.source === payout)),
+        r.st.balanceTransactions.list(
+          r.ctx.account,
+          all(
+            eq(r.params, 'type', (b: Stripe.BalanceTransaction) => b.type),
+            eq(r.params, 'source', (b) => b.source),
+            eq(r.params, 'currency', (b) => b.currency),
+            (b) => !payout || b.source === payout,
+          ),
+        ),
         r.params,
         '/v1/balance_transactions',
       );
@@ -335,7 +493,11 @@ export function buildRoutes(): Route[] {
     route('POST', '/v1/account_links', (r) => createAccountLink(r.st, r.ctx, r.params)),
     route('POST', '/v1/transfers', (r) => createTransfer(r.st, r.ctx, r.params)),
     ...crud<Stripe.Transfer>('/v1/transfers', (st) => st.transfers, {
-      filter: (p) => all(eq(p, 'destination', (t: Stripe.Transfer) => t.destination), eq(p, 'transfer_group', (t) => t.transfer_group)),
+      filter: (p) =>
+        all(
+          eq(p, 'destination', (t: Stripe.Transfer) => t.destination),
+          eq(p, 'transfer_group', (t) => t.transfer_group),
+        ),
       update: (r, t) => {
         const before = snapshot(t);
         t.metadata = applyMetadata(t.metadata, r.params);
@@ -345,11 +507,21 @@ export function buildRoutes(): Route[] {
       },
     }),
     route('POST', '/v1/transfers/:id/reversals', (r) => reverseTransfer(r.st, r.ctx, r.st.transfers.get(r.path.id, r.ctx.account), r.params)),
-    route('GET', '/v1/transfers/:id/reversals', (r) => listOf(r.st.reversals.list(r.ctx.account, (x) => x.transfer === r.path.id), r.params, `/v1/transfers/${r.path.id}/reversals`)),
+    route('GET', '/v1/transfers/:id/reversals', (r) =>
+      listOf(
+        r.st.reversals.list(r.ctx.account, (x) => x.transfer === r.path.id),
+        r.params,
+        `/v1/transfers/${r.path.id}/reversals`,
+      ),
+    ),
     route('GET', '/v1/transfers/:id/reversals/:rid', (r) => r.st.reversals.get(r.path.rid, r.ctx.account)),
     route('POST', '/v1/payouts', (r) => createPayout(r.st, r.ctx, r.params)),
     ...crud<Stripe.Payout>('/v1/payouts', (st) => st.payouts, {
-      filter: (p) => all(eq(p, 'status', (x: Stripe.Payout) => x.status), eq(p, 'destination', (x) => x.destination)),
+      filter: (p) =>
+        all(
+          eq(p, 'status', (x: Stripe.Payout) => x.status),
+          eq(p, 'destination', (x) => x.destination),
+        ),
       update: (r, po) => {
         const before = snapshot(po);
         po.metadata = applyMetadata(po.metadata, r.params);
@@ -362,7 +534,13 @@ export function buildRoutes(): Route[] {
     // ---------- invoicing ----------
     route('POST', '/v1/invoices', (r) => createInvoice(r.st, r.ctx, r.params)),
     ...crud<Stripe.Invoice>('/v1/invoices', (st) => st.invoices, {
-      filter: (p) => all(eq(p, 'customer', (i: Stripe.Invoice) => i.customer), eq(p, 'status', (i) => i.status), eq(p, 'collection_method', (i) => i.collection_method), eq(p, 'subscription', (i) => i.parent?.subscription_details?.subscription)),
+      filter: (p) =>
+        all(
+          eq(p, 'customer', (i: Stripe.Invoice) => i.customer),
+          eq(p, 'status', (i) => i.status),
+          eq(p, 'collection_method', (i) => i.collection_method),
+          eq(p, 'subscription', (i) => i.parent?.subscription_details?.subscription),
+        ),
       update: (r, i) => updateInvoice(r.st, r.ctx, i, r.params),
       del: (r, i) => {
         if (i.status !== 'draft') throw invalid('You can only delete draft invoices.', undefined, 'invoice_not_editable');
@@ -387,7 +565,11 @@ export function buildRoutes(): Route[] {
     route('POST', '/v1/invoices/:id/mark_uncollectible', (r) => markUncollectible(r.st, r.ctx, r.st.invoices.get(r.path.id, r.ctx.account))),
     route('POST', '/v1/invoiceitems', (r) => createInvoiceItem(r.st, r.ctx, r.params)),
     ...crud<Stripe.InvoiceItem>('/v1/invoiceitems', (st) => st.invoiceItems, {
-      filter: (p) => all(eq(p, 'customer', (i: Stripe.InvoiceItem) => i.customer), eq(p, 'invoice', (i) => i.invoice)),
+      filter: (p) =>
+        all(
+          eq(p, 'customer', (i: Stripe.InvoiceItem) => i.customer),
+          eq(p, 'invoice', (i) => i.invoice),
+        ),
       update: (r, item) => {
         if (item.invoice) {
           const inv = r.st.invoices.find(String(item.invoice));
@@ -430,8 +612,12 @@ export function buildRoutes(): Route[] {
       const events = strArr(r.params, 'enabled_events');
       if (!events?.length) throw invalid('Missing required param: enabled_events.', 'enabled_events', 'parameter_missing');
       return r.st.bus.addEndpoint({
-        url, scope: bool(r.params, 'connect') ? 'connect' : 'platform', enabledEvents: events,
-        description: str(r.params, 'description') ?? null, metadata: applyMetadata({}, r.params), apiVersion: str(r.params, 'api_version') ?? null,
+        url,
+        scope: bool(r.params, 'connect') ? 'connect' : 'platform',
+        enabledEvents: events,
+        description: str(r.params, 'description') ?? null,
+        metadata: applyMetadata({}, r.params),
+        apiVersion: str(r.params, 'api_version') ?? null,
       });
     }),
     route('GET', '/v1/webhook_endpoints', (r) => {

@@ -115,10 +115,12 @@ export class EmulatorServer {
     else if (typeof params.key === 'string') key = params.key;
     if (!key)
       return {
-        key, publishable: false,
+        key,
+        publishable: false,
         error: new StripeApiError(401, {
           type: 'invalid_request_error',
-          message: "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
+          message:
+            "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
         }),
       };
     if (key === this.cfg.secretKey || key.startsWith('sk_test_') || key.startsWith('rk_test_')) return { key, publishable: false };
@@ -140,14 +142,31 @@ export class EmulatorServer {
 
     const route = this.routes.find((r) => r.method === method && r.re.test(path));
     if (!route)
-      return fail(new StripeApiError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.` }));
+      return fail(
+        new StripeApiError(404, {
+          type: 'invalid_request_error',
+          message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+        }),
+      );
     if (auth.publishable && !route.publishable)
-      return fail(new StripeApiError(401, { type: 'invalid_request_error', message: 'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.' }));
+      return fail(
+        new StripeApiError(401, {
+          type: 'invalid_request_error',
+          message:
+            'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.',
+        }),
+      );
 
     const acctHeader = req.headers['stripe-account'];
     const stripeAccount = typeof acctHeader === 'string' && acctHeader ? acctHeader : null;
     if (stripeAccount && !this.st.accountExists(stripeAccount))
-      return fail(new StripeApiError(403, { type: 'invalid_request_error', code: 'account_invalid', message: `The provided key '${auth.key!.slice(0, 12)}***' does not have access to account '${stripeAccount}' (or that account does not exist). Application access may have been revoked.` }));
+      return fail(
+        new StripeApiError(403, {
+          type: 'invalid_request_error',
+          code: 'account_invalid',
+          message: `The provided key '${auth.key!.slice(0, 12)}***' does not have access to account '${stripeAccount}' (or that account does not exist). Application access may have been revoked.`,
+        }),
+      );
     const account = stripeAccount ?? this.core.platform;
     const idemHeader = req.headers['idempotency-key'];
     const idemKey = method === 'POST' && typeof idemHeader === 'string' && idemHeader ? idemHeader : null;
@@ -165,11 +184,32 @@ export class EmulatorServer {
       const prev = this.idem.get(scopeKey);
       if (prev) {
         if (!prev.done)
-          return fail(new StripeApiError(409, { type: 'idempotency_error', code: 'idempotency_key_in_use', message: 'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ' + idemKey + '. Please try again later.' }), { 'Stripe-Should-Retry': 'true' });
+          return fail(
+            new StripeApiError(409, {
+              type: 'idempotency_error',
+              code: 'idempotency_key_in_use',
+              message:
+                'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ' +
+                idemKey +
+                '. Please try again later.',
+            }),
+            { 'Stripe-Should-Retry': 'true' },
+          );
         if (prev.fingerprint !== fingerprint)
-          return fail(new StripeApiError(400, { type: 'idempotency_error', message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.` }));
+          return fail(
+            new StripeApiError(400, {
+              type: 'idempotency_error',
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
+            }),
+          );
         this.cfg.logger(`${method} ${path} → ${prev.status} (idempotent replay)`);
-        return send(res, prev.status, prev.body, { 'Content-Type': 'application/json', 'Request-Id': prev.requestId, 'Stripe-Version': baseHeaders['Stripe-Version'], 'Idempotency-Key': idemKey, 'Idempotent-Replayed': 'true' });
+        return send(res, prev.status, prev.body, {
+          'Content-Type': 'application/json',
+          'Request-Id': prev.requestId,
+          'Stripe-Version': baseHeaders['Stripe-Version'],
+          'Idempotency-Key': idemKey,
+          'Idempotent-Replayed': 'true',
+        });
       }
       idemRec = { fingerprint, done: false, status: 0, body: '', requestId };
       this.idem.set(scopeKey, idemRec);
@@ -214,7 +254,8 @@ export class EmulatorServer {
     const rec = o as Record<string, unknown>;
     const [head, ...rest] = parts;
     if (!(head in rec)) {
-      if (rec.object === 'list' && head !== 'data') throw invalid(`This property cannot be expanded (${full}). You may want to try expanding 'data.${full}' instead.`, 'expand');
+      if (rec.object === 'list' && head !== 'data')
+        throw invalid(`This property cannot be expanded (${full}). You may want to try expanding 'data.${full}' instead.`, 'expand');
       throw invalid(`This property cannot be expanded (${full}).`, 'expand');
     }
     let v = rec[head];
@@ -233,7 +274,8 @@ export class EmulatorServer {
     const ok = (body: unknown = { ok: true }) => sendJson(res, 200, body);
     try {
       if (method === 'GET' && path === 'health') return ok({ ok: true, url: this.core.opts.publicUrl });
-      if (method !== 'POST') return sendJson(res, 404, { error: { type: 'invalid_request_error', message: `Unknown control endpoint ${method} /_emulator/${path}` } });
+      if (method !== 'POST')
+        return sendJson(res, 404, { error: { type: 'invalid_request_error', message: `Unknown control endpoint ${method} /_emulator/${path}` } });
       if (path === 'advance') {
         const ms = p.ms !== undefined && p.ms !== '' ? Number(str(p, 'ms')) : undefined;
         this.core.advance(ms);
@@ -289,7 +331,15 @@ export class EmulatorServer {
         const account = m[1] === 'platform' ? this.core.platform : m[1];
         const amount = Number(str(p, 'amount'));
         if (!Number.isSafeInteger(amount)) throw invalid('amount must be an integer', 'amount');
-        return ok(this.st.addBalanceTransaction(account, { amount, currency: str(p, 'currency') ?? 'usd', type: 'adjustment', reportingCategory: 'other_adjustment', source: 'emulator_topup' }));
+        return ok(
+          this.st.addBalanceTransaction(account, {
+            amount,
+            currency: str(p, 'currency') ?? 'usd',
+            type: 'adjustment',
+            reportingCategory: 'other_adjustment',
+            source: 'emulator_topup',
+          }),
+        );
       }
       return sendJson(res, 404, { error: { type: 'invalid_request_error', message: `Unknown control endpoint POST /_emulator/${path}` } });
     } catch (e) {
@@ -310,7 +360,11 @@ export class EmulatorServer {
       if (!success) {
         si.status = 'requires_payment_method';
         si.next_action = null;
-        si.last_setup_error = { type: 'invalid_request_error', code: 'setup_intent_authentication_failure', message: 'We are unable to authenticate your payment method. Please choose a different payment method and try again.' };
+        si.last_setup_error = {
+          type: 'invalid_request_error',
+          code: 'setup_intent_authentication_failure',
+          message: 'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+        };
         si.payment_method = null;
         this.st.emit('setup_intent.setup_failed', si, { account, ctx });
         return si;
@@ -377,12 +431,16 @@ export class EmulatorServer {
       const account = invId ? this.st.invoices.accountOf(invId) : undefined;
       if (!invId || !account) return html(res, 404, messagePage('Invoice not found', 'This invoice link is not valid.'));
       const inv = this.st.invoices.get(invId, account);
-      if (m[2] === '/pdf') return send(res, 200, invoicePdf(inv), { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="Invoice-${inv.number}.pdf"` });
+      if (m[2] === '/pdf')
+        return send(res, 200, invoicePdf(inv), { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="Invoice-${inv.number}.pdf"` });
       if (m[2] === '/pay' && method === 'POST') {
         const ctx: RequestContext = { account, connect: account !== this.core.platform, requestId: null, idempotencyKey: null, publishable: false };
         try {
           const [mm, yy] = (str(p, 'exp') ?? '').split('/').map((s) => s.trim());
-          const pm = createPaymentMethodFromParams(this.st, ctx, { type: 'card', card: { number: str(p, 'card_number') ?? '', exp_month: mm ?? '', exp_year: yy ?? '', cvc: str(p, 'cvc') ?? '' } });
+          const pm = createPaymentMethodFromParams(this.st, ctx, {
+            type: 'card',
+            card: { number: str(p, 'card_number') ?? '', exp_month: mm ?? '', exp_year: yy ?? '', cvc: str(p, 'cvc') ?? '' },
+          });
           payInvoice(this.st, ctx, account, inv, { payment_method: pm.id, off_session: 'false' });
           const pi = inv.payments?.data[0]?.payment.payment_intent;
           const intent = typeof pi === 'string' ? this.st.paymentIntents.find(pi) : undefined;

@@ -143,9 +143,7 @@ export class State {
       description: input.description ?? null,
       exchange_rate: null,
       fee,
-      fee_details: fee
-        ? [{ amount: fee, application: null, currency: input.currency, description: 'Stripe processing fees', type: 'stripe_fee' }]
-        : [],
+      fee_details: fee ? [{ amount: fee, application: null, currency: input.currency, description: 'Stripe processing fees', type: 'stripe_fee' }] : [],
       net: input.amount - fee,
       reporting_category: input.reportingCategory,
       source: input.source,
@@ -171,8 +169,7 @@ export class State {
       avail.set('usd', 0);
       pend.set('usd', 0);
     }
-    const rows = (m: Map<string, number>) =>
-      [...m.entries()].map(([currency, amount]) => ({ amount, currency, source_types: { card: amount } }));
+    const rows = (m: Map<string, number>) => [...m.entries()].map(([currency, amount]) => ({ amount, currency, source_types: { card: amount } }));
     return { object: 'balance', available: rows(avail), pending: rows(pend), livemode: false };
   }
 
@@ -207,8 +204,7 @@ export class State {
     extra: { billing_details?: Partial<Stripe.PaymentMethod.BillingDetails>; metadata?: Stripe.Metadata },
   ): Stripe.PaymentMethod {
     const number = card.number.replace(/[\s-]/g, '');
-    if (!/^\d{12,19}$/.test(number) || !luhnOk(number))
-      throw cardError('incorrect_number', DECLINE_MESSAGES.incorrect_number, { param: 'card[number]' });
+    if (!/^\d{12,19}$/.test(number) || !luhnOk(number)) throw cardError('incorrect_number', DECLINE_MESSAGES.incorrect_number, { param: 'card[number]' });
     if (!(card.exp_month >= 1 && card.exp_month <= 12))
       throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", { param: 'card[exp_month]' });
     const year = card.exp_year < 100 ? 2000 + card.exp_year : card.exp_year;
@@ -286,15 +282,10 @@ export class State {
   attachPaymentMethod(pm: Stripe.PaymentMethod, customerId: string, ctx: RequestContext): Stripe.PaymentMethod {
     const customer = this.customers.get(customerId, ctx.account, 'customer');
     if (pm.customer && pm.customer !== customer.id)
-      throw invalid(
-        'The payment method you provided has already been attached to a customer.',
-        'payment_method',
-        'payment_method_unexpected_state',
-      );
+      throw invalid('The payment method you provided has already been attached to a customer.', 'payment_method', 'payment_method_unexpected_state');
     if (pm.customer === customer.id) return pm;
     const outcome = this.pmPrivate.get(pm.id)?.card?.outcome;
-    if (outcome?.kind === 'decline' && outcome.onAttach)
-      throw cardError(outcome.code, outcome.message, { decline_code: outcome.declineCode, param: '' });
+    if (outcome?.kind === 'decline' && outcome.onAttach) throw cardError(outcome.code, outcome.message, { decline_code: outcome.declineCode, param: '' });
     pm.customer = customer.id;
     this.emit('payment_method.attached', pm, { account: ctx.account, ctx });
     return pm;

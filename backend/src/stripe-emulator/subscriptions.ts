@@ -1,9 +1,7 @@
 import type Stripe from 'stripe';
 import { createInvoice, dec, finalizeInvoice, payInvoice } from './billing';
 import { ZERO_DECIMAL } from './cards';
-import {
-  applyMetadata, arr, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqStr, snapshot, str, strArr,
-} from './core';
+import { applyMetadata, arr, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqStr, snapshot, str, strArr } from './core';
 import { invalid, StripeApiError } from './errors';
 import type { ParamObject } from './params';
 import { route, listOf, type ApiRequest, type Route } from './routes';
@@ -137,8 +135,7 @@ export function createPrice(st: State, ctx: RequestContext, p: ParamObject, opts
   if (unit !== undefined && unitDecimal !== undefined)
     throw invalid(`You may only specify one of these parameters: ${at('unit_amount')}, ${at('unit_amount_decimal')}.`, at('unit_amount'));
   const amount = unit ?? (unitDecimal !== undefined && unitDecimal !== '' ? Number(unitDecimal) : undefined);
-  if (amount === undefined || !Number.isFinite(amount))
-    throw invalid(`Missing required param: ${at('unit_amount')}.`, at('unit_amount'), 'parameter_missing');
+  if (amount === undefined || !Number.isFinite(amount)) throw invalid(`Missing required param: ${at('unit_amount')}.`, at('unit_amount'), 'parameter_missing');
   if (amount < 0) throw invalid('This value must be greater than or equal to 0.', at('unit_amount'), 'parameter_invalid_integer');
   const rec = obj(p, 'recurring');
   let recurring: Stripe.Price.Recurring | null = null;
@@ -241,8 +238,7 @@ function itemPrice(st: State, ctx: RequestContext, item: ParamObject, i: number)
 /** A payment method usable as a subscription's default: it must be attached to the customer. */
 function defaultPm(st: State, ctx: RequestContext, customer: string, id: string, param = 'default_payment_method'): string {
   const pm = st.paymentMethods.find(id);
-  if (!pm || st.paymentMethods.accountOf(id) !== ctx.account)
-    throw invalid(`No such PaymentMethod: '${id}'`, param, 'resource_missing');
+  if (!pm || st.paymentMethods.accountOf(id) !== ctx.account) throw invalid(`No such PaymentMethod: '${id}'`, param, 'resource_missing');
   if (pm.customer !== customer)
     throw invalid(
       `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`,
@@ -271,8 +267,12 @@ function priv(st: State, sub: Stripe.Subscription): SubPrivate {
 
 /** Draft → lines → `invoice.created` for one period of the subscription. */
 function subscriptionInvoice(
-  st: State, ctx: RequestContext, sub: Stripe.Subscription, reason: Stripe.Invoice.BillingReason,
-  service: { start: number; end: number }, invoicePeriod: { start: number; end: number },
+  st: State,
+  ctx: RequestContext,
+  sub: Stripe.Subscription,
+  reason: Stripe.Invoice.BillingReason,
+  service: { start: number; end: number },
+  invoicePeriod: { start: number; end: number },
 ): Stripe.Invoice {
   const params: ParamObject = {
     customer: String(sub.customer),
@@ -314,7 +314,11 @@ function subscriptionInvoice(
           type: 'subscription_item_details',
           invoice_item_details: null,
           subscription_item_details: {
-            invoice_item: null, proration: false, proration_details: { credited_items: null }, subscription: sub.id, subscription_item: item.id,
+            invoice_item: null,
+            proration: false,
+            proration_details: { credited_items: null },
+            subscription: sub.id,
+            subscription_item: item.id,
           },
         },
         period: { start: service.start, end: service.end },
@@ -366,13 +370,15 @@ export function createSubscription(st: State, ctx: RequestContext, p: ParamObjec
   if (!['charge_automatically', 'send_invoice'].includes(collection))
     throw invalid('Invalid collection_method: must be one of charge_automatically or send_invoice', 'collection_method');
   const days = int(p, 'days_until_due');
-  if (collection === 'send_invoice' && days === undefined)
-    throw invalid('Missing required param: days_until_due.', 'days_until_due', 'parameter_missing');
+  if (collection === 'send_invoice' && days === undefined) throw invalid('Missing required param: days_until_due.', 'days_until_due', 'parameter_missing');
   if (collection === 'charge_automatically' && days !== undefined)
     throw invalid('`days_until_due` can only be set when `collection_method` is `send_invoice`.', 'days_until_due');
   const behavior = str(p, 'payment_behavior') ?? 'allow_incomplete';
   if (!['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'].includes(behavior))
-    throw invalid('Invalid payment_behavior: must be one of allow_incomplete, default_incomplete, error_if_incomplete, or pending_if_incomplete', 'payment_behavior');
+    throw invalid(
+      'Invalid payment_behavior: must be one of allow_incomplete, default_incomplete, error_if_incomplete, or pending_if_incomplete',
+      'payment_behavior',
+    );
   if (behavior === 'pending_if_incomplete')
     throw invalid('`payment_behavior=pending_if_incomplete` is only supported when updating a subscription.', 'payment_behavior');
   const pmParam = str(p, 'default_payment_method');
@@ -384,8 +390,7 @@ export function createSubscription(st: State, ctx: RequestContext, p: ParamObjec
   });
   const first = prices[0].price;
   for (const { price } of prices) {
-    if (price.currency !== first.currency)
-      throw invalid('All prices on a subscription must have the same `currency`.', 'items');
+    if (price.currency !== first.currency) throw invalid('All prices on a subscription must have the same `currency`.', 'items');
     if (price.recurring!.interval !== first.recurring!.interval || price.recurring!.interval_count !== first.recurring!.interval_count)
       throw invalid('All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.', 'items');
   }
@@ -454,8 +459,11 @@ export function createSubscription(st: State, ctx: RequestContext, p: ParamObjec
     on_behalf_of: null,
     pause_collection: null,
     payment_settings: {
-      payment_method_options: null, payment_method_types: null,
-      save_default_payment_method: (str(obj(p, 'payment_settings') ?? {}, 'save_default_payment_method') as Stripe.Subscription.PaymentSettings.SaveDefaultPaymentMethod | undefined) ?? 'off',
+      payment_method_options: null,
+      payment_method_types: null,
+      save_default_payment_method:
+        (str(obj(p, 'payment_settings') ?? {}, 'save_default_payment_method') as Stripe.Subscription.PaymentSettings.SaveDefaultPaymentMethod | undefined) ??
+        'off',
     },
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
@@ -551,8 +559,13 @@ export function updateSubscription(st: State, ctx: RequestContext, sub: Stripe.S
     if (keys.some((k) => k !== 'metadata' && k !== 'cancellation_details'))
       throw invalid('A canceled subscription can only update its cancellation_details and metadata.');
   }
-  if (sub.status === 'incomplete' && keys.some((k) => !['metadata', 'default_payment_method', 'default_source', 'description', 'payment_behavior', 'off_session'].includes(k)))
-    throw invalid('A subscription in status `incomplete` can only update `metadata`, `default_payment_method` and `default_source`; pay its first invoice first.');
+  if (
+    sub.status === 'incomplete' &&
+    keys.some((k) => !['metadata', 'default_payment_method', 'default_source', 'description', 'payment_behavior', 'off_session'].includes(k))
+  )
+    throw invalid(
+      'A subscription in status `incomplete` can only update `metadata`, `default_payment_method` and `default_source`; pay its first invoice first.',
+    );
   if (p.items !== undefined) throw invalid('The emulator does not support changing subscription items; cancel and create a new subscription.', 'items');
   const before = snapshot(sub);
   const now = st.core.now();
@@ -615,7 +628,10 @@ function stopCollection(st: State, account: string, sub: Stripe.Subscription): v
 }
 
 export function cancelSubscription(
-  st: State, ctx: RequestContext | null, account: string, sub: Stripe.Subscription,
+  st: State,
+  ctx: RequestContext | null,
+  account: string,
+  sub: Stripe.Subscription,
   opts: { at?: number; reason?: Stripe.Subscription.CancellationDetails.Reason; comment?: string | null; feedback?: string | null },
 ): Stripe.Subscription {
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired')
@@ -636,7 +652,9 @@ export function cancelSubscription(
   if (sub.canceled_at === null || opts.at === undefined) sub.canceled_at = now;
   sub.cancellation_details = {
     comment: opts.comment !== undefined ? opts.comment : (sub.cancellation_details?.comment ?? null),
-    feedback: (opts.feedback !== undefined ? opts.feedback : (sub.cancellation_details?.feedback ?? null)) as Stripe.Subscription.CancellationDetails.Feedback | null,
+    feedback: (opts.feedback !== undefined
+      ? opts.feedback
+      : (sub.cancellation_details?.feedback ?? null)) as Stripe.Subscription.CancellationDetails.Feedback | null,
     feedback_option: null,
     reason: opts.reason ?? 'cancellation_requested',
   };
@@ -746,7 +764,10 @@ function rangeFilter(p: ParamObject, key: string, get: (s: Stripe.Subscription) 
   if (v === undefined || v === '') return () => true;
   if (typeof v === 'string') return (s) => get(s) === Number(v);
   if (typeof v !== 'object' || Array.isArray(v)) throw invalid('Invalid range', key);
-  const gte = int(v, 'gte'), gt = int(v, 'gt'), lte = int(v, 'lte'), lt = int(v, 'lt');
+  const gte = int(v, 'gte'),
+    gt = int(v, 'gt'),
+    lte = int(v, 'lte'),
+    lt = int(v, 'lt');
   return (s) => {
     const t = get(s);
     return (gte === undefined || t >= gte) && (gt === undefined || t > gt) && (lte === undefined || t <= lte) && (lt === undefined || t < lt);
@@ -770,7 +791,11 @@ function listSubscriptions(r: ApiRequest): Stripe.ApiList<Stripe.Subscription> {
   ];
   const rest: ParamObject = { ...p };
   for (const k of ['status', 'customer', 'collection_method', 'price', 'plan', 'current_period_start', 'current_period_end']) delete rest[k];
-  return listOf(r.st.subscriptions.list(r.ctx.account, (s) => filters.every((f) => f(s))), rest, '/v1/subscriptions');
+  return listOf(
+    r.st.subscriptions.list(r.ctx.account, (s) => filters.every((f) => f(s))),
+    rest,
+    '/v1/subscriptions',
+  );
 }
 
 function deleted(id: string, object: string) {
@@ -787,7 +812,11 @@ export function subscriptionRoutes(): Route[] {
       const { active: _a, ids: _i, ...rest } = r.params;
       void _a;
       void _i;
-      return listOf(r.st.products.list(r.ctx.account, (x) => (active === undefined || x.active === active) && (!ids || ids.includes(x.id))), rest, '/v1/products');
+      return listOf(
+        r.st.products.list(r.ctx.account, (x) => (active === undefined || x.active === active) && (!ids || ids.includes(x.id))),
+        rest,
+        '/v1/products',
+      );
     }),
     route('GET', '/v1/products/:id', (r) => r.st.products.get(r.path.id, r.ctx.account)),
     route('POST', '/v1/products/:id', (r) => updateProduct(r.st, r.ctx, r.st.products.get(r.path.id, r.ctx.account), r.params)),

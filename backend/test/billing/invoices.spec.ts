@@ -19,7 +19,8 @@ describe('pay by invoice (real Postgres, Redis, webhooks and the Stripe emulator
   const invoice = (id: string, token = company.token) => ctx.http.get(`/api/invoices/${id}`, { token });
   const payment = (id: string) => ctx.http.get(`/api/payments/${id}`, { token: company.token }).then((r) => r.body);
   const invoiceStatus = (id: string, status: string) => eventually(async () => (await invoice(id)).body.status === status, 10_000, `invoice ${status}`);
-  const paymentStatus = (id: string, status: string) => eventually(async () => (await payment(id)).status === status && payment(id), 10_000, `payment ${status}`);
+  const paymentStatus = (id: string, status: string) =>
+    eventually(async () => (await payment(id)).status === status && payment(id), 10_000, `payment ${status}`);
 
   it('invoice (one line per milestone) paid → HELD with the same ledger entry as a card → release → wallet; card after that is refused', async () => {
     const { collaboration, paymentId } = await proposeAndAccept(ctx, company, influencer, {
@@ -40,7 +41,12 @@ describe('pay by invoice (real Postgres, Redis, webhooks and the Stripe emulator
     const due = new Date(created.body.dueDate).getTime();
     expect(Math.abs(due - (Date.now() + 14 * 86400_000))).toBeLessThan(3 * 86400_000);
     const inv = await ctx.stripe.invoices.retrieve(created.body.stripeInvoiceId);
-    expect(inv).toMatchObject({ collection_method: 'send_invoice', status: 'open', amount_due: 150000, metadata: { payment_id: paymentId, collaboration_id: collaboration.id } });
+    expect(inv).toMatchObject({
+      collection_method: 'send_invoice',
+      status: 'open',
+      amount_due: 150000,
+      metadata: { payment_id: paymentId, collaboration_id: collaboration.id },
+    });
     expect(inv.lines.data.map((l) => [l.description, l.amount])).toEqual(
       expect.arrayContaining([
         ['Draft', 60000],
@@ -140,13 +146,20 @@ describe('pay by invoice (real Postgres, Redis, webhooks and the Stripe emulator
     const { collaboration, paymentId } = await proposeAndAccept(ctx, company, influencer, { amount: 20000 });
     const created = await ctx.http.post('/api/invoices', { collaborationId: collaboration.id }, { token: company.token });
     await expect(ctx.stripe.invoices.pay(created.body.stripeInvoiceId, { payment_method: 'pm_card_chargeDeclined' })).rejects.toThrow();
-    const failed = await eventually(async () => {
-      const r = (await invoice(created.body.id)).body;
-      return r.lastError && r;
-    }, 10_000, 'failure recorded');
+    const failed = await eventually(
+      async () => {
+        const r = (await invoice(created.body.id)).body;
+        return r.lastError && r;
+      },
+      10_000,
+      'failure recorded',
+    );
     expect(failed).toMatchObject({ status: 'open', attemptCount: 1 });
     expect(failed.lastError).toMatch(/declined/i);
-    const rows = await ctx.db.query(`SELECT payload->>'message' AS message FROM outbox_events WHERE user_id = $1 AND payload->>'paymentId' = $2 ORDER BY seq`, [company.id, paymentId]);
+    const rows = await ctx.db.query(`SELECT payload->>'message' AS message FROM outbox_events WHERE user_id = $1 AND payload->>'paymentId' = $2 ORDER BY seq`, [
+      company.id,
+      paymentId,
+    ]);
     expect(rows.map((r: any) => r.message).join('\n')).toMatch(/payment failed/i);
     expect((await payment(paymentId)).status).toBe('PENDING');
     // the retry succeeds
@@ -156,7 +169,11 @@ describe('pay by invoice (real Postgres, Redis, webhooks and the Stripe emulator
   });
 
   it('refuses invoices for collaborations that are not the company’s, not accepted, or already paid by card', async () => {
-    const res = await ctx.http.post('/api/collaborations', { influencerId: influencer.id, title: 'Proposed only', amount: 10000, currency: 'usd' }, { token: company.token });
+    const res = await ctx.http.post(
+      '/api/collaborations',
+      { influencerId: influencer.id, title: 'Proposed only', amount: 10000, currency: 'usd' },
+      { token: company.token },
+    );
     const proposed = await ctx.http.post('/api/invoices', { collaborationId: res.body.id }, { token: company.token });
     expect(proposed.status).toBe(409);
     expect(proposed.body.code).toBe('COLLABORATION_NOT_ACCEPTED');

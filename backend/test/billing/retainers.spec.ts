@@ -28,7 +28,11 @@ describe('monthly retainers (real Postgres, Redis, webhooks and the Stripe emula
     return si.payment_method as string;
   }
   async function monthly(amount: number) {
-    const res = await ctx.http.post('/api/collaborations', { influencerId: influencer.id, title: 'Monthly content', amount, currency: 'usd', billing: 'monthly' }, { token: company.token });
+    const res = await ctx.http.post(
+      '/api/collaborations',
+      { influencerId: influencer.id, title: 'Monthly content', amount, currency: 'usd', billing: 'monthly' },
+      { token: company.token },
+    );
     expect(res.status).toBe(201);
     expect(res.body.billing).toBe('monthly');
     const accept = await ctx.http.post(`/api/collaborations/${res.body.id}/accept`, {}, { token: influencer.token });
@@ -39,14 +43,21 @@ describe('monthly retainers (real Postgres, Redis, webhooks and the Stripe emula
   const periodsOf = (r: any) => r.periods.map((p: any) => [p.periodIndex, p.status, p.invoiceStatus]);
   /** waits (webhooks) until the retainer's periods are exactly `expected` */
   const periodsBecome = (id: string, expected: unknown[]) =>
-    eventually(async () => {
-      const r = await retainer(id);
-      return JSON.stringify(periodsOf(r)) === JSON.stringify(expected) && r;
-    }, 10_000, `periods ${JSON.stringify(expected)}`);
+    eventually(
+      async () => {
+        const r = await retainer(id);
+        return JSON.stringify(periodsOf(r)) === JSON.stringify(expected) && r;
+      },
+      10_000,
+      `periods ${JSON.stringify(expected)}`,
+    );
   const paymentsOf = (collaborationId: string) =>
     ctx.db.query(`SELECT period_index AS "periodIndex", status FROM payments WHERE collaboration_id = $1 ORDER BY period_index`, [collaborationId]);
   const failedNotifications = (paymentId: string) =>
-    ctx.db.query(`SELECT payload FROM outbox_events WHERE user_id = $1 AND event = 'payment:update' AND payload->>'paymentId' = $2 AND payload->>'status' = 'FAILED'`, [company.id, paymentId]);
+    ctx.db.query(
+      `SELECT payload FROM outbox_events WHERE user_id = $1 AND event = 'payment:update' AND payload->>'paymentId' = $2 AND payload->>'status' = 'FAILED'`,
+      [company.id, paymentId],
+    );
 
   it('bills month after month through the subscription; each paid month is HELD and released separately; cancel ends it at period end', async () => {
     const card = await saveCard(company, 'pm_card_visa');
@@ -59,7 +70,15 @@ describe('monthly retainers (real Postgres, Redis, webhooks and the Stripe emula
 
     const started = await ctx.http.post('/api/retainers', { collaborationId, paymentMethodId: card }, { token: company.token });
     expect(started.status).toBe(201);
-    expect(started.body).toMatchObject({ collaborationId, status: 'active', amount: 100000, currency: 'usd', interval: 'month', cancelAtPeriodEnd: false, defaultPaymentMethodId: card });
+    expect(started.body).toMatchObject({
+      collaborationId,
+      status: 'active',
+      amount: 100000,
+      currency: 'usd',
+      interval: 'month',
+      cancelAtPeriodEnd: false,
+      defaultPaymentMethodId: card,
+    });
     expect(started.body.periods).toHaveLength(1);
     expect(started.body.periods[0]).toMatchObject({ periodIndex: 0, status: 'HELD', invoiceStatus: 'paid' });
     const id = started.body.id;
@@ -71,7 +90,11 @@ describe('monthly retainers (real Postgres, Redis, webhooks and the Stripe emula
 
     // the subscription is Stripe's: the amount per month, the card, CollabPay's metadata
     const sub = await ctx.stripe.subscriptions.retrieve(subId);
-    expect(sub).toMatchObject({ status: 'active', default_payment_method: card, metadata: { kind: 'retainer', retainer_id: id, collaboration_id: collaborationId } });
+    expect(sub).toMatchObject({
+      status: 'active',
+      default_payment_method: card,
+      metadata: { kind: 'retainer', retainer_id: id, collaboration_id: collaborationId },
+    });
     expect(sub.items.data[0].price).toMatchObject({ unit_amount: 100000, currency: 'usd', recurring: { interval: 'month' } });
     expect(new Date(started.body.currentPeriodEnd).getTime()).toBe(sub.items.data[0].current_period_end * 1000);
 
@@ -91,7 +114,11 @@ describe('monthly retainers (real Postgres, Redis, webhooks and the Stripe emula
     ]);
     // the retainer follows the subscription's current period
     const renewed = await ctx.stripe.subscriptions.retrieve(subId);
-    await eventually(async () => new Date((await retainer(id)).currentPeriodStart).getTime() === renewed.items.data[0].current_period_start * 1000, 5000, 'period moved');
+    await eventually(
+      async () => new Date((await retainer(id)).currentPeriodStart).getTime() === renewed.items.data[0].current_period_start * 1000,
+      5000,
+      'period moved',
+    );
     const [p0, p1, p2] = r.periods.map((p: any) => p.paymentId);
     for (const p of [p0, p1, p2]) expect(await balance(ctx, Accounts.escrow(p))).toBe(100000);
     const invoices = await ctx.http.get(`/api/invoices?collaborationId=${collaborationId}`, { token: influencer.token });
@@ -131,10 +158,14 @@ describe('monthly retainers (real Postgres, Redis, webhooks and the Stripe emula
     const end = await ctx.emulator.advanceSubscription(subId);
     expect(end.invoice).toBeNull();
     expect(end.subscription.status).toBe('canceled');
-    const ended = await eventually(async () => {
-      const x = await retainer(id);
-      return x.status === 'canceled' && x;
-    }, 10_000, 'retainer canceled');
+    const ended = await eventually(
+      async () => {
+        const x = await retainer(id);
+        return x.status === 'canceled' && x;
+      },
+      10_000,
+      'retainer canceled',
+    );
     expect(ended.canceledAt).toEqual(expect.any(String));
     expect(ended.periods).toHaveLength(3);
     expect((await ctx.http.post(`/api/retainers/${id}/cancel`, {}, { token: company.token })).body.code).toBe('RETAINER_CANCELED');
@@ -159,30 +190,42 @@ describe('monthly retainers (real Postgres, Redis, webhooks and the Stripe emula
 
     const renewal = await ctx.emulator.advanceSubscription(subId);
     expect(renewal.invoice?.status).toBe('open');
-    const r = await eventually(async () => {
-      const x = await retainer(id);
-      return x.status === 'past_due' && x.periods[1]?.status === 'FAILED' && x;
-    }, 10_000, 'month 2 FAILED, retainer past_due');
+    const r = await eventually(
+      async () => {
+        const x = await retainer(id);
+        return x.status === 'past_due' && x.periods[1]?.status === 'FAILED' && x;
+      },
+      10_000,
+      'month 2 FAILED, retainer past_due',
+    );
     expect(r.periods[1]).toMatchObject({ periodIndex: 1, status: 'FAILED', invoiceStatus: 'open' });
     expect(r.periods[1].failureMessage).toMatch(/declined/i);
     // the company is told live (outbox → socket)
-    const rows = await eventually(async () => {
-      const x = await failedNotifications(r.periods[1].paymentId);
-      return x.length && x;
-    }, 5000, 'FAILED notification');
+    const rows = await eventually(
+      async () => {
+        const x = await failedNotifications(r.periods[1].paymentId);
+        return x.length && x;
+      },
+      5000,
+      'FAILED notification',
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0].payload.message).toMatch(/month 2.*failed/i);
 
     // Stripe retries the invoice 3 days later: declined again, another invoice.payment_failed — the company is not told twice
     await ctx.emulator.advanceTime(3 * DAY + 1000);
     await ctx.emulator.flushWebhooks();
-    await eventually(async () => {
-      const [{ n }] = await ctx.db.query(
-        `SELECT count(*)::int AS n FROM webhook_events WHERE type = 'invoice.payment_failed' AND payload->'data'->'object'->>'id' = $1 AND status IN ('PROCESSED','IGNORED')`,
-        [renewal.invoice!.id],
-      );
-      return n >= 2;
-    }, 10_000, 'the retry failure processed');
+    await eventually(
+      async () => {
+        const [{ n }] = await ctx.db.query(
+          `SELECT count(*)::int AS n FROM webhook_events WHERE type = 'invoice.payment_failed' AND payload->'data'->'object'->>'id' = $1 AND status IN ('PROCESSED','IGNORED')`,
+          [renewal.invoice!.id],
+        );
+        return n >= 2;
+      },
+      10_000,
+      'the retry failure processed',
+    );
     expect((await ctx.stripe.invoices.retrieve(renewal.invoice!.id)).attempt_count).toBe(2);
     expect(await failedNotifications(r.periods[1].paymentId)).toHaveLength(1);
     expect((await retainer(id)).periods[1].status).toBe('FAILED');
@@ -218,20 +261,31 @@ describe('monthly retainers (real Postgres, Redis, webhooks and the Stripe emula
     for (const days of [3, 5, 7]) await ctx.emulator.advanceTime(days * DAY + 1000);
     expect((await ctx.stripe.subscriptions.retrieve(subId)).status).toBe('canceled');
     await ctx.emulator.flushWebhooks();
-    const ended = await eventually(async () => {
-      const x = await retainer(id);
-      return x.status === 'canceled' && x.periods.length === 2 && x.periods[1].status === 'FAILED' && x;
-    }, 10_000, 'retainer canceled after the retries');
+    const ended = await eventually(
+      async () => {
+        const x = await retainer(id);
+        return x.status === 'canceled' && x.periods.length === 2 && x.periods[1].status === 'FAILED' && x;
+      },
+      10_000,
+      'retainer canceled after the retries',
+    );
     expect(periodsOf(ended)).toEqual([
       [0, 'HELD', 'paid'],
       [1, 'FAILED', 'open'],
     ]);
     expect((await ctx.stripe.invoices.retrieve((await ctx.stripe.subscriptions.retrieve(subId)).latest_invoice as string)).attempt_count).toBe(4);
-    await eventually(async () => {
-      const [{ n }] = await ctx.db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE type = 'invoice.payment_failed' AND status IN ('PROCESSED','IGNORED')
-        AND payload->'data'->'object'->'parent'->'subscription_details'->>'subscription' = $1`, [subId]);
-      return n === 4;
-    }, 10_000, 'four failures processed');
+    await eventually(
+      async () => {
+        const [{ n }] = await ctx.db.query(
+          `SELECT count(*)::int AS n FROM webhook_events WHERE type = 'invoice.payment_failed' AND status IN ('PROCESSED','IGNORED')
+        AND payload->'data'->'object'->'parent'->'subscription_details'->>'subscription' = $1`,
+          [subId],
+        );
+        return n === 4;
+      },
+      10_000,
+      'four failures processed',
+    );
     expect(await failedNotifications(ended.periods[1].paymentId)).toHaveLength(1);
     await expectLedgerClean(ctx);
   });

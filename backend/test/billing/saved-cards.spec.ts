@@ -33,12 +33,27 @@ describe('billing details and saved cards (real Postgres, Redis, webhooks and th
     const again = await ctx.http.get('/api/billing/customer', { token: company.token });
     expect(again.body.stripeCustomerId).toBe(first.body.stripeCustomerId);
 
-    const details = { name: 'Acme GmbH', email: 'billing@acme.test', address: { line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'de' }, taxId: { type: 'eu_vat', value: 'de123456789' } };
+    const details = {
+      name: 'Acme GmbH',
+      email: 'billing@acme.test',
+      address: { line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'de' },
+      taxId: { type: 'eu_vat', value: 'de123456789' },
+    };
     const put = await ctx.http.put('/api/billing/customer', details, { token: company.token });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ name: 'Acme GmbH', email: 'billing@acme.test', address: { country: 'DE', city: 'Berlin' }, taxId: { type: 'eu_vat', value: 'DE123456789' } });
+    expect(put.body).toMatchObject({
+      name: 'Acme GmbH',
+      email: 'billing@acme.test',
+      address: { country: 'DE', city: 'Berlin' },
+      taxId: { type: 'eu_vat', value: 'DE123456789' },
+    });
     const cus = (await ctx.stripe.customers.retrieve(first.body.stripeCustomerId)) as any;
-    expect(cus).toMatchObject({ name: 'Acme GmbH', email: 'billing@acme.test', address: { city: 'Berlin', country: 'DE', postal_code: '10115' }, metadata: { tax_id: 'DE123456789' } });
+    expect(cus).toMatchObject({
+      name: 'Acme GmbH',
+      email: 'billing@acme.test',
+      address: { city: 'Berlin', country: 'DE', postal_code: '10115' },
+      metadata: { tax_id: 'DE123456789' },
+    });
 
     for (const bad of [
       { ...details, email: 'not-an-email' },
@@ -80,10 +95,18 @@ describe('billing details and saved cards (real Postgres, Redis, webhooks and th
   it('pays a later collaboration in one click with a saved card (off-session) → HELD', async () => {
     const [card] = await cards();
     const { paymentId } = await proposeAndAccept(ctx, company, influencer, { amount: 42000 });
-    const paid = await ctx.http.post(`/api/payments/${paymentId}/pay-with-saved-card`, { paymentMethodId: card.id }, { token: company.token, headers: { 'Idempotency-Key': `one-click-${paymentId}` } });
+    const paid = await ctx.http.post(
+      `/api/payments/${paymentId}/pay-with-saved-card`,
+      { paymentMethodId: card.id },
+      { token: company.token, headers: { 'Idempotency-Key': `one-click-${paymentId}` } },
+    );
     expect(paid.status).toBe(200);
     expect(paid.body).toMatchObject({ id: paymentId, status: 'HELD', amountHeld: 42000, method: 'card' });
-    const replay = await ctx.http.post(`/api/payments/${paymentId}/pay-with-saved-card`, { paymentMethodId: card.id }, { token: company.token, headers: { 'Idempotency-Key': `one-click-${paymentId}` } });
+    const replay = await ctx.http.post(
+      `/api/payments/${paymentId}/pay-with-saved-card`,
+      { paymentMethodId: card.id },
+      { token: company.token, headers: { 'Idempotency-Key': `one-click-${paymentId}` } },
+    );
     expect(replay.status).toBe(200);
     const twice = await ctx.http.post(`/api/payments/${paymentId}/pay-with-saved-card`, { paymentMethodId: card.id }, { token: company.token });
     expect(twice.status).toBe(409);

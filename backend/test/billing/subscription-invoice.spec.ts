@@ -23,17 +23,27 @@ describe('retainer subscription invoices', () => {
   });
 
   it('reads the subscription and its metadata from invoice.parent', () => {
-    const inv = { parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_1', metadata: { kind: 'retainer', retainer_id: 'r1' } } } } as unknown as Stripe.Invoice;
+    const inv = {
+      parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_1', metadata: { kind: 'retainer', retainer_id: 'r1' } } },
+    } as unknown as Stripe.Invoice;
     expect(retainerMetadata(inv)).toEqual({ kind: 'retainer', retainer_id: 'r1' });
     expect(subscriptionIdOf(inv)).toBe('sub_1');
     expect(retainerMetadata({ parent: null } as Stripe.Invoice)).toBeNull();
-    expect(retainerMetadata({ parent: { subscription_details: { subscription: 'sub_2', metadata: { kind: 'other' } } } } as unknown as Stripe.Invoice)).toBeNull();
+    expect(
+      retainerMetadata({ parent: { subscription_details: { subscription: 'sub_2', metadata: { kind: 'other' } } } } as unknown as Stripe.Invoice),
+    ).toBeNull();
   });
 
   it('maps subscription statuses onto retainer statuses', () => {
     const s = (status: Stripe.Subscription.Status) => retainerStatusOf({ status });
     expect([s('active'), s('trialing'), s('past_due'), s('unpaid'), s('incomplete'), s('canceled'), s('incomplete_expired')]).toEqual([
-      'active', 'active', 'past_due', 'past_due', 'incomplete', 'canceled', 'canceled',
+      'active',
+      'active',
+      'past_due',
+      'past_due',
+      'incomplete',
+      'canceled',
+      'canceled',
     ]);
   });
 });

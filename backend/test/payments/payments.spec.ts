@@ -28,7 +28,12 @@ describe('payments held by the platform (real Postgres, Redis and the Stripe emu
     expect(pending.body).toMatchObject({ status: 'PENDING', amount: 150000, currency: 'usd', platformFee: 15000, influencerAmount: 135000, amountReleased: 0 });
     expect(pending.body.stripePaymentIntentId).toMatch(/^pi_/);
     const pi = await ctx.stripe.paymentIntents.retrieve(pending.body.stripePaymentIntentId);
-    expect(pi).toMatchObject({ amount: 150000, currency: 'usd', transfer_group: collaboration.id, metadata: { payment_id: paymentId, collaboration_id: collaboration.id } });
+    expect(pi).toMatchObject({
+      amount: 150000,
+      currency: 'usd',
+      transfer_group: collaboration.id,
+      metadata: { payment_id: paymentId, collaboration_id: collaboration.id },
+    });
 
     const paid = await payWith(ctx, company, collaboration.id);
     expect(paid.error).toBeNull();
@@ -74,7 +79,10 @@ describe('payments held by the platform (real Postgres, Redis and the Stripe emu
     await expectLedgerClean(ctx);
 
     // every change was written to the outbox for both parties, in order
-    const rows = await ctx.db.query(`SELECT user_id, seq, payload->>'status' AS status FROM outbox_events WHERE payload->>'paymentId' = $1 ORDER BY user_id, id`, [paymentId]);
+    const rows = await ctx.db.query(
+      `SELECT user_id, seq, payload->>'status' AS status FROM outbox_events WHERE payload->>'paymentId' = $1 ORDER BY user_id, id`,
+      [paymentId],
+    );
     const forCompany = rows.filter((r: any) => r.user_id === company.id).map((r: any) => r.status);
     expect(forCompany).toEqual(['PENDING', 'HELD', 'PARTIALLY_RELEASED', 'RELEASED']);
     expect(rows.filter((r: any) => r.user_id === influencer.id)).toHaveLength(4);
@@ -121,7 +129,15 @@ describe('payments held by the platform (real Postgres, Redis and the Stripe emu
     const pi = await ctx.stripe.paymentIntents.retrieve(paid.piId);
     const chargeId = pi.latest_charge as string;
     const service = ctx.app.get(PaymentsService);
-    const dispute: any = { id: 'dp_test_1', object: 'dispute', amount: 30000, currency: 'usd', charge: chargeId, payment_intent: paid.piId, status: 'needs_response' };
+    const dispute: any = {
+      id: 'dp_test_1',
+      object: 'dispute',
+      amount: 30000,
+      currency: 'usd',
+      charge: chargeId,
+      payment_intent: paid.piId,
+      status: 'needs_response',
+    };
     await ctx.db.transaction((em) => service.applyDispute(em, dispute, 'opened'));
     // a duplicate of the same event changes nothing
     await ctx.db.transaction((em) => service.applyDispute(em, dispute, 'opened'));
@@ -161,8 +177,28 @@ describe('payments held by the platform (real Postgres, Redis and the Stripe emu
       [{ ...base, amount: 49 }, 400, 'AMOUNT_BELOW_MINIMUM'],
       [{ ...base, amount: 10_000_000_01 }, 400, 'AMOUNT_ABOVE_MAXIMUM'],
       [{ ...base, currency: 'xyz' }, 400, 'VALIDATION_FAILED'],
-      [{ ...base, milestones: [{ title: 'a', amount: 400 }, { title: 'b', amount: 500 }] }, 400, 'MILESTONES_SUM_MISMATCH'],
-      [{ ...base, milestones: [{ title: 'a', amount: -100 }, { title: 'b', amount: 1100 }] }, 400, 'INVALID_MILESTONE_AMOUNT'],
+      [
+        {
+          ...base,
+          milestones: [
+            { title: 'a', amount: 400 },
+            { title: 'b', amount: 500 },
+          ],
+        },
+        400,
+        'MILESTONES_SUM_MISMATCH',
+      ],
+      [
+        {
+          ...base,
+          milestones: [
+            { title: 'a', amount: -100 },
+            { title: 'b', amount: 1100 },
+          ],
+        },
+        400,
+        'INVALID_MILESTONE_AMOUNT',
+      ],
       [{ ...base, influencerId: company.id }, 400, 'INFLUENCER_NOT_FOUND'],
       [{ ...base, influencerId: 'not-a-uuid' }, 400, 'VALIDATION_FAILED'],
       [{ ...base, amount: '1000' }, 400, 'VALIDATION_FAILED'],
@@ -209,13 +245,21 @@ describe('payments held by the platform (real Postgres, Redis and the Stripe emu
     const a = await proposeAndAccept(ctx, company, influencer, { amount: 6000 });
     const b = await proposeAndAccept(ctx, company, influencer, { amount: 6000 });
     const headers = { 'idempotency-key': 'key-' + a.paymentId };
-    const results = await Promise.all(Array.from({ length: 10 }, () => ctx.http.post('/api/payments/create-intent', { collaborationId: a.collaboration.id }, { token: company.token, headers })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        ctx.http.post('/api/payments/create-intent', { collaborationId: a.collaboration.id }, { token: company.token, headers }),
+      ),
+    );
     expect(new Set(results.map((r) => r.status))).toEqual(new Set([201]));
     expect(new Set(results.map((r) => r.body.clientSecret)).size).toBe(1);
     const reused = await ctx.http.post('/api/payments/create-intent', { collaborationId: b.collaboration.id }, { token: company.token, headers });
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    const tooLong = await ctx.http.post('/api/payments/create-intent', { collaborationId: a.collaboration.id }, { token: company.token, headers: { 'idempotency-key': 'x'.repeat(256) } });
+    const tooLong = await ctx.http.post(
+      '/api/payments/create-intent',
+      { collaborationId: a.collaboration.id },
+      { token: company.token, headers: { 'idempotency-key': 'x'.repeat(256) } },
+    );
     expect(tooLong.status).toBe(400);
   });
 

@@ -35,7 +35,11 @@ describe('authorization matrix: every route × every role × the peer of each pa
       ],
     });
     await payWith(ctx, companyA, collaboration.id);
-    const release = await ctx.http.post(`/api/payments/collaboration/${collaboration.id}/release`, { milestoneId: collaboration.milestones[0].id }, { token: companyA.token });
+    const release = await ctx.http.post(
+      `/api/payments/collaboration/${collaboration.id}/release`,
+      { milestoneId: collaboration.milestones[0].id },
+      { token: companyA.token },
+    );
     expect(release.status).toBe(200);
     secret = (await ctx.http.get(`/api/payments/${paymentId}/client-secret`, { token: companyA.token })).body.clientSecret ?? '';
     ids = {
@@ -55,7 +59,9 @@ describe('authorization matrix: every route × every role × the peer of each pa
 
   it('discovers the routes of every module', () => {
     const paths = routes.map((r) => `${r.method} ${r.path}`);
-    expect(paths).toEqual(expect.arrayContaining(['POST /api/collaborations', 'POST /api/payments/create-intent', 'GET /api/payments/{id}', 'GET /api/admin/ledger/check']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['POST /api/collaborations', 'POST /api/payments/create-intent', 'GET /api/payments/{id}', 'GET /api/admin/ledger/check']),
+    );
     expect(routes.length).toBeGreaterThan(15);
   });
 

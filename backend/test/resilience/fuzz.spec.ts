@@ -16,9 +16,21 @@ describe('fuzz: no body ever produces a 500', () => {
     const influencer = await ctx.user('influencer');
     const admin = await ctx.user('admin');
     users = [company, influencer, admin];
-    const { collaboration, paymentId } = await proposeAndAccept(ctx, company, influencer, { amount: 90000, milestones: [{ title: 'a', amount: 45000 }, { title: 'b', amount: 45000 }] });
+    const { collaboration, paymentId } = await proposeAndAccept(ctx, company, influencer, {
+      amount: 90000,
+      milestones: [
+        { title: 'a', amount: 45000 },
+        { title: 'b', amount: 45000 },
+      ],
+    });
     await payWith(ctx, company, collaboration.id);
-    ids = { '/api/collaborations/=id': collaboration.id, '/api/payments/=id': paymentId, collaborationId: collaboration.id, milestoneId: collaboration.milestones[0].id, id: paymentId };
+    ids = {
+      '/api/collaborations/=id': collaboration.id,
+      '/api/payments/=id': paymentId,
+      collaborationId: collaboration.id,
+      milestoneId: collaboration.milestones[0].id,
+      id: paymentId,
+    };
     routes = (await discoverRoutes(ctx)).filter((r) => r.hasBody && r.path !== '/api/payments/webhook');
   });
   afterAll(() => ctx?.close());
@@ -27,7 +39,25 @@ describe('fuzz: no body ever produces a 500', () => {
     fc.string(),
     fc.integer(),
     fc.double(),
-    fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, -1, 0, 1e308, 2 ** 63, '１２３', 'NaN', '', ' ', '\u0000', 'a'.repeat(5000), '<script>', "' OR 1=1 --", '../../etc/passwd', true, false, null),
+    fc.constantFrom(
+      Number.MAX_SAFE_INTEGER + 2,
+      -1,
+      0,
+      1e308,
+      2 ** 63,
+      '１２３',
+      'NaN',
+      '',
+      ' ',
+      '\u0000',
+      'a'.repeat(5000),
+      '<script>',
+      "' OR 1=1 --",
+      '../../etc/passwd',
+      true,
+      false,
+      null,
+    ),
     fc.array(fc.jsonValue(), { maxLength: 3 }),
     fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue(), { maxKeys: 3 }),
   );
@@ -42,7 +72,12 @@ describe('fuzz: no body ever produces a 500', () => {
     const schema = resolve(r.bodySchema, r.schemas);
     const props: Record<string, unknown> = schema?.properties ?? {};
     const shaped = Object.keys(props).length
-      ? fc.record(Object.fromEntries(Object.keys(props).map((k) => [k, fc.oneof(weird, fc.constantFrom(ids.collaborationId, ids.milestoneId, 'usd', 'jpy', 100, 5000))])), { requiredKeys: [] })
+      ? fc.record(
+          Object.fromEntries(
+            Object.keys(props).map((k) => [k, fc.oneof(weird, fc.constantFrom(ids.collaborationId, ids.milestoneId, 'usd', 'jpy', 100, 5000))]),
+          ),
+          { requiredKeys: [] },
+        )
       : fc.constant({});
     return fc.oneof({ weight: 3, arbitrary: shaped }, { weight: 1, arbitrary: fc.jsonValue() }, { weight: 1, arbitrary: weird });
   }
@@ -52,8 +87,13 @@ describe('fuzz: no body ever produces a 500', () => {
     for (const r of routes) {
       await fc.assert(
         fc.asyncProperty(bodyArb(r), fc.constantFrom(...users), async (body, user) => {
-          const res = await ctx.http.request(r.method, fillPath(r.path, ids), undefined, { token: user.token, raw: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-          if (res.status >= 500) throw new Error(`${r.method} ${r.path} as ${user.role} with ${JSON.stringify(body).slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`);
+          const res = await ctx.http.request(r.method, fillPath(r.path, ids), undefined, {
+            token: user.token,
+            raw: JSON.stringify(body),
+            headers: { 'content-type': 'application/json' },
+          });
+          if (res.status >= 500)
+            throw new Error(`${r.method} ${r.path} as ${user.role} with ${JSON.stringify(body).slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`);
           if (res.status >= 400) expect(typeof res.body.code).toBe('string');
         }),
         { numRuns: Number(process.env.FUZZ_RUNS ?? 25) },

@@ -17,7 +17,13 @@ export async function discoverRoutes(ctx: TestContext): Promise<Route[]> {
       const m = method.toUpperCase();
       if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(m)) continue;
       const schema = op.requestBody?.content?.['application/json']?.schema;
-      routes.push({ method: m as Route['method'], path, hasBody: ['POST', 'PUT', 'PATCH'].includes(m), bodySchema: schema, schemas: doc.components?.schemas ?? {} });
+      routes.push({
+        method: m as Route['method'],
+        path,
+        hasBody: ['POST', 'PUT', 'PATCH'].includes(m),
+        bodySchema: schema,
+        schemas: doc.components?.schemas ?? {},
+      });
     }
   }
   return routes;

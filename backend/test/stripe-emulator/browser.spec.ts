@@ -76,7 +76,16 @@ describe('stripe emulator: Stripe.js stand-in with the real <PaymentElement>', (
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
   });
 
@@ -145,7 +154,10 @@ describe('stripe emulator: Stripe.js stand-in with the real <PaymentElement>', (
     await fillCard(second.page, '4000002760003184');
     await second.page.getByRole('button', { name: 'Pay now' }).click();
     await second.page.getByRole('button', { name: 'Fail authentication' }).click();
-    await second.page.getByTestId('message').getByText(/unable to authenticate/).waitFor();
+    await second.page
+      .getByTestId('message')
+      .getByText(/unable to authenticate/)
+      .waitFor();
     expect((await stripe.paymentIntents.retrieve(second.pi.id)).status).toBe('requires_payment_method');
     await page.close();
     await second.page.close();

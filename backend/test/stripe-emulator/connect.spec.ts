@@ -17,12 +17,19 @@ describe('stripe emulator: Connect (accounts, onboarding, transfers, payouts)', 
 
   async function onboard(accountNumber = '000123456789'): Promise<Stripe.Account> {
     const acct = await stripe.accounts.create({ type: 'express', email: 'influencer@example.com', capabilities: { transfers: { requested: true } } });
-    const link = await stripe.accountLinks.create({ account: acct.id, refresh_url: 'http://localhost/refresh', return_url: 'http://localhost/return', type: 'account_onboarding' });
+    const link = await stripe.accountLinks.create({
+      account: acct.id,
+      refresh_url: 'http://localhost/refresh',
+      return_url: 'http://localhost/return',
+      type: 'account_onboarding',
+    });
     const page = await fetch(link.url);
     const html = await page.text();
     expect(html).toContain('000111111116');
     const post = await fetch(link.url, {
-      method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ first_name: 'Ina', last_name: 'Fluencer', account_number: accountNumber }).toString(),
     });
     expect(post.status).toBe(302);
@@ -56,13 +63,23 @@ describe('stripe emulator: Connect (accounts, onboarding, transfers, payouts)', 
 
   it('account links are single use and expire to refresh_url', async () => {
     const acct = await stripe.accounts.create({ type: 'express' });
-    const link = await stripe.accountLinks.create({ account: acct.id, refresh_url: 'http://localhost/refresh', return_url: 'http://localhost/return', type: 'account_onboarding' });
+    const link = await stripe.accountLinks.create({
+      account: acct.id,
+      refresh_url: 'http://localhost/refresh',
+      return_url: 'http://localhost/return',
+      type: 'account_onboarding',
+    });
     expect(link.expires_at).toBeGreaterThan(link.created);
     expect((await fetch(link.url, { redirect: 'manual' })).status).toBe(200);
     const second = await fetch(link.url, { redirect: 'manual' });
     expect(second.status).toBe(302);
     expect(second.headers.get('location')).toBe('http://localhost/refresh');
-    const link2 = await stripe.accountLinks.create({ account: acct.id, refresh_url: 'http://localhost/refresh', return_url: 'http://localhost/return', type: 'account_onboarding' });
+    const link2 = await stripe.accountLinks.create({
+      account: acct.id,
+      refresh_url: 'http://localhost/refresh',
+      return_url: 'http://localhost/return',
+      type: 'account_onboarding',
+    });
     await env.emu.advanceTime(301_000);
     const expired = await fetch(link2.url, { redirect: 'manual' });
     expect(expired.headers.get('location')).toBe('http://localhost/refresh');
@@ -71,7 +88,14 @@ describe('stripe emulator: Connect (accounts, onboarding, transfers, payouts)', 
   it('transfers: source_transaction, balance_insufficient, capability check, reversals', async () => {
     const acct = await onboard();
     const ch = await paidCharge(10000);
-    const tr = await stripe.transfers.create({ amount: 8000, currency: 'usd', destination: acct.id, transfer_group: 'collab_c', source_transaction: ch, metadata: { payoutId: 'po_1' } });
+    const tr = await stripe.transfers.create({
+      amount: 8000,
+      currency: 'usd',
+      destination: acct.id,
+      transfer_group: 'collab_c',
+      source_transaction: ch,
+      metadata: { payoutId: 'po_1' },
+    });
     expect(tr.destination).toBe(acct.id);
     expect(tr.source_transaction).toBe(ch);
     expect(tr.destination_payment).toMatch(/^py_/);
@@ -103,7 +127,10 @@ describe('stripe emulator: Connect (accounts, onboarding, transfers, payouts)', 
     const acct = await onboard();
     const ch = await paidCharge(5000);
     await stripe.transfers.create({ amount: 4000, currency: 'usd', destination: acct.id, source_transaction: ch });
-    const po = await stripe.payouts.create({ amount: 4000, currency: 'usd', metadata: { payoutId: 'wp_1' } }, { stripeAccount: acct.id, idempotencyKey: 'payout-wp_1' });
+    const po = await stripe.payouts.create(
+      { amount: 4000, currency: 'usd', metadata: { payoutId: 'wp_1' } },
+      { stripeAccount: acct.id, idempotencyKey: 'payout-wp_1' },
+    );
     expect(po.status).toBe('pending');
     expect(po.destination).toMatch(/^ba_/);
     const notFound = await expectStripeError(stripe.payouts.retrieve(po.id));
@@ -166,7 +193,9 @@ describe('stripe emulator: Connect (accounts, onboarding, transfers, payouts)', 
   it('an unknown Stripe-Account is refused; control endpoint completes onboarding', async () => {
     const err = await expectStripeError(stripe.balance.retrieve({}, { stripeAccount: 'acct_nope' }));
     expect(err.statusCode).toBe(403);
-    const acct = await stripe.accounts.create({ controller: { stripe_dashboard: { type: 'express' }, fees: { payer: 'application' }, losses: { payments: 'application' } } });
+    const acct = await stripe.accounts.create({
+      controller: { stripe_dashboard: { type: 'express' }, fees: { payer: 'application' }, losses: { payments: 'application' } },
+    });
     expect(acct.type).toBe('express');
     await control(env.emu, `accounts/${acct.id}/complete_onboarding`, {});
     expect((await stripe.accounts.retrieve(acct.id)).charges_enabled).toBe(true);

@@ -12,7 +12,13 @@ describe('stripe emulator: invoices and invoice items', () => {
 
   async function draft(amounts: number[], extra: Partial<Stripe.InvoiceCreateParams> = {}) {
     const cus = await stripe.customers.create({ email: 'billing@brand.example', name: 'Brand Co' });
-    const inv = await stripe.invoices.create({ customer: cus.id, collection_method: 'send_invoice', days_until_due: 14, metadata: { paymentId: 'pay_inv' }, ...extra });
+    const inv = await stripe.invoices.create({
+      customer: cus.id,
+      collection_method: 'send_invoice',
+      days_until_due: 14,
+      metadata: { paymentId: 'pay_inv' },
+      ...extra,
+    });
     for (const a of amounts) await stripe.invoiceItems.create({ customer: cus.id, invoice: inv.id, amount: a, currency: 'usd', description: `Milestone ${a}` });
     return { cus, inv: await stripe.invoices.retrieve(inv.id) };
   }
@@ -39,7 +45,10 @@ describe('stripe emulator: invoices and invoice items', () => {
     const paid = await stripe.invoices.pay(inv.id, { paid_out_of_band: true });
     expect(paid.status).toBe('paid');
     await env.emu.flushWebhooks();
-    const types = env.receiver.events().filter((e) => (e.data.object as Stripe.Invoice).id === inv.id).map((e) => e.type);
+    const types = env.receiver
+      .events()
+      .filter((e) => (e.data.object as Stripe.Invoice).id === inv.id)
+      .map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['invoice.created', 'invoice.finalized', 'invoice.sent', 'invoice.paid', 'invoice.payment_succeeded']));
     const ev = env.receiver.events('invoice.paid').find((e) => (e.data.object as Stripe.Invoice).id === inv.id)!;
     expect((ev.data.object as Stripe.Invoice).metadata?.paymentId).toBe('pay_inv');
@@ -50,13 +59,17 @@ describe('stripe emulator: invoices and invoice items', () => {
     const fin = await stripe.invoices.finalizeInvoice(inv.id);
     const token = new URL(fin.hosted_invoice_url!).pathname.split('/')[2];
     const declined = await fetch(`${env.emu.url}/invoice/${token}/pay`, {
-      method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ card_number: '4000 0000 0000 0002', exp: '12 / 34', cvc: '123' }).toString(),
     });
     expect(declined.status).toBe(402);
     expect(await declined.text()).toContain('Your card was declined.');
     const ok = await fetch(`${env.emu.url}/invoice/${token}/pay`, {
-      method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ card_number: '4242 4242 4242 4242', exp: '12 / 34', cvc: '123' }).toString(),
     });
     expect(ok.status).toBe(302);

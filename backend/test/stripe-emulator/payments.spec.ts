@@ -43,7 +43,10 @@ describe('stripe emulator: payments through the real SDK', () => {
 
   it('a 4242 payment succeeds with charge, fee-bearing balance transaction and events', async () => {
     const pi = await stripe.paymentIntents.create({
-      amount: 10000, currency: 'usd', automatic_payment_methods: { enabled: true }, transfer_group: 'collab_1',
+      amount: 10000,
+      currency: 'usd',
+      automatic_payment_methods: { enabled: true },
+      transfer_group: 'collab_1',
       metadata: { paymentId: 'pay_1', collaborationId: 'collab_1' },
     });
     expect(pi.status).toBe('requires_payment_method');
@@ -62,7 +65,10 @@ describe('stripe emulator: payments through the real SDK', () => {
     expect(bt.net).toBe(9680);
     expect((full.payment_method as Stripe.PaymentMethod).card?.brand).toBe('visa');
     await env.emu.flushWebhooks();
-    const types = env.receiver.events(undefined, 'platform').filter((e) => (e.data.object as { id: string }).id === pi.id || (e.data.object as { payment_intent?: string }).payment_intent === pi.id).map((e) => e.type);
+    const types = env.receiver
+      .events(undefined, 'platform')
+      .filter((e) => (e.data.object as { id: string }).id === pi.id || (e.data.object as { payment_intent?: string }).payment_intent === pi.id)
+      .map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded']));
     const ev = env.receiver.events('payment_intent.succeeded').find((e) => (e.data.object as Stripe.PaymentIntent).id === pi.id)!;
     expect(ev.api_version).toBe('2026-10-28.endive');
@@ -95,7 +101,9 @@ describe('stripe emulator: payments through the real SDK', () => {
     const cus = await stripe.customers.create({});
     const pm341 = await stripe.paymentMethods.create({ type: 'card', card: { number: '4000000000000341', exp_month: 1, exp_year: 2041 } });
     await stripe.paymentMethods.attach(pm341.id, { customer: cus.id });
-    const e341 = await expectStripeError(stripe.paymentIntents.create({ amount: 900, currency: 'usd', customer: cus.id, payment_method: pm341.id, confirm: true, off_session: true }));
+    const e341 = await expectStripeError(
+      stripe.paymentIntents.create({ amount: 900, currency: 'usd', customer: cus.id, payment_method: pm341.id, confirm: true, off_session: true }),
+    );
     expect(e341.code).toBe('card_declined');
     const e002 = await expectStripeError(stripe.paymentMethods.attach('pm_card_chargeDeclined', { customer: cus.id }));
     expect(e002.statusCode).toBe(402);
@@ -126,7 +134,9 @@ describe('stripe emulator: payments through the real SDK', () => {
     const page = await fetch(url);
     expect(await page.text()).toContain('Complete authentication');
     const post = await fetch(`${env.emu.url}/3ds/${pi.id}`, {
-      method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ client_secret: pi.client_secret!, outcome: 'complete' }).toString(),
     });
     expect(post.status).toBe(302);
@@ -145,13 +155,21 @@ describe('stripe emulator: payments through the real SDK', () => {
     expect(after.status).toBe('requires_payment_method');
     expect(after.last_payment_error?.code).toBe('payment_intent_authentication_failure');
     // confirm again after the challenge: manual confirmation re-confirm flow
-    const pi3 = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_threeDSecure2Required', confirm: true, confirmation_method: 'manual' });
+    const pi3 = await stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'usd',
+      payment_method: 'pm_card_threeDSecure2Required',
+      confirm: true,
+      confirmation_method: 'manual',
+    });
     expect(pi3.status).toBe('requires_action');
     await control(env.emu, `payment_intents/${pi3.id}/authenticate`, { outcome: 'complete' });
     expect((await stripe.paymentIntents.retrieve(pi3.id)).status).toBe('requires_confirmation');
     expect((await stripe.paymentIntents.confirm(pi3.id)).status).toBe('succeeded');
     // off-session: authentication_required decline
-    const e = await expectStripeError(stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_authenticationRequired', confirm: true, off_session: true }));
+    const e = await expectStripeError(
+      stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_authenticationRequired', confirm: true, off_session: true }),
+    );
     expect(e.code).toBe('authentication_required');
   });
 
@@ -174,12 +192,21 @@ describe('stripe emulator: payments through the real SDK', () => {
   });
 
   it('processing: a us_bank_account payment settles after the processing delay', async () => {
-    const pi = await stripe.paymentIntents.create({ amount: 4000, currency: 'usd', allowed_payment_method_types: ['us_bank_account'], payment_method: 'pm_usBankAccount', confirm: true });
+    const pi = await stripe.paymentIntents.create({
+      amount: 4000,
+      currency: 'usd',
+      allowed_payment_method_types: ['us_bank_account'],
+      payment_method: 'pm_usBankAccount',
+      confirm: true,
+    });
     expect(pi.status).toBe('processing');
     await env.emu.advanceTime();
     expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded');
     await env.emu.flushWebhooks();
-    const types = env.receiver.events().filter((e) => (e.data.object as Stripe.PaymentIntent).id === pi.id).map((e) => e.type);
+    const types = env.receiver
+      .events()
+      .filter((e) => (e.data.object as Stripe.PaymentIntent).id === pi.id)
+      .map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['payment_intent.processing', 'payment_intent.succeeded']));
   });
 
@@ -241,7 +268,10 @@ describe('stripe emulator: payments through the real SDK', () => {
     const wrong = await expectStripeError(pk.paymentIntents.retrieve(pi.id, { client_secret: 'nope' } as Stripe.PaymentIntentRetrieveParams));
     expect(wrong.statusCode).toBe(400);
     const card = await pk.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' } });
-    const confirmed = await pk.paymentIntents.confirm(pi.id, { payment_method: card.id, client_secret: pi.client_secret! } as Stripe.PaymentIntentConfirmParams);
+    const confirmed = await pk.paymentIntents.confirm(pi.id, {
+      payment_method: card.id,
+      client_secret: pi.client_secret!,
+    } as Stripe.PaymentIntentConfirmParams);
     expect(confirmed.status).toBe('succeeded');
   });
 

@@ -42,7 +42,13 @@ describe('stripe emulator: products, prices and subscriptions', () => {
     const got = await stripe.products.retrieve(product.id);
     expect(got.name).toBe('CollabPay retainer');
     expect(got.metadata.kind).toBe('retainer');
-    const price = await stripe.prices.create({ product: product.id, currency: 'eur', unit_amount: 12000, recurring: { interval: 'month' }, lookup_key: 'retainer_eur' });
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: 'eur',
+      unit_amount: 12000,
+      recurring: { interval: 'month' },
+      lookup_key: 'retainer_eur',
+    });
     expect(price.type).toBe('recurring');
     expect(price.recurring).toMatchObject({ interval: 'month', interval_count: 1, usage_type: 'licensed' });
     expect((await stripe.prices.retrieve(price.id, { expand: ['product'] })).product).toMatchObject({ id: product.id, object: 'product' });
@@ -90,7 +96,9 @@ describe('stripe emulator: products, prices and subscriptions', () => {
 
     await env.emu.flushWebhooks();
     const types = eventsFor(sub.id).map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['customer.subscription.created', 'invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']));
+    expect(types).toEqual(
+      expect.arrayContaining(['customer.subscription.created', 'invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']),
+    );
     expect((eventsFor(sub.id, 'customer.subscription.created')[0].data.object as Stripe.Subscription).status).toBe('active');
     const paid = eventsFor(sub.id, 'invoice.paid')[0].data.object as Stripe.Invoice;
     expect(paid.parent?.subscription_details?.metadata?.collaborationId).toBe('collab_42');

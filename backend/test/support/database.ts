@@ -8,7 +8,11 @@ export async function createTestDatabase(label = 't'): Promise<{ name: string; u
   const runId = process.env.COLLABPAY_TEST_RUN_ID;
   const template = process.env.COLLABPAY_TEST_TEMPLATE_DB;
   if (!runId || !template) throw new Error('globalSetup did not run (use the backend jest config)');
-  const safe = label.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 20) || 't';
+  const safe =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 20) || 't';
   const name = `cp_${safe}_${runId}_${process.pid}_${++counter}`;
   const admin = new Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();

@@ -12,7 +12,13 @@ export async function proposeAndAccept(
   const amount = opts.amount ?? 150000;
   const res = await ctx.http.post(
     '/api/collaborations',
-    { influencerId: influencer.id, title: opts.title ?? 'Spring campaign', amount, currency: opts.currency ?? 'usd', ...(opts.milestones ? { milestones: opts.milestones } : {}) },
+    {
+      influencerId: influencer.id,
+      title: opts.title ?? 'Spring campaign',
+      amount,
+      currency: opts.currency ?? 'usd',
+      ...(opts.milestones ? { milestones: opts.milestones } : {}),
+    },
     { token: company.token },
   );
   if (res.status !== 201) throw new Error(`propose failed: ${res.status} ${JSON.stringify(res.body)}`);

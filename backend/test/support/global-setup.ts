@@ -10,7 +10,10 @@ export default async function globalSetup(): Promise<void> {
   try {
     await admin.connect();
   } catch (e) {
-    throw new Error(`Tests need PostgreSQL at ${TEST_DATABASE_URL.replace(/:[^:@/]+@/, ':***@')} (set TEST_DATABASE_URL, or run npm test which starts one): ${(e as Error).message}`, { cause: e });
+    throw new Error(
+      `Tests need PostgreSQL at ${TEST_DATABASE_URL.replace(/:[^:@/]+@/, ':***@')} (set TEST_DATABASE_URL, or run npm test which starts one): ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   await admin.query(`CREATE DATABASE ${template}`);
   await admin.end();

@@ -8,7 +8,10 @@ export default async function globalTeardown(): Promise<void> {
   const admin = new Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname LIKE $2`, [`cp_%_${runId}%`, `cp_tpl_${runId}`]);
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname LIKE $2`, [
+      `cp_%_${runId}%`,
+      `cp_tpl_${runId}`,
+    ]);
     for (const { datname } of rows) {
       await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
     }

@@ -53,7 +53,8 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
   const webhookSecret = 'whsec_test_platform_' + Math.random().toString(36).slice(2);
   const connectSecret = 'whsec_test_connect_' + Math.random().toString(36).slice(2);
   const ownEmulator = !opts.sharedEmulator;
-  const emulator = opts.sharedEmulator ?? (await startStripeEmulator({ port: 0, delays: { payoutMs: 300, processingMs: 200, availableMs: 0 }, ...opts.emulator }));
+  const emulator =
+    opts.sharedEmulator ?? (await startStripeEmulator({ port: 0, delays: { payoutMs: 300, processingMs: 200, availableMs: 0 }, ...opts.emulator }));
   const queuePrefix = opts.queuePrefix ?? `cptest:${process.env.COLLABPAY_TEST_RUN_ID}:${process.pid}:${++seq}:${label}`;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -117,7 +118,11 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
 }
 
 /** Polls until `check` returns a truthy value (or throws after `timeoutMs`). For async effects such as webhooks. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

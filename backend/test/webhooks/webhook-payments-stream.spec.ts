@@ -37,7 +37,11 @@ describe('webhook stream for 200 payments (payments module, ledger, emulator)', 
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     expect(answers.filter((a) => a.body.duplicate === false)).toHaveLength(events.length);
 
-    await eventually(async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE status = 'RECEIVED'`))[0].n === 0, 150_000, 'every stored event processed');
+    await eventually(
+      async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE status = 'RECEIVED'`))[0].n === 0,
+      150_000,
+      'every stored event processed',
+    );
     const drainMs = Date.now() - t1;
     const byStatus = Object.fromEntries(
       (await ctx.db.query(`SELECT status, count(*)::int AS n FROM webhook_events GROUP BY status`)).map((r: { status: string; n: number }) => [r.status, r.n]),
@@ -56,13 +60,17 @@ describe('webhook stream for 200 payments (payments module, ledger, emulator)', 
   it('ends in the same states when the emulator itself delivers with duplicates and reordering', async () => {
     ctx.emulator.setDeliveryPaused(false);
     ctx.emulator.setChaos({ duplicate: true, reorder: true });
-    const runs = await pool(Array.from({ length: 8 }, (_, i) => i), 4, async (i) => {
-      const { paymentId } = await proposeAndAccept(ctx, company, influencer, { amount: 7000 + i, title: `Chaos ${i}` });
-      const [{ pi }] = await ctx.db.query(`SELECT stripe_payment_intent_id AS pi FROM payments WHERE id = $1`, [paymentId]);
-      const scenario = SCENARIOS[i % SCENARIOS.length];
-      await play(ctx, pi, scenario);
-      return { paymentId, scenario };
-    });
+    const runs = await pool(
+      Array.from({ length: 8 }, (_, i) => i),
+      4,
+      async (i) => {
+        const { paymentId } = await proposeAndAccept(ctx, company, influencer, { amount: 7000 + i, title: `Chaos ${i}` });
+        const [{ pi }] = await ctx.db.query(`SELECT stripe_payment_intent_id AS pi FROM payments WHERE id = $1`, [paymentId]);
+        const scenario = SCENARIOS[i % SCENARIOS.length];
+        await play(ctx, pi, scenario);
+        return { paymentId, scenario };
+      },
+    );
     await ctx.emulator.flushWebhooks();
     await eventually(
       async () => {

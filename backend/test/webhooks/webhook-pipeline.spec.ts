@@ -13,7 +13,8 @@ describe('Stripe webhook pipeline', () => {
   let admin: TestUser;
   const row = async (id: string) => (await ctx.db.query(`SELECT * FROM webhook_events WHERE id = $1`, [id]))[0];
   const effects = async (id: string): Promise<number> => (await ctx.db.query(`SELECT count(*)::int AS n FROM test_effects WHERE event_id = $1`, [id]))[0].n;
-  const processed = (id: string) => eventually(async () => ['PROCESSED', 'IGNORED'].includes((await row(id))?.status) && row(id), 10_000, `event ${id} processed`);
+  const processed = (id: string) =>
+    eventually(async () => ['PROCESSED', 'IGNORED'].includes((await row(id))?.status) && row(id), 10_000, `event ${id} processed`);
 
   beforeAll(async () => {
     ctx = await createTestContext({
@@ -129,7 +130,9 @@ describe('Stripe webhook pipeline', () => {
       const list = await ctx.http.get('/api/admin/webhook-events?status=failed', { token: admin.token });
       expect(list.status).toBe(200);
       expect(list.body.nextCursor).toBeNull();
-      expect(list.body.data).toEqual([expect.objectContaining({ id: ev.id, type: 'test.flaky', status: 'FAILED', attempts: 3, lastError: expect.stringMatching(/flaky/), source: 'webhook' })]);
+      expect(list.body.data).toEqual([
+        expect.objectContaining({ id: ev.id, type: 'test.flaky', status: 'FAILED', attempts: 3, lastError: expect.stringMatching(/flaky/), source: 'webhook' }),
+      ]);
       const one = await ctx.http.get(`/api/admin/webhook-events/${ev.id}`, { token: admin.token });
       expect(one.body.payload).toEqual(JSON.parse(ev.payload));
 
@@ -182,7 +185,10 @@ describe('Stripe webhook pipeline', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { status: number; body: { data: { id: string }[]; nextCursor: string | null } } = await ctx.http.get(`/api/admin/webhook-events?type=test.page&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin.token });
+        const page: { status: number; body: { data: { id: string }[]; nextCursor: string | null } } = await ctx.http.get(
+          `/api/admin/webhook-events?type=test.page&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          { token: admin.token },
+        );
         expect(page.status).toBe(200);
         expect(page.body.data.length).toBeLessThanOrEqual(2);
         seen.push(...page.body.data.map((d) => d.id));
@@ -208,7 +214,10 @@ describe('Stripe webhook pipeline', () => {
   describe('sweeper and reconciliation', () => {
     it('re-enqueues a stored event that never reached the queue', async () => {
       const ev = makeEvent('test.effect', { id: 'obj_orphan' });
-      await ctx.db.query(`INSERT INTO webhook_events (id, type, payload, stripe_created_at, received_at) VALUES ($1, 'test.effect', $2::jsonb, now(), now() - interval '1 minute')`, [ev.id, ev.payload]);
+      await ctx.db.query(
+        `INSERT INTO webhook_events (id, type, payload, stripe_created_at, received_at) VALUES ($1, 'test.effect', $2::jsonb, now(), now() - interval '1 minute')`,
+        [ev.id, ev.payload],
+      );
       const r = await ctx.http.post('/api/admin/webhook-events/sweep', { olderThanMs: 1000 }, { token: admin.token });
       expect(r.status).toBe(200);
       expect(r.body.enqueued).toBeGreaterThanOrEqual(1);
@@ -243,13 +252,19 @@ describe('Stripe webhook pipeline', () => {
       expect(rec.body.errors).toEqual([]);
       expect(rec.body.inserted).toBeGreaterThanOrEqual(2);
       expect(rec.body.accounts).toBeGreaterThanOrEqual(1);
-      const rows: { id: string; account: string | null; source: string; status: string }[] = await eventually(async () => {
-        const r = await ctx.db.query(`SELECT id, account, source, status FROM webhook_events WHERE type = 'customer.created' ORDER BY received_at`);
-        return r.length === 3 && r.every((x: { status: string }) => x.status === 'PROCESSED') && r;
-      }, 10_000, 'reconciled events processed');
+      const rows: { id: string; account: string | null; source: string; status: string }[] = await eventually(
+        async () => {
+          const r = await ctx.db.query(`SELECT id, account, source, status FROM webhook_events WHERE type = 'customer.created' ORDER BY received_at`);
+          return r.length === 3 && r.every((x: { status: string }) => x.status === 'PROCESSED') && r;
+        },
+        10_000,
+        'reconciled events processed',
+      );
       expect(rows.slice(1).map((r) => r.source)).toEqual(['reconciliation', 'reconciliation']);
       expect(rows.map((r) => r.account)).toEqual(expect.arrayContaining([null, account.id]));
-      const missedEvent = (await ctx.stripe.events.list({ type: 'customer.created', limit: 10 })).data.find((e) => (e.data.object as { id: string }).id === missed.id);
+      const missedEvent = (await ctx.stripe.events.list({ type: 'customer.created', limit: 10 })).data.find(
+        (e) => (e.data.object as { id: string }).id === missed.id,
+      );
       expect(delivered).toContain(missedEvent!.id);
       expect(delivered).toHaveLength(3);
 

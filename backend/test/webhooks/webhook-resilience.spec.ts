@@ -19,7 +19,8 @@ async function expectExactlyOnce(ctx: TestContext, stream: ReturnType<typeof pay
   expect(wrong).toEqual([]);
 }
 
-const countDone = async (ctx: TestContext): Promise<number> => (await ctx.db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE status IN ('PROCESSED', 'IGNORED')`))[0].n;
+const countDone = async (ctx: TestContext): Promise<number> =>
+  (await ctx.db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE status IN ('PROCESSED', 'IGNORED')`))[0].n;
 
 describe('webhook pipeline resilience (separate worker processes, SIGKILL, Redis outage)', () => {
   describe('a worker killed with SIGKILL mid-stream', () => {
@@ -30,7 +31,10 @@ describe('webhook pipeline resilience (separate worker processes, SIGKILL, Redis
     beforeAll(async () => {
       build = buildServer('webhook-worker');
       // API only: the processor runs in two `npm run worker`-like processes
-      ctx = await createTestContext({ label: 'whkill', env: { RUN_WORKER: 'false', WEBHOOK_SWEEP_INTERVAL_MS: '1000', WEBHOOK_STALE_MS: '3000', WEBHOOK_RECONCILE_INTERVAL_MS: '0' } });
+      ctx = await createTestContext({
+        label: 'whkill',
+        env: { RUN_WORKER: 'false', WEBHOOK_SWEEP_INTERVAL_MS: '1000', WEBHOOK_STALE_MS: '3000', WEBHOOK_RECONCILE_INTERVAL_MS: '0' },
+      });
       await ctx.db.query(TEST_SCHEMA);
     }, 120_000);
     afterAll(async () => {
@@ -115,7 +119,9 @@ describe('webhook pipeline resilience (separate worker processes, SIGKILL, Redis
       redis = await startRedis(port);
       await eventually(async () => (await countDone(ctx)) === stream.events.length, 45_000, 'everything processed once Redis is back');
       await expectExactlyOnce(ctx, stream);
-      console.log(`[webhook redis] ${stream.deliveries.length} deliveries answered in ${ms} ms with Redis down; all ${stream.events.length} processed after it came back`);
+      console.log(
+        `[webhook redis] ${stream.deliveries.length} deliveries answered in ${ms} ms with Redis down; all ${stream.events.length} processed after it came back`,
+      );
     }, 90_000);
   });
 });

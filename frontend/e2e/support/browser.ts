@@ -170,7 +170,9 @@ export async function expectToast(target: Page | Actor, title: string | RegExp, 
       timeoutMs,
     );
   } catch {
-    const history = log ? `; every toast of this context: ${JSON.stringify(log.map((t) => `${t.path}: ${t.text.replace(/\s+/g, ' ')}${t.consumed ? ' (matched before)' : ''}`))}` : `; toasts seen: ${JSON.stringify([...seen])}`;
+    const history = log
+      ? `; every toast of this context: ${JSON.stringify(log.map((t) => `${t.path}: ${t.text.replace(/\s+/g, ' ')}${t.consumed ? ' (matched before)' : ''}`))}`
+      : `; toasts seen: ${JSON.stringify([...seen])}`;
     throw new Error(`Expected a toast ${String(title)} within ${timeoutMs} ms on ${page.url()}${history}`);
   }
 }

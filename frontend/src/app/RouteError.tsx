@@ -3,11 +3,7 @@ import { Link, isRouteErrorResponse, useRouteError } from 'react-router';
 /** Shown instead of a blank page when a screen throws while rendering (or a lazy chunk fails to load). */
 export function RouteError() {
   const error = useRouteError();
-  const message = isRouteErrorResponse(error)
-    ? `${error.status} ${error.statusText}`
-    : error instanceof Error
-      ? error.message
-      : 'Unknown error';
+  const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : error instanceof Error ? error.message : 'Unknown error';
   return (
     <main className="main">
       <div className="card narrow" role="alert">

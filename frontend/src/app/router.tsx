@@ -30,18 +30,102 @@ export const router = createBrowserRouter([
       { index: true, element: <HomeRedirect /> },
       { path: 'sign-in', element: <SignInRoute /> },
       { path: 'sign-up', element: <SignUpRoute /> },
-      { path: 'dashboard', element: <RequireAuth roles={['influencer', 'company']}><DashboardRoute /></RequireAuth> },
-      { path: 'collaborations', element: <RequireAuth roles={['company', 'influencer']}><CollaborationsRoute /></RequireAuth> },
-      { path: 'collaborations/new', element: <RequireAuth roles={['company']}><ProposeRoute /></RequireAuth> },
-      { path: 'collaborations/:id', element: <RequireAuth roles={['company', 'influencer']}><CollaborationRoute /></RequireAuth> },
-      { path: 'payments', element: <RequireAuth><PaymentsRoute /></RequireAuth> },
-      { path: 'payments/checkout/:collaborationId', element: <RequireAuth roles={['company']}><CheckoutRoute /></RequireAuth> },
-      { path: 'payments/result/:collaborationId', element: <RequireAuth roles={['company']}><PaymentResultRoute /></RequireAuth> },
-      { path: 'wallet', element: <RequireAuth roles={['influencer']}><WalletRoute /></RequireAuth> },
-      { path: 'connect/return', element: <RequireAuth roles={['influencer']}><ConnectReturnRoute /></RequireAuth> },
-      { path: 'connect/refresh', element: <RequireAuth roles={['influencer']}><ConnectRefreshRoute /></RequireAuth> },
-      { path: 'billing', element: <RequireAuth roles={['company', 'influencer']}><BillingRoute /></RequireAuth> },
-      { path: 'admin', element: <RequireAuth roles={['admin']}><AdminRoute /></RequireAuth> },
+      {
+        path: 'dashboard',
+        element: (
+          <RequireAuth roles={['influencer', 'company']}>
+            <DashboardRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'collaborations',
+        element: (
+          <RequireAuth roles={['company', 'influencer']}>
+            <CollaborationsRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'collaborations/new',
+        element: (
+          <RequireAuth roles={['company']}>
+            <ProposeRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'collaborations/:id',
+        element: (
+          <RequireAuth roles={['company', 'influencer']}>
+            <CollaborationRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'payments',
+        element: (
+          <RequireAuth>
+            <PaymentsRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'payments/checkout/:collaborationId',
+        element: (
+          <RequireAuth roles={['company']}>
+            <CheckoutRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'payments/result/:collaborationId',
+        element: (
+          <RequireAuth roles={['company']}>
+            <PaymentResultRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'wallet',
+        element: (
+          <RequireAuth roles={['influencer']}>
+            <WalletRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'connect/return',
+        element: (
+          <RequireAuth roles={['influencer']}>
+            <ConnectReturnRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'connect/refresh',
+        element: (
+          <RequireAuth roles={['influencer']}>
+            <ConnectRefreshRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'billing',
+        element: (
+          <RequireAuth roles={['company', 'influencer']}>
+            <BillingRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'admin',
+        element: (
+          <RequireAuth roles={['admin']}>
+            <AdminRoute />
+          </RequireAuth>
+        ),
+      },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

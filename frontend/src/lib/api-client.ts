@@ -49,14 +49,22 @@ export function buildUrl(path: string, params?: QueryParams): string {
 
 function statusCode(status: number): string {
   switch (status) {
-    case 400: return 'BAD_REQUEST';
-    case 401: return 'UNAUTHORIZED';
-    case 403: return 'FORBIDDEN';
-    case 404: return 'NOT_FOUND';
-    case 409: return 'CONFLICT';
-    case 422: return 'UNPROCESSABLE_ENTITY';
-    case 429: return 'RATE_LIMITED';
-    default: return status >= 500 ? 'SERVER_ERROR' : 'HTTP_ERROR';
+    case 400:
+      return 'BAD_REQUEST';
+    case 401:
+      return 'UNAUTHORIZED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    case 422:
+      return 'UNPROCESSABLE_ENTITY';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return status >= 500 ? 'SERVER_ERROR' : 'HTTP_ERROR';
   }
 }
 
@@ -127,8 +135,7 @@ export async function apiBlob(path: string, opts: RequestOptions = {}): Promise<
 }
 
 export const apiClient = {
-  get: <T>(path: string, params?: QueryParams, signal?: AbortSignal) =>
-    apiRequest<T>(path, { method: 'GET', params, signal }),
+  get: <T>(path: string, params?: QueryParams, signal?: AbortSignal) => apiRequest<T>(path, { method: 'GET', params, signal }),
   post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'method' | 'body'> = {}) =>
     apiRequest<T>(path, { ...opts, method: 'POST', body: body ?? {} }),
   blob: apiBlob,

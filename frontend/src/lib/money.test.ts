@@ -1,11 +1,4 @@
-import {
-  MoneyParseError,
-  currencyExponent,
-  formatMoney,
-  minorToMajorString,
-  parseMajorToMinor,
-  tryParseMajorToMinor,
-} from './money';
+import { MoneyParseError, currencyExponent, formatMoney, minorToMajorString, parseMajorToMinor, tryParseMajorToMinor } from './money';
 
 describe('currency table', () => {
   it('knows the exponents', () => {

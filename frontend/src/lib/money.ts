@@ -132,9 +132,7 @@ export function parseMajorToMinor(input: string, currency: string): number {
   const fracPart = match[2] ?? '';
   if (fracPart.length > exponent) {
     throw new MoneyParseError(
-      exponent === 0
-        ? `${cur.toUpperCase()} amounts cannot have decimals`
-        : `${cur.toUpperCase()} amounts can have at most ${exponent} decimal places`,
+      exponent === 0 ? `${cur.toUpperCase()} amounts cannot have decimals` : `${cur.toUpperCase()} amounts can have at most ${exponent} decimal places`,
     );
   }
   const digits = (intPart + fracPart.padEnd(exponent, '0')).replace(/^0+(?=\d)/, '');
@@ -145,10 +143,7 @@ export function parseMajorToMinor(input: string, currency: string): number {
 }
 
 /** Non-throwing variant for form validation. */
-export function tryParseMajorToMinor(
-  input: string,
-  currency: string,
-): { ok: true; value: number } | { ok: false; error: string } {
+export function tryParseMajorToMinor(input: string, currency: string): { ok: true; value: number } | { ok: false; error: string } {
   try {
     return { ok: true, value: parseMajorToMinor(input, currency) };
   } catch (e) {

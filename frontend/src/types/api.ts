@@ -4,16 +4,7 @@ export type { User, Role, AuthSession } from '../lib/auth-storage';
 export type CollaborationStatus = 'PROPOSED' | 'ACCEPTED' | 'ACTIVE' | 'COMPLETED' | 'DECLINED' | 'CANCELED';
 
 export type PaymentStatus =
-  | 'PENDING'
-  | 'PROCESSING'
-  | 'HELD'
-  | 'PARTIALLY_RELEASED'
-  | 'RELEASED'
-  | 'PARTIALLY_REFUNDED'
-  | 'REFUNDED'
-  | 'FAILED'
-  | 'CANCELED'
-  | 'DISPUTED';
+  'PENDING' | 'PROCESSING' | 'HELD' | 'PARTIALLY_RELEASED' | 'RELEASED' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | 'FAILED' | 'CANCELED' | 'DISPUTED';
 
 export interface Milestone {
   id: string;

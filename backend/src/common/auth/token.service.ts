@@ -10,7 +10,11 @@ import { ROLES } from './auth.types';
 export class TokenService {
   private readonly jwt: JwtService;
   constructor(@Inject(APP_CONFIG) cfg: AppConfig) {
-    this.jwt = new JwtService({ secret: cfg.jwtSecret, signOptions: { expiresIn: cfg.jwtExpiresIn, algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } });
+    this.jwt = new JwtService({
+      secret: cfg.jwtSecret,
+      signOptions: { expiresIn: cfg.jwtExpiresIn, algorithm: 'HS256' },
+      verifyOptions: { algorithms: ['HS256'] },
+    });
   }
 
   sign(user: AuthUser): string {

@@ -12,17 +12,12 @@ export class AppError extends HttpException {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
-  new AppError(HttpStatus.BAD_REQUEST, code, message, details);
-export const unauthorized = (code = 'UNAUTHORIZED', message = 'Authentication required') =>
-  new AppError(HttpStatus.UNAUTHORIZED, code, message);
-export const forbidden = (code = 'FORBIDDEN', message = 'You are not allowed to do this') =>
-  new AppError(HttpStatus.FORBIDDEN, code, message);
+export const badRequest = (code: string, message: string, details?: Record<string, unknown>) => new AppError(HttpStatus.BAD_REQUEST, code, message, details);
+export const unauthorized = (code = 'UNAUTHORIZED', message = 'Authentication required') => new AppError(HttpStatus.UNAUTHORIZED, code, message);
+export const forbidden = (code = 'FORBIDDEN', message = 'You are not allowed to do this') => new AppError(HttpStatus.FORBIDDEN, code, message);
 export const notFound = (code = 'NOT_FOUND', message = 'Not found') => new AppError(HttpStatus.NOT_FOUND, code, message);
-export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
-  new AppError(HttpStatus.CONFLICT, code, message, details);
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) => new AppError(HttpStatus.CONFLICT, code, message, details);
 export const unprocessable = (code: string, message: string) => new AppError(HttpStatus.UNPROCESSABLE_ENTITY, code, message);
-export const tooManyRequests = (message = 'Too many requests, slow down') =>
-  new AppError(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', message);
+export const tooManyRequests = (message = 'Too many requests, slow down') => new AppError(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', message);
 export const badGateway = (code: string, message: string) => new AppError(HttpStatus.BAD_GATEWAY, code, message);
 export const serviceUnavailable = (code: string, message: string) => new AppError(HttpStatus.SERVICE_UNAVAILABLE, code, message);

@@ -81,7 +81,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
   // body-parser errors (malformed JSON, too large, bad encoding)
   if (e && typeof e === 'object' && e.expose && typeof (e.status ?? e.statusCode) === 'number') {
     const status = (e.status ?? e.statusCode) as number;
-    const code = e.type === 'entity.parse.failed' ? 'INVALID_JSON' : e.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : (DEFAULT_CODES[status] ?? 'BAD_REQUEST');
+    const code =
+      e.type === 'entity.parse.failed' ? 'INVALID_JSON' : e.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : (DEFAULT_CODES[status] ?? 'BAD_REQUEST');
     const message = e.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : (e.message ?? 'Bad request');
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message };
   }

@@ -24,7 +24,11 @@ export class AuthRateLimitGuard implements CanActivate {
     const key = `${this.cfg.queuePrefix}:ratelimit:${req.route?.path ?? req.path}:${req.ip}:${window}`;
     let count: number;
     try {
-      const r = await this.redis.multi().incr(key).expire(key, windowSeconds + 1).exec();
+      const r = await this.redis
+        .multi()
+        .incr(key)
+        .expire(key, windowSeconds + 1)
+        .exec();
       count = Number(r?.[0]?.[1] ?? 0);
     } catch {
       return true;

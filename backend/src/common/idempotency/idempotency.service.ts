@@ -35,9 +35,12 @@ export class IdempotencyService {
       return work();
     }
     const key = Array.isArray(header) ? header[0] : header;
-    if (typeof key !== 'string' || key.length < 1 || key.length > 255) throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 characters');
+    if (typeof key !== 'string' || key.length < 1 || key.length > 255)
+      throw badRequest('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 characters');
     const scope = `${req.method} ${req.route?.path ?? req.path}:${canonical(req.params)}`;
-    const hash = createHash('sha256').update(canonical(req.body ?? {})).digest('hex');
+    const hash = createHash('sha256')
+      .update(canonical(req.body ?? {}))
+      .digest('hex');
 
     while (!(await this.claim(userId, scope, key, hash))) {
       const stored = await this.waitForResult(userId, scope, key, hash);
@@ -74,7 +77,11 @@ export class IdempotencyService {
 
   private async claim(userId: string, scope: string, key: string, hash: string): Promise<boolean> {
     // expired keys are forgotten
-    await this.ds.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3 AND created_at < now() - interval '24 hours'`, [userId, scope, key]);
+    await this.ds.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND scope = $2 AND key = $3 AND created_at < now() - interval '24 hours'`, [
+      userId,
+      scope,
+      key,
+    ]);
     const rows = await this.ds.query(
       `INSERT INTO idempotency_keys (user_id, scope, key, request_hash, state) VALUES ($1, $2, $3, $4, 'in_progress')
        ON CONFLICT DO NOTHING RETURNING key`,

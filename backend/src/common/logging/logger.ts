@@ -55,5 +55,8 @@ class RedactingLogger extends ConsoleLogger {
 }
 
 export function createLogger(cfg: Pick<AppConfig, 'logLevel' | 'logFormat'>): ConsoleLogger {
-  return new RedactingLogger({ logLevels: LEVELS[cfg.logLevel], json: cfg.logFormat === 'json', colors: cfg.logFormat === 'pretty' && process.stdout.isTTY, timestamp: true }, cfg.logLevel !== 'debug');
+  return new RedactingLogger(
+    { logLevels: LEVELS[cfg.logLevel], json: cfg.logFormat === 'json', colors: cfg.logFormat === 'pretty' && process.stdout.isTTY, timestamp: true },
+    cfg.logLevel !== 'debug',
+  );
 }

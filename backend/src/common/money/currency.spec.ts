@@ -11,22 +11,27 @@ describe('money', () => {
 
   it('splits fees across partial releases so the parts add up to the whole', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 50, max: 10_000_000_00 }), fc.integer({ min: 0, max: 5000 }), fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 8 }), (amount, bps, weights) => {
-        const fee = platformFee(amount, bps);
-        const sumW = weights.reduce((a, b) => a + b, 0);
-        let released = 0;
-        let fees = 0;
-        weights.forEach((w, i) => {
-          const part = i === weights.length - 1 ? amount - released : Math.floor((amount * w) / sumW);
-          const f = feeShare(amount, fee, released, part);
-          expect(f).toBeGreaterThanOrEqual(0);
-          expect(f).toBeLessThanOrEqual(part);
-          fees += f;
-          released += part;
-        });
-        expect(released).toBe(amount);
-        expect(fees).toBe(fee);
-      }),
+      fc.property(
+        fc.integer({ min: 50, max: 10_000_000_00 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 8 }),
+        (amount, bps, weights) => {
+          const fee = platformFee(amount, bps);
+          const sumW = weights.reduce((a, b) => a + b, 0);
+          let released = 0;
+          let fees = 0;
+          weights.forEach((w, i) => {
+            const part = i === weights.length - 1 ? amount - released : Math.floor((amount * w) / sumW);
+            const f = feeShare(amount, fee, released, part);
+            expect(f).toBeGreaterThanOrEqual(0);
+            expect(f).toBeLessThanOrEqual(part);
+            fees += f;
+            released += part;
+          });
+          expect(released).toBe(amount);
+          expect(fees).toBe(fee);
+        },
+      ),
     );
   });
 

@@ -196,7 +196,19 @@ export class InitialSchema1764000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['webhook_events', 'payments', 'milestones', 'collaborations', 'postings', 'journal_entries', 'ledger_accounts', 'outbox_events', 'user_event_seqs', 'idempotency_keys', 'users']) {
+    for (const t of [
+      'webhook_events',
+      'payments',
+      'milestones',
+      'collaborations',
+      'postings',
+      'journal_entries',
+      'ledger_accounts',
+      'outbox_events',
+      'user_event_seqs',
+      'idempotency_keys',
+      'users',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t} CASCADE`);
     }
     await q.query(`DROP FUNCTION IF EXISTS ledger_forbid_change() CASCADE`);

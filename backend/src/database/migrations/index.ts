@@ -6,4 +6,11 @@ import { UntrackedPlatformBalances1795400000000 } from './1795400000000-untracke
 import { OutboxSeqAtRelay1795400000001 } from './1795400000001-outbox-seq-at-relay';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
-export const MIGRATIONS = [InitialSchema1764000000000, OutboxNotify1795345160785, Billing1795345269198, WalletConnectPayouts1795345294948, UntrackedPlatformBalances1795400000000, OutboxSeqAtRelay1795400000001];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  OutboxNotify1795345160785,
+  Billing1795345269198,
+  WalletConnectPayouts1795345294948,
+  UntrackedPlatformBalances1795400000000,
+  OutboxSeqAtRelay1795400000001,
+];

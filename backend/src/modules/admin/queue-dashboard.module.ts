@@ -50,7 +50,10 @@ export function queueDashboardAuth(tokens: TokenService, cfg: Pick<AppConfig, 'p
     if (query && !bearer) {
       const secure = cfg.publicUrl.startsWith('https:') ? '; Secure' : '';
       const maxAge = Math.max(1, Math.floor((user.expiresAt - Date.now()) / 1000));
-      res.setHeader('Set-Cookie', `${QUEUE_DASHBOARD_COOKIE}=${encodeURIComponent(query)}; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`);
+      res.setHeader(
+        'Set-Cookie',
+        `${QUEUE_DASHBOARD_COOKIE}=${encodeURIComponent(query)}; Path=${QUEUE_DASHBOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`,
+      );
       if (req.method === 'GET') {
         const url = new URL(req.originalUrl, 'http://x');
         url.searchParams.delete('token');
@@ -82,7 +85,11 @@ export class QueueDashboardModule implements OnModuleInit {
     const serverAdapter = new ExpressAdapter();
     serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
     // @bull-board/express pins its own copy of @bull-board/api (same shapes, separate declarations)
-    createBullBoard({ queues: queues.map((q) => new BullAdapter(q)), serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'], options: { uiConfig: { boardTitle: 'CollabPay queues' } } });
+    createBullBoard({
+      queues: queues.map((q) => new BullAdapter(q)),
+      serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+      options: { uiConfig: { boardTitle: 'CollabPay queues' } },
+    });
     http.getInstance().use(QUEUE_DASHBOARD_PATH, queueDashboardAuth(this.tokens, this.cfg), serverAdapter.getRouter());
     this.logger.log(`queue dashboard at ${QUEUE_DASHBOARD_PATH} (admins only)`);
   }

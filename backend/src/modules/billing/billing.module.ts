@@ -16,7 +16,16 @@ import { RetainersService } from './retainers/retainers.service';
 @Module({
   imports: [PaymentsModule],
   controllers: [BillingController, SavedCardPaymentsController, InvoicesController, RetainersController],
-  providers: [BillingCustomerRepository, CustomersService, SavedCardPaymentService, InvoiceRepository, InvoicesService, RetainerRepository, RetainersService, BillingWebhooksHandler],
+  providers: [
+    BillingCustomerRepository,
+    CustomersService,
+    SavedCardPaymentService,
+    InvoiceRepository,
+    InvoicesService,
+    RetainerRepository,
+    RetainersService,
+    BillingWebhooksHandler,
+  ],
   exports: [CustomersService, InvoicesService, RetainersService],
 })
 export class BillingModule {}

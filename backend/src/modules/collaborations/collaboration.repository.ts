@@ -70,7 +70,10 @@ export class CollaborationRepository {
 
   async markMilestones(em: EntityManager, ids: string[], status: 'RELEASED' | 'REFUNDED'): Promise<void> {
     if (!ids.length) return;
-    await em.query(`UPDATE milestones SET status = $2, released_at = CASE WHEN $2 = 'RELEASED' THEN now() ELSE released_at END WHERE id = ANY($1::uuid[])`, [ids, status]);
+    await em.query(`UPDATE milestones SET status = $2, released_at = CASE WHEN $2 = 'RELEASED' THEN now() ELSE released_at END WHERE id = ANY($1::uuid[])`, [
+      ids,
+      status,
+    ]);
   }
 
   async listForUser(userId: string, role: string, limit: number, after: Keyset | null, status?: string): Promise<CollaborationRecord[]> {

@@ -51,16 +51,30 @@ export class CollaborationsService {
     assertValidAmount(dto.amount, dto.currency, { max: this.cfg.maxPaymentAmount });
     const milestones = dto.milestones ?? [];
     for (const [i, m] of milestones.entries()) {
-      if (!Number.isSafeInteger(m.amount) || m.amount <= 0) throw badRequest('INVALID_MILESTONE_AMOUNT', `milestones[${i}].amount must be a positive integer number of minor units`);
+      if (!Number.isSafeInteger(m.amount) || m.amount <= 0)
+        throw badRequest('INVALID_MILESTONE_AMOUNT', `milestones[${i}].amount must be a positive integer number of minor units`);
     }
-    if (dto.billing === 'monthly' && milestones.length) throw badRequest('MILESTONES_NOT_ALLOWED', 'A monthly retainer has no milestones: each month is released on its own');
+    if (dto.billing === 'monthly' && milestones.length)
+      throw badRequest('MILESTONES_NOT_ALLOWED', 'A monthly retainer has no milestones: each month is released on its own');
     if (milestones.length && milestones.reduce((a, m) => a + m.amount, 0) !== dto.amount) {
       throw badRequest('MILESTONES_SUM_MISMATCH', 'The milestone amounts must add up to the collaboration amount');
     }
     const influencer = await this.users.findById(dto.influencerId);
     if (!influencer || influencer.role !== 'influencer') throw badRequest('INFLUENCER_NOT_FOUND', 'influencerId does not name an influencer');
     const c = await inTransaction(this.ds, (em) =>
-      this.repo.insert(em, { companyId: user.id, influencerId: dto.influencerId, title: dto.title, description: dto.description?.trim() || null, amount: dto.amount, currency: dto.currency, billing: dto.billing ?? 'one_time' }, milestones),
+      this.repo.insert(
+        em,
+        {
+          companyId: user.id,
+          influencerId: dto.influencerId,
+          title: dto.title,
+          description: dto.description?.trim() || null,
+          amount: dto.amount,
+          currency: dto.currency,
+          billing: dto.billing ?? 'one_time',
+        },
+        milestones,
+      ),
     );
     return this.view(c);
   }
@@ -106,7 +120,8 @@ export class CollaborationsService {
     const c = await inTransaction(this.ds, async (em) => {
       const c = await this.repo.findById(id, em, true);
       if (!c || c.influencerId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
-      if (c.status !== 'PROPOSED') throw conflict('COLLABORATION_NOT_PROPOSED', `This collaboration is ${c.status.toLowerCase()} and can no longer be declined`);
+      if (c.status !== 'PROPOSED')
+        throw conflict('COLLABORATION_NOT_PROPOSED', `This collaboration is ${c.status.toLowerCase()} and can no longer be declined`);
       await this.repo.setStatus(em, c.id, 'DECLINED');
       return { ...c, status: 'DECLINED' as const };
     });
@@ -115,7 +130,8 @@ export class CollaborationsService {
 
   private async findOwned(user: AuthUser, id: string): Promise<CollaborationRecord> {
     const c = await this.repo.findById(id);
-    if (!c || !(user.role === 'admin' || c.companyId === user.id || c.influencerId === user.id)) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+    if (!c || !(user.role === 'admin' || c.companyId === user.id || c.influencerId === user.id))
+      throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
     return c;
   }
 
@@ -143,7 +159,15 @@ export class CollaborationsService {
       updatedAt: iso(c.updatedAt)!,
       acceptedAt: iso(c.acceptedAt),
       completedAt: iso(c.completedAt),
-      milestones: milestones.map((m: MilestoneRecord) => ({ id: m.id, position: m.position, title: m.title, amount: m.amount, currency: c.currency, status: m.status, releasedAt: iso(m.releasedAt) })),
+      milestones: milestones.map((m: MilestoneRecord) => ({
+        id: m.id,
+        position: m.position,
+        title: m.title,
+        amount: m.amount,
+        currency: c.currency,
+        status: m.status,
+        releasedAt: iso(m.releasedAt),
+      })),
       payment: payment ? toPaymentView(payment) : null,
     };
   }

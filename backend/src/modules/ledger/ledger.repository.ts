@@ -22,7 +22,10 @@ export class LedgerRepository {
     return rows.length > 0;
   }
 
-  async insertEntry(em: EntityManager, e: { type: string; referenceType: string; referenceId: string; description: string; idempotencyKey?: string }): Promise<string | null> {
+  async insertEntry(
+    em: EntityManager,
+    e: { type: string; referenceType: string; referenceId: string; description: string; idempotencyKey?: string },
+  ): Promise<string | null> {
     const rows = await em.query(
       `INSERT INTO journal_entries (type, reference_type, reference_id, description, idempotency_key)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
@@ -44,12 +47,21 @@ export class LedgerRepository {
       [line.account, line.currency, meta.normal, meta.nonNegative, meta.ownerUserId],
     );
     if (!meta.nonNegative) {
-      await em.query(`INSERT INTO postings (entry_id, account_code, currency, amount, balance_after) VALUES ($1, $2, $3, $4, NULL)`, [entryId, line.account, line.currency, line.amount]);
+      await em.query(`INSERT INTO postings (entry_id, account_code, currency, amount, balance_after) VALUES ($1, $2, $3, $4, NULL)`, [
+        entryId,
+        line.account,
+        line.currency,
+        line.amount,
+      ]);
       return { ...line, balanceAfter: null, meta };
     }
     const delta = naturalDelta(meta.normal, line.amount);
     // TypeORM answers an UPDATE ... RETURNING with [rows, affectedCount]
-    const [rows] = await em.query(`UPDATE ledger_accounts SET balance = balance + $3 WHERE code = $1 AND currency = $2 RETURNING balance`, [line.account, line.currency, delta]);
+    const [rows] = await em.query(`UPDATE ledger_accounts SET balance = balance + $3 WHERE code = $1 AND currency = $2 RETURNING balance`, [
+      line.account,
+      line.currency,
+      delta,
+    ]);
     const balanceAfter = Number(rows[0].balance);
     if (!Number.isSafeInteger(balanceAfter)) throw new Error(`ledger account ${line.account} has no balance row`);
     await em.query(`INSERT INTO postings (entry_id, account_code, currency, amount, balance_after) VALUES ($1, $2, $3, $4, $5)`, [
@@ -82,7 +94,10 @@ export class LedgerRepository {
   }
 
   async unbalancedEntries(limit = 20): Promise<Array<{ entryId: string; currency: string; sum: number }>> {
-    return this.ds.query(`SELECT entry_id AS "entryId", currency, sum(amount)::bigint AS sum FROM postings GROUP BY entry_id, currency HAVING sum(amount) <> 0 LIMIT $1`, [limit]);
+    return this.ds.query(
+      `SELECT entry_id AS "entryId", currency, sum(amount)::bigint AS sum FROM postings GROUP BY entry_id, currency HAVING sum(amount) <> 0 LIMIT $1`,
+      [limit],
+    );
   }
 
   async negativeNonNegativeAccounts(limit = 20): Promise<Array<{ code: string; currency: string; balance: number }>> {

@@ -28,7 +28,11 @@ export class OutboxService {
    * transactions of one user never wait for each other here.
    */
   async append(em: EntityManager, userId: string, event: RealtimeEventName, payload: Record<string, unknown>): Promise<{ id: number }> {
-    const [{ id }] = await em.query(`INSERT INTO outbox_events (user_id, event, payload) VALUES ($1, $2, $3) RETURNING id`, [userId, event, JSON.stringify(payload)]);
+    const [{ id }] = await em.query(`INSERT INTO outbox_events (user_id, event, payload) VALUES ($1, $2, $3) RETURNING id`, [
+      userId,
+      event,
+      JSON.stringify(payload),
+    ]);
     return { id };
   }
 

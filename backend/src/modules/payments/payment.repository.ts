@@ -78,7 +78,16 @@ export class PaymentRepository {
 
   async insert(
     em: EntityManager,
-    p: { collaborationId: string; periodIndex?: number; companyId: string; influencerId: string; amount: number; currency: string; platformFee: number; method?: string },
+    p: {
+      collaborationId: string;
+      periodIndex?: number;
+      companyId: string;
+      influencerId: string;
+      amount: number;
+      currency: string;
+      platformFee: number;
+      method?: string;
+    },
   ): Promise<PaymentRecord> {
     const [row] = await em.query(
       `INSERT INTO payments (collaboration_id, period_index, company_id, influencer_id, amount, currency, platform_fee, influencer_amount, status, method)
@@ -94,7 +103,9 @@ export class PaymentRepository {
   }
 
   async findByCollaboration(collaborationId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
-    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE collaboration_id = $1 ORDER BY period_index DESC LIMIT 1 ${lock ? 'FOR UPDATE' : ''}`, [collaborationId]);
+    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE collaboration_id = $1 ORDER BY period_index DESC LIMIT 1 ${lock ? 'FOR UPDATE' : ''}`, [
+      collaborationId,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -127,11 +138,10 @@ export class PaymentRepository {
 
   /** Sets the intent only if none is set yet (concurrent creators converge on one intent). */
   async attachIntent(em: EntityManager, id: string, intentId: string, clientSecret: string): Promise<void> {
-    await em.query(`UPDATE payments SET stripe_payment_intent_id = $2, client_secret = $3, updated_at = now() WHERE id = $1 AND stripe_payment_intent_id IS NULL`, [
-      id,
-      intentId,
-      clientSecret,
-    ]);
+    await em.query(
+      `UPDATE payments SET stripe_payment_intent_id = $2, client_secret = $3, updated_at = now() WHERE id = $1 AND stripe_payment_intent_id IS NULL`,
+      [id, intentId, clientSecret],
+    );
   }
 
   async listForUser(user: { id: string; role: string }, limit: number, after: Keyset | null, status?: string): Promise<PaymentRecord[]> {
@@ -152,6 +162,9 @@ export class PaymentRepository {
       params.push(status);
       where.push(`status = $${params.length}`);
     }
-    return this.ds.query(`SELECT ${COLS} FROM payments ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT $1`, params);
+    return this.ds.query(
+      `SELECT ${COLS} FROM payments ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      params,
+    );
   }
 }

@@ -42,7 +42,13 @@ export class PaymentsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @Post('collaboration/:collaborationId/release')
   @HttpCode(200)
-  release(@CurrentUser() user: AuthUser, @Param('collaborationId', UuidPipe) id: string, @Body() dto: ReleaseDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  release(
+    @CurrentUser() user: AuthUser,
+    @Param('collaborationId', UuidPipe) id: string,
+    @Body() dto: ReleaseDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.idempotency.run(req, res, user.id, () => this.payments.release(user, id, dto.milestoneId), 200);
   }
 
@@ -63,7 +69,13 @@ export class PaymentsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @Post(':id/refund')
   @HttpCode(200)
-  refund(@CurrentUser() user: AuthUser, @Param('id', UuidPipe) id: string, @Body() dto: RefundDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  refund(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() dto: RefundDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.idempotency.run(req, res, user.id, () => this.payments.refund(user, id, dto.amount, dto.reason), 200);
   }
 

@@ -114,7 +114,8 @@ export class PaymentsService {
     }
     if (p.method === 'invoice' && p.status !== 'FAILED') throw conflict('PAYMENT_BY_INVOICE', 'This collaboration is being paid by invoice');
     if (p.method === 'subscription') throw conflict('PAYMENT_BY_SUBSCRIPTION', 'This collaboration is a monthly retainer, paid by its subscription');
-    if (!['PENDING', 'PROCESSING', 'FAILED'].includes(p.status)) throw conflict('PAYMENT_ALREADY_COMPLETED', `This collaboration is already paid (payment is ${p.status})`);
+    if (!['PENDING', 'PROCESSING', 'FAILED'].includes(p.status))
+      throw conflict('PAYMENT_ALREADY_COMPLETED', `This collaboration is already paid (payment is ${p.status})`);
     p = await this.ensureIntent(p.id);
     return { payment: toPaymentView(p), clientSecret: p.clientSecret! };
   }
@@ -199,7 +200,11 @@ export class PaymentsService {
   }
 
   /** Funds arrived (card or invoice): HELD, with the journal entry platform balance → escrow. */
-  async markHeld(em: EntityManager, p: PaymentRecord, info: { chargeId: string | null; fee: number; source: 'card' | 'invoice'; invoiceId?: string }): Promise<Outcome> {
+  async markHeld(
+    em: EntityManager,
+    p: PaymentRecord,
+    info: { chargeId: string | null; fee: number; source: 'card' | 'invoice'; invoiceId?: string },
+  ): Promise<Outcome> {
     const d = transition(snapshot(p), { type: 'INTENT_SUCCEEDED' });
     if (d.kind !== 'apply') return 'ignored';
     const entry = await this.ledger.post(em, {
@@ -229,7 +234,13 @@ export class PaymentsService {
     return 'applied';
   }
 
-  private async applyEvent(em: EntityManager, p: PaymentRecord, event: PaymentEvent, patch: { failureMessage?: string | null }, message: string): Promise<Outcome> {
+  private async applyEvent(
+    em: EntityManager,
+    p: PaymentRecord,
+    event: PaymentEvent,
+    patch: { failureMessage?: string | null },
+    message: string,
+  ): Promise<Outcome> {
     const d = transition(snapshot(p), event);
     if (d.kind !== 'apply') return 'ignored';
     const updated = await this.payments.update(em, p.id, { status: d.next.status, ...patch });
@@ -331,7 +342,8 @@ export class PaymentsService {
       } catch (e) {
         throw stripeErrorToApp(e);
       }
-      if (refund.status === 'failed' || refund.status === 'canceled') throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
+      if (refund.status === 'failed' || refund.status === 'canceled')
+        throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
       return this.recordRefund(em, p, refundAmount, `refund:${refund.id}`, reason ? `Refund: ${reason}` : 'Refund to the company');
     });
     this.outbox.notifyCommitted();
@@ -438,7 +450,13 @@ export class PaymentsService {
     if (!posted) return 'ignored';
     const updated = await this.payments.update(em, p.id, { status: d.next.status, statusBeforeDispute: null, amountRefunded: d.next.amountRefunded });
     if (dispute.status === 'lost' && d.next.status === 'REFUNDED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
-    await this.notifyParties(em, updated, dispute.status === 'won' ? 'The dispute was resolved in your favour: funds are released from the freeze' : 'The dispute was lost: held funds went back to the card holder');
+    await this.notifyParties(
+      em,
+      updated,
+      dispute.status === 'won'
+        ? 'The dispute was resolved in your favour: funds are released from the freeze'
+        : 'The dispute was lost: held funds went back to the card holder',
+    );
     return 'applied';
   }
 
@@ -452,7 +470,8 @@ export class PaymentsService {
 
   async getByCollaboration(user: AuthUser, collaborationId: string): Promise<PaymentView> {
     const c = await this.collaborations.findById(collaborationId);
-    if (!c || !(user.role === 'admin' || c.companyId === user.id || c.influencerId === user.id)) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+    if (!c || !(user.role === 'admin' || c.companyId === user.id || c.influencerId === user.id))
+      throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
     const p = await this.payments.findByCollaboration(collaborationId);
     if (!p) throw notFound('PAYMENT_NOT_FOUND', 'This collaboration has no payment yet');
     return toPaymentView(p);

@@ -141,7 +141,10 @@ export class WebhookEventRepository {
   }
 
   /** Newest first, keyset-paginated on (received_at, id). */
-  async list(filter: { status?: WebhookEventStatus; type?: string; after?: { ts: string; id: string } }, limit: number): Promise<(WebhookEventSummary & { cursorTs: string })[]> {
+  async list(
+    filter: { status?: WebhookEventStatus; type?: string; after?: { ts: string; id: string } },
+    limit: number,
+  ): Promise<(WebhookEventSummary & { cursorTs: string })[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.status) {

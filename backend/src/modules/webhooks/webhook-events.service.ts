@@ -53,7 +53,12 @@ export class WebhookEventsService {
     private readonly queue: WebhookQueueService,
   ) {}
 
-  async list(q: { status?: WebhookEventStatus; type?: string; limit?: number; cursor?: string }): Promise<{ data: WebhookEventView[]; nextCursor: string | null }> {
+  async list(q: {
+    status?: WebhookEventStatus;
+    type?: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<{ data: WebhookEventView[]; nextCursor: string | null }> {
     const limit = q.limit ?? 20;
     const rows = await this.events.list({ status: q.status, type: q.type, after: q.cursor ? decodeCursor(q.cursor) : undefined }, limit + 1);
     const page = rows.slice(0, limit);

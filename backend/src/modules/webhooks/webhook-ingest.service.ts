@@ -61,7 +61,10 @@ export class WebhookIngestService {
       }
       return event;
     }
-    throw badRequest('WEBHOOK_SIGNATURE_INVALID', tooOld ? 'The Stripe-Signature timestamp is outside the tolerance window' : 'The Stripe-Signature header does not match the payload');
+    throw badRequest(
+      'WEBHOOK_SIGNATURE_INVALID',
+      tooOld ? 'The Stripe-Signature timestamp is outside the tolerance window' : 'The Stripe-Signature header does not match the payload',
+    );
   }
 
   async ingest(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<IngestResult> {

@@ -60,7 +60,9 @@ export class WebhookMaintenanceService implements OnApplicationBootstrap, OnAppl
 
   onApplicationBootstrap(): void {
     // whoever failed to enqueue (any instance that ingests) sweeps as soon as Redis is back
-    this.queue.onRecovered(() => void this.sweep({ olderThanMs: 0 }).catch((e) => this.logger.warn(`sweep after Redis came back failed: ${(e as Error).message}`)));
+    this.queue.onRecovered(
+      () => void this.sweep({ olderThanMs: 0 }).catch((e) => this.logger.warn(`sweep after Redis came back failed: ${(e as Error).message}`)),
+    );
     if (!this.cfg.runSchedulers) return;
     const { sweepIntervalMs, reconcileIntervalMs } = this.cfg.webhooks;
     if (sweepIntervalMs > 0) this.every(sweepIntervalMs, 'sweep', () => this.sweep());
@@ -75,7 +77,9 @@ export class WebhookMaintenanceService implements OnApplicationBootstrap, OnAppl
     const t = setInterval(() => {
       void (async () => {
         // one instance per interval does the work
-        const ok = await this.redis.set(`${this.cfg.queuePrefix}:webhooks:${name}-lock`, String(process.pid), 'PX', Math.max(1000, ms - 500), 'NX').catch(() => null);
+        const ok = await this.redis
+          .set(`${this.cfg.queuePrefix}:webhooks:${name}-lock`, String(process.pid), 'PX', Math.max(1000, ms - 500), 'NX')
+          .catch(() => null);
         if (ok !== 'OK') return;
         await run();
       })().catch((e) => this.logger.warn(`scheduled webhook ${name} failed: ${(e as Error).message}`));

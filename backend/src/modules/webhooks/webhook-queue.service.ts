@@ -82,15 +82,13 @@ export class WebhookQueueService implements OnModuleInit {
       return 0;
     }
     try {
-      await timeout(
-        this.queue.addBulk(eventIds.map((eventId) => ({ data: { eventId }, opts: this.jobOptions(eventId) }))),
-        timeoutMs,
-        'enqueue',
-      );
+      await timeout(this.queue.addBulk(eventIds.map((eventId) => ({ data: { eventId }, opts: this.jobOptions(eventId) }))), timeoutMs, 'enqueue');
       return eventIds.length;
     } catch (e) {
       this.missed = true;
-      this.logger.warn(`could not enqueue ${eventIds.length} webhook event(s) (${eventIds[0]}${eventIds.length > 1 ? ', ...' : ''}); the sweeper will: ${(e as Error).message}`);
+      this.logger.warn(
+        `could not enqueue ${eventIds.length} webhook event(s) (${eventIds[0]}${eventIds.length > 1 ? ', ...' : ''}); the sweeper will: ${(e as Error).message}`,
+      );
       return 0;
     }
   }

@@ -53,10 +53,16 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     const lock = this.cfg.webhooks.jobLockMs;
     // A worker that dies (SIGKILL) leaves its active jobs locked until the lock expires; then any worker retries them.
     // (Bull reads these when processing starts; they are not in its type declarations)
-    Object.assign((this.queue as unknown as { settings: Record<string, number> }).settings, { lockDuration: lock, lockRenewTime: Math.floor(lock / 2), stalledInterval: Math.min(lock, 30_000) });
-    this.queue.process(this.cfg.webhooks.concurrency, (job: Job<WebhookJobData>) => this.handleJob(job)).catch((e) => {
-      this.logger.error(`webhook processor stopped: ${(e as Error).message}`);
+    Object.assign((this.queue as unknown as { settings: Record<string, number> }).settings, {
+      lockDuration: lock,
+      lockRenewTime: Math.floor(lock / 2),
+      stalledInterval: Math.min(lock, 30_000),
     });
+    this.queue
+      .process(this.cfg.webhooks.concurrency, (job: Job<WebhookJobData>) => this.handleJob(job))
+      .catch((e) => {
+        this.logger.error(`webhook processor stopped: ${(e as Error).message}`);
+      });
     this.logger.log(`processing Stripe webhook events (concurrency ${this.cfg.webhooks.concurrency})`);
   }
 
@@ -74,7 +80,9 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     } catch (e) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      await this.events.recordFailure(eventId, message, final).catch((err) => this.logger.error(`could not record failure of ${eventId}: ${(err as Error).message}`));
+      await this.events
+        .recordFailure(eventId, message, final)
+        .catch((err) => this.logger.error(`could not record failure of ${eventId}: ${(err as Error).message}`));
       if (final) this.logger.error(`webhook event ${eventId} FAILED after ${job.attemptsMade + 1} attempt(s): ${message}`);
       else if (e instanceof WebhookRetryLaterError) this.logger.debug?.(`webhook event ${eventId} deferred (attempt ${job.attemptsMade + 1}): ${e.message}`);
       else this.logger.warn(`webhook event ${eventId} attempt ${job.attemptsMade + 1} failed (will retry): ${message}`);

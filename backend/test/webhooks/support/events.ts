@@ -9,7 +9,11 @@ export function eventId(): string {
 }
 
 /** A Stripe-shaped event (what the endpoint receives), serialised once so every redelivery is byte-identical. */
-export function makeEvent(type: string, object: Record<string, unknown>, extra: { id?: string; account?: string; created?: number } = {}): { id: string; payload: string } {
+export function makeEvent(
+  type: string,
+  object: Record<string, unknown>,
+  extra: { id?: string; account?: string; created?: number } = {},
+): { id: string; payload: string } {
   const id = extra.id ?? eventId();
   const event = {
     id,
@@ -31,7 +35,11 @@ export function sign(payload: string, secret: string, timestamp?: number): strin
 }
 
 /** POSTs a signed delivery the way Stripe does. */
-export function deliver(ctx: Pick<TestContext, 'http' | 'config'>, ev: { payload: string }, opts: { secret?: string; timestamp?: number; signature?: string | null } = {}) {
+export function deliver(
+  ctx: Pick<TestContext, 'http' | 'config'>,
+  ev: { payload: string },
+  opts: { secret?: string; timestamp?: number; signature?: string | null } = {},
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' };
   const sig = opts.signature === undefined ? sign(ev.payload, opts.secret ?? ctx.config.stripe.webhookSecret, opts.timestamp) : opts.signature;
   if (sig !== null) headers['stripe-signature'] = sig;
@@ -90,7 +98,13 @@ export function paymentStream(opts: { payments: number; perPayment: number; dupR
     for (let v = 1; v <= opts.perPayment; v++) {
       const status = v === opts.perPayment ? FINAL_STATUSES[p % FINAL_STATUSES.length] : INTERMEDIATE[(v - 1) % INTERMEDIATE.length];
       if (v === opts.perPayment) expected.set(paymentId, status);
-      const ev = makeEvent('test_payment.updated', { id: paymentId, object: 'test_payment', status, version: v, ...(opts.sleepMs ? { sleepMs: opts.sleepMs } : {}) });
+      const ev = makeEvent('test_payment.updated', {
+        id: paymentId,
+        object: 'test_payment',
+        status,
+        version: v,
+        ...(opts.sleepMs ? { sleepMs: opts.sleepMs } : {}),
+      });
       events.push({ ...ev, paymentId });
     }
   }

@@ -38,26 +38,47 @@ export interface PaymentRun {
  * Creates `n` collaborations (one PaymentIntent each) and plays a scenario on each through the SDK while the
  * emulator records but does not deliver events. Returns the payments and every event Stripe recorded.
  */
-export async function recordPaymentEvents(ctx: TestContext, company: TestUser, influencer: TestUser, n: number, label = 'Stream'): Promise<{ runs: PaymentRun[]; events: Stripe.Event[] }> {
+export async function recordPaymentEvents(
+  ctx: TestContext,
+  company: TestUser,
+  influencer: TestUser,
+  n: number,
+  label = 'Stream',
+): Promise<{ runs: PaymentRun[]; events: Stripe.Event[] }> {
   ctx.emulator.setDeliveryPaused(true);
   const since = Math.floor(Date.now() / 1000) - 2;
-  const runs = await pool(Array.from({ length: n }, (_, i) => i), 6, async (i) => {
-    const { paymentId } = await proposeAndAccept(ctx, company, influencer, { amount: 5000 + i * 37, title: `${label} ${i}` });
-    return { paymentId, scenario: SCENARIOS[i % SCENARIOS.length] };
-  });
-  const intents = new Map<string, string>((await ctx.db.query(`SELECT id, stripe_payment_intent_id AS pi FROM payments`)).map((r: { id: string; pi: string }) => [r.id, r.pi]));
+  const runs = await pool(
+    Array.from({ length: n }, (_, i) => i),
+    6,
+    async (i) => {
+      const { paymentId } = await proposeAndAccept(ctx, company, influencer, { amount: 5000 + i * 37, title: `${label} ${i}` });
+      return { paymentId, scenario: SCENARIOS[i % SCENARIOS.length] };
+    },
+  );
+  const intents = new Map<string, string>(
+    (await ctx.db.query(`SELECT id, stripe_payment_intent_id AS pi FROM payments`)).map((r: { id: string; pi: string }) => [r.id, r.pi]),
+  );
   await pool(runs, 6, ({ paymentId, scenario }) => play(ctx, intents.get(paymentId)!, scenario));
   const events: Stripe.Event[] = await ctx.stripe.events.list({ created: { gte: since }, limit: 100 }).autoPagingToArray({ limit: 10_000 });
   return { runs, events };
 }
 
 /** Every event once, plus `dupRate` of them again, shuffled; each signed with the secret of its endpoint. */
-export function stripeDeliveries(ctx: TestContext, events: Stripe.Event[], dupRate: number, seed: number): Array<{ id: string; payload: string; secret: string }> {
+export function stripeDeliveries(
+  ctx: TestContext,
+  events: Stripe.Event[],
+  dupRate: number,
+  seed: number,
+): Array<{ id: string; payload: string; secret: string }> {
   const random = rng(seed);
   const all = [...events];
   for (let i = 0; i < Math.round(events.length * dupRate); i++) all.push(events[Math.floor(random() * events.length)]);
   const payloads = new Map(events.map((e) => [e.id, JSON.stringify(e)]));
-  return shuffle(all, random).map((e) => ({ id: e.id, payload: payloads.get(e.id)!, secret: e.account ? ctx.config.stripe.connectWebhookSecret : ctx.config.stripe.webhookSecret }));
+  return shuffle(all, random).map((e) => ({
+    id: e.id,
+    payload: payloads.get(e.id)!,
+    secret: e.account ? ctx.config.stripe.connectWebhookSecret : ctx.config.stripe.webhookSecret,
+  }));
 }
 
 export function deliverAll(ctx: TestContext, deliveries: Array<{ payload: string; secret: string }>, concurrency = 16) {
@@ -66,6 +87,8 @@ export function deliverAll(ctx: TestContext, deliveries: Array<{ payload: string
 
 /** Payments whose status is not the one their scenario must end in. */
 export async function wrongFinalStates(ctx: TestContext, runs: PaymentRun[]) {
-  const statuses = new Map<string, string>((await ctx.db.query(`SELECT id, status FROM payments`)).map((r: { id: string; status: string }) => [r.id, r.status]));
+  const statuses = new Map<string, string>(
+    (await ctx.db.query(`SELECT id, status FROM payments`)).map((r: { id: string; status: string }) => [r.id, r.status]),
+  );
   return runs.filter((c) => statuses.get(c.paymentId) !== EXPECTED[c.scenario]).map((c) => ({ ...c, status: statuses.get(c.paymentId) }));
 }

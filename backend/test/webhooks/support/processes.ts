@@ -16,7 +16,11 @@ export function buildServer(label: string): { dir: string; ms: number; remove():
   mkdirSync(dir, { recursive: true });
   const t = Date.now();
   const tsc = require.resolve('typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', join(BACKEND, 'tsconfig.build.json'), '--outDir', dir, '--sourceMap', 'false', '--declaration', 'false', '--incremental', 'false'], { cwd: BACKEND, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [tsc, '-p', join(BACKEND, 'tsconfig.build.json'), '--outDir', dir, '--sourceMap', 'false', '--declaration', 'false', '--incremental', 'false'],
+    { cwd: BACKEND, encoding: 'utf8' },
+  );
   if (!existsSync(join(dir, 'worker.js'))) throw new Error(`build failed (${r.status}): ${r.stdout}\n${r.stderr}`);
   return { dir, ms: Date.now() - t, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -51,7 +55,10 @@ export interface WorkerProcess {
 
 /** Spawns `test-worker.js` (compiled worker + test handlers) and resolves once it consumes the queue. */
 export function spawnWorker(buildDir: string, env: Record<string, string>, timeoutMs = 30_000): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [join(__dirname, 'test-worker.js')], { env: { ...env, COLLABPAY_BUILD_DIR: buildDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(__dirname, 'test-worker.js')], {
+    env: { ...env, COLLABPAY_BUILD_DIR: buildDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -93,7 +100,9 @@ export function freePort(): Promise<number> {
 
 /** A throwaway redis-server of our own (never the shared one on 6379), to stop and start at will. */
 export async function startRedis(port: number): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+    stdio: 'ignore',
+  });
   const until = Date.now() + 5000;
   for (;;) {
     const up = await new Promise<boolean>((r) => {

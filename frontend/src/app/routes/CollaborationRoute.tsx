@@ -9,7 +9,9 @@ export default function CollaborationRoute() {
   const { user } = useAuth();
   const c = useCollaboration(id).data as (ReturnType<typeof useCollaboration>['data'] & { billing?: string; payment?: { method?: string } | null }) | undefined;
   const payable =
-    user?.role === 'company' && c?.status === 'ACCEPTED' && (!c.payment || (['PENDING', 'FAILED'].includes(c.payment.status) && c.payment.method !== 'invoice'));
+    user?.role === 'company' &&
+    c?.status === 'ACCEPTED' &&
+    (!c.payment || (['PENDING', 'FAILED'].includes(c.payment.status) && c.payment.method !== 'invoice'));
   return (
     <>
       <CollaborationDetail id={id!} key={id} />

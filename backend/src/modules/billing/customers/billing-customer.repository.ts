@@ -41,14 +41,19 @@ export class BillingCustomerRepository {
 
   /** Concurrent creators converge on the first row (the Stripe customer comes from one idempotency key anyway). */
   async insertIfMissing(r: { userId: string; stripeCustomerId: string; name: string | null; email: string | null }): Promise<BillingCustomerRecord> {
-    await this.ds.query(
-      `INSERT INTO billing_customers (user_id, stripe_customer_id, name, email) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING`,
-      [r.userId, r.stripeCustomerId, r.name, r.email],
-    );
+    await this.ds.query(`INSERT INTO billing_customers (user_id, stripe_customer_id, name, email) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING`, [
+      r.userId,
+      r.stripeCustomerId,
+      r.name,
+      r.email,
+    ]);
     return (await this.findByUser(r.userId))!;
   }
 
-  async updateDetails(userId: string, d: { name: string; email: string; address: BillingAddress | null; taxIdType: string | null; taxId: string | null }): Promise<BillingCustomerRecord> {
+  async updateDetails(
+    userId: string,
+    d: { name: string; email: string; address: BillingAddress | null; taxIdType: string | null; taxId: string | null },
+  ): Promise<BillingCustomerRecord> {
     const [[row]] = await this.ds.query(
       `UPDATE billing_customers SET name = $2, email = $3, address = $4, tax_id_type = $5, tax_id = $6, updated_at = now() WHERE user_id = $1 RETURNING ${COLS}`,
       [userId, d.name, d.email, d.address ? JSON.stringify(d.address) : null, d.taxIdType, d.taxId],

@@ -83,7 +83,13 @@ export class SavedCardPaymentsController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @Post(':id/pay-with-saved-card')
   @HttpCode(200)
-  pay(@CurrentUser() user: AuthUser, @Param('id', UuidPipe) id: string, @Body() dto: PayWithSavedCardDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  pay(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() dto: PayWithSavedCardDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.idempotency.run(req, res, user.id, () => this.service.pay(user, id, dto.paymentMethodId), 200);
   }
 }

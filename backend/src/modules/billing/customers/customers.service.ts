@@ -71,7 +71,14 @@ export class CustomersService {
   async updateDetails(user: AuthUser, dto: BillingDetailsDto): Promise<BillingCustomerView> {
     const c = await this.ensureCustomer(user);
     const address = dto.address
-      ? { line1: dto.address.line1, line2: dto.address.line2 || null, city: dto.address.city, postalCode: dto.address.postalCode, state: dto.address.state || null, country: dto.address.country }
+      ? {
+          line1: dto.address.line1,
+          line2: dto.address.line2 || null,
+          city: dto.address.city,
+          postalCode: dto.address.postalCode,
+          state: dto.address.state || null,
+          country: dto.address.country,
+        }
       : null;
     try {
       await this.stripe.customers.update(c.stripeCustomerId, {
@@ -83,7 +90,13 @@ export class CustomersService {
     } catch (e) {
       throw stripeErrorToApp(e);
     }
-    const updated = await this.repo.updateDetails(user.id, { name: dto.name, email: dto.email, address, taxIdType: dto.taxId?.type ?? null, taxId: dto.taxId?.value ?? null });
+    const updated = await this.repo.updateDetails(user.id, {
+      name: dto.name,
+      email: dto.email,
+      address,
+      taxIdType: dto.taxId?.type ?? null,
+      taxId: dto.taxId?.value ?? null,
+    });
     return this.view(updated, await this.defaultPaymentMethod(c.stripeCustomerId));
   }
 
@@ -150,7 +163,8 @@ export class CustomersService {
     try {
       pm = await this.stripe.paymentMethods.retrieve(paymentMethodId);
     } catch (e) {
-      if ((e as { statusCode?: number }).statusCode === 404 || (e as { code?: string }).code === 'resource_missing') throw notFound('PAYMENT_METHOD_NOT_FOUND', 'No such saved card');
+      if ((e as { statusCode?: number }).statusCode === 404 || (e as { code?: string }).code === 'resource_missing')
+        throw notFound('PAYMENT_METHOD_NOT_FOUND', 'No such saved card');
       throw stripeErrorToApp(e);
     }
     const owner = typeof pm.customer === 'string' ? pm.customer : pm.customer?.id;

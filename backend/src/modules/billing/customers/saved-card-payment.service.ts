@@ -56,14 +56,22 @@ export class SavedCardPaymentService {
     if (error) {
       const err = error as { code?: string; decline_code?: string; type?: string; message?: string };
       if (err.code === 'authentication_required' || err.decline_code === 'authentication_required' || pi.status === 'requires_action') {
-        throw new AppError(HttpStatus.PAYMENT_REQUIRED, 'AUTHENTICATION_REQUIRED', 'The bank asks the card holder to authenticate this payment: confirm it in the browser', {
-          paymentId: p.id,
-          paymentMethodId,
-          clientSecret: pi.client_secret,
-        });
+        throw new AppError(
+          HttpStatus.PAYMENT_REQUIRED,
+          'AUTHENTICATION_REQUIRED',
+          'The bank asks the card holder to authenticate this payment: confirm it in the browser',
+          {
+            paymentId: p.id,
+            paymentMethodId,
+            clientSecret: pi.client_secret,
+          },
+        );
       }
       if (err.type === 'StripeCardError') {
-        throw new AppError(HttpStatus.PAYMENT_REQUIRED, 'CARD_DECLINED', err.message ?? 'The card was declined', { paymentId: p.id, declineCode: err.decline_code ?? err.code ?? null });
+        throw new AppError(HttpStatus.PAYMENT_REQUIRED, 'CARD_DECLINED', err.message ?? 'The card was declined', {
+          paymentId: p.id,
+          declineCode: err.decline_code ?? err.code ?? null,
+        });
       }
       throw stripeErrorToApp(error);
     }

@@ -84,7 +84,19 @@ export class InvoiceRepository {
     await em.query(
       `INSERT INTO invoices (stripe_invoice_id, kind, collaboration_id, payment_id, retainer_id, period_index, company_id, influencer_id, amount, currency, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (stripe_invoice_id) DO NOTHING`,
-      [r.stripeInvoiceId, r.kind, r.collaborationId, r.paymentId, r.retainerId ?? null, r.periodIndex ?? null, r.companyId, r.influencerId, r.amount, r.currency, r.status],
+      [
+        r.stripeInvoiceId,
+        r.kind,
+        r.collaborationId,
+        r.paymentId,
+        r.retainerId ?? null,
+        r.periodIndex ?? null,
+        r.companyId,
+        r.influencerId,
+        r.amount,
+        r.currency,
+        r.status,
+      ],
     );
     return (await this.findByStripeId(r.stripeInvoiceId, em, true))!;
   }
@@ -123,7 +135,12 @@ export class InvoiceRepository {
     return row;
   }
 
-  async listForUser(user: { id: string; role: string }, limit: number, after: Keyset | null, filter: { collaborationId?: string; retainerId?: string } = {}): Promise<InvoiceRecord[]> {
+  async listForUser(
+    user: { id: string; role: string },
+    limit: number,
+    after: Keyset | null,
+    filter: { collaborationId?: string; retainerId?: string } = {},
+  ): Promise<InvoiceRecord[]> {
     const params: unknown[] = [limit + 1];
     const where: string[] = [];
     if (user.role !== 'admin') {
@@ -142,6 +159,9 @@ export class InvoiceRepository {
       params.push(after.createdAt, after.id);
       where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
     }
-    return this.ds.query(`SELECT ${COLS} FROM invoices ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT $1`, params);
+    return this.ds.query(
+      `SELECT ${COLS} FROM invoices ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      params,
+    );
   }
 }

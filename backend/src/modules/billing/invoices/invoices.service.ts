@@ -100,7 +100,12 @@ export class InvoicesService {
     const view = await inTransaction(this.ds, async (em) => {
       const locked = (await this.paymentRepo.findById(p.id, em, true))!;
       if (PRE_FUNDING.includes(locked.status) && (locked.method !== 'invoice' || locked.stripeInvoiceId !== inv.id)) {
-        const updated = await this.paymentRepo.update(em, p.id, { method: 'invoice', stripeInvoiceId: inv.id, stripePaymentIntentId: null, clientSecret: null });
+        const updated = await this.paymentRepo.update(em, p.id, {
+          method: 'invoice',
+          stripeInvoiceId: inv.id,
+          stripePaymentIntentId: null,
+          clientSecret: null,
+        });
         await this.payments.notifyParties(em, updated, `Invoice ${inv.number ?? ''} of ${formatMoney(p)} issued for “${c.title}”`);
       }
       const row = await this.applyInvoice(em, inv);
@@ -126,7 +131,8 @@ export class InvoicesService {
 
   async void(user: AuthUser, id: string): Promise<InvoiceView> {
     const local = await this.ownAsCompany(user, id);
-    if (local.status !== 'open' && local.status !== 'uncollectible') throw conflict('INVOICE_NOT_OPEN', `Only an open invoice can be voided (this one is ${local.status})`);
+    if (local.status !== 'open' && local.status !== 'uncollectible')
+      throw conflict('INVOICE_NOT_OPEN', `Only an open invoice can be voided (this one is ${local.status})`);
     let inv: Stripe.Invoice;
     try {
       inv = await this.stripe.invoices.voidInvoice(local.stripeInvoiceId, {}, { idempotencyKey: `collabpay-invoice-void-${local.id}` });
@@ -207,7 +213,11 @@ export class InvoicesService {
     else if (row.status === 'void' && advances) await this.onVoided(em, p, inv);
     else if (failure && row.status === 'open') {
       await this.outbox.append(em, p.companyId, 'payment:update', {
-        paymentId: p.id, collaborationId: p.collaborationId, status: p.status, amount: p.amount, currency: p.currency,
+        paymentId: p.id,
+        collaborationId: p.collaborationId,
+        status: p.status,
+        amount: p.amount,
+        currency: p.currency,
         message: `Invoice ${inv.number ?? ''} payment failed: ${failure}`,
       });
     }
@@ -216,7 +226,8 @@ export class InvoicesService {
 
   private async onPaid(em: EntityManager, p: PaymentRecord, inv: Stripe.Invoice): Promise<Outcome> {
     if (!PRE_FUNDING.includes(p.status)) {
-      if (p.stripeInvoiceId !== inv.id) this.logger.error(`invoice ${inv.id} was paid but payment ${p.id} is already ${p.status} (paid otherwise): needs a refund`);
+      if (p.stripeInvoiceId !== inv.id)
+        this.logger.error(`invoice ${inv.id} was paid but payment ${p.id} is already ${p.status} (paid otherwise): needs a refund`);
       return 'ignored';
     }
     const { chargeId, fee } = await this.invoiceCharge(inv);
@@ -284,14 +295,21 @@ export class InvoicesService {
       const p = await this.paymentRepo.findById(paymentId, em, true);
       if (p && p.method === 'card' && PRE_FUNDING.includes(p.status) && p.stripePaymentIntentId) {
         const pi = await this.stripe.paymentIntents.retrieve(p.stripePaymentIntentId).catch(() => null);
-        if (pi?.status === 'canceled') await this.paymentRepo.update(em, p.id, { stripeInvoiceId: pi.metadata?.collabpay_superseded_by ?? null, stripePaymentIntentId: null, clientSecret: null });
+        if (pi?.status === 'canceled')
+          await this.paymentRepo.update(em, p.id, {
+            stripeInvoiceId: pi.metadata?.collabpay_superseded_by ?? null,
+            stripePaymentIntentId: null,
+            clientSecret: null,
+          });
       }
     });
   }
 
   private async addLines(inv: Stripe.Invoice, c: CollaborationRecord, p: PaymentRecord, key: string): Promise<void> {
     const milestones = await this.collaborations.milestones(c.id);
-    const lines = milestones.length ? milestones.map((m) => ({ description: m.title, amount: m.amount, milestoneId: m.id })) : [{ description: c.title, amount: p.amount, milestoneId: '' }];
+    const lines = milestones.length
+      ? milestones.map((m) => ({ description: m.title, amount: m.amount, milestoneId: m.id }))
+      : [{ description: c.title, amount: p.amount, milestoneId: '' }];
     for (const [i, l] of lines.entries()) {
       await this.stripe.invoiceItems.create(
         {

@@ -44,7 +44,14 @@ export interface PeriodRow {
 export class RetainerRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async insertIfMissing(r: { collaborationId: string; companyId: string; influencerId: string; amount: number; currency: string; defaultPaymentMethod: string }): Promise<RetainerRecord> {
+  async insertIfMissing(r: {
+    collaborationId: string;
+    companyId: string;
+    influencerId: string;
+    amount: number;
+    currency: string;
+    defaultPaymentMethod: string;
+  }): Promise<RetainerRecord> {
     await this.ds.query(
       `INSERT INTO retainers (collaboration_id, company_id, influencer_id, amount, currency, status, current_period_start, current_period_end, default_payment_method)
        VALUES ($1, $2, $3, $4, $5, 'incomplete', date_trunc('milliseconds', now()), date_trunc('milliseconds', now()) + interval '1 month', $6) ON CONFLICT (collaboration_id) DO NOTHING`,
@@ -93,7 +100,15 @@ export class RetainerRepository {
   async applySubscription(
     em: EntityManager,
     id: string,
-    s: { subscriptionId: string; status: RetainerStatus; cancelAtPeriodEnd: boolean; periodStart: Date; periodEnd: Date; defaultPaymentMethod: string | null; endedAt: Date | null },
+    s: {
+      subscriptionId: string;
+      status: RetainerStatus;
+      cancelAtPeriodEnd: boolean;
+      periodStart: Date;
+      periodEnd: Date;
+      defaultPaymentMethod: string | null;
+      endedAt: Date | null;
+    },
   ): Promise<RetainerRecord> {
     const [[row]] = await em.query(
       `UPDATE retainers SET stripe_subscription_id = COALESCE(stripe_subscription_id, $2),

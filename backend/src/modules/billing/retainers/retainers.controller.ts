@@ -63,7 +63,13 @@ export class RetainersController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @Post(':id/retry')
   @HttpCode(200)
-  retry(@CurrentUser() user: AuthUser, @Param('id', UuidPipe) id: string, @Body() dto: RetryRetainerDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  retry(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() dto: RetryRetainerDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.idempotency.run(req, res, user.id, () => this.retainers.retry(user, id, dto.paymentMethodId), 200);
   }
 

@@ -100,7 +100,16 @@ export class RetainersService {
     if (pm) await this.customers.ownCard(user, pm);
     else pm = (await this.customers.defaultPaymentMethod(customer.stripeCustomerId)) ?? undefined;
     if (!pm) throw conflict('NO_SAVED_CARD', 'Save a card first: each month is charged to it');
-    const r = existing ?? (await this.repo.insertIfMissing({ collaborationId: c.id, companyId: c.companyId, influencerId: c.influencerId, amount: c.amount, currency: c.currency, defaultPaymentMethod: pm }));
+    const r =
+      existing ??
+      (await this.repo.insertIfMissing({
+        collaborationId: c.id,
+        companyId: c.companyId,
+        influencerId: c.influencerId,
+        amount: c.amount,
+        currency: c.currency,
+        defaultPaymentMethod: pm,
+      }));
     const sub = await this.createSubscription(r, c, customer.stripeCustomerId, pm);
     const invoiceId = idOf(sub.latest_invoice);
     if (invoiceId) await this.applyInvoiceFromStripe(invoiceId);
@@ -154,7 +163,9 @@ export class RetainersService {
     const r = await this.ownAsCompany(user, id);
     if (r.status === 'canceled') throw conflict('RETAINER_CANCELED', 'This retainer has ended');
     if (!r.stripeSubscriptionId) {
-      const updated = await inTransaction(this.ds, (em) => this.repo.update(em, r.id, atPeriodEnd ? { status: 'canceled', cancelAtPeriodEnd: true, canceled: true } : {}));
+      const updated = await inTransaction(this.ds, (em) =>
+        this.repo.update(em, r.id, atPeriodEnd ? { status: 'canceled', cancelAtPeriodEnd: true, canceled: true } : {}),
+      );
       return this.view(updated);
     }
     try {
@@ -249,7 +260,11 @@ export class RetainersService {
    * Locks the retainer, then reads its subscription from Stripe and copies status, period, cancel flag and card:
    * reading after the lock means concurrent syncs commit in the order they read. null: not this retainer's subscription.
    */
-  private async syncSubscription(em: EntityManager, retainerId: string, subscriptionId?: string): Promise<{ retainer: RetainerRecord; sub: Stripe.Subscription } | null> {
+  private async syncSubscription(
+    em: EntityManager,
+    retainerId: string,
+    subscriptionId?: string,
+  ): Promise<{ retainer: RetainerRecord; sub: Stripe.Subscription } | null> {
     const r = await this.repo.findById(retainerId, em, true);
     if (!r) return null;
     const id = r.stripeSubscriptionId ?? subscriptionId;
@@ -300,7 +315,10 @@ export class RetainersService {
       this.logger.warn(`invoice ${inv.id} of retainer ${r.id} (${inv.billing_reason}) bills no period; ignored`);
       return null;
     }
-    const paymentId = known?.paymentId ?? (await this.repo.paymentIdForPeriod(c.id, periodIndex, em)) ?? (await this.payments.createForCollaboration(em, c, periodIndex, 'subscription')).id;
+    const paymentId =
+      known?.paymentId ??
+      (await this.repo.paymentIdForPeriod(c.id, periodIndex, em)) ??
+      (await this.payments.createForCollaboration(em, c, periodIndex, 'subscription')).id;
     const p = (await this.paymentRepo.findById(paymentId, em, true))!;
 
     let row = await this.invoices.insertOrGet(em, {
@@ -332,7 +350,8 @@ export class RetainersService {
       advances && next === 'paid' ? 'paid' : advances && next === 'void' ? 'voided' : undefined,
     );
     if (row.status === 'paid' && PRE_FUNDING.includes(p.status)) {
-      if (inv.amount_paid !== p.amount) throw new Error(`invoice ${inv.id} paid ${inv.amount_paid} but period ${periodIndex} of retainer ${r.id} is ${p.amount}`);
+      if (inv.amount_paid !== p.amount)
+        throw new Error(`invoice ${inv.id} paid ${inv.amount_paid} but period ${periodIndex} of retainer ${r.id} is ${p.amount}`);
       const { chargeId, fee } = await this.invoiceCharge(inv);
       await this.payments.markHeld(em, p, { chargeId, fee, source: 'invoice', invoiceId: inv.id });
     } else if (failure && row.status === 'open') {

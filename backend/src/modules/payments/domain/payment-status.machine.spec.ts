@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { fundedStatus, heldRemaining, PAYMENT_STATUSES, PaymentEvent, PaymentSnapshot, PaymentStatus, transition } from './payment-status.machine';
 
-const snap = (status: PaymentStatus, amountReleased = 0, amountRefunded = 0, amount = 1000, statusBeforeDispute: PaymentStatus | null = null): PaymentSnapshot => ({
+const snap = (
+  status: PaymentStatus,
+  amountReleased = 0,
+  amountRefunded = 0,
+  amount = 1000,
+  statusBeforeDispute: PaymentStatus | null = null,
+): PaymentSnapshot => ({
   status,
   amount,
   amountReleased,
@@ -79,13 +85,30 @@ describe('payment state machine', () => {
 
   it('a lost dispute gives back what is still held; a won one restores the previous status', () => {
     const disputed = snap('DISPUTED', 300, 0, 1000, 'PARTIALLY_RELEASED');
-    expect(transition(disputed, { type: 'DISPUTE_LOST' })).toMatchObject({ kind: 'apply', next: { status: 'RELEASED', amountRefunded: 700, amountReleased: 300 } });
-    expect(transition(snap('DISPUTED', 0, 0, 1000, 'HELD'), { type: 'DISPUTE_LOST' })).toMatchObject({ kind: 'apply', next: { status: 'REFUNDED', amountRefunded: 1000 } });
-    expect(transition(snap('DISPUTED', 0, 0, 1000, 'HELD'), { type: 'DISPUTE_WON' })).toMatchObject({ kind: 'apply', next: { status: 'HELD', statusBeforeDispute: null } });
+    expect(transition(disputed, { type: 'DISPUTE_LOST' })).toMatchObject({
+      kind: 'apply',
+      next: { status: 'RELEASED', amountRefunded: 700, amountReleased: 300 },
+    });
+    expect(transition(snap('DISPUTED', 0, 0, 1000, 'HELD'), { type: 'DISPUTE_LOST' })).toMatchObject({
+      kind: 'apply',
+      next: { status: 'REFUNDED', amountRefunded: 1000 },
+    });
+    expect(transition(snap('DISPUTED', 0, 0, 1000, 'HELD'), { type: 'DISPUTE_WON' })).toMatchObject({
+      kind: 'apply',
+      next: { status: 'HELD', statusBeforeDispute: null },
+    });
   });
 
   const eventArb: fc.Arbitrary<PaymentEvent> = fc.oneof(
-    fc.constantFrom<PaymentEvent>({ type: 'INTENT_PROCESSING' }, { type: 'INTENT_SUCCEEDED' }, { type: 'INTENT_FAILED' }, { type: 'INTENT_CANCELED' }, { type: 'DISPUTE_OPENED' }, { type: 'DISPUTE_WON' }, { type: 'DISPUTE_LOST' }),
+    fc.constantFrom<PaymentEvent>(
+      { type: 'INTENT_PROCESSING' },
+      { type: 'INTENT_SUCCEEDED' },
+      { type: 'INTENT_FAILED' },
+      { type: 'INTENT_CANCELED' },
+      { type: 'DISPUTE_OPENED' },
+      { type: 'DISPUTE_WON' },
+      { type: 'DISPUTE_LOST' },
+    ),
     fc.record({ type: fc.constantFrom('RELEASE' as const, 'REFUND' as const), amount: fc.integer({ min: -5, max: 1500 }) }),
   );
 

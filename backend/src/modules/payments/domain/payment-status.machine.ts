@@ -4,7 +4,18 @@
  * - 'ignore' : the event is stale or a duplicate (e.g. payment_failed after succeeded) — not an error
  * - 'reject' : the command is illegal in this state (HTTP 409 with `code`)
  */
-export const PAYMENT_STATUSES = ['PENDING', 'PROCESSING', 'HELD', 'PARTIALLY_RELEASED', 'RELEASED', 'PARTIALLY_REFUNDED', 'REFUNDED', 'FAILED', 'CANCELED', 'DISPUTED'] as const;
+export const PAYMENT_STATUSES = [
+  'PENDING',
+  'PROCESSING',
+  'HELD',
+  'PARTIALLY_RELEASED',
+  'RELEASED',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+  'FAILED',
+  'CANCELED',
+  'DISPUTED',
+] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export interface PaymentSnapshot {
@@ -26,10 +37,7 @@ export type PaymentEvent =
   | { type: 'DISPUTE_WON' }
   | { type: 'DISPUTE_LOST' };
 
-export type Decision =
-  | { kind: 'apply'; next: PaymentSnapshot }
-  | { kind: 'ignore'; reason: string }
-  | { kind: 'reject'; code: string; message: string };
+export type Decision = { kind: 'apply'; next: PaymentSnapshot } | { kind: 'ignore'; reason: string } | { kind: 'reject'; code: string; message: string };
 
 /** States in which the platform holds (some of) the money. */
 export const FUNDED_OPEN: readonly PaymentStatus[] = ['HELD', 'PARTIALLY_RELEASED', 'PARTIALLY_REFUNDED'];

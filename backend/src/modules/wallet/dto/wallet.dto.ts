@@ -21,5 +21,4 @@ export class TransactionFilterDto {
   type?: 'credit' | 'debit';
 }
 
-export class ListTransactionsQueryDto extends IntersectionType(TransactionFilterDto, PageQueryDto) {
-}
+export class ListTransactionsQueryDto extends IntersectionType(TransactionFilterDto, PageQueryDto) {}

@@ -48,7 +48,11 @@ export function SignInForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
           aria-invalid={!!errors.email}
           aria-describedby={errors.email ? 'signin-email-error' : undefined}
         />
-        {errors.email && <p id="signin-email-error" className="field-error">{errors.email}</p>}
+        {errors.email && (
+          <p id="signin-email-error" className="field-error">
+            {errors.email}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor="signin-password">Password</label>
@@ -61,7 +65,11 @@ export function SignInForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
           aria-invalid={!!errors.password}
           aria-describedby={errors.password ? 'signin-password-error' : undefined}
         />
-        {errors.password && <p id="signin-password-error" className="field-error">{errors.password}</p>}
+        {errors.password && (
+          <p id="signin-password-error" className="field-error">
+            {errors.password}
+          </p>
+        )}
       </div>
       <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
         {mutation.isPending ? 'Signing in…' : 'Sign in'}

@@ -35,10 +35,7 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
       document.getElementById(first === 'role' ? 'signup-role-company' : `signup-${first}`)?.focus();
       return;
     }
-    mutation.mutate(
-      { name: name.trim(), email: email.trim(), password, role: role as RegisterInput['role'] },
-      { onSuccess },
-    );
+    mutation.mutate({ name: name.trim(), email: email.trim(), password, role: role as RegisterInput['role'] }, { onSuccess });
   };
 
   return (
@@ -49,14 +46,7 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
         <legend>I am a</legend>
         <div className="radio-row">
           <label>
-            <input
-              id="signup-role-company"
-              type="radio"
-              name="role"
-              value="company"
-              checked={role === 'company'}
-              onChange={() => setRole('company')}
-            />
+            <input id="signup-role-company" type="radio" name="role" value="company" checked={role === 'company'} onChange={() => setRole('company')} />
             Company (brand)
           </label>
           <label>
@@ -64,7 +54,11 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
             Influencer
           </label>
         </div>
-        {errors.role && <p id="signup-role-error" className="field-error">{errors.role}</p>}
+        {errors.role && (
+          <p id="signup-role-error" className="field-error">
+            {errors.role}
+          </p>
+        )}
       </fieldset>
       <div className="field">
         <label htmlFor="signup-name">Name</label>
@@ -76,7 +70,11 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
           aria-invalid={!!errors.name}
           aria-describedby={errors.name ? 'signup-name-error' : undefined}
         />
-        {errors.name && <p id="signup-name-error" className="field-error">{errors.name}</p>}
+        {errors.name && (
+          <p id="signup-name-error" className="field-error">
+            {errors.name}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor="signup-email">Email</label>
@@ -89,7 +87,11 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
           aria-invalid={!!errors.email}
           aria-describedby={errors.email ? 'signup-email-error' : undefined}
         />
-        {errors.email && <p id="signup-email-error" className="field-error">{errors.email}</p>}
+        {errors.email && (
+          <p id="signup-email-error" className="field-error">
+            {errors.email}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor="signup-password">Password</label>
@@ -103,9 +105,13 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
           aria-describedby={errors.password ? 'signup-password-error' : 'signup-password-hint'}
         />
         {errors.password ? (
-          <p id="signup-password-error" className="field-error">{errors.password}</p>
+          <p id="signup-password-error" className="field-error">
+            {errors.password}
+          </p>
         ) : (
-          <p id="signup-password-hint" className="hint">At least 8 characters.</p>
+          <p id="signup-password-hint" className="hint">
+            At least 8 characters.
+          </p>
         )}
       </div>
       <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>

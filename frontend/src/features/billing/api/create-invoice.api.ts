@@ -10,7 +10,8 @@ export function createInvoice(input: { collaborationId: string; daysUntilDue?: n
 export function useCreateInvoice() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ idempotencyKey, ...input }: { collaborationId: string; daysUntilDue?: number; idempotencyKey?: string }) => createInvoice(input, idempotencyKey),
+    mutationFn: ({ idempotencyKey, ...input }: { collaborationId: string; daysUntilDue?: number; idempotencyKey?: string }) =>
+      createInvoice(input, idempotencyKey),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: billingKeys.all });
       void qc.invalidateQueries({ queryKey: ['collaborations'] });

@@ -10,7 +10,8 @@ export function payWithSavedCard(paymentId: string, paymentMethodId: string, ide
 export function usePayWithSavedCard() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { paymentId: string; paymentMethodId: string; idempotencyKey?: string }) => payWithSavedCard(v.paymentId, v.paymentMethodId, v.idempotencyKey),
+    mutationFn: (v: { paymentId: string; paymentMethodId: string; idempotencyKey?: string }) =>
+      payWithSavedCard(v.paymentId, v.paymentMethodId, v.idempotencyKey),
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: ['payments'] });
       void qc.invalidateQueries({ queryKey: ['collaborations'] });

@@ -15,7 +15,8 @@ export const startRetainer = (input: { collaborationId: string; paymentMethodId?
   apiClient.post<Retainer>('/retainers', input, { idempotencyKey });
 export const cancelRetainer = (id: string) => apiClient.post<Retainer>(`/retainers/${encodeURIComponent(id)}/cancel`);
 export const resumeRetainer = (id: string) => apiClient.post<Retainer>(`/retainers/${encodeURIComponent(id)}/resume`);
-export const retryRetainer = (id: string, paymentMethodId?: string) => apiClient.post<Retainer>(`/retainers/${encodeURIComponent(id)}/retry`, paymentMethodId ? { paymentMethodId } : {});
+export const retryRetainer = (id: string, paymentMethodId?: string) =>
+  apiClient.post<Retainer>(`/retainers/${encodeURIComponent(id)}/retry`, paymentMethodId ? { paymentMethodId } : {});
 export const releaseRetainerPeriod = (id: string, periodIndex: number, idempotencyKey?: string) =>
   apiClient.post(`/retainers/${encodeURIComponent(id)}/periods/${periodIndex}/release`, {}, { idempotencyKey });
 
@@ -30,8 +31,12 @@ function useRetainerMutation<V>(fn: (v: V) => Promise<unknown>) {
   });
 }
 
-export const useStartRetainer = () => useRetainerMutation((v: { collaborationId: string; paymentMethodId?: string; idempotencyKey?: string }) => startRetainer({ collaborationId: v.collaborationId, paymentMethodId: v.paymentMethodId }, v.idempotencyKey));
+export const useStartRetainer = () =>
+  useRetainerMutation((v: { collaborationId: string; paymentMethodId?: string; idempotencyKey?: string }) =>
+    startRetainer({ collaborationId: v.collaborationId, paymentMethodId: v.paymentMethodId }, v.idempotencyKey),
+  );
 export const useCancelRetainer = () => useRetainerMutation((id: string) => cancelRetainer(id));
 export const useResumeRetainer = () => useRetainerMutation((id: string) => resumeRetainer(id));
 export const useRetryRetainer = () => useRetainerMutation((v: { id: string; paymentMethodId?: string }) => retryRetainer(v.id, v.paymentMethodId));
-export const useReleaseRetainerPeriod = () => useRetainerMutation((v: { id: string; periodIndex: number; idempotencyKey?: string }) => releaseRetainerPeriod(v.id, v.periodIndex, v.idempotencyKey));
+export const useReleaseRetainerPeriod = () =>
+  useRetainerMutation((v: { id: string; periodIndex: number; idempotencyKey?: string }) => releaseRetainerPeriod(v.id, v.periodIndex, v.idempotencyKey));

@@ -37,7 +37,11 @@ describe('InvoiceList', () => {
   });
 
   it('voids an open invoice after confirmation', async () => {
-    const fetchMock = mockFetch({ body: { data: [base], nextCursor: null } }, { body: { ...base, status: 'void' } }, { body: { data: [{ ...base, status: 'void' }], nextCursor: null } });
+    const fetchMock = mockFetch(
+      { body: { data: [base], nextCursor: null } },
+      { body: { ...base, status: 'void' } },
+      { body: { data: [{ ...base, status: 'void' }], nextCursor: null } },
+    );
     jest.spyOn(window, 'confirm').mockReturnValue(true);
     renderWithProviders(<InvoiceList canManage />);
     await userEvent.click(await screen.findByRole('button', { name: 'Void' }));

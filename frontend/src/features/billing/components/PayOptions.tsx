@@ -36,7 +36,10 @@ export function PayOptions({ collaborationId, paymentId, billing }: { collaborat
             onClick={() =>
               startRetainer.mutate(
                 { collaborationId, paymentMethodId: chosen, idempotencyKey: newIdempotencyKey() },
-                { onSuccess: () => navigate('/billing'), onError: (e) => toast.push({ tone: 'error', title: 'Could not start the retainer', message: errorMessage(e) }) },
+                {
+                  onSuccess: () => navigate('/billing'),
+                  onError: (e) => toast.push({ tone: 'error', title: 'Could not start the retainer', message: errorMessage(e) }),
+                },
               )
             }
           >

@@ -50,7 +50,15 @@ export function RetainerList({ canManage }: { canManage: boolean }) {
                 <StatusBadge status={p.status} /> {formatMoney(p)}
                 {p.failureMessage && p.status === 'FAILED' && <div className="muted small">{p.failureMessage}</div>}
               </td>
-              <td>{p.hostedInvoiceUrl ? <a href={p.hostedInvoiceUrl} target="_blank" rel="noreferrer">{p.invoiceStatus}</a> : (p.invoiceStatus ?? '—')}</td>
+              <td>
+                {p.hostedInvoiceUrl ? (
+                  <a href={p.hostedInvoiceUrl} target="_blank" rel="noreferrer">
+                    {p.invoiceStatus}
+                  </a>
+                ) : (
+                  (p.invoiceStatus ?? '—')
+                )}
+              </td>
               {canManage && (
                 <td>
                   {(p.status === 'HELD' || p.status === 'PARTIALLY_RELEASED') && (
@@ -61,7 +69,10 @@ export function RetainerList({ canManage }: { canManage: boolean }) {
                       onClick={() =>
                         release.mutate(
                           { id: r.id, periodIndex: p.periodIndex, idempotencyKey: newIdempotencyKey() },
-                          { onSuccess: () => toast.push({ tone: 'info', title: 'Released', message: `Month ${p.periodIndex + 1} released to the influencer` }), onError: onError('Could not release') },
+                          {
+                            onSuccess: () => toast.push({ tone: 'info', title: 'Released', message: `Month ${p.periodIndex + 1} released to the influencer` }),
+                            onError: onError('Could not release'),
+                          },
                         )
                       }
                     >
@@ -69,7 +80,12 @@ export function RetainerList({ canManage }: { canManage: boolean }) {
                     </button>
                   )}
                   {p.status === 'FAILED' && (
-                    <button type="button" className="btn btn-small btn-secondary" disabled={retry.isPending} onClick={() => retry.mutate({ id: r.id }, { onError: onError('Retry failed') })}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-secondary"
+                      disabled={retry.isPending}
+                      onClick={() => retry.mutate({ id: r.id }, { onError: onError('Retry failed') })}
+                    >
                       Retry payment
                     </button>
                   )}

@@ -46,12 +46,20 @@ export function SavedCards() {
           {cards.data.data.map((c) => (
             <li key={c.id} className="list-row" data-testid={`card-${c.id}`}>
               <span>
-                <strong>{c.brand.toUpperCase()}</strong> •••• {c.last4} <span className="muted">exp {String(c.expMonth).padStart(2, '0')}/{c.expYear}</span>
+                <strong>{c.brand.toUpperCase()}</strong> •••• {c.last4}{' '}
+                <span className="muted">
+                  exp {String(c.expMonth).padStart(2, '0')}/{c.expYear}
+                </span>
                 {c.isDefault && <span className="badge badge-info"> default</span>}
               </span>
               <span className="row">
                 {!c.isDefault && (
-                  <button type="button" className="btn btn-small btn-secondary" disabled={setDefault.isPending} onClick={() => setDefault.mutate(c.id, { onError })}>
+                  <button
+                    type="button"
+                    className="btn btn-small btn-secondary"
+                    disabled={setDefault.isPending}
+                    onClick={() => setDefault.mutate(c.id, { onError })}
+                  >
                     Make default
                   </button>
                 )}

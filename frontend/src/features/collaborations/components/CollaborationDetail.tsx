@@ -120,7 +120,9 @@ export function CollaborationDetail({ id }: { id: string }) {
                 <dt>{[...PAYABLE, 'PROCESSING'].includes(payment.status) ? 'Amount due' : 'Paid'}</dt>
                 <dd>{formatMoney(payment)}</dd>
                 <dt>Held by CollabPay</dt>
-                <dd data-testid="payment-held">{formatMoney({ amount: payment.heldAt || payment.amountHeld ? heldAmount(payment) : 0, currency: payment.currency })}</dd>
+                <dd data-testid="payment-held">
+                  {formatMoney({ amount: payment.heldAt || payment.amountHeld ? heldAmount(payment) : 0, currency: payment.currency })}
+                </dd>
                 <dt>Released</dt>
                 <dd>{formatMoney({ amount: payment.amountReleased ?? 0, currency: payment.currency })}</dd>
                 <dt>Refunded</dt>

@@ -57,9 +57,7 @@ export function IncomingProposals() {
                   className="btn btn-secondary btn-small"
                   disabled={busyId === c.id}
                   data-testid={`decline-${c.id}`}
-                  onClick={() =>
-                    decline.mutate(c.id, { onSuccess: () => toast.push({ tone: 'info', title: 'Proposal declined', message: c.title }) })
-                  }
+                  onClick={() => decline.mutate(c.id, { onSuccess: () => toast.push({ tone: 'info', title: 'Proposal declined', message: c.title }) })}
                 >
                   Decline
                 </button>

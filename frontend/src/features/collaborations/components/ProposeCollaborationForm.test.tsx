@@ -148,7 +148,13 @@ describe('validateProposal', () => {
   });
 
   it('a monthly retainer is sent with billing monthly and refuses milestones', () => {
-    expect(validateProposal({ ...base, billing: 'monthly' }).payload).toEqual({ influencerId: INFLUENCER, title: 'T', amount: 5000, currency: 'jpy', billing: 'monthly' });
+    expect(validateProposal({ ...base, billing: 'monthly' }).payload).toEqual({
+      influencerId: INFLUENCER,
+      title: 'T',
+      amount: 5000,
+      currency: 'jpy',
+      billing: 'monthly',
+    });
     expect(validateProposal({ ...base, billing: 'one_time' }).payload).toEqual({ influencerId: INFLUENCER, title: 'T', amount: 5000, currency: 'jpy' });
     const { errors, payload } = validateProposal({ ...base, billing: 'monthly', milestones: [{ key: 1, title: 'Draft', amount: '5000' }] });
     expect(payload).toBeUndefined();

@@ -82,9 +82,13 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
           spellCheck={false}
         />
         {errors.influencerId ? (
-          <p id="propose-influencer-hint" className="field-error">{errors.influencerId}</p>
+          <p id="propose-influencer-hint" className="field-error">
+            {errors.influencerId}
+          </p>
         ) : (
-          <p id="propose-influencer-hint" className="hint">The influencer can copy their id from their dashboard.</p>
+          <p id="propose-influencer-hint" className="hint">
+            The influencer can copy their id from their dashboard.
+          </p>
         )}
       </div>
       <div className="field">
@@ -96,7 +100,11 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
           aria-invalid={!!errors.title}
           aria-describedby={errors.title ? 'propose-title-error' : undefined}
         />
-        {errors.title && <p id="propose-title-error" className="field-error">{errors.title}</p>}
+        {errors.title && (
+          <p id="propose-title-error" className="field-error">
+            {errors.title}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor="propose-description">Description (optional)</label>
@@ -114,7 +122,8 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
               type="radio"
               name="propose-billing"
               value="monthly"
-              checked={monthly} onChange={() => setBilling('monthly')}
+              checked={monthly}
+              onChange={() => setBilling('monthly')}
               aria-describedby={monthly ? 'propose-billing-hint' : undefined}
             />
             Monthly retainer
@@ -122,7 +131,8 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
         </div>
         {monthly && (
           <p id="propose-billing-hint" className="hint">
-            The amount is charged to your saved card every month; each month is held and released on its own. Cancel any time, effective at the end of the month.
+            The amount is charged to your saved card every month; each month is held and released on its own. Cancel any time, effective at the end of the
+            month.
           </p>
         )}
       </fieldset>
@@ -138,7 +148,11 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
             aria-invalid={!!errors.amount}
             aria-describedby={errors.amount ? 'propose-amount-error' : undefined}
           />
-          {errors.amount && <p id="propose-amount-error" className="field-error">{errors.amount}</p>}
+          {errors.amount && (
+            <p id="propose-amount-error" className="field-error">
+              {errors.amount}
+            </p>
+          )}
         </div>
         <div className="field field-narrow">
           <label htmlFor="propose-currency">Currency</label>
@@ -169,7 +183,11 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
                     aria-invalid={!!fe.title}
                     aria-describedby={fe.title ? `milestone-${m.key}-title-error` : undefined}
                   />
-                  {fe.title && <p id={`milestone-${m.key}-title-error`} className="field-error">{fe.title}</p>}
+                  {fe.title && (
+                    <p id={`milestone-${m.key}-title-error`} className="field-error">
+                      {fe.title}
+                    </p>
+                  )}
                 </div>
                 <div className="field field-narrow">
                   <label htmlFor={`milestone-${m.key}-amount`}>Milestone {i + 1} amount</label>
@@ -181,7 +199,11 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
                     aria-invalid={!!fe.amount}
                     aria-describedby={fe.amount ? `milestone-${m.key}-amount-error` : undefined}
                   />
-                  {fe.amount && <p id={`milestone-${m.key}-amount-error`} className="field-error">{fe.amount}</p>}
+                  {fe.amount && (
+                    <p id={`milestone-${m.key}-amount-error`} className="field-error">
+                      {fe.amount}
+                    </p>
+                  )}
                 </div>
                 <button type="button" className="btn btn-secondary btn-small" onClick={() => removeMilestone(m.key)}>
                   Remove milestone {i + 1}

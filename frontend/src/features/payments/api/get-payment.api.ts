@@ -15,7 +15,6 @@ export function usePayment(id: string | undefined, options: { pollWhileTransient
     queryKey: paymentKeys.detail(id ?? ''),
     queryFn: ({ signal }) => getPayment(id!, signal),
     enabled: !!id,
-    refetchInterval: (query) =>
-      options.pollWhileTransient && query.state.data && TRANSIENT_PAYMENT_STATUSES.includes(query.state.data.status) ? 3000 : false,
+    refetchInterval: (query) => (options.pollWhileTransient && query.state.data && TRANSIENT_PAYMENT_STATUSES.includes(query.state.data.status) ? 3000 : false),
   });
 }

@@ -9,11 +9,9 @@ export interface ReleaseInput {
 }
 
 export function releasePayment({ collaborationId, milestoneId }: ReleaseInput, idempotencyKey = newIdempotencyKey()): Promise<Payment> {
-  return apiClient.post<Payment>(
-    `/payments/collaboration/${encodeURIComponent(collaborationId)}/release`,
-    milestoneId ? { milestoneId } : {},
-    { idempotencyKey },
-  );
+  return apiClient.post<Payment>(`/payments/collaboration/${encodeURIComponent(collaborationId)}/release`, milestoneId ? { milestoneId } : {}, {
+    idempotencyKey,
+  });
 }
 
 export function useReleasePayment() {

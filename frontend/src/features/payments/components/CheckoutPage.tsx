@@ -61,11 +61,41 @@ export function CheckoutPage({ collaborationId }: { collaborationId: string }) {
       </>
     );
   }
-  if (config.isError) return <>{header}<ErrorMessage error={config.error} onRetry={() => config.refetch()} /></>;
-  if (stripe.isError) return <>{header}<ErrorMessage title="Cannot load the card form" error={stripe.error} onRetry={() => stripe.refetch()} /></>;
-  if (alreadyPaid && existing.isPending) return <>{header}<Spinner label="Checking your payment…" /></>;
-  if (alreadyPaid && existing.data) return <>{header}<NotPayable collaborationId={collaborationId} status={existing.data.status} /></>;
-  if (intent.isError) return <>{header}<ErrorMessage title="Cannot start the payment" error={intent.error} onRetry={() => intent.refetch()} /></>;
+  if (config.isError)
+    return (
+      <>
+        {header}
+        <ErrorMessage error={config.error} onRetry={() => config.refetch()} />
+      </>
+    );
+  if (stripe.isError)
+    return (
+      <>
+        {header}
+        <ErrorMessage title="Cannot load the card form" error={stripe.error} onRetry={() => stripe.refetch()} />
+      </>
+    );
+  if (alreadyPaid && existing.isPending)
+    return (
+      <>
+        {header}
+        <Spinner label="Checking your payment…" />
+      </>
+    );
+  if (alreadyPaid && existing.data)
+    return (
+      <>
+        {header}
+        <NotPayable collaborationId={collaborationId} status={existing.data.status} />
+      </>
+    );
+  if (intent.isError)
+    return (
+      <>
+        {header}
+        <ErrorMessage title="Cannot start the payment" error={intent.error} onRetry={() => intent.refetch()} />
+      </>
+    );
 
   const { payment, clientSecret } = intent.data;
   if (!PAYABLE.includes(payment.status)) {

@@ -64,9 +64,7 @@ export function PaymentResult({ collaborationId }: { collaborationId: string }) 
           {p.failureMessage}
         </p>
       )}
-      {redirectStatus === 'failed' && p.status !== 'HELD' && (
-        <p className="alert alert-error">Stripe reported that the payment did not go through.</p>
-      )}
+      {redirectStatus === 'failed' && p.status !== 'HELD' && <p className="alert alert-error">Stripe reported that the payment did not go through.</p>}
       {confirm.isError && <ErrorMessage title="Could not confirm with Stripe yet" error={confirm.error} />}
       <dl className="facts">
         <dt>Amount</dt>

@@ -55,7 +55,11 @@ export function RefundDialog({ payment, onClose }: { payment: Payment; onClose: 
             aria-describedby={fieldError ? 'refund-amount-error' : undefined}
             data-autofocus
           />
-          {fieldError && <p id="refund-amount-error" className="field-error">{fieldError}</p>}
+          {fieldError && (
+            <p id="refund-amount-error" className="field-error">
+              {fieldError}
+            </p>
+          )}
         </div>
         <div className="field">
           <label htmlFor="refund-reason">Reason</label>

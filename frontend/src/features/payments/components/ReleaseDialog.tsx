@@ -40,8 +40,8 @@ export function ReleaseDialog({ collaborationId, currency, amount, milestone, on
       onClose={onClose}
       description={
         <p>
-          Release {what} ({formatMoney({ amount, currency })}) to the influencer? The platform fee is deducted and the rest
-          goes to their wallet. This cannot be undone.
+          Release {what} ({formatMoney({ amount, currency })}) to the influencer? The platform fee is deducted and the rest goes to their wallet. This cannot be
+          undone.
         </p>
       }
     >

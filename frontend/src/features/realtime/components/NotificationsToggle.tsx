@@ -6,11 +6,7 @@ export function NotificationsToggle() {
   const [permission, setPermission] = useState(supported ? Notification.permission : 'denied');
   if (!supported || permission !== 'default') return null;
   return (
-    <button
-      type="button"
-      className="btn btn-link btn-small"
-      onClick={() => void Notification.requestPermission().then(setPermission)}
-    >
+    <button type="button" className="btn btn-link btn-small" onClick={() => void Notification.requestPermission().then(setPermission)}>
       Enable notifications
     </button>
   );

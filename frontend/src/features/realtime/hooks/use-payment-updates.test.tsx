@@ -84,7 +84,16 @@ describe('usePaymentUpdates', () => {
     expect(invalidate).toHaveBeenCalledWith({ queryKey: ['payments'] });
     expect(invalidate).toHaveBeenCalledWith({ queryKey: ['collaborations'] });
 
-    act(() => socket.fire('wallet:update', { currency: 'usd', available: 135000, pending: 0, lastTransaction: { type: 'credit', amount: 135000 }, seq: 2, timestamp: '' }));
+    act(() =>
+      socket.fire('wallet:update', {
+        currency: 'usd',
+        available: 135000,
+        pending: 0,
+        lastTransaction: { type: 'credit', amount: 135000 },
+        seq: 2,
+        timestamp: '',
+      }),
+    );
     expect(screen.getByText('Wallet credited')).toBeInTheDocument();
     expect(invalidate).toHaveBeenCalledWith({ queryKey: ['wallet'] });
   });

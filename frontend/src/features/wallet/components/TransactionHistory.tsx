@@ -77,8 +77,12 @@ export function TransactionHistory({ currencies }: { currencies: string[] }) {
               <tr>
                 <th scope="col">Date</th>
                 <th scope="col">Description</th>
-                <th scope="col" className="num">Amount</th>
-                <th scope="col" className="num">Balance after</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col" className="num">
+                  Balance after
+                </th>
               </tr>
             </thead>
             <tbody>
