@@ -74,6 +74,7 @@ export interface Retainer {
   currentPeriodStart: string | null;
   currentPeriodEnd: string | null;
   defaultPaymentMethodId: string | null;
+  stripeSubscriptionId: string | null;
   createdAt: string;
   canceledAt: string | null;
   periods: RetainerPeriod[];
