@@ -6,7 +6,7 @@ import { inTransaction } from '../../../common/database/transaction';
 import { AppError, conflict, notFound } from '../../../common/errors/app-error';
 import { OutboxService } from '../../outbox/outbox.service';
 import { PRE_FUNDING } from '../../payments/domain/payment-status.machine';
-import { PaymentRepository } from '../../payments/payment.repository';
+import { PaymentRecord, PaymentRepository } from '../../payments/payment.repository';
 import { PaymentView, toPaymentView } from '../../payments/payment.view';
 import { PaymentsService, stripeErrorToApp } from '../../payments/payments.service';
 import { STRIPE } from '../../stripe/stripe.module';
@@ -29,29 +29,33 @@ export class SavedCardPaymentService {
   ) {}
 
   async pay(user: AuthUser, paymentId: string, paymentMethodId: string): Promise<PaymentView> {
-    let p = await this.paymentRepo.findById(paymentId);
-    if (!p || p.companyId !== user.id) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
-    if (p.method === 'invoice' && p.status !== 'FAILED') throw conflict('PAYMENT_BY_INVOICE', 'This collaboration is being paid by invoice');
-    if (p.method === 'subscription') throw conflict('PAYMENT_BY_SUBSCRIPTION', 'This collaboration is a monthly retainer, paid by its subscription');
-    if (p.status === 'PROCESSING') throw conflict('PAYMENT_PROCESSING', 'A payment for this collaboration is being processed');
-    if (!PRE_FUNDING.includes(p.status)) throw conflict('PAYMENT_ALREADY_COMPLETED', `This collaboration is already paid (payment is ${p.status})`);
+    const first = await this.paymentRepo.findById(paymentId);
+    if (!first || first.companyId !== user.id) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+    this.assertPayable(first);
     const customer = await this.customers.ownCard(user, paymentMethodId);
-    p = await this.payments.ensureIntent(p.id);
-    const piId = p.stripePaymentIntentId!;
-    let error: unknown = null;
-    try {
-      await this.stripe.paymentIntents.update(piId, { customer: customer.stripeCustomerId });
-      await this.stripe.paymentIntents.confirm(piId, { payment_method: paymentMethodId, off_session: true });
-    } catch (e) {
-      error = e;
-    }
-    let pi: Stripe.PaymentIntent;
-    try {
-      pi = await this.stripe.paymentIntents.retrieve(piId, { expand: ['latest_charge.balance_transaction'] });
-    } catch (e) {
-      throw stripeErrorToApp(error ?? e);
-    }
-    await inTransaction(this.ds, (em) => this.payments.applyIntent(em, pi));
+    const withIntent = await this.payments.ensureIntent(first.id);
+    const piId = withIntent.stripePaymentIntentId!;
+    // The payment row stays locked across the Stripe calls: a second click waits here, then finds it paid (409),
+    // so the card can never be confirmed twice for one collaboration.
+    const { p, pi, error } = await inTransaction(this.ds, async (em) => {
+      const p = (await this.paymentRepo.findById(paymentId, em, true))!;
+      this.assertPayable(p);
+      let error: unknown = null;
+      try {
+        await this.stripe.paymentIntents.update(piId, { customer: customer.stripeCustomerId });
+        await this.stripe.paymentIntents.confirm(piId, { payment_method: paymentMethodId, off_session: true });
+      } catch (e) {
+        error = e;
+      }
+      let pi: Stripe.PaymentIntent;
+      try {
+        pi = await this.stripe.paymentIntents.retrieve(piId, { expand: ['latest_charge.balance_transaction'] });
+      } catch (e) {
+        throw stripeErrorToApp(error ?? e);
+      }
+      await this.payments.applyIntent(em, pi);
+      return { p, pi, error };
+    });
     this.outbox.notifyCommitted();
     if (error) {
       const err = error as { code?: string; decline_code?: string; type?: string; message?: string };
@@ -76,5 +80,12 @@ export class SavedCardPaymentService {
       throw stripeErrorToApp(error);
     }
     return toPaymentView((await this.paymentRepo.findById(p.id))!);
+  }
+
+  private assertPayable(p: PaymentRecord): void {
+    if (p.method === 'invoice' && p.status !== 'FAILED') throw conflict('PAYMENT_BY_INVOICE', 'This collaboration is being paid by invoice');
+    if (p.method === 'subscription') throw conflict('PAYMENT_BY_SUBSCRIPTION', 'This collaboration is a monthly retainer, paid by its subscription');
+    if (p.status === 'PROCESSING') throw conflict('PAYMENT_PROCESSING', 'A payment for this collaboration is being processed');
+    if (!PRE_FUNDING.includes(p.status)) throw conflict('PAYMENT_ALREADY_COMPLETED', `This collaboration is already paid (payment is ${p.status})`);
   }
 }
