@@ -263,6 +263,29 @@ describe('payments held by the platform (real Postgres, Redis and the Stripe emu
     expect(tooLong.status).toBe(400);
   });
 
+  it('race: 10 concurrent accepts create one payment and one PaymentIntent; 10 concurrent confirms book it once', async () => {
+    const res = await ctx.http.post(
+      '/api/collaborations',
+      { influencerId: influencer.id, title: 'Race accept', amount: 12345, currency: 'usd' },
+      { token: company.token },
+    );
+    const accepts = await Promise.all(
+      Array.from({ length: 10 }, () => ctx.http.post(`/api/collaborations/${res.body.id}/accept`, {}, { token: influencer.token })),
+    );
+    expect(accepts.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(new Set(accepts.map((a) => a.body.paymentInfo.paymentId)).size).toBe(1);
+    const rows = await ctx.db.query(`SELECT id, stripe_payment_intent_id AS pi FROM payments WHERE collaboration_id = $1`, [res.body.id]);
+    expect(rows).toHaveLength(1);
+    const intents = (await ctx.stripe.paymentIntents.list({ limit: 100 })).data.filter((pi) => pi.metadata.collaboration_id === res.body.id);
+    expect(intents.map((pi) => pi.id)).toEqual([rows[0].pi]);
+    await ctx.stripe.paymentIntents.confirm(rows[0].pi, { payment_method: 'pm_card_visa' });
+    const confirms = await Promise.all(Array.from({ length: 10 }, () => ctx.http.post(`/api/payments/${rows[0].id}/confirm`, {}, { token: company.token })));
+    expect(confirms.map((c) => c.body.status)).toEqual(Array(10).fill('HELD'));
+    const held = await ctx.db.query(`SELECT count(*)::int AS n FROM journal_entries WHERE idempotency_key = $1`, [`payment-held:${rows[0].id}`]);
+    expect(held[0].n).toBe(1);
+    await expectLedgerClean(ctx);
+  });
+
   it('race: 50 concurrent release and refund calls end with exactly the money there was', async () => {
     const milestones = Array.from({ length: 10 }, (_, i) => ({ title: `Part ${i + 1}`, amount: 10000 }));
     const { collaboration, paymentId } = await proposeAndAccept(ctx, company, influencer, { amount: 100000, milestones });
