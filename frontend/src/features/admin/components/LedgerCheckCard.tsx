@@ -22,7 +22,28 @@ export function LedgerCheckCard() {
           <p data-testid="ledger-status" className={healthy === false ? 'alert alert-error' : healthy ? 'alert alert-success' : ''}>
             {healthy === undefined ? 'Result:' : healthy ? 'All invariants hold.' : 'Invariant violations found.'}
           </p>
-          <pre className="code-block">{JSON.stringify(query.data, null, 2)}</pre>
+          {Array.isArray(query.data.checks) ? (
+            <>
+              <ul className="check-list" aria-label="Invariants">
+                {(query.data.checks as Array<{ name: string; ok: boolean; details?: unknown[] }>).map((c) => (
+                  <li key={c.name} className={c.ok ? 'check-ok' : 'check-failed'}>
+                    <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> {c.name}
+                    {!c.ok && c.details?.length ? <pre className="code-block">{JSON.stringify(c.details, null, 2)}</pre> : null}
+                  </li>
+                ))}
+              </ul>
+              {query.data.counts ? (
+                <p className="muted">
+                  {Object.entries(query.data.counts as Record<string, number>)
+                    .map(([k, v]) => `${v} ${k}`)
+                    .join(' · ')}
+                  {typeof query.data.checkedAt === 'string' ? ` · checked ${new Date(query.data.checkedAt).toLocaleString()}` : ''}
+                </p>
+              ) : null}
+            </>
+          ) : (
+            <pre className="code-block">{JSON.stringify(query.data, null, 2)}</pre>
+          )}
         </>
       )}
     </section>
