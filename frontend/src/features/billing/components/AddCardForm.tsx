@@ -6,7 +6,7 @@ import { ErrorMessage, Spinner } from '../../../components/QueryState';
 import { useConfig } from '../../payments/api/get-config.api';
 import { getStripe } from '../../payments/hooks/load-stripe';
 import { billingKeys } from '../api/query-keys';
-import { createSetupIntent } from '../api/saved-cards.api';
+import { createSetupIntent, getSavedCards, setDefaultCard } from '../api/saved-cards.api';
 
 function SetupForm({ onDone }: { onDone: () => void }) {
   const stripe = useStripe();
@@ -21,12 +21,24 @@ function SetupForm({ onDone }: { onDone: () => void }) {
     setBusy(true);
     setError(null);
     const result = await stripe.confirmSetup({ elements, confirmParams: { return_url: `${window.location.origin}/billing` }, redirect: 'if_required' });
-    setBusy(false);
     if (result.error) {
+      setBusy(false);
       setError(result.error.message ?? 'The card could not be saved.');
       return;
     }
-    await qc.invalidateQueries({ queryKey: billingKeys.cards });
+    // The server makes the first saved card the default when Stripe's setup_intent.succeeded webhook arrives, which
+    // is usually after this point: a list fetched now would show the only card as not default, and nothing would
+    // refresh it. So when no card is default yet, make the new one the default here (the webhook then finds one).
+    const pm = result.setupIntent?.payment_method;
+    const pmId = typeof pm === 'string' ? pm : pm?.id;
+    try {
+      const cards = await qc.fetchQuery({ queryKey: billingKeys.cards, queryFn: ({ signal }) => getSavedCards(signal), staleTime: 0 });
+      if (pmId && !cards.data.some((c) => c.isDefault)) qc.setQueryData(billingKeys.cards, await setDefaultCard(pmId));
+    } catch {
+      // the card is saved either way; the list below is refreshed
+      await qc.invalidateQueries({ queryKey: billingKeys.cards });
+    }
+    setBusy(false);
     onDone();
   };
 
