@@ -31,6 +31,7 @@ export interface Collaboration {
   description?: string | null;
   amount: number;
   currency: string;
+  billing?: 'one_time' | 'monthly';
   status: CollaborationStatus;
   milestones?: Milestone[];
   payment?: PaymentSummary | null;
@@ -55,6 +56,8 @@ export interface Payment {
   amountRefunded: number;
   /** Still held by the platform (server-computed when present). */
   amountHeld?: number;
+  /** how it is paid: card checkout, a Stripe invoice, or a retainer's subscription */
+  method?: 'card' | 'invoice' | 'subscription';
   status: PaymentStatus;
   failureMessage?: string | null;
   stripePaymentIntentId?: string | null;

@@ -40,7 +40,9 @@ export function CollaborationDetail({ id }: { id: string }) {
   const isInfluencer = user?.role === 'influencer' && user.id === c.influencerId;
   const payment: Payment | null | undefined = paymentQuery.data;
   const canRelease = isCompany && !!payment && RELEASABLE.includes(payment.status);
-  const canPay = isCompany && (payment ? PAYABLE.includes(payment.status) : c.status === 'ACCEPTED');
+  // invoices and retainers are paid through Billing; card checkout is only for card payments (or a failed invoice)
+  const paidElsewhere = !!payment && (payment.method === 'subscription' || (payment.method === 'invoice' && payment.status !== 'FAILED'));
+  const canPay = isCompany && !paidElsewhere && c.billing !== 'monthly' && (payment ? PAYABLE.includes(payment.status) : c.status === 'ACCEPTED');
   const actionError = accept.error ?? decline.error;
 
   return (
