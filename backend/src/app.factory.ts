@@ -62,7 +62,9 @@ export function configureApp(app: NestExpressApplication, cfg: AppConfig): INest
       exceptionFactory: (errors) => new BadRequestException({ message: flattenErrors(errors) }),
     }),
   );
-  app.enableShutdownHooks();
+  // No app.enableShutdownHooks(): the entry points (main.ts, worker.ts, bench servers) handle SIGTERM themselves.
+  // Nest's own handler would run app.close() next to theirs and then re-raise the signal once its listener is
+  // gone, so the process died by SIGTERM (exit 143) instead of exiting 0 after draining.
 
   const doc = SwaggerModule.createDocument(
     app,

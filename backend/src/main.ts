@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/env.schema';
 import { seedDemo } from './runtime/seed';
@@ -28,14 +29,24 @@ async function main() {
     if (closing) return;
     closing = true;
     logger.log(`${signal} received: draining HTTP, queue and sockets ...`);
-    const force = setTimeout(() => process.exit(1), 15_000);
+    const force = setTimeout(() => {
+      logger.error('graceful shutdown did not finish within 15 s: exiting now');
+      process.exit(1);
+    }, 15_000);
     force.unref();
+    let code = 0;
     try {
+      // Stop accepting connections at once; the requests in flight go on. app.close() then lets the queue finish
+      // its active jobs, disconnects the sockets, waits for those requests and closes Bull, Redis and the database.
+      (app.getHttpServer() as Server).close();
       await app.close();
       await services?.stop();
-    } finally {
-      process.exit(0);
+      logger.log('shutdown complete');
+    } catch (e) {
+      logger.error(`shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
+      code = 1;
     }
+    process.exit(code);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
