@@ -90,6 +90,8 @@ export class OutboxEventRepository {
       throw e;
     } finally {
       if (locked) await qr.query(`SELECT pg_advisory_unlock($1)`, [RELAY_LOCK_KEY]).catch(() => undefined);
+      // lock_timeout is a session setting: the pooled connection must not keep it for its next user
+      await qr.query(`RESET lock_timeout`).catch(() => undefined);
       await qr.release();
     }
   }
