@@ -38,7 +38,9 @@ if (dev) {
   children.push(spawnChild('npx', ['tsc', '-w', '--preserveWatchOutput', '-p', 'backend/tsconfig.build.json']));
   // the SPA is served by Vite (hot reload) and proxies /api and /socket.io to the server
   const spaUrl = process.env.PUBLIC_URL ?? 'http://localhost:5173';
-  children.push(spawnChild(process.execPath, ['--watch', '--watch-preserve-output', entry], { env: { ...process.env, SERVE_SPA: 'false', PUBLIC_URL: spaUrl } }));
+  children.push(
+    spawnChild(process.execPath, ['--watch', '--watch-preserve-output', entry], { env: { ...process.env, SERVE_SPA: 'false', PUBLIC_URL: spaUrl } }),
+  );
   children.push(spawnChild('npm', ['run', 'dev', '-w', 'frontend'], { env: { ...process.env, VITE_API_PROXY: `http://127.0.0.1:${basePort}` } }));
 } else {
   const first = spawnChild(process.execPath, ['--enable-source-maps', entry], { env: { ...process.env, PORT: String(basePort) } });
