@@ -73,6 +73,13 @@ export class WebhookEventRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Which of these ids are already in the inbox (a plain MVCC read: never waits for a processor's row lock). */
+  async existingIds(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM webhook_events WHERE id = ANY($1::text[])`, [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Locks the row for this transaction; null when it does not exist or another transaction holds it. */
   async lockForProcessing(em: EntityManager, id: string): Promise<LockedWebhookEvent | null> {
     const rows: LockedWebhookEvent[] = await em.query(`SELECT id, type, status, payload FROM webhook_events WHERE id = $1 FOR UPDATE SKIP LOCKED`, [id]);

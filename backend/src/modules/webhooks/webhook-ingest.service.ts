@@ -4,11 +4,13 @@ import { badRequest } from '../../common/errors/app-error';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { STRIPE } from '../stripe/stripe.module';
-import { WebhookEventRepository } from './webhook-event.repository';
+import { NewWebhookEvent, WebhookEventRepository } from './webhook-event.repository';
 import { WebhookQueueService } from './webhook-queue.service';
 
 /** Stripe's default: a signature older than this many seconds is refused (replay protection). */
 export const SIGNATURE_TOLERANCE_S = 300;
+/** At most this many events share one INSERT (7 parameters each, well under PostgreSQL's 65,535). */
+const INGEST_BATCH_MAX = 200;
 
 export interface IngestResult {
   received: true;
@@ -19,7 +21,8 @@ export interface IngestResult {
 
 /**
  * The webhook endpoint's only work: verify the signature, one INSERT ... ON CONFLICT DO NOTHING into the inbox,
- * one enqueue. Processing happens on the queue (WebhookProcessor).
+ * one enqueue. Under load, the requests that arrive in the same turn of the event loop share that INSERT (one
+ * commit, one WAL flush) and that enqueue (one round trip to Redis). Processing happens on the queue.
  */
 @Injectable()
 export class WebhookIngestService {
@@ -69,19 +72,63 @@ export class WebhookIngestService {
 
   async ingest(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<IngestResult> {
     const event = this.verify(rawBody, signature);
-    const inserted = await this.events.insertMany([
-      {
-        id: event.id,
-        type: event.type,
-        account: typeof event.account === 'string' ? event.account : null,
-        livemode: event.livemode === true,
-        created: Number.isFinite(event.created) ? event.created : Math.floor(Date.now() / 1000),
-        payload: rawBody!.toString('utf8'),
-        source: 'webhook',
-      },
-    ]);
+    const stored = await this.store({
+      id: event.id,
+      type: event.type,
+      account: typeof event.account === 'string' ? event.account : null,
+      livemode: event.livemode === true,
+      created: Number.isFinite(event.created) ? event.created : Math.floor(Date.now() / 1000),
+      payload: rawBody!.toString('utf8'),
+      source: 'webhook',
+    });
+    return { received: true, eventType: event.type, stored };
+  }
+
+  // ---- group commit: the events that arrive in the same turn of the event loop share one INSERT and one enqueue
+
+  private pending: Array<{ row: NewWebhookEvent; resolve: (stored: boolean) => void; reject: (e: unknown) => void }> = [];
+  private scheduled = false;
+
+  /** Stores the event (true) or finds it already stored (false); resolves once the row is committed. */
+  private store(row: NewWebhookEvent): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ row, resolve, reject });
+      if (this.pending.length >= INGEST_BATCH_MAX) void this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.pending.splice(0, INGEST_BATCH_MAX);
+    if (this.pending.length && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    if (!batch.length) return;
+    const unique = [...new Map(batch.map((b) => [b.row.id, b.row])).values()];
+    let inserted: Set<string>;
+    try {
+      // Redeliveries are dropped by a plain read first: an INSERT that meets a row which a processor is updating
+      // right now would wait for that transaction, and hold up every event of the batch with it.
+      const known = await this.events.existingIds(unique.map((r) => r.id));
+      const fresh = unique.filter((r) => !known.has(r.id));
+      inserted = new Set(fresh.length ? await this.events.insertMany(fresh) : []);
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+      return;
+    }
     // A duplicate was already enqueued when it was first stored (or the sweeper will enqueue it).
-    if (inserted.length) await this.queue.enqueue(inserted);
-    return { received: true, eventType: event.type, stored: inserted.length > 0 };
+    if (inserted.size) await this.queue.enqueue([...inserted]);
+    const answered = new Set<string>();
+    for (const b of batch) {
+      // the first delivery of a newly stored id is the one that stored it; the others are duplicates
+      const stored = inserted.has(b.row.id) && !answered.has(b.row.id);
+      answered.add(b.row.id);
+      b.resolve(stored);
+    }
   }
 }
