@@ -71,6 +71,20 @@ describe('auth (real Postgres + Redis)', () => {
     expect(doc.body.paths['/api/auth/register']).toBeDefined();
   });
 
+  it('GET /api/config tells the SPA where Stripe (here: the emulator) and its Stripe.js stand-in are', async () => {
+    const r = await ctx.http.get('/api/config');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      publishableKey: ctx.emulator.publishableKey,
+      stripeMode: 'emulator',
+      stripeApiBase: ctx.emulator.url,
+      stripeJsUrl: `${ctx.emulator.url}/js/v3/stripe.js`,
+    });
+    const js = await fetch(r.body.stripeJsUrl);
+    expect(js.status).toBe(200);
+    expect(await js.text()).toContain('window.Stripe');
+  });
+
   it('health reports database, redis and queue', async () => {
     const r = await ctx.http.get('/api/health');
     expect(r.status).toBe(200);
