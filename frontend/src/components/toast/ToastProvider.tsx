@@ -8,7 +8,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
 
+  const shown = useRef<Toast[]>([]);
+  shown.current = toasts;
+
   const push = useCallback((input: ToastInput) => {
+    const same = input.key ? shown.current.find((t) => t.key === input.key) : undefined;
+    if (same) return same.id;
     const id = nextId.current++;
     const toast: Toast = {
       id,
@@ -16,9 +21,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       title: input.title,
       message: input.message,
       duration: input.duration ?? TOAST_DURATION_MS,
+      key: input.key,
     };
+    shown.current = [...shown.current, toast];
     // Newest last; keep only the most recent few so the stack stays readable on a phone.
-    setToasts((list) => [...list, toast].slice(-MAX_TOASTS));
+    setToasts((list) => (toast.key && list.some((t) => t.key === toast.key) ? list : [...list, toast].slice(-MAX_TOASTS)));
     return id;
   }, []);
 

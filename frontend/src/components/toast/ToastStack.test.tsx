@@ -44,6 +44,19 @@ describe('ToastStack', () => {
     expect(toasts[0].parentElement).toHaveAttribute('aria-live', 'polite');
   });
 
+  it('shows toasts that share a key once while one is on screen, and again after it is gone', async () => {
+    const { user } = setup([
+      { title: 'Payment HELD', key: 'payment:1:HELD' },
+      { title: 'Payment HELD', key: 'payment:1:HELD' },
+      { title: 'Payment HELD', key: 'payment:2:HELD' },
+    ]);
+    await user.click(screen.getByRole('button', { name: 'push' }));
+    expect(screen.getAllByRole('status')).toHaveLength(2);
+    act(() => jest.advanceTimersByTime(5100));
+    await user.click(screen.getByRole('button', { name: 'push' }));
+    expect(screen.getAllByRole('status')).toHaveLength(2);
+  });
+
   it('auto-dismisses each toast after 5 seconds', async () => {
     const { user } = setup([{ title: 'First' }]);
     await user.click(screen.getByRole('button', { name: 'push' }));

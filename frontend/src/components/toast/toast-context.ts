@@ -8,11 +8,14 @@ export interface ToastInput {
   message?: string;
   /** Auto-dismiss delay in ms (default 5000). */
   duration?: number;
+  /** Toasts with the same key are shown once while one of them is on screen (e.g. `payment:<id>:HELD`). */
+  key?: string;
 }
 
-export interface Toast extends Required<Omit<ToastInput, 'message'>> {
+export interface Toast extends Required<Omit<ToastInput, 'message' | 'key'>> {
   id: number;
   message?: string;
+  key?: string;
 }
 
 export interface ToastApi {

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage, Spinner } from '../../../components/QueryState';
 import { StatusBadge } from '../../../components/StatusBadge';
+import { useToast } from '../../../components/toast/toast-context';
 import { formatMoney } from '../../../lib/money';
 import { useConfirmPayment } from '../api/confirm-payment.api';
 import { useCollaborationPayment } from '../api/get-collaboration-payment.api';
@@ -37,6 +38,22 @@ export function PaymentResult({ collaborationId }: { collaborationId: string }) 
   }, [paymentId, confirm]);
 
   const payment = usePayment(confirm.isIdle || confirm.isPending ? undefined : paymentId, { pollWhileTransient: true });
+
+  // Back from Stripe: the live "Payment HELD" event may have arrived on the checkout page just before the browser
+  // left it, so this page announces the outcome itself (the same key keeps it to one toast with the live one).
+  const toast = useToast();
+  const announced = useRef(false);
+  const held = payment.data?.status === 'HELD' ? payment.data : undefined;
+  useEffect(() => {
+    if (!held || !redirectStatus || announced.current) return;
+    announced.current = true;
+    toast.push({
+      tone: 'success',
+      title: 'Payment HELD',
+      message: `Payment received: ${formatMoney({ amount: held.amount, currency: held.currency })} is held by CollabPay`,
+      key: `payment:${held.id}:HELD`,
+    });
+  }, [held, redirectStatus, toast]);
 
   if (byCollaboration.isPending || (paymentId && (confirm.isIdle || confirm.isPending)) || (paymentId && payment.isPending)) {
     return <Spinner label="Checking your payment…" />;

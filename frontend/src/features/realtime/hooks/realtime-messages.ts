@@ -20,6 +20,8 @@ export function paymentToast(e: PaymentUpdateEvent): ToastInput {
     tone: paymentTone(e.status),
     title: `Payment ${e.status}`,
     message: e.message || `${formatMoney({ amount: e.amount, currency: e.currency })} is now ${e.status}.`,
+    // a payment is funded once: the result page may announce it too (same key → one toast)
+    ...(e.status === 'HELD' ? { key: `payment:${e.paymentId}:HELD` } : {}),
   };
 }
 
