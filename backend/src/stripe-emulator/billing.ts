@@ -1,3 +1,4 @@
+import { minorToMajor } from './cards';
 import StripeRuntime from 'stripe';
 import type Stripe from 'stripe';
 import { applyMetadata, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqStr, snapshot, str } from './core';
@@ -447,7 +448,7 @@ export function markUncollectible(st: State, ctx: RequestContext, inv: Stripe.In
 
 /** A real (tiny) PDF naming the invoice. */
 export function invoicePdf(inv: Stripe.Invoice): Buffer {
-  const amount = (inv.amount_due / 100).toFixed(2);
+  const amount = minorToMajor(inv.amount_due, inv.currency);
   const text = `Invoice ${inv.number ?? inv.id} - ${amount} ${inv.currency.toUpperCase()} - ${inv.status}`.replace(/[()\\]/g, '');
   const content = `BT /F1 18 Tf 72 720 Td (${text}) Tj ET`;
   const objs = [

@@ -157,9 +157,16 @@ export const MINIMUM_AMOUNTS: Record<string, number> = {
 };
 export const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 
-export function formatMinimum(currency: string, amount: number): string {
+/** Minor units as a decimal string, by integer arithmetic (e.g. 150000 usd → "1500.00", 5000 jpy → "5000"). */
+export function minorToMajor(amount: number, currency: string): string {
   const exp = ZERO_DECIMAL.has(currency) ? 0 : 2;
-  const major = (amount / 10 ** exp).toFixed(exp);
+  const digits = String(Math.abs(Math.trunc(amount))).padStart(exp + 1, '0');
+  const major = exp ? `${digits.slice(0, -exp)}.${digits.slice(-exp)}` : digits;
+  return amount < 0 ? `-${major}` : major;
+}
+
+export function formatMinimum(currency: string, amount: number): string {
+  const major = minorToMajor(amount, currency);
   const sym: Record<string, string> = { usd: '$', eur: '€', gbp: '£', jpy: '¥', zar: 'R' };
   return `${sym[currency] ?? ''}${major} ${currency}`;
 }

@@ -294,7 +294,10 @@ const SOURCE = String.raw`
   function fmt(pi) {
     if (!pi || typeof pi.amount !== 'number') return '';
     var zero = ['jpy', 'krw', 'vnd', 'clp'].indexOf(pi.currency) >= 0;
-    return (zero ? pi.amount : (pi.amount / 100).toFixed(2)) + ' ' + String(pi.currency).toUpperCase();
+    var digits = String(Math.abs(pi.amount));
+    while (!zero && digits.length < 3) digits = '0' + digits;
+    var major = zero ? digits : digits.slice(0, -2) + '.' + digits.slice(-2);
+    return major + ' ' + String(pi.currency).toUpperCase();
   }
 
   Stripe.prototype._pmFrom = function (source, extra) {
