@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import type { TestContext } from '../../support/test-app';
+import { pool, rng, shuffle } from '../../support/concurrency';
+
+export { pool, rng, shuffle };
 
 const signer = new Stripe('sk_test_signer');
 
@@ -44,42 +47,6 @@ export function deliver(
   const sig = opts.signature === undefined ? sign(ev.payload, opts.secret ?? ctx.config.stripe.webhookSecret, opts.timestamp) : opts.signature;
   if (sig !== null) headers['stripe-signature'] = sig;
   return ctx.http.request('POST', '/api/payments/webhook', undefined, { raw: ev.payload, headers });
-}
-
-/** Runs `fn` over `items` with at most `n` in flight. */
-export async function pool<T, R>(items: T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
-}
-
-/** Deterministic PRNG (mulberry32) so a failing shuffle can be reproduced from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffle<T>(items: T[], random: () => number): T[] {
-  const a = items.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
 
 export const FINAL_STATUSES = ['succeeded', 'failed', 'canceled', 'refunded'] as const;
