@@ -39,7 +39,11 @@ export function decodeCursor(cursor: string | undefined): Keyset | null {
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
   const [ts, id] = raw.split('|');
   const createdAt = new Date(ts);
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-z-]{1,64}$/i.test(id)) throw badRequest('INVALID_CURSOR', 'cursor is not valid');
+  // A cursor we made names a time PostgreSQL can hold; JavaScript accepts years it cannot (a 500, not a 400).
+  const year = createdAt.getUTCFullYear();
+  if (!id || Number.isNaN(createdAt.getTime()) || year < 2000 || year > 9999 || !/^[0-9a-z-]{1,64}$/i.test(id)) {
+    throw badRequest('INVALID_CURSOR', 'cursor is not valid');
+  }
   return { createdAt, id };
 }
 
