@@ -1,3 +1,4 @@
+import { TextField } from '../../../components/TextField';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { FormError } from '../../../components/QueryState';
@@ -37,40 +38,24 @@ export function SignInForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
     <form className="card form" onSubmit={submit} noValidate aria-labelledby="signin-title">
       <h1 id="signin-title">Sign in</h1>
       <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
-      <div className="field">
-        <label htmlFor="signin-email">Email</label>
-        <input
-          id="signin-email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          aria-invalid={!!errors.email}
-          aria-describedby={errors.email ? 'signin-email-error' : undefined}
-        />
-        {errors.email && (
-          <p id="signin-email-error" className="field-error">
-            {errors.email}
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor="signin-password">Password</label>
-        <input
-          id="signin-password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          aria-invalid={!!errors.password}
-          aria-describedby={errors.password ? 'signin-password-error' : undefined}
-        />
-        {errors.password && (
-          <p id="signin-password-error" className="field-error">
-            {errors.password}
-          </p>
-        )}
-      </div>
+      <TextField
+        id="signin-email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={errors.email}
+      />
+      <TextField
+        id="signin-password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={errors.password}
+      />
       <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
         {mutation.isPending ? 'Signing in…' : 'Sign in'}
       </button>

@@ -1,3 +1,4 @@
+import { TextField } from '../../../components/TextField';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { FormError } from '../../../components/QueryState';
@@ -60,60 +61,26 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
           </p>
         )}
       </fieldset>
-      <div className="field">
-        <label htmlFor="signup-name">Name</label>
-        <input
-          id="signup-name"
-          autoComplete="name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          aria-invalid={!!errors.name}
-          aria-describedby={errors.name ? 'signup-name-error' : undefined}
-        />
-        {errors.name && (
-          <p id="signup-name-error" className="field-error">
-            {errors.name}
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor="signup-email">Email</label>
-        <input
-          id="signup-email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          aria-invalid={!!errors.email}
-          aria-describedby={errors.email ? 'signup-email-error' : undefined}
-        />
-        {errors.email && (
-          <p id="signup-email-error" className="field-error">
-            {errors.email}
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor="signup-password">Password</label>
-        <input
-          id="signup-password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          aria-invalid={!!errors.password}
-          aria-describedby={errors.password ? 'signup-password-error' : 'signup-password-hint'}
-        />
-        {errors.password ? (
-          <p id="signup-password-error" className="field-error">
-            {errors.password}
-          </p>
-        ) : (
-          <p id="signup-password-hint" className="hint">
-            At least 8 characters.
-          </p>
-        )}
-      </div>
+      <TextField id="signup-name" label="Name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} />
+      <TextField
+        id="signup-email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={errors.email}
+      />
+      <TextField
+        id="signup-password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={errors.password}
+        hint="At least 8 characters."
+      />
       <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
         {mutation.isPending ? 'Creating account…' : 'Create account'}
       </button>

@@ -1,3 +1,4 @@
+import { TextField } from '../../../components/TextField';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { FormError } from '../../../components/QueryState';
 import { errorMessage } from '../../../lib/api-client';
@@ -70,42 +71,17 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
     <form className="card form propose-form" onSubmit={submit} noValidate aria-labelledby="propose-title">
       <h1 id="propose-title">Propose a collaboration</h1>
       <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
-      <div className="field">
-        <label htmlFor="propose-influencer">Influencer id</label>
-        <input
-          id="propose-influencer"
-          value={draft.influencerId}
-          onChange={(e) => set('influencerId', e.target.value)}
-          aria-invalid={!!errors.influencerId}
-          aria-describedby="propose-influencer-hint"
-          autoComplete="off"
-          spellCheck={false}
-        />
-        {errors.influencerId ? (
-          <p id="propose-influencer-hint" className="field-error">
-            {errors.influencerId}
-          </p>
-        ) : (
-          <p id="propose-influencer-hint" className="hint">
-            The influencer can copy their id from their dashboard.
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor="propose-title-input">Title</label>
-        <input
-          id="propose-title-input"
-          value={draft.title}
-          onChange={(e) => set('title', e.target.value)}
-          aria-invalid={!!errors.title}
-          aria-describedby={errors.title ? 'propose-title-error' : undefined}
-        />
-        {errors.title && (
-          <p id="propose-title-error" className="field-error">
-            {errors.title}
-          </p>
-        )}
-      </div>
+      <TextField
+        id="propose-influencer"
+        label="Influencer id"
+        value={draft.influencerId}
+        onChange={(e) => set('influencerId', e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+        error={errors.influencerId}
+        hint="The influencer can copy their id from their dashboard."
+      />
+      <TextField id="propose-title-input" label="Title" value={draft.title} onChange={(e) => set('title', e.target.value)} error={errors.title} />
       <div className="field">
         <label htmlFor="propose-description">Description (optional)</label>
         <textarea id="propose-description" rows={3} value={draft.description} onChange={(e) => set('description', e.target.value)} />
@@ -137,23 +113,15 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
         )}
       </fieldset>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="propose-amount">{monthly ? 'Amount per month' : 'Amount'}</label>
-          <input
-            id="propose-amount"
-            inputMode="decimal"
-            placeholder={draft.currency === 'jpy' ? '5000' : '1500.00'}
-            value={draft.amount}
-            onChange={(e) => set('amount', e.target.value)}
-            aria-invalid={!!errors.amount}
-            aria-describedby={errors.amount ? 'propose-amount-error' : undefined}
-          />
-          {errors.amount && (
-            <p id="propose-amount-error" className="field-error">
-              {errors.amount}
-            </p>
-          )}
-        </div>
+        <TextField
+          id="propose-amount"
+          label={monthly ? 'Amount per month' : 'Amount'}
+          inputMode="decimal"
+          placeholder={draft.currency === 'jpy' ? '5000' : '1500.00'}
+          value={draft.amount}
+          onChange={(e) => set('amount', e.target.value)}
+          error={errors.amount}
+        />
         <div className="field field-narrow">
           <label htmlFor="propose-currency">Currency</label>
           <select id="propose-currency" value={draft.currency} onChange={(e) => set('currency', e.target.value)}>
@@ -174,37 +142,22 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
             const fe = errors.milestoneFields?.[m.key] ?? {};
             return (
               <div className="milestone-row" key={m.key}>
-                <div className="field">
-                  <label htmlFor={`milestone-${m.key}-title`}>Milestone {i + 1} title</label>
-                  <input
-                    id={`milestone-${m.key}-title`}
-                    value={m.title}
-                    onChange={(e) => updateMilestone(m.key, 'title', e.target.value)}
-                    aria-invalid={!!fe.title}
-                    aria-describedby={fe.title ? `milestone-${m.key}-title-error` : undefined}
-                  />
-                  {fe.title && (
-                    <p id={`milestone-${m.key}-title-error`} className="field-error">
-                      {fe.title}
-                    </p>
-                  )}
-                </div>
-                <div className="field field-narrow">
-                  <label htmlFor={`milestone-${m.key}-amount`}>Milestone {i + 1} amount</label>
-                  <input
-                    id={`milestone-${m.key}-amount`}
-                    inputMode="decimal"
-                    value={m.amount}
-                    onChange={(e) => updateMilestone(m.key, 'amount', e.target.value)}
-                    aria-invalid={!!fe.amount}
-                    aria-describedby={fe.amount ? `milestone-${m.key}-amount-error` : undefined}
-                  />
-                  {fe.amount && (
-                    <p id={`milestone-${m.key}-amount-error`} className="field-error">
-                      {fe.amount}
-                    </p>
-                  )}
-                </div>
+                <TextField
+                  id={`milestone-${m.key}-title`}
+                  label={`Milestone ${i + 1} title`}
+                  value={m.title}
+                  onChange={(e) => updateMilestone(m.key, 'title', e.target.value)}
+                  error={fe.title}
+                />
+                <TextField
+                  id={`milestone-${m.key}-amount`}
+                  label={`Milestone ${i + 1} amount`}
+                  inputMode="decimal"
+                  value={m.amount}
+                  onChange={(e) => updateMilestone(m.key, 'amount', e.target.value)}
+                  error={fe.amount}
+                  fieldClassName="field-narrow"
+                />
                 <button type="button" className="btn btn-secondary btn-small" onClick={() => removeMilestone(m.key)}>
                   Remove milestone {i + 1}
                 </button>
