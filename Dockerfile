@@ -1,8 +1,10 @@
 # Multi-stage build: compile backend and SPA, then ship only production dependencies and the build output.
+# The Stripe emulator (backend/stripe-emulator, a dev dependency) is left out of the runtime image.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY backend/package.json backend/
+COPY backend/stripe-emulator/package.json backend/stripe-emulator/
 COPY frontend/package.json frontend/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
@@ -15,8 +17,9 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY backend/package.json backend/
+COPY backend/stripe-emulator/package.json backend/stripe-emulator/
 COPY frontend/package.json frontend/
-RUN npm ci --omit=dev --no-audit --no-fund -w backend && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund -w @collabpay/backend && npm cache clean --force
 COPY --from=build /app/backend/dist backend/dist
 COPY --from=build /app/frontend/dist frontend/dist
 USER node

@@ -14,6 +14,7 @@ module.exports = {
   transform: base.transform,
   transformIgnorePatterns: base.transformIgnorePatterns,
   moduleFileExtensions: base.moduleFileExtensions,
+  moduleNameMapper: base.moduleNameMapper,
   globalSetup: base.globalSetup,
   globalTeardown: base.globalTeardown,
   testTimeout: 180000,

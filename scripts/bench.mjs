@@ -53,6 +53,8 @@ async function preflight() {
 function compile() {
   log('Compiling backend/bench with tsc ...');
   const t = Date.now();
+  // the benches load the emulator package from its build output (node_modules/@collabpay/stripe-emulator → dist)
+  spawnSync('npm', ['run', 'build', '-w', '@collabpay/stripe-emulator'], { cwd: root, stdio: 'ignore' });
   const r = spawnSync('npx', ['tsc', '-p', 'bench/tsconfig.json', '--outDir', out], { cwd: backend, encoding: 'utf8' });
   const missing = selected.filter((b) => !existsSync(join(out, BENCHES[b])));
   if (r.status !== 0) {

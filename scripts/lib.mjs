@@ -48,11 +48,12 @@ export function ensureBuilt({ force = false } = {}) {
   const frontendOut = join(root, 'frontend', 'dist', 'index.html');
   if (force || !existsSync(frontendOut) || newestMtime(join(root, 'frontend')) > statSync(frontendOut).mtimeMs) {
     log('Building the web app ...');
-    run('npm', ['run', 'build', '-w', 'frontend']);
+    run('npm', ['run', 'build', '-w', '@collabpay/frontend']);
   }
-  if (force || !existsSync(backendOut) || newestMtime(join(root, 'backend', 'src')) > statSync(backendOut).mtimeMs) {
+  const backendSrc = Math.max(newestMtime(join(root, 'backend', 'src')), newestMtime(join(root, 'backend', 'stripe-emulator', 'src')));
+  if (force || !existsSync(backendOut) || backendSrc > statSync(backendOut).mtimeMs) {
     log('Building the server ...');
-    run('npm', ['run', 'build', '-w', 'backend']);
+    run('npm', ['run', 'build', '-w', '@collabpay/backend']);
   }
 }
 

@@ -86,9 +86,10 @@ try {
   await ensurePostgres();
   await ensureRedis();
   if (want('backend')) jest('backend', 'backend', ['--config', 'jest.config.js']);
+  if (want('stripe-emulator')) jest('stripe-emulator', 'backend/stripe-emulator', ['--config', 'jest.config.js']);
   if (want('frontend')) jest('frontend', 'frontend', ['--config', 'jest.config.cjs']);
   if (want('e2e') && existsSync(join(root, 'backend', 'jest.e2e.config.js'))) {
-    run('npm', ['run', 'build', '-w', 'frontend']);
+    run('npm', ['run', 'build', '-w', '@collabpay/frontend']);
     jest('e2e', 'backend', ['--config', 'jest.e2e.config.js', '--runInBand']);
   }
 } catch (e) {

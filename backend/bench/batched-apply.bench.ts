@@ -29,7 +29,7 @@ import { OutboxService } from '../src/modules/outbox/outbox.service';
 import { WebhookEventRepository } from '../src/modules/webhooks/webhook-event.repository';
 import { WebhookHandlerRegistry } from '../src/modules/webhooks/webhook-handler.registry';
 import { WebhookProcessor } from '../src/modules/webhooks/webhook.processor';
-import { startStripeEmulator, StripeEmulator } from '../src/stripe-emulator';
+import { startStripeEmulator, StripeEmulator } from '@collabpay/stripe-emulator';
 import {
   BenchDatabase,
   cpuMsByCommand,

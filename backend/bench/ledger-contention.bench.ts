@@ -25,7 +25,7 @@ import { createDataSource } from '../src/database/data-source';
 import { Accounts } from '../src/modules/ledger/domain/accounts';
 import { LedgerInvariantsService } from '../src/modules/ledger/ledger-invariants.service';
 import { LedgerRepository } from '../src/modules/ledger/ledger.repository';
-import { startStripeEmulator, StripeEmulator } from '../src/stripe-emulator';
+import { startStripeEmulator, StripeEmulator } from '@collabpay/stripe-emulator';
 import { payWith, proposeAndAccept } from '../test/support/flows';
 import { HttpClient } from '../test/support/http';
 import type { TestContext, TestUser } from '../test/support/test-app';

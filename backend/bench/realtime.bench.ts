@@ -29,7 +29,7 @@ import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/env.schema';
 import { createDataSource } from '../src/database/data-source';
 import { OutboxService } from '../src/modules/outbox/outbox.service';
-import { startStripeEmulator } from '../src/stripe-emulator';
+import { startStripeEmulator } from '@collabpay/stripe-emulator';
 import { machineLine } from './support/bench-kit';
 
 const env = process.env;

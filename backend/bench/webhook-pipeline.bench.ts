@@ -34,7 +34,7 @@ import { QUEUES } from '../src/common/queue/queue.module';
 import { createDataSource } from '../src/database/data-source';
 import { LedgerInvariantsService } from '../src/modules/ledger/ledger-invariants.service';
 import { LedgerRepository } from '../src/modules/ledger/ledger.repository';
-import { startStripeEmulator, StripeEmulator } from '../src/stripe-emulator';
+import { startStripeEmulator, StripeEmulator } from '@collabpay/stripe-emulator';
 import {
   BenchDatabase,
   cpuMsByCommand,

@@ -116,7 +116,7 @@ async function ensureStripe(env: NodeJS.ProcessEnv, log: Log, stops: Array<() =>
     return;
   }
   log(`Starting the Stripe emulator on port ${port} ...`);
-  const { startStripeEmulator } = require('../stripe-emulator');
+  const { startStripeEmulator } = require('@collabpay/stripe-emulator');
   const emulator = await startStripeEmulator({
     port,
     host: '127.0.0.1',

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { periodIndexOf, retainerMetadata, retainerStatusOf, subscriptionIdOf } from '../../src/modules/billing/retainers/subscription-invoice';
-import { addIntervals } from '../../src/stripe-emulator/subscriptions';
+import { addIntervals } from '@collabpay/stripe-emulator';
 
 /** Which month a subscription invoice bills, from its line period (pure: no database, no emulator). */
 describe('retainer subscription invoices', () => {

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import Stripe from 'stripe';
 import { QUEUES } from '../../src/common/queue/queue.module';
-import { startStripeEmulator, StripeEmulator } from '../../src/stripe-emulator';
+import { startStripeEmulator, StripeEmulator } from '@collabpay/stripe-emulator';
 import { createTestDatabase } from '../support/database';
 import { TEST_REDIS_URL } from '../support/env';
 import { HttpClient } from '../support/http';

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/env.schema';
 import { AuthService } from '../../src/modules/auth/auth.service';
-import { startStripeEmulator, StripeEmulator, StripeEmulatorOptions } from '../../src/stripe-emulator';
+import { startStripeEmulator, StripeEmulator, StripeEmulatorOptions } from '@collabpay/stripe-emulator';
 import { createTestDatabase } from './database';
 import { TEST_REDIS_URL } from './env';
 import { HttpClient } from './http';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { startStripeEmulator, StripeEmulator, StripeEmulatorOptions } from '../../src/stripe-emulator';
+import { startStripeEmulator, StripeEmulator, StripeEmulatorOptions } from '../src';
 
 export interface Delivery {
   event: Stripe.Event;

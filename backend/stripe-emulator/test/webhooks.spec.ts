@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { signPayload } from '../../src/stripe-emulator';
+import { signPayload } from '../src';
 import { control, Env, expectStripeError, PLATFORM_SECRET, startEnv } from './helpers';
 
 describe('stripe emulator: dialect, events and webhook delivery', () => {

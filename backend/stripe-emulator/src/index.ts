@@ -9,6 +9,7 @@ import { advanceSubscription, AdvanceResult, registerSubscriptionHooks } from '.
 export { signPayload } from './events';
 export { API_VERSION } from './core';
 export type { AdvanceResult } from './subscriptions';
+export { addIntervals } from './subscriptions';
 
 export interface StripeEmulatorOptions {
   /** 0 = a free port; default 12111 */
