@@ -115,7 +115,18 @@ export const accountCreate = {
   documents: S.unsupported,
   email: S.string(),
   expand: S.expand(),
-  external_account: S.unsupported,
+  external_account: S.oneOf(
+    S.string(),
+    S.object<Stripe.AccountCreateParams.ExternalAccount>({
+      object: S.string(),
+      country: S.string(),
+      currency: S.currency(),
+      account_holder_name: S.string(),
+      account_holder_type: S.string(),
+      routing_number: S.string(),
+      account_number: S.string(),
+    }),
+  ),
   groups: S.unsupported,
   individual: S.unsupported,
   metadata: S.metadata().orEmpty(),
@@ -276,7 +287,40 @@ export const accountUpdate = {
   documents: S.unsupported,
   email: S.string(),
   expand: S.expand(),
-  external_account: S.unsupported,
+  external_account: S.oneOf(
+    S.string(),
+    S.object<Stripe.AccountUpdateParams.BankAccount>({
+      object: S.enum('bank_account'),
+      account_holder_name: S.string(),
+      account_holder_type: S.enum('company', 'individual'),
+      account_number: S.string(),
+      country: S.string(),
+      currency: S.currency(),
+      routing_number: S.string(),
+    }),
+    S.object<Stripe.AccountUpdateParams.Card>({
+      object: S.enum('card'),
+      address_city: S.string(),
+      address_country: S.string(),
+      address_line1: S.string(),
+      address_line2: S.string(),
+      address_state: S.string(),
+      address_zip: S.string(),
+      currency: S.currency(),
+      cvc: S.string(),
+      default_for_currency: S.bool(),
+      exp_month: S.int(),
+      exp_year: S.int(),
+      metadata: S.metadata(),
+      name: S.string(),
+      number: S.string(),
+    }),
+    S.object<Stripe.AccountUpdateParams.CardToken>({
+      object: S.enum('card'),
+      currency: S.currency(),
+      token: S.string(),
+    }),
+  ),
   groups: S.unsupported,
   individual: S.unsupported,
   metadata: S.metadata().orEmpty(),
@@ -313,39 +357,6 @@ export const accountUpdate = {
 
 export const accountDelete = {} satisfies ParamSchema<Stripe.AccountDeleteParams>;
 
-export const externalAccountCreate = {
-  external_account: S.unsupported,
-  default_for_currency: S.bool(),
-  expand: S.expand(),
-  metadata: S.metadata(),
-} satisfies ParamSchema<Stripe.AccountCreateExternalAccountParams>;
-
-export const externalAccountList = {
-  expand: S.expand(),
-  object: S.enum('card', 'bank_account'),
-  ending_before: S.string(),
-  limit: S.int(),
-  starting_after: S.string(),
-} satisfies ParamSchema<Stripe.AccountListExternalAccountsParams>;
-
-export const externalAccountRetrieve = {
-  expand: S.expand(),
-} satisfies ParamSchema<Stripe.AccountRetrieveExternalAccountParams>;
-
-export const loginLinkCreate = {
-  expand: S.expand(),
-} satisfies ParamSchema<Stripe.AccountCreateLoginLinkParams>;
-
-export const accountLinkCreate = {
-  account: S.string(),
-  type: S.enum('account_onboarding', 'account_update'),
-  collect: S.enum('currently_due', 'eventually_due'),
-  collection_options: S.unsupported,
-  expand: S.expand(),
-  refresh_url: S.string(),
-  return_url: S.string(),
-} satisfies ParamSchema<Stripe.AccountLinkCreateParams>;
-
 export const accountSchemas: SchemaTable = {
   'POST /v1/accounts': accountCreate,
   'GET /v1/accounts': accountList,
@@ -353,9 +364,4 @@ export const accountSchemas: SchemaTable = {
   'GET /v1/accounts/:id': accountRetrieve,
   'POST /v1/accounts/:id': accountUpdate,
   'DELETE /v1/accounts/:id': accountDelete,
-  'POST /v1/accounts/:id/external_accounts': externalAccountCreate,
-  'GET /v1/accounts/:id/external_accounts': externalAccountList,
-  'GET /v1/accounts/:id/external_accounts/:ba': externalAccountRetrieve,
-  'POST /v1/accounts/:id/login_links': loginLinkCreate,
-  'POST /v1/account_links': accountLinkCreate,
 };

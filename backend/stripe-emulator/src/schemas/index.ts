@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { accountExtraSchemas } from './account-extras';
 import { accountSchemas } from './accounts';
 import { balanceSchemas } from './balance';
 import { chargeSchemas } from './charges';
@@ -34,6 +35,7 @@ export const SCHEMAS: SchemaTable = {
   'GET /v1/charges/:id/refunds': chargeRefundList,
   ...balanceSchemas,
   ...accountSchemas,
+  ...accountExtraSchemas,
   ...transferSchemas,
   ...invoiceSchemas,
   ...eventSchemas,

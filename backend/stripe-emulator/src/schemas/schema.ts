@@ -29,8 +29,18 @@ export interface Spec<V> {
   required(): Spec<V>;
 }
 
+/**
+ * The SDK joins each enum with `OtherString` (`string & {}`) so that new values compile; a schema must list only the
+ * values the SDK knows, so the open part is dropped where a union has literals (plain `string` fields stay `string`).
+ */
+type DropOpen<V> = V extends string ? (string extends V ? never : V) : V;
+type Literals<V> = Exclude<V extends string ? (string extends V ? never : V) : never, ''>;
+type Known<V> = [Literals<V>] extends [never] ? V : DropOpen<V>;
+
 /** Every key of the SDK's Params type `T`, each with a spec for its (non-null) value type. */
-export type ParamSchema<T> = { readonly [K in keyof T]-?: Spec<NonNullable<T[K]>> };
+export type ParamSchema<T> = { readonly [K in keyof T]-?: Spec<Known<NonNullable<T[K]>>> };
+
+type ValueOf<X> = X extends Spec<infer V> ? V : never;
 
 /** `'a b c'` → `'a' | 'b' | 'c'` (long enums stay one line) */
 type Words<S extends string, Acc extends string = never> = S extends `${infer H} ${infer R}` ? Words<R, Acc | H> : Acc | S;
@@ -59,7 +69,11 @@ export const S = {
   expand: (): Spec<string[]> => spec({ kind: 'expand' }),
   array: <E>(of: Spec<E>): Spec<E[]> => spec({ kind: 'array', of: of.node }, false),
   object: <T>(fields: ParamSchema<T>): Spec<T> => spec({ kind: 'object', fields: fields as unknown as Fields }),
-  oneOf: <A, B>(a: Spec<A>, b: Spec<B>): Spec<A | B> => spec({ kind: 'oneOf', options: [a.node, b.node] }, a.emptyable || b.emptyable),
+  oneOf: <const T extends readonly Spec<unknown>[]>(...options: T): Spec<ValueOf<T[number]>> =>
+    spec(
+      { kind: 'oneOf', options: options.map((o) => o.node) },
+      options.some((o) => o.emptyable),
+    ),
   /**
    * Stripe accepts it, the emulator does not implement it: refused with a 400 that says so (never silently ignored,
    * so the emulator is never more forgiving than Stripe). Fits any SDK type.
