@@ -34,7 +34,7 @@ export const externalAccountCreate = {
       currency: S.currency(),
       token: S.string(),
     }),
-  ),
+  ).required(),
   default_for_currency: S.bool(),
   expand: S.expand(),
   metadata: S.metadata(),
@@ -43,9 +43,9 @@ export const externalAccountCreate = {
 export const externalAccountList = {
   expand: S.expand(),
   object: S.enum('card', 'bank_account'),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.AccountListExternalAccountsParams>;
 
 export const externalAccountRetrieve = {
@@ -57,8 +57,8 @@ export const loginLinkCreate = {
 } satisfies ParamSchema<Stripe.AccountCreateLoginLinkParams>;
 
 export const accountLinkCreate = {
-  account: S.string(),
-  type: S.enum('account_onboarding', 'account_update'),
+  account: S.id().required(),
+  type: S.enum('account_onboarding', 'account_update').required(),
   collect: S.enum('currently_due', 'eventually_due'),
   collection_options: S.unsupported,
   expand: S.expand(),

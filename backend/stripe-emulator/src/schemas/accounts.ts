@@ -173,9 +173,9 @@ export const accountList = {
     }),
   ),
   expand: S.expand(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.AccountListParams>;
 
 export const accountRetrieveCurrent = {

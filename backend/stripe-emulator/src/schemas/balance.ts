@@ -17,12 +17,12 @@ export const balanceTransactionList = {
   ),
   currency: S.currency(),
   expand: S.expand(),
-  payout: S.string(),
-  source: S.string(),
+  payout: S.id(),
+  source: S.id(),
   type: S.string(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.BalanceTransactionListParams>;
 
 export const balanceTransactionRetrieve = {

@@ -11,13 +11,13 @@ export const chargeList = {
       lte: S.int(),
     }),
   ),
-  customer: S.string(),
+  customer: S.id(),
   expand: S.expand(),
-  payment_intent: S.string(),
+  payment_intent: S.id(),
   transfer_group: S.string(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.ChargeListParams>;
 
 export const chargeRetrieve = {
@@ -25,7 +25,7 @@ export const chargeRetrieve = {
 } satisfies ParamSchema<Stripe.ChargeRetrieveParams>;
 
 export const chargeUpdate = {
-  customer: S.string(),
+  customer: S.id(),
   description: S.string(),
   expand: S.expand(),
   fraud_details: S.unsupported,
@@ -37,21 +37,21 @@ export const chargeUpdate = {
 
 export const refundCreate = {
   amount: S.int(),
-  charge: S.string(),
+  charge: S.id(),
   currency: S.currency(),
-  customer: S.string(),
+  customer: S.id(),
   expand: S.expand(),
   instructions_email: S.string(),
   metadata: S.metadata().orEmpty(),
   origin: S.enum('customer_balance'),
-  payment_intent: S.string(),
+  payment_intent: S.id(),
   reason: S.enum('duplicate', 'fraudulent', 'requested_by_customer'),
   refund_application_fee: S.bool(),
   reverse_transfer: S.bool(),
 } satisfies ParamSchema<Stripe.RefundCreateParams>;
 
 export const refundList = {
-  charge: S.string(),
+  charge: S.id(),
   created: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -62,10 +62,10 @@ export const refundList = {
     }),
   ),
   expand: S.expand(),
-  payment_intent: S.string(),
-  ending_before: S.string(),
+  payment_intent: S.id(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.RefundListParams>;
 
 export const refundRetrieve = {
@@ -78,7 +78,7 @@ export const refundUpdate = {
 } satisfies ParamSchema<Stripe.RefundUpdateParams>;
 
 export const disputeList = {
-  charge: S.string(),
+  charge: S.id(),
   created: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -89,10 +89,10 @@ export const disputeList = {
     }),
   ),
   expand: S.expand(),
-  payment_intent: S.string(),
-  ending_before: S.string(),
+  payment_intent: S.id(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.DisputeListParams>;
 
 export const disputeRetrieve = {

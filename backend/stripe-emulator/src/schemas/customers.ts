@@ -20,22 +20,22 @@ export const customerCreate = {
   invoice_prefix: S.string(),
   invoice_settings: S.object<Stripe.CustomerCreateParams.InvoiceSettings>({
     custom_fields: S.unsupported,
-    default_payment_method: S.string(),
+    default_payment_method: S.id(),
     footer: S.string(),
     rendering_options: S.unsupported,
   }),
   metadata: S.metadata().orEmpty(),
   name: S.string(),
   next_invoice_sequence: S.int(),
-  payment_method: S.string(),
+  payment_method: S.id(),
   phone: S.string(),
   preferred_locales: S.array(S.string()),
   shipping: S.unsupported,
-  source: S.string(),
+  source: S.id(),
   tax: S.unsupported,
   tax_exempt: S.enum('exempt', 'none', 'reverse').orEmpty(),
   tax_id_data: S.unsupported,
-  test_clock: S.string(),
+  test_clock: S.id(),
   validate: S.bool(),
 } satisfies ParamSchema<Stripe.CustomerCreateParams>;
 
@@ -51,10 +51,10 @@ export const customerList = {
   ),
   email: S.string(),
   expand: S.expand(),
-  test_clock: S.string(),
-  ending_before: S.string(),
+  test_clock: S.id(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.CustomerListParams>;
 
 export const customerRetrieve = {
@@ -73,7 +73,7 @@ export const customerUpdate = {
   balance: S.int(),
   business_name: S.string(),
   cash_balance: S.unsupported,
-  default_source: S.string(),
+  default_source: S.id(),
   description: S.string(),
   email: S.string(),
   expand: S.expand(),
@@ -81,7 +81,7 @@ export const customerUpdate = {
   invoice_prefix: S.string(),
   invoice_settings: S.object<Stripe.CustomerUpdateParams.InvoiceSettings>({
     custom_fields: S.unsupported,
-    default_payment_method: S.string(),
+    default_payment_method: S.id(),
     footer: S.string(),
     rendering_options: S.unsupported,
   }),
@@ -91,7 +91,7 @@ export const customerUpdate = {
   phone: S.string(),
   preferred_locales: S.array(S.string()),
   shipping: S.unsupported,
-  source: S.string(),
+  source: S.id(),
   tax: S.unsupported,
   tax_exempt: S.enum('exempt', 'none', 'reverse').orEmpty(),
   validate: S.bool(),
@@ -105,9 +105,9 @@ export const customerListPaymentMethods = {
   type: S.words(
     'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
   ),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.CustomerListPaymentMethodsParams>;
 
 export const customerSchemas: SchemaTable = {

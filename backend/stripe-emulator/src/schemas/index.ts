@@ -19,10 +19,10 @@ export type { ParamSchema, SchemaTable, Spec } from './schema';
 
 /** `GET /v1/charges/:id/refunds` (the SDK lists refunds by `charge` instead; Stripe still serves it) */
 const chargeRefundList = {
-  ending_before: S.string(),
+  ending_before: S.id(),
   expand: S.expand(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.PaginationParams & { expand?: string[] }>;
 
 /** Every emulated endpoint, keyed `'<METHOD> <route pattern>'` exactly as in routes.ts / subscriptions.ts. */

@@ -10,11 +10,11 @@ export const invoiceCreate = {
   collection_method: S.enum('charge_automatically', 'send_invoice'),
   currency: S.currency(),
   custom_fields: S.unsupported,
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id(),
+  customer_account: S.id(),
   days_until_due: S.int(),
-  default_payment_method: S.string(),
-  default_source: S.string(),
+  default_payment_method: S.id(),
+  default_source: S.id(),
   default_tax_rates: S.array(S.string()),
   description: S.string(),
   discounts: S.unsupported,
@@ -26,14 +26,14 @@ export const invoiceCreate = {
   issuer: S.unsupported,
   metadata: S.metadata().orEmpty(),
   number: S.string(),
-  on_behalf_of: S.string(),
+  on_behalf_of: S.id(),
   payment_settings: S.unsupported,
   pending_invoice_items_behavior: S.enum('exclude', 'include'),
   rendering: S.unsupported,
   shipping_cost: S.unsupported,
   shipping_details: S.unsupported,
   statement_descriptor: S.string(),
-  subscription: S.string(),
+  subscription: S.id(),
   transfer_data: S.unsupported,
 } satisfies ParamSchema<Stripe.InvoiceCreateParams>;
 
@@ -48,8 +48,8 @@ export const invoiceList = {
       lte: S.int(),
     }),
   ),
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id(),
+  customer_account: S.id(),
   due_date: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -61,10 +61,10 @@ export const invoiceList = {
   ),
   expand: S.expand(),
   status: S.enum('draft', 'open', 'paid', 'uncollectible', 'void'),
-  subscription: S.string(),
-  ending_before: S.string(),
+  subscription: S.id(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.InvoiceListParams>;
 
 export const invoiceRetrieve = {
@@ -80,8 +80,8 @@ export const invoiceUpdate = {
   collection_method: S.enum('charge_automatically', 'send_invoice'),
   custom_fields: S.unsupported,
   days_until_due: S.int(),
-  default_payment_method: S.string(),
-  default_source: S.string(),
+  default_payment_method: S.id(),
+  default_source: S.id(),
   default_tax_rates: S.array(S.string()).orEmpty(),
   description: S.string(),
   discounts: S.unsupported,
@@ -92,7 +92,7 @@ export const invoiceUpdate = {
   issuer: S.unsupported,
   metadata: S.metadata().orEmpty(),
   number: S.string(),
-  on_behalf_of: S.string(),
+  on_behalf_of: S.id(),
   payment_settings: S.unsupported,
   rendering: S.unsupported,
   shipping_cost: S.unsupported,
@@ -105,9 +105,9 @@ export const invoiceDelete = {} satisfies ParamSchema<Stripe.InvoiceDeleteParams
 
 export const invoiceListLines = {
   expand: S.expand(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.InvoiceListLineItemsParams>;
 
 export const invoiceFinalize = {
@@ -118,11 +118,11 @@ export const invoiceFinalize = {
 export const invoicePay = {
   expand: S.expand(),
   forgive: S.bool(),
-  mandate: S.string(),
+  mandate: S.id(),
   off_session: S.bool(),
   paid_out_of_band: S.bool(),
-  payment_method: S.string(),
-  source: S.string(),
+  payment_method: S.id(),
+  source: S.id(),
 } satisfies ParamSchema<Stripe.InvoicePayParams>;
 
 export const invoiceSend = {
@@ -140,13 +140,13 @@ export const invoiceMarkUncollectible = {
 export const invoiceItemCreate = {
   amount: S.int(),
   currency: S.currency(),
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id(),
+  customer_account: S.id(),
   description: S.string(),
   discountable: S.bool(),
   discounts: S.unsupported,
   expand: S.expand(),
-  invoice: S.string(),
+  invoice: S.id(),
   metadata: S.metadata().orEmpty(),
   period: S.object<Stripe.InvoiceItemCreateParams.Period>({
     end: S.int(),
@@ -154,7 +154,7 @@ export const invoiceItemCreate = {
   }),
   price_data: S.object<Stripe.InvoiceItemCreateParams.PriceData>({
     currency: S.currency(),
-    product: S.string(),
+    product: S.id(),
     tax_behavior: S.enum('unspecified', 'exclusive', 'inclusive'),
     unit_amount: S.int(),
     unit_amount_decimal: S.decimal(),
@@ -162,7 +162,7 @@ export const invoiceItemCreate = {
   pricing: S.unsupported,
   quantity: S.int(),
   quantity_decimal: S.decimal(),
-  subscription: S.string(),
+  subscription: S.id(),
   tax_behavior: S.enum('unspecified', 'exclusive', 'inclusive'),
   tax_code: S.string(),
   tax_rates: S.array(S.string()),
@@ -179,14 +179,14 @@ export const invoiceItemList = {
       lte: S.int(),
     }),
   ),
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id(),
+  customer_account: S.id(),
   expand: S.expand(),
-  invoice: S.string(),
+  invoice: S.id(),
   pending: S.bool(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.InvoiceItemListParams>;
 
 export const invoiceItemRetrieve = {
@@ -207,7 +207,7 @@ export const invoiceItemUpdate = {
   }),
   price_data: S.object<Stripe.InvoiceItemUpdateParams.PriceData>({
     currency: S.currency(),
-    product: S.string(),
+    product: S.id(),
     tax_behavior: S.enum('unspecified', 'exclusive', 'inclusive'),
     unit_amount: S.int(),
     unit_amount_decimal: S.decimal(),

@@ -2,8 +2,8 @@ import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
 export const paymentIntentCreate = {
-  amount: S.int(),
-  currency: S.currency(),
+  amount: S.int().required(),
+  currency: S.currency().required(),
   allowed_payment_method_types: S.array(
     S.words(
       'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
@@ -18,9 +18,9 @@ export const paymentIntentCreate = {
   capture_method: S.enum('automatic', 'automatic_async', 'manual'),
   confirm: S.bool(),
   confirmation_method: S.enum('automatic', 'manual'),
-  confirmation_token: S.string(),
-  customer: S.string(),
-  customer_account: S.string(),
+  confirmation_token: S.id(),
+  customer: S.id(),
+  customer_account: S.id(),
   description: S.string(),
   error_on_requires_action: S.bool(),
   excluded_payment_method_types: S.array(
@@ -30,14 +30,14 @@ export const paymentIntentCreate = {
   ),
   expand: S.expand(),
   hooks: S.unsupported,
-  mandate: S.string(),
+  mandate: S.id(),
   mandate_data: S.unsupported,
   metadata: S.metadata(),
   off_session: S.oneOf(S.enum('one_off', 'recurring'), S.bool()),
-  on_behalf_of: S.string(),
+  on_behalf_of: S.id(),
   payment_details: S.unsupported,
-  payment_method: S.string(),
-  payment_method_configuration: S.string(),
+  payment_method: S.id(),
+  payment_method_configuration: S.id(),
   payment_method_data: S.object<Stripe.PaymentIntentCreateParams.PaymentMethodData>({
     acss_debit: S.unsupported,
     affirm: S.unsupported,
@@ -127,7 +127,7 @@ export const paymentIntentCreate = {
   transfer_data: S.object<Stripe.PaymentIntentCreateParams.TransferData>({
     amount: S.int(),
     description: S.string(),
-    destination: S.string(),
+    destination: S.id(),
     metadata: S.metadata().orEmpty(),
     payment_data: S.unsupported,
   }),
@@ -145,16 +145,16 @@ export const paymentIntentList = {
       lte: S.int(),
     }),
   ),
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id(),
+  customer_account: S.id(),
   expand: S.expand(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.PaymentIntentListParams>;
 
 export const paymentIntentRetrieve = {
-  client_secret: S.string(),
+  client_secret: S.id(),
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.PaymentIntentRetrieveParams>;
 
@@ -169,8 +169,8 @@ export const paymentIntentUpdate = {
   application_fee_amount: S.int().orEmpty(),
   capture_method: S.enum('automatic', 'automatic_async', 'manual'),
   currency: S.currency(),
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id(),
+  customer_account: S.id(),
   description: S.string(),
   excluded_payment_method_types: S.array(
     S.words(
@@ -181,8 +181,8 @@ export const paymentIntentUpdate = {
   hooks: S.unsupported,
   metadata: S.metadata().orEmpty(),
   payment_details: S.unsupported,
-  payment_method: S.string(),
-  payment_method_configuration: S.string(),
+  payment_method: S.id(),
+  payment_method_configuration: S.id(),
   payment_method_data: S.unsupported,
   payment_method_options: S.unsupported,
   receipt_email: S.string(),
@@ -208,7 +208,7 @@ const paymentIntentConfirmSdk = {
   amount_details: S.unsupported,
   amount_to_confirm: S.int(),
   capture_method: S.enum('automatic', 'automatic_async', 'manual'),
-  confirmation_token: S.string(),
+  confirmation_token: S.id(),
   error_on_requires_action: S.bool(),
   excluded_payment_method_types: S.array(
     S.words(
@@ -217,11 +217,11 @@ const paymentIntentConfirmSdk = {
   ).orEmpty(),
   expand: S.expand(),
   hooks: S.unsupported,
-  mandate: S.string(),
+  mandate: S.id(),
   mandate_data: S.unsupported,
   off_session: S.oneOf(S.enum('one_off', 'recurring'), S.bool()),
   payment_details: S.unsupported,
-  payment_method: S.string(),
+  payment_method: S.id(),
   payment_method_data: S.object<Stripe.PaymentIntentConfirmParams.PaymentMethodData>({
     acss_debit: S.unsupported,
     affirm: S.unsupported,

@@ -41,7 +41,7 @@ export const paymentMethodCreate = {
   cashapp: S.unsupported,
   crypto: S.unsupported,
   custom: S.unsupported,
-  customer: S.string(),
+  customer: S.id(),
   customer_balance: S.unsupported,
   eps: S.unsupported,
   expand: S.expand(),
@@ -65,7 +65,7 @@ export const paymentMethodCreate = {
   p24: S.unsupported,
   pay_by_bank: S.unsupported,
   payco: S.unsupported,
-  payment_method: S.string(),
+  payment_method: S.id(),
   paynow: S.unsupported,
   paypal: S.unsupported,
   paypay: S.unsupported,
@@ -100,15 +100,15 @@ export const paymentMethodCreate = {
 
 export const paymentMethodList = {
   allow_redisplay: S.enum('always', 'limited', 'unspecified'),
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id(),
+  customer_account: S.id(),
   expand: S.expand(),
   type: S.words(
     'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
   ),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.PaymentMethodListParams>;
 
 export const paymentMethodRetrieve = {
@@ -138,8 +138,8 @@ export const paymentMethodUpdate = {
 } satisfies ParamSchema<Stripe.PaymentMethodUpdateParams>;
 
 export const paymentMethodAttach = {
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id().required(),
+  customer_account: S.id(),
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.PaymentMethodAttachParams>;
 

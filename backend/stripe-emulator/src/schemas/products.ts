@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
 export const productCreate = {
-  name: S.string(),
+  name: S.string().required(),
   active: S.bool(),
   default_price_data: S.object<Stripe.ProductCreateParams.DefaultPriceData>({
     currency: S.currency(),
@@ -49,9 +49,9 @@ export const productList = {
   shippable: S.bool(),
   type: S.enum('good', 'service'),
   url: S.string(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.ProductListParams>;
 
 export const productRetrieve = {
@@ -79,7 +79,7 @@ export const productUpdate = {
 export const productDelete = {} satisfies ParamSchema<Stripe.ProductDeleteParams>;
 
 export const priceCreate = {
-  currency: S.currency(),
+  currency: S.currency().required(),
   active: S.bool(),
   billing_scheme: S.enum('per_unit', 'tiered'),
   currency_options: S.unsupported,
@@ -88,7 +88,7 @@ export const priceCreate = {
   lookup_key: S.string(),
   metadata: S.metadata(),
   nickname: S.string(),
-  product: S.string(),
+  product: S.id(),
   product_data: S.object<Stripe.PriceCreateParams.ProductData>({
     active: S.bool(),
     id: S.string(),
@@ -129,16 +129,16 @@ export const priceList = {
   currency: S.currency(),
   expand: S.expand(),
   lookup_keys: S.array(S.string()),
-  product: S.string(),
+  product: S.id(),
   recurring: S.object<Stripe.PriceListParams.Recurring>({
     interval: S.enum('day', 'month', 'week', 'year'),
     meter: S.string(),
     usage_type: S.enum('licensed', 'metered'),
   }),
   type: S.enum('recurring', 'one_time'),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.PriceListParams>;
 
 export const priceRetrieve = {

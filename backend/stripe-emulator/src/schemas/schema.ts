@@ -56,7 +56,10 @@ function spec<V>(node: Node, emptyable = false, isRequired = false): Spec<V> {
 }
 
 export const S = {
-  string: (): Spec<string> => spec({ kind: 'string' }),
+  /** free text: '' is a string too (Stripe stores it as unset) */
+  string: (): Spec<string> => spec({ kind: 'string' }, true),
+  /** an object id (`cus_...`, `pm_card_visa`, ...): '' is refused with `parameter_invalid_empty`, as Stripe does */
+  id: (): Spec<string> => spec({ kind: 'string' }),
   int: (): Spec<number> => spec({ kind: 'int' }),
   bool: (): Spec<boolean> => spec({ kind: 'bool' }),
   /** a three-letter code from @collabpay/currency */

@@ -13,9 +13,9 @@ export const setupIntentCreate = {
     enabled: S.bool(),
   }),
   confirm: S.bool(),
-  confirmation_token: S.string(),
-  customer: S.string(),
-  customer_account: S.string(),
+  confirmation_token: S.id(),
+  customer: S.id(),
+  customer_account: S.id(),
   description: S.string(),
   excluded_payment_method_types: S.array(
     S.words(
@@ -26,9 +26,9 @@ export const setupIntentCreate = {
   flow_directions: S.array(S.enum('inbound', 'outbound')),
   mandate_data: S.unsupported,
   metadata: S.metadata(),
-  on_behalf_of: S.string(),
-  payment_method: S.string(),
-  payment_method_configuration: S.string(),
+  on_behalf_of: S.id(),
+  payment_method: S.id(),
+  payment_method_configuration: S.id(),
   payment_method_data: S.object<Stripe.SetupIntentCreateParams.PaymentMethodData>({
     acss_debit: S.unsupported,
     affirm: S.unsupported,
@@ -125,17 +125,17 @@ export const setupIntentList = {
       lte: S.int(),
     }),
   ),
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id(),
+  customer_account: S.id(),
   expand: S.expand(),
-  payment_method: S.string(),
-  ending_before: S.string(),
+  payment_method: S.id(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.SetupIntentListParams>;
 
 export const setupIntentRetrieve = {
-  client_secret: S.string(),
+  client_secret: S.id(),
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.SetupIntentRetrieveParams>;
 
@@ -146,8 +146,8 @@ export const setupIntentUpdate = {
     ),
   ).orEmpty(),
   attach_to_self: S.bool(),
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id(),
+  customer_account: S.id(),
   description: S.string(),
   excluded_payment_method_types: S.array(
     S.words(
@@ -157,8 +157,8 @@ export const setupIntentUpdate = {
   expand: S.expand(),
   flow_directions: S.array(S.enum('inbound', 'outbound')),
   metadata: S.metadata().orEmpty(),
-  payment_method: S.string(),
-  payment_method_configuration: S.string(),
+  payment_method: S.id(),
+  payment_method_configuration: S.id(),
   payment_method_data: S.unsupported,
   payment_method_options: S.unsupported,
 } satisfies ParamSchema<Stripe.SetupIntentUpdateParams>;
@@ -169,10 +169,10 @@ const setupIntentConfirmSdk = {
       'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
     ),
   ),
-  confirmation_token: S.string(),
+  confirmation_token: S.id(),
   expand: S.expand(),
   mandate_data: S.unsupported,
-  payment_method: S.string(),
+  payment_method: S.id(),
   payment_method_data: S.object<Stripe.SetupIntentConfirmParams.PaymentMethodData>({
     acss_debit: S.unsupported,
     affirm: S.unsupported,

@@ -15,11 +15,11 @@ export const subscriptionCreate = {
   cancel_at_period_end: S.bool(),
   collection_method: S.enum('charge_automatically', 'send_invoice'),
   currency: S.currency(),
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id().required(),
+  customer_account: S.id(),
   days_until_due: S.int(),
-  default_payment_method: S.string(),
-  default_source: S.string(),
+  default_payment_method: S.id(),
+  default_source: S.id(),
   default_tax_rates: S.array(S.string()).orEmpty(),
   description: S.string(),
   discounts: S.unsupported,
@@ -31,11 +31,11 @@ export const subscriptionCreate = {
       current_trial: S.unsupported,
       discounts: S.unsupported,
       metadata: S.metadata(),
-      plan: S.string(),
-      price: S.string(),
+      plan: S.id(),
+      price: S.id(),
       price_data: S.object<Stripe.SubscriptionCreateParams.Item.PriceData>({
         currency: S.currency(),
-        product: S.string(),
+        product: S.id(),
         recurring: S.object<Stripe.SubscriptionCreateParams.Item.PriceData.Recurring>({
           interval: S.enum('day', 'month', 'week', 'year'),
           interval_count: S.int(),
@@ -50,7 +50,7 @@ export const subscriptionCreate = {
   ),
   metadata: S.metadata().orEmpty(),
   off_session: S.bool(),
-  on_behalf_of: S.string(),
+  on_behalf_of: S.id(),
   payment_behavior: S.enum('allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'),
   payment_settings: S.object<Stripe.SubscriptionCreateParams.PaymentSettings>({
     payment_method_options: S.unsupported,
@@ -100,16 +100,16 @@ export const subscriptionList = {
       lte: S.int(),
     }),
   ),
-  customer: S.string(),
-  customer_account: S.string(),
+  customer: S.id(),
+  customer_account: S.id(),
   expand: S.expand(),
-  plan: S.string(),
-  price: S.string(),
+  plan: S.id(),
+  price: S.id(),
   status: S.words('active all canceled ended incomplete incomplete_expired past_due paused trialing unpaid'),
-  test_clock: S.string(),
-  ending_before: S.string(),
+  test_clock: S.id(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.SubscriptionListParams>;
 
 export const subscriptionRetrieve = {
@@ -132,8 +132,8 @@ export const subscriptionUpdate = {
   }),
   collection_method: S.enum('charge_automatically', 'send_invoice'),
   days_until_due: S.int(),
-  default_payment_method: S.string(),
-  default_source: S.string(),
+  default_payment_method: S.id(),
+  default_source: S.id(),
   default_tax_rates: S.array(S.string()).orEmpty(),
   description: S.string(),
   discounts: S.unsupported,
@@ -148,11 +148,11 @@ export const subscriptionUpdate = {
       discounts: S.unsupported,
       id: S.string(),
       metadata: S.metadata().orEmpty(),
-      plan: S.string(),
-      price: S.string(),
+      plan: S.id(),
+      price: S.id(),
       price_data: S.object<Stripe.SubscriptionUpdateParams.Item.PriceData>({
         currency: S.currency(),
-        product: S.string(),
+        product: S.id(),
         recurring: S.object<Stripe.SubscriptionUpdateParams.Item.PriceData.Recurring>({
           interval: S.enum('day', 'month', 'week', 'year'),
           interval_count: S.int(),
@@ -167,7 +167,7 @@ export const subscriptionUpdate = {
   ),
   metadata: S.metadata().orEmpty(),
   off_session: S.bool(),
-  on_behalf_of: S.string(),
+  on_behalf_of: S.id(),
   pause_collection: S.unsupported,
   payment_behavior: S.enum('allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'),
   payment_settings: S.object<Stripe.SubscriptionUpdateParams.PaymentSettings>({
@@ -200,11 +200,11 @@ export const subscriptionCancel = {
 } satisfies ParamSchema<Stripe.SubscriptionCancelParams>;
 
 export const subscriptionItemList = {
-  subscription: S.string(),
+  subscription: S.id(),
   expand: S.expand(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.SubscriptionItemListParams>;
 
 export const subscriptionItemRetrieve = {

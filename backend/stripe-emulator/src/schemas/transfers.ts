@@ -2,13 +2,13 @@ import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
 export const transferCreate = {
-  currency: S.currency(),
-  destination: S.string(),
+  currency: S.currency().required(),
+  destination: S.id().required(),
   amount: S.int(),
   description: S.string(),
   expand: S.expand(),
   metadata: S.metadata(),
-  source_transaction: S.string(),
+  source_transaction: S.id(),
   source_type: S.enum('card', 'fpx', 'bank_account'),
   transfer_group: S.string(),
 } satisfies ParamSchema<Stripe.TransferCreateParams>;
@@ -23,12 +23,12 @@ export const transferList = {
       lte: S.int(),
     }),
   ),
-  destination: S.string(),
+  destination: S.id(),
   expand: S.expand(),
   transfer_group: S.string(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.TransferListParams>;
 
 export const transferRetrieve = {
@@ -51,9 +51,9 @@ export const reversalCreate = {
 
 export const reversalList = {
   expand: S.expand(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.TransferListReversalsParams>;
 
 export const reversalRetrieve = {
@@ -61,10 +61,10 @@ export const reversalRetrieve = {
 } satisfies ParamSchema<Stripe.TransferRetrieveReversalParams>;
 
 export const payoutCreate = {
-  amount: S.int(),
-  currency: S.currency(),
+  amount: S.int().required(),
+  currency: S.currency().required(),
   description: S.string(),
-  destination: S.string(),
+  destination: S.id(),
   expand: S.expand(),
   metadata: S.metadata(),
   method: S.enum('standard', 'instant'),
@@ -92,12 +92,12 @@ export const payoutList = {
       lte: S.int(),
     }),
   ),
-  destination: S.string(),
+  destination: S.id(),
   expand: S.expand(),
   status: S.string(),
-  ending_before: S.string(),
+  ending_before: S.id(),
   limit: S.int(),
-  starting_after: S.string(),
+  starting_after: S.id(),
 } satisfies ParamSchema<Stripe.PayoutListParams>;
 
 export const payoutRetrieve = {

@@ -8,28 +8,31 @@ import type { Node, Spec } from './schema';
  * bracket path, e.g. `automatic_payment_methods[enabld]`) and wording. Throws the first error found.
  */
 export function validateParams(fields: Readonly<Record<string, Spec<unknown>>>, params: ParamObject): void {
-  checkFields(fields, params, '');
+  const missingParams: string[] = [];
+  checkFields(fields, params, '', missingParams);
+  // a malformed or unknown parameter is reported before a missing one
+  if (missingParams.length) throw missing(missingParams[0]);
 }
 
 const join = (prefix: string, key: string) => (prefix ? `${prefix}[${key}]` : key);
 
-function checkFields(fields: Readonly<Record<string, Spec<unknown>>>, value: ParamObject, prefix: string): void {
+function checkFields(fields: Readonly<Record<string, Spec<unknown>>>, value: ParamObject, prefix: string, missingParams: string[]): void {
   for (const key of Object.keys(value)) {
     if (!Object.prototype.hasOwnProperty.call(fields, key)) throw unknownParam(join(prefix, key));
   }
   for (const [key, s] of Object.entries(fields)) {
     const v = value[key];
     if (v === undefined) {
-      if (s.isRequired) throw missing(join(prefix, key));
+      if (s.isRequired) missingParams.push(join(prefix, key));
       continue;
     }
-    checkValue(s, v, join(prefix, key));
+    checkValue(s, v, join(prefix, key), missingParams);
   }
 }
 
-function checkValue(s: Spec<unknown>, v: ParamValue, path: string): void {
+function checkValue(s: Spec<unknown>, v: ParamValue, path: string, missingParams: string[]): void {
   if (v === '') {
-    if (s.isRequired) throw missing(path);
+    if (s.isRequired) return void missingParams.push(path);
     if (s.emptyable) return;
     throw invalid(
       `You passed an empty string for '${path}'. We assume empty values are an attempt to unset a parameter; however '${path}' cannot be unset. You should remove '${path}' from your request or supply a non-empty value.`,
@@ -37,12 +40,12 @@ function checkValue(s: Spec<unknown>, v: ParamValue, path: string): void {
       'parameter_invalid_empty',
     );
   }
-  const problem = checkNode(s.node, v, path);
+  const problem = checkNode(s.node, v, path, missingParams);
   if (problem) throw problem;
 }
 
 /** null when `v` fits `node`, else the error Stripe would answer */
-function checkNode(node: Node, v: ParamValue, path: string): StripeApiError | null {
+function checkNode(node: Node, v: ParamValue, path: string, missingParams: string[]): StripeApiError | null {
   switch (node.kind) {
     case 'unsupported':
       return invalid(
@@ -80,7 +83,7 @@ function checkNode(node: Node, v: ParamValue, path: string): StripeApiError | nu
       const list = asArray(v);
       if (!list) return invalid('Invalid array', path);
       for (let i = 0; i < list.length; i++) {
-        const p = checkNode(node.of, list[i], `${path}[${i}]`);
+        const p = checkNode(node.of, list[i], `${path}[${i}]`, missingParams);
         if (p) return p;
       }
       return null;
@@ -88,7 +91,7 @@ function checkNode(node: Node, v: ParamValue, path: string): StripeApiError | nu
     case 'object':
       if (typeof v !== 'object' || Array.isArray(v)) return invalid('Invalid hash', path);
       try {
-        checkFields(node.fields, v, path);
+        checkFields(node.fields, v, path, missingParams);
       } catch (e) {
         if (e instanceof StripeApiError) return e;
         throw e;
@@ -97,8 +100,12 @@ function checkNode(node: Node, v: ParamValue, path: string): StripeApiError | nu
     case 'oneOf': {
       let first: StripeApiError | null = null;
       for (const option of node.options) {
-        const p = checkNode(option, v, path);
-        if (!p) return null;
+        const optionMissing: string[] = [];
+        const p = checkNode(option, v, path, optionMissing);
+        if (!p) {
+          missingParams.push(...optionMissing);
+          return null;
+        }
         // the error of the option that has the value's shape explains best (a hash for a hash, ...)
         if (!first || (typeof v === 'object') === (option.kind === 'object' || option.kind === 'array')) first = p;
       }
