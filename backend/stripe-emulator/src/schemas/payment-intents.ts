@@ -1,14 +1,20 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
+const ALLOWED_PAYMENT_METHOD_TYPE = S.words(
+  'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
+);
+const EXCLUDABLE_PAYMENT_METHOD_TYPE = S.words(
+  'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
+);
+const PAYMENT_METHOD_DATA_TYPE = S.words(
+  'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
+);
+
 export const paymentIntentCreate = {
   amount: S.int().required(),
   currency: S.currency().required(),
-  allowed_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
-    ),
-  ),
+  allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE),
   amount_details: S.unsupported,
   application_fee_amount: S.int(),
   automatic_payment_methods: S.object<Stripe.PaymentIntentCreateParams.AutomaticPaymentMethods>({
@@ -23,11 +29,7 @@ export const paymentIntentCreate = {
   customer_account: S.id(),
   description: S.string(),
   error_on_requires_action: S.bool(),
-  excluded_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-    ),
-  ),
+  excluded_payment_method_types: S.array(EXCLUDABLE_PAYMENT_METHOD_TYPE),
   expand: S.expand(),
   hooks: S.unsupported,
   mandate: S.id(),
@@ -108,9 +110,7 @@ export const paymentIntentCreate = {
     sunbit: S.unsupported,
     swish: S.unsupported,
     twint: S.unsupported,
-    type: S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-    ),
+    type: PAYMENT_METHOD_DATA_TYPE,
     upi: S.unsupported,
     us_bank_account: S.unsupported,
     wechat_pay: S.unsupported,
@@ -159,11 +159,7 @@ export const paymentIntentRetrieve = {
 } satisfies ParamSchema<Stripe.PaymentIntentRetrieveParams>;
 
 export const paymentIntentUpdate = {
-  allowed_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
-    ),
-  ),
+  allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE),
   amount: S.int(),
   amount_details: S.unsupported,
   application_fee_amount: S.int().orEmpty(),
@@ -172,11 +168,7 @@ export const paymentIntentUpdate = {
   customer: S.id(),
   customer_account: S.id(),
   description: S.string(),
-  excluded_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-    ),
-  ).orEmpty(),
+  excluded_payment_method_types: S.array(EXCLUDABLE_PAYMENT_METHOD_TYPE).orEmpty(),
   expand: S.expand(),
   hooks: S.unsupported,
   metadata: S.metadata().orEmpty(),
@@ -200,21 +192,13 @@ export const paymentIntentUpdate = {
 } satisfies ParamSchema<Stripe.PaymentIntentUpdateParams>;
 
 const paymentIntentConfirmSdk = {
-  allowed_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
-    ),
-  ),
+  allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE),
   amount_details: S.unsupported,
   amount_to_confirm: S.int(),
   capture_method: S.enum('automatic', 'automatic_async', 'manual'),
   confirmation_token: S.id(),
   error_on_requires_action: S.bool(),
-  excluded_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-    ),
-  ).orEmpty(),
+  excluded_payment_method_types: S.array(EXCLUDABLE_PAYMENT_METHOD_TYPE).orEmpty(),
   expand: S.expand(),
   hooks: S.unsupported,
   mandate: S.id(),
@@ -292,9 +276,7 @@ const paymentIntentConfirmSdk = {
     sunbit: S.unsupported,
     swish: S.unsupported,
     twint: S.unsupported,
-    type: S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-    ),
+    type: PAYMENT_METHOD_DATA_TYPE,
     upi: S.unsupported,
     us_bank_account: S.unsupported,
     wechat_pay: S.unsupported,

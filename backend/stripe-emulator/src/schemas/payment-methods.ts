@@ -1,6 +1,10 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
+const PAYMENT_METHOD_TYPE = S.words(
+  'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
+);
+
 export const paymentMethodCreate = {
   acss_debit: S.unsupported,
   affirm: S.unsupported,
@@ -83,9 +87,7 @@ export const paymentMethodCreate = {
   sunbit: S.unsupported,
   swish: S.unsupported,
   twint: S.unsupported,
-  type: S.words(
-    'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-  ),
+  type: PAYMENT_METHOD_TYPE,
   upi: S.unsupported,
   us_bank_account: S.object<Stripe.PaymentMethodCreateParams.UsBankAccount>({
     account_holder_type: S.enum('company', 'individual'),
@@ -103,9 +105,7 @@ export const paymentMethodList = {
   customer: S.id(),
   customer_account: S.id(),
   expand: S.expand(),
-  type: S.words(
-    'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-  ),
+  type: PAYMENT_METHOD_TYPE,
   ending_before: S.id(),
   limit: S.int(),
   starting_after: S.id(),

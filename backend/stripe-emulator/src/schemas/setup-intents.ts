@@ -1,12 +1,18 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
+const ALLOWED_PAYMENT_METHOD_TYPE = S.words(
+  'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
+);
+const EXCLUDABLE_PAYMENT_METHOD_TYPE = S.words(
+  'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
+);
+const PAYMENT_METHOD_DATA_TYPE = S.words(
+  'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
+);
+
 export const setupIntentCreate = {
-  allowed_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
-    ),
-  ),
+  allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE),
   attach_to_self: S.bool(),
   automatic_payment_methods: S.object<Stripe.SetupIntentCreateParams.AutomaticPaymentMethods>({
     allow_redirects: S.enum('always', 'never'),
@@ -17,11 +23,7 @@ export const setupIntentCreate = {
   customer: S.id(),
   customer_account: S.id(),
   description: S.string(),
-  excluded_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-    ),
-  ),
+  excluded_payment_method_types: S.array(EXCLUDABLE_PAYMENT_METHOD_TYPE),
   expand: S.expand(),
   flow_directions: S.array(S.enum('inbound', 'outbound')),
   mandate_data: S.unsupported,
@@ -99,9 +101,7 @@ export const setupIntentCreate = {
     sunbit: S.unsupported,
     swish: S.unsupported,
     twint: S.unsupported,
-    type: S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-    ),
+    type: PAYMENT_METHOD_DATA_TYPE,
     upi: S.unsupported,
     us_bank_account: S.unsupported,
     wechat_pay: S.unsupported,
@@ -140,20 +140,12 @@ export const setupIntentRetrieve = {
 } satisfies ParamSchema<Stripe.SetupIntentRetrieveParams>;
 
 export const setupIntentUpdate = {
-  allowed_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
-    ),
-  ).orEmpty(),
+  allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE).orEmpty(),
   attach_to_self: S.bool(),
   customer: S.id(),
   customer_account: S.id(),
   description: S.string(),
-  excluded_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-    ),
-  ).orEmpty(),
+  excluded_payment_method_types: S.array(EXCLUDABLE_PAYMENT_METHOD_TYPE).orEmpty(),
   expand: S.expand(),
   flow_directions: S.array(S.enum('inbound', 'outbound')),
   metadata: S.metadata().orEmpty(),
@@ -164,11 +156,7 @@ export const setupIntentUpdate = {
 } satisfies ParamSchema<Stripe.SetupIntentUpdateParams>;
 
 const setupIntentConfirmSdk = {
-  allowed_payment_method_types: S.array(
-    S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
-    ),
-  ),
+  allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE),
   confirmation_token: S.id(),
   expand: S.expand(),
   mandate_data: S.unsupported,
@@ -243,9 +231,7 @@ const setupIntentConfirmSdk = {
     sunbit: S.unsupported,
     swish: S.unsupported,
     twint: S.unsupported,
-    type: S.words(
-      'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
-    ),
+    type: PAYMENT_METHOD_DATA_TYPE,
     upi: S.unsupported,
     us_bank_account: S.unsupported,
     wechat_pay: S.unsupported,

@@ -1,6 +1,10 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
+const PAYMENT_METHOD_TYPE = S.words(
+  'acss_debit affirm alipay amazon_pay au_becs_debit bacs_debit bancontact billie blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way multibanco naver_pay nz_bank_account p24 pay_by_bank payco paynow paypal payto pix promptpay revolut_pay satispay sepa_debit sequra sofort swish twint upi us_bank_account wechat_pay ach_credit_transfer ach_debit jp_credit_transfer sepa_credit_transfer',
+);
+
 export const subscriptionCreate = {
   add_invoice_items: S.unsupported,
   application_fee_percent: S.int().orEmpty(),
@@ -54,11 +58,7 @@ export const subscriptionCreate = {
   payment_behavior: S.enum('allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'),
   payment_settings: S.object<Stripe.SubscriptionCreateParams.PaymentSettings>({
     payment_method_options: S.unsupported,
-    payment_method_types: S.array(
-      S.words(
-        'acss_debit affirm alipay amazon_pay au_becs_debit bacs_debit bancontact billie blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way multibanco naver_pay nz_bank_account p24 pay_by_bank payco paynow paypal payto pix promptpay revolut_pay satispay sepa_debit sequra sofort swish twint upi us_bank_account wechat_pay ach_credit_transfer ach_debit jp_credit_transfer sepa_credit_transfer',
-      ),
-    ).orEmpty(),
+    payment_method_types: S.array(PAYMENT_METHOD_TYPE).orEmpty(),
     save_default_payment_method: S.enum('off', 'on_subscription'),
   }),
   pending_invoice_item_interval: S.unsupported,
@@ -172,11 +172,7 @@ export const subscriptionUpdate = {
   payment_behavior: S.enum('allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'),
   payment_settings: S.object<Stripe.SubscriptionUpdateParams.PaymentSettings>({
     payment_method_options: S.unsupported,
-    payment_method_types: S.array(
-      S.words(
-        'acss_debit affirm alipay amazon_pay au_becs_debit bacs_debit bancontact billie blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way multibanco naver_pay nz_bank_account p24 pay_by_bank payco paynow paypal payto pix promptpay revolut_pay satispay sepa_debit sequra sofort swish twint upi us_bank_account wechat_pay ach_credit_transfer ach_debit jp_credit_transfer sepa_credit_transfer',
-      ),
-    ).orEmpty(),
+    payment_method_types: S.array(PAYMENT_METHOD_TYPE).orEmpty(),
     save_default_payment_method: S.enum('off', 'on_subscription'),
   }),
   pending_invoice_item_interval: S.unsupported,

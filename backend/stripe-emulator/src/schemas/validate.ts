@@ -14,6 +14,9 @@ export function validateParams(fields: Readonly<Record<string, Spec<unknown>>>, 
   if (missingParams.length) throw missing(missingParams[0]);
 }
 
+/** as Stripe lists them: usd first */
+const CURRENCY_LIST = ['usd', ...CURRENCY_CODES.filter((c) => c !== 'usd')].join(', ');
+
 const join = (prefix: string, key: string) => (prefix ? `${prefix}[${key}]` : key);
 
 function checkFields(fields: Readonly<Record<string, Spec<unknown>>>, value: ParamObject, prefix: string, missingParams: string[]): void {
@@ -69,7 +72,7 @@ function checkNode(node: Node, v: ParamValue, path: string, missingParams: strin
       return invalid(`Invalid ${path}: must be one of ${oneOfList(node.values)}`, path);
     case 'currency':
       if (typeof v === 'string' && isSupportedCurrency(v)) return null;
-      return invalid(`Invalid currency: ${show(v)}. Stripe currently supports these currencies: ${CURRENCY_CODES.join(', ')}`, path);
+      return invalid(`Invalid currency: ${show(v)}. Stripe currently supports these currencies: ${CURRENCY_LIST}`, path);
     case 'expand': {
       const list = asArray(v);
       if (!list) return invalid('Invalid array', path);
