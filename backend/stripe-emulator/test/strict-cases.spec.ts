@@ -68,6 +68,20 @@ describe('Stripe parameter rules', () => {
     ['/v1/customers', 'expand=email', undefined, 'expand', 'Invalid array'],
     [
       '/v1/payment_intents',
+      'amount=500&currency=usd&shipping[name]=J&shipping[address][lin1]=x',
+      'parameter_unknown',
+      'shipping[address][lin1]',
+      'Received unknown parameter: shipping[address][lin1]',
+    ],
+    [
+      '/v1/payment_intents',
+      'amount=500&currency=usd&shipping[address][line1]=x',
+      'parameter_missing',
+      'shipping[name]',
+      'Missing required param: shipping[name].',
+    ],
+    [
+      '/v1/payment_intents',
       'amount=500&currency=usd&payment_method_options[card][request_three_d_secure]=any',
       'parameter_unsupported_by_emulator',
       'payment_method_options',

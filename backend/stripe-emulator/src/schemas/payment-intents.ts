@@ -11,6 +11,22 @@ const PAYMENT_METHOD_DATA_TYPE = S.words(
   'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
 );
 
+/** accepted and checked; the emulator does not store it (harmless: it only describes the delivery) */
+const shipping = S.object<Stripe.PaymentIntentCreateParams.Shipping>({
+  address: S.object<Stripe.AddressParam>({
+    city: S.string(),
+    country: S.string(),
+    line1: S.string(),
+    line2: S.string(),
+    postal_code: S.string(),
+    state: S.string(),
+  }).required(),
+  carrier: S.string(),
+  name: S.string().required(),
+  phone: S.string(),
+  tracking_number: S.string(),
+});
+
 export const paymentIntentCreate = {
   amount: S.int().required(),
   currency: S.currency().required(),
@@ -121,7 +137,7 @@ export const paymentIntentCreate = {
   receipt_email: S.string(),
   return_url: S.string(),
   setup_future_usage: S.enum('off_session', 'on_session'),
-  shipping: S.unsupported,
+  shipping,
   statement_descriptor: S.string(),
   statement_descriptor_suffix: S.string(),
   transfer_data: S.object<Stripe.PaymentIntentCreateParams.TransferData>({
@@ -179,7 +195,7 @@ export const paymentIntentUpdate = {
   payment_method_options: S.unsupported,
   receipt_email: S.string(),
   setup_future_usage: S.enum('off_session', 'on_session').orEmpty(),
-  shipping: S.unsupported,
+  shipping: shipping.orEmpty(),
   statement_descriptor: S.string(),
   statement_descriptor_suffix: S.string(),
   transfer_data: S.object<Stripe.PaymentIntentUpdateParams.TransferData>({
@@ -287,7 +303,7 @@ const paymentIntentConfirmSdk = {
   receipt_email: S.string(),
   return_url: S.string(),
   setup_future_usage: S.enum('off_session', 'on_session').orEmpty(),
-  shipping: S.unsupported,
+  shipping: shipping.orEmpty(),
   use_stripe_sdk: S.bool(),
 } satisfies ParamSchema<Stripe.PaymentIntentConfirmParams>;
 
