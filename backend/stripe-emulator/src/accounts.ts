@@ -280,4 +280,3 @@ export function createAccountLink(st: State, ctx: RequestContext, p: ParamObject
   void ctx;
   return link;
 }
-

@@ -192,7 +192,9 @@ export class EventBus {
       () => {
         if (this.failingSince.get(ep.id) !== since || !this.endpoints.find(ep.id) || ep.status !== 'enabled') return;
         ep.status = 'disabled';
-        this.core.opts.logger(`webhook endpoint ${ep.id} (${ep.url}) disabled: every delivery failed for ${DISABLE_AFTER_MS / HOUR} h (Stripe emails you first)`);
+        this.core.opts.logger(
+          `webhook endpoint ${ep.id} (${ep.url}) disabled: every delivery failed for ${DISABLE_AFTER_MS / HOUR} h (Stripe emails you first)`,
+        );
       },
       { background: true },
     );

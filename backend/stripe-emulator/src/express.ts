@@ -13,8 +13,7 @@ export function createLoginLink(st: State, ctx: RequestContext, id: string): Str
   if (ctx.connect) throw invalid('Login links must be created by the platform (no Stripe-Account header).');
   const acct = getAccount(st, id);
   if (acct.type !== 'express') throw invalid('Login links can only be created for Express accounts.', 'account');
-  if (!acct.details_submitted)
-    throw invalid('Cannot create a login link for an account that has not completed onboarding.', 'account');
+  if (!acct.details_submitted) throw invalid('Cannot create a login link for an account that has not completed onboarding.', 'account');
   const token = st.core.secret(24);
   st.loginLinks.set(token, { account: id, expiresAtMs: st.core.nowMs() + LOGIN_LINK_TTL_MS, used: false });
   return { object: 'login_link', created: st.core.now(), url: `${st.core.opts.publicUrl}/connect/express/${token}` };
@@ -35,7 +34,9 @@ export function expressPage(st: State, token: string): { status: number; html: s
   const schedule = acct.settings?.payouts?.schedule;
   const payouts = st.payouts.list(acct.id).slice(0, 10);
   const req = acct.requirements;
-  const rows = payouts.map((p) => `<li>${esc(p.id)} · ${esc(money(p.amount, p.currency))} · ${esc(p.status)}${p.automatic ? ' · automatic' : ''}</li>`).join('');
+  const rows = payouts
+    .map((p) => `<li>${esc(p.id)} · ${esc(money(p.amount, p.currency))} · ${esc(p.status)}${p.automatic ? ' · automatic' : ''}</li>`)
+    .join('');
   return {
     status: 200,
     html: page(

@@ -13,7 +13,12 @@ const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'frida
 export function defaultSettings(interval: PayoutInterval = 'daily'): Stripe.Account.Settings {
   return {
     branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
-    card_payments: { decline_on: { avs_failure: false, cvc_failure: false }, statement_descriptor_prefix: null, statement_descriptor_prefix_kana: null, statement_descriptor_prefix_kanji: null },
+    card_payments: {
+      decline_on: { avs_failure: false, cvc_failure: false },
+      statement_descriptor_prefix: null,
+      statement_descriptor_prefix_kana: null,
+      statement_descriptor_prefix_kanji: null,
+    },
     dashboard: { display_name: null, timezone: 'Etc/UTC' },
     payments: { statement_descriptor: null, statement_descriptor_kana: null, statement_descriptor_kanji: null },
     payouts: { debit_negative_balances: true, schedule: { delay_days: MINIMUM_DELAY_DAYS, interval }, statement_descriptor: null },

@@ -165,4 +165,3 @@ export function reverseTransfer(st: State, ctx: RequestContext, tr: Stripe.Trans
   st.emit('transfer.reversed', tr, { account: st.platform, ctx, previous: { amount_reversed: before.amount_reversed, reversed: before.reversed } });
   return rev;
 }
-

@@ -16,7 +16,13 @@ describe('stripe emulator: pending vs available balances on the emulated clock',
   const usd = (b: Stripe.Balance, kind: 'available' | 'pending') => b[kind].find((x) => x.currency === 'usd')?.amount ?? 0;
 
   async function charge(amount: number, pm = 'pm_card_visa'): Promise<Stripe.Charge> {
-    const pi = await stripe.paymentIntents.create({ amount, currency: 'usd', payment_method: pm, confirm: true, expand: ['latest_charge.balance_transaction'] });
+    const pi = await stripe.paymentIntents.create({
+      amount,
+      currency: 'usd',
+      payment_method: pm,
+      confirm: true,
+      expand: ['latest_charge.balance_transaction'],
+    });
     return pi.latest_charge as Stripe.Charge;
   }
   async function onboarded(): Promise<string> {
@@ -86,7 +92,9 @@ describe('stripe emulator: pending vs available balances on the emulated clock',
       'transfer_source_balance_parameters_mismatch',
     );
     await stripe.transfers.createReversal(tr.id, { amount: 1000 });
-    expect(usd(await stripe.balance.retrieve({}, { stripeAccount: acct }), 'pending') + usd(await stripe.balance.retrieve({}, { stripeAccount: acct }), 'available')).toBe(5000);
+    expect(
+      usd(await stripe.balance.retrieve({}, { stripeAccount: acct }), 'pending') + usd(await stripe.balance.retrieve({}, { stripeAccount: acct }), 'available'),
+    ).toBe(5000);
     expect((await expectStripeError(stripe.transfers.create({ amount: 3001, currency: 'usd', destination: acct, source_transaction: ch.id }))).code).toBe(
       'transfer_source_balance_parameters_mismatch',
     );
