@@ -191,7 +191,8 @@ export function strArr(p: ParamObject, key: string): string[] | undefined {
 export function currency(p: ParamObject, key = 'currency', required = true): string {
   const c = required ? reqStr(p, key) : (str(p, key) ?? 'usd');
   const lc = c.toLowerCase();
-  if (!isSupportedCurrency(lc)) throw invalid(`Invalid currency: ${c}. Stripe currently supports these currencies: usd, ${CURRENCY_CODES.filter((x) => x !== 'usd').join(', ')}`, key);
+  if (!isSupportedCurrency(lc))
+    throw invalid(`Invalid currency: ${c}. Stripe currently supports these currencies: usd, ${CURRENCY_CODES.filter((x) => x !== 'usd').join(', ')}`, key);
   return lc;
 }
 
