@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { startStripeEmulator, StripeEmulator } from '../src';
-import { IDEMPOTENCY_KEY_TTL_MS } from '../src/idempotency';
+import { IDEMPOTENCY_KEY_TTL_MS, IdempotencyStore } from '../src/idempotency';
 
 /**
  * Idempotency as Stripe runs it: a result is saved only once the endpoint began executing (a request that failed
@@ -102,5 +102,22 @@ describe('idempotency keys like Stripe', () => {
     const platform = await stripe.customers.create({ name: 'Scoped' }, { idempotencyKey: 'key-scope' });
     const connected = await stripe.customers.create({ name: 'Scoped' }, { idempotencyKey: 'key-scope', stripeAccount: acct.id });
     expect(connected.id).not.toBe(platform.id);
+  });
+
+  it('answers 409 idempotency_key_in_use while the first request under the key is still executing (store level: handlers run in one tick)', () => {
+    let now = 0;
+    const store = new IdempotencyStore(() => now);
+    const rec = store.begin('acct_platform', 'k', 'POST /v1/payouts amount=1', 'req_1');
+    const busy = store.lookup('acct_platform', 'k', 'POST /v1/payouts amount=1');
+    expect(busy).toMatchObject({
+      kind: 'error',
+      error: { status: 409, body: { type: 'idempotency_error', code: 'idempotency_key_in_use' } },
+      headers: { 'Stripe-Should-Retry': 'true' },
+    });
+    store.finish(rec, 200, '{}');
+    expect(store.lookup('acct_platform', 'k', 'POST /v1/payouts amount=1')).toMatchObject({ kind: 'replay' });
+    expect(store.lookup('acct_other', 'k', 'POST /v1/payouts amount=1')).toEqual({ kind: 'fresh' });
+    now += IDEMPOTENCY_KEY_TTL_MS;
+    expect(store.lookup('acct_platform', 'k', 'POST /v1/payouts amount=2')).toEqual({ kind: 'fresh' });
   });
 });
