@@ -17,6 +17,7 @@ describe('Stripe fault injection: billing (real Postgres, Redis, webhooks and th
     wire = StripeWire.of(ctx);
   });
   afterEach(() => {
+    ctx.emulator.setDeliveryPaused(false);
     ctx.emulator.faults.clear();
     wire.clear();
   });

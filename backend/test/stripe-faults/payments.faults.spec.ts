@@ -20,6 +20,7 @@ describe('Stripe fault injection: payments (real Postgres, Redis, webhooks and t
     wire = StripeWire.of(ctx);
   });
   afterEach(() => {
+    ctx.emulator.setDeliveryPaused(false);
     ctx.emulator.faults.clear();
     wire.clear();
   });
