@@ -594,7 +594,8 @@ export function createRefund(st: State, ctx: RequestContext, p: ParamObject): St
   const ch = st.charges.get(chId, ctx.account, 'charge');
   if (ch.disputed) {
     const dp = st.disputes.list(ctx.account, (d) => d.charge === ch.id)[0];
-    if (dp && dp.status !== 'won' && !dp.is_charge_refundable) throw invalid(`Charge ${ch.id} has been charged back; cannot issue a refund.`, undefined, 'charge_disputed');
+    if (dp && dp.status !== 'won' && !dp.is_charge_refundable)
+      throw invalid(`Charge ${ch.id} has been charged back; cannot issue a refund.`, undefined, 'charge_disputed');
   }
   if (!ch.captured || ch.status !== 'succeeded') throw invalid(`Charge ${ch.id} has not been captured or did not succeed.`, 'charge', 'charge_not_refundable');
   const remaining = ch.amount_captured - ch.amount_refunded;
