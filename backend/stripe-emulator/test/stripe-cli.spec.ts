@@ -49,7 +49,8 @@ describe('stripe CLI: `stripe trigger` against the emulator', () => {
   const bin = stripeBinary();
 
   beforeAll(async () => {
-    env = await startEnv();
+    // card funds pending for two days as on Stripe (the payout and transfer fixtures pay with pm_card_bypassPending)
+    env = await startEnv({ delays: { payoutMs: 200, processingMs: 100, availableMs: 2 * 86_400_000 } });
     stripe = env.stripe;
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'stripe-cli-'));
   });
