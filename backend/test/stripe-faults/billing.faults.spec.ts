@@ -224,6 +224,9 @@ describe('Stripe fault injection: billing (real Postgres, Redis, webhooks and th
     );
     expect((await ctx.http.post(`/api/collaborations/${proposed.body.id}/accept`, {}, { token: influencer.token })).status).toBe(200);
     const start = () => ctx.http.post('/api/retainers', { collaborationId: proposed.body.id, paymentMethodId: good }, { token: company.token });
+    // the webhooks of these steps are lost too (customer.subscription.created would tell the retainer its subscription)
+    await webhooksSettled();
+    ctx.emulator.setDeliveryPaused(true);
     loseEveryAttempt(ctx, 'POST', '^/v1/products$');
     expect((await start()).status).toBe(502);
     loseEveryAttempt(ctx, 'POST', '^/v1/subscriptions$');
@@ -231,6 +234,7 @@ describe('Stripe fault injection: billing (real Postgres, Redis, webhooks and th
     fault(ctx, { method: 'GET', path: '^/v1/subscriptions$', mode: 'reset_before', times: sdkAttempts(ctx) });
     expect((await start()).status).toBe(502);
     expectFaultsSpent(ctx);
+    ctx.emulator.setDeliveryPaused(false);
     const started = await start();
     expect(started.status).toBe(201);
     expect(started.body.periods[0]).toMatchObject({ status: 'HELD', invoiceStatus: 'paid' });
