@@ -68,6 +68,13 @@ describe('Stripe parameter rules', () => {
     ['/v1/customers', 'expand=email', undefined, 'expand', 'Invalid array'],
     [
       '/v1/payment_intents',
+      'amount=500&currency=usd&payment_method_types[]=cardd',
+      undefined,
+      'payment_method_types[0]',
+      /^Invalid payment_method_types\[0\]: must be one of /,
+    ],
+    [
+      '/v1/payment_intents',
       'amount=500&currency=usd&shipping[name]=J&shipping[address][lin1]=x',
       'parameter_unknown',
       'shipping[address][lin1]',

@@ -4,6 +4,13 @@ import { ParamSchema, S, SchemaTable } from './schema';
 const ALLOWED_PAYMENT_METHOD_TYPE = S.words(
   'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip boku_promptpay capchase_pay card_present check_scan click_to_pay demo_pay duitnow dummy_auth_push dummy_passthrough_card edenred gcash getbalance gift_card gopay id_bank_transfer interac_present knet kr_market kriya momo mondu netbanking ng_bank ng_bank_transfer ng_card ng_market ng_ussd ng_wallet octopus paper_check qris rechnung shop_pay shopeepay south_korea_market stripe_balance tamara test_pay touch_n_go truemoney us_cash_voucher vipps wero',
 );
+
+/**
+ * `payment_method_types`: gone from the SDK's types at this API version (`allowed_payment_method_types` replaced it),
+ * still accepted by Stripe for the API versions accounts are pinned to, and sent by the Stripe CLI's `stripe trigger`
+ * fixtures. Checked like the SDK's list (known payment method types only).
+ */
+const LEGACY_PAYMENT_METHOD_TYPES = S.array(ALLOWED_PAYMENT_METHOD_TYPE);
 const EXCLUDABLE_PAYMENT_METHOD_TYPE = S.words(
   'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
 );
@@ -11,7 +18,7 @@ const PAYMENT_METHOD_DATA_TYPE = S.words(
   'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
 );
 
-export const setupIntentCreate = {
+const setupIntentCreateSdk = {
   allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE),
   attach_to_self: S.bool(),
   automatic_payment_methods: S.object<Stripe.SetupIntentCreateParams.AutomaticPaymentMethods>({
@@ -114,6 +121,8 @@ export const setupIntentCreate = {
   use_stripe_sdk: S.bool(),
 } satisfies ParamSchema<Stripe.SetupIntentCreateParams>;
 
+export const setupIntentCreate = { ...setupIntentCreateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
+
 export const setupIntentList = {
   attach_to_self: S.bool(),
   created: S.oneOf(
@@ -139,7 +148,7 @@ export const setupIntentRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.SetupIntentRetrieveParams>;
 
-export const setupIntentUpdate = {
+const setupIntentUpdateSdk = {
   allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE).orEmpty(),
   attach_to_self: S.bool(),
   customer: S.id(),
@@ -154,6 +163,8 @@ export const setupIntentUpdate = {
   payment_method_data: S.unsupported,
   payment_method_options: S.unsupported,
 } satisfies ParamSchema<Stripe.SetupIntentUpdateParams>;
+
+export const setupIntentUpdate = { ...setupIntentUpdateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
 
 const setupIntentConfirmSdk = {
   allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE),
