@@ -4,7 +4,8 @@ import type Stripe from 'stripe';
 import { applyMetadata, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqStr, snapshot, str } from './core';
 import { invalid } from './errors';
 import type { ParamObject } from './params';
-import { confirmPaymentIntent, createPaymentIntent, piHooks, cancelPaymentIntent } from './payments';
+import { piHooks } from './resources/payment-attempt';
+import { cancelPaymentIntent, confirmPaymentIntent, createPaymentIntent } from './resources/payment-intents';
 import { State } from './state';
 
 export function dec(n: number): Stripe.Decimal {

@@ -4,7 +4,7 @@ import { ZERO_DECIMAL } from './cards';
 import { applyMetadata, arr, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqStr, snapshot, str, strArr } from './core';
 import { invalid, StripeApiError } from './errors';
 import type { ParamObject } from './params';
-import { route, listOf, type ApiRequest, type Route } from './routes';
+import { listOf, route, type ApiRequest, type Route } from './http/router';
 import { attachedPaymentMethod } from './shorthand';
 import { State, SubPrivate } from './state';
 
