@@ -1,7 +1,7 @@
 import { int } from './core';
 import { invalid } from './errors';
 import type { ParamObject } from './params';
-import { setRequirements } from './requirements';
+import { setRequirements } from './resources/requirements';
 import { State } from './state';
 
 /**

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_AVAILABLE_MS } from './balance';
 import { Core } from './core';
-import { startAutomaticPayouts } from './payouts';
+import { startAutomaticPayouts } from './resources/payouts';
 import { EndpointScope, EventBus } from './events';
 import { Fault, FaultSpec } from './faults';
 import { EmulatorServer } from './server';

@@ -10,28 +10,23 @@ import {
   updateInvoice,
   voidInvoice,
 } from './billing';
-import {
-  addExternalAccount,
-  cancelPayout,
-  createAccount,
-  createAccountLink,
-  createPayout,
-  createTransfer,
-  getAccount,
-  reverseTransfer,
-  updateAccount,
-} from './connect';
-import { applyMetadata, bool, int, obj, previousAttributes, snapshot, str, strArr } from './core';
+import { applyMetadata, bool, int, str } from './core';
 import { invalid } from './errors';
-import { createLoginLink } from './express';
 import { all, crud, deleted, eq, listOf, route, Route } from './http/router';
+import { accountRoutes } from './resources/accounts';
+import { balanceRoutes } from './resources/balance';
 import { chargeRoutes } from './resources/charges';
 import { customerRoutes } from './resources/customers';
 import { disputeRoutes } from './resources/disputes';
+import { eventRoutes } from './resources/events';
+import { loginLinkRoutes } from './resources/login-links';
 import { paymentIntentRoutes } from './resources/payment-intents';
 import { paymentMethodRoutes } from './resources/payment-methods';
+import { payoutRoutes } from './resources/payouts';
 import { refundRoutes } from './resources/refunds';
 import { setupIntentRoutes } from './resources/setup-intents';
+import { transferRoutes } from './resources/transfers';
+import { webhookEndpointRoutes } from './resources/webhook-endpoints';
 import { subscriptionRoutes } from './subscriptions';
 
 /** Every /v1 route the emulator serves, resource by resource (the server matches them in this order). */
@@ -44,92 +39,11 @@ export function buildRoutes(): Route[] {
     ...chargeRoutes(),
     ...refundRoutes(),
     ...disputeRoutes(),
-
-    // ---------- balance ----------
-    route('GET', '/v1/balance', (r) => r.st.balanceOf(r.ctx.account)),
-    route('GET', '/v1/balance_transactions', (r) => {
-      const payout = str(r.params, 'payout');
-      return listOf(
-        r.st.balanceTransactions.list(
-          r.ctx.account,
-          all(
-            eq(r.params, 'type', (b: Stripe.BalanceTransaction) => b.type),
-            eq(r.params, 'source', (b) => b.source),
-            eq(r.params, 'currency', (b) => b.currency),
-            (b) => !payout || b.source === payout,
-          ),
-        ),
-        r.params,
-        '/v1/balance_transactions',
-      );
-    }),
-    route('GET', '/v1/balance_transactions/:id', (r) => r.st.balanceTransactions.get(r.path.id, r.ctx.account)),
-
-    // ---------- Connect ----------
-    route('POST', '/v1/accounts', (r) => createAccount(r.st, r.ctx, r.params)),
-    route('GET', '/v1/accounts', (r) => listOf(r.st.accounts.list(r.st.platform), r.params, '/v1/accounts')),
-    route('GET', '/v1/account', (r) => (r.ctx.account === r.st.platform ? r.st.platformAccount() : getAccount(r.st, r.ctx.account))),
-    route('GET', '/v1/accounts/:id', (r) => (r.path.id === r.st.platform ? r.st.platformAccount() : getAccount(r.st, r.path.id))),
-    route('POST', '/v1/accounts/:id', (r) => updateAccount(r.st, r.ctx, getAccount(r.st, r.path.id), r.params)),
-    route('DELETE', '/v1/accounts/:id', (r) => {
-      const a = getAccount(r.st, r.path.id);
-      r.st.accounts.delete(a.id);
-      return deleted(a.id, 'account');
-    }),
-    route('POST', '/v1/accounts/:id/external_accounts', (r) => {
-      const a = getAccount(r.st, r.path.id);
-      const ext = typeof r.params.external_account === 'string' ? str(r.params, 'external_account') : obj(r.params, 'external_account');
-      if (!ext) throw invalid('Missing required param: external_account.', 'external_account', 'parameter_missing');
-      const ba = addExternalAccount(r.st, a, ext, bool(r.params, 'default_for_currency') ?? false, r.ctx);
-      ba.metadata = applyMetadata(ba.metadata ?? {}, r.params);
-      return ba;
-    }),
-    route('GET', '/v1/accounts/:id/external_accounts', (r) => {
-      getAccount(r.st, r.path.id);
-      return listOf(r.st.bankAccounts.list(r.path.id), r.params, `/v1/accounts/${r.path.id}/external_accounts`);
-    }),
-    route('GET', '/v1/accounts/:id/external_accounts/:ba', (r) => r.st.bankAccounts.get(r.path.ba, r.path.id)),
-    route('POST', '/v1/accounts/:id/login_links', (r) => createLoginLink(r.st, r.ctx, r.path.id)),
-    route('POST', '/v1/account_links', (r) => createAccountLink(r.st, r.ctx, r.params)),
-    route('POST', '/v1/transfers', (r) => createTransfer(r.st, r.ctx, r.params)),
-    ...crud<Stripe.Transfer>('/v1/transfers', (st) => st.transfers, {
-      filter: (p) =>
-        all(
-          eq(p, 'destination', (t: Stripe.Transfer) => t.destination),
-          eq(p, 'transfer_group', (t) => t.transfer_group),
-        ),
-      update: (r, t) => {
-        const before = snapshot(t);
-        t.metadata = applyMetadata(t.metadata, r.params);
-        if (r.params.description !== undefined) t.description = str(r.params, 'description') || null;
-        r.st.emit('transfer.updated', t, { account: r.st.platform, ctx: r.ctx, previous: previousAttributes(before, t) });
-        return t;
-      },
-    }),
-    route('POST', '/v1/transfers/:id/reversals', (r) => reverseTransfer(r.st, r.ctx, r.st.transfers.get(r.path.id, r.ctx.account), r.params)),
-    route('GET', '/v1/transfers/:id/reversals', (r) =>
-      listOf(
-        r.st.reversals.list(r.ctx.account, (x) => x.transfer === r.path.id),
-        r.params,
-        `/v1/transfers/${r.path.id}/reversals`,
-      ),
-    ),
-    route('GET', '/v1/transfers/:id/reversals/:rid', (r) => r.st.reversals.get(r.path.rid, r.ctx.account)),
-    route('POST', '/v1/payouts', (r) => createPayout(r.st, r.ctx, r.params)),
-    ...crud<Stripe.Payout>('/v1/payouts', (st) => st.payouts, {
-      filter: (p) =>
-        all(
-          eq(p, 'status', (x: Stripe.Payout) => x.status),
-          eq(p, 'destination', (x) => x.destination),
-        ),
-      update: (r, po) => {
-        const before = snapshot(po);
-        po.metadata = applyMetadata(po.metadata, r.params);
-        r.st.emit('payout.updated', po, { account: r.ctx.account, ctx: r.ctx, previous: previousAttributes(before, po) });
-        return po;
-      },
-    }),
-    route('POST', '/v1/payouts/:id/cancel', (r) => cancelPayout(r.st, r.ctx, r.st.payouts.get(r.path.id, r.ctx.account))),
+    ...balanceRoutes(),
+    ...accountRoutes(),
+    ...loginLinkRoutes(),
+    ...transferRoutes(),
+    ...payoutRoutes(),
 
     // ---------- invoicing ----------
     route('POST', '/v1/invoices', (r) => createInvoice(r.st, r.ctx, r.params)),
@@ -192,57 +106,8 @@ export function buildRoutes(): Route[] {
         return deleted(item.id, 'invoiceitem');
       },
     }),
-
-    // ---------- events & webhook endpoints ----------
-    route('GET', '/v1/events', (r) => {
-      const type = str(r.params, 'type');
-      const types = strArr(r.params, 'types');
-      const match = (t: string, pat: string) => pat === t || (pat.endsWith('*') && t.startsWith(pat.slice(0, -1)));
-      if (type && types) throw invalid('You may only specify one of these parameters: type, types.', 'types');
-      return listOf(
-        r.st.bus.events.list(r.ctx.account, (e) => (!type || match(e.type, type)) && (!types || types.some((t) => match(e.type, t)))),
-        r.params,
-        '/v1/events',
-      );
-    }),
-    route('GET', '/v1/events/:id', (r) => r.st.bus.events.get(r.path.id, r.ctx.account)),
-    route('POST', '/v1/webhook_endpoints', (r) => {
-      const url = str(r.params, 'url');
-      if (!url) throw invalid('Missing required param: url.', 'url', 'parameter_missing');
-      const events = strArr(r.params, 'enabled_events');
-      if (!events?.length) throw invalid('Missing required param: enabled_events.', 'enabled_events', 'parameter_missing');
-      return r.st.bus.addEndpoint({
-        url,
-        scope: bool(r.params, 'connect') ? 'connect' : 'platform',
-        enabledEvents: events,
-        description: str(r.params, 'description') ?? null,
-        metadata: applyMetadata({}, r.params),
-        apiVersion: str(r.params, 'api_version') ?? null,
-      });
-    }),
-    route('GET', '/v1/webhook_endpoints', (r) => {
-      const list = listOf(r.st.bus.endpoints.list(r.st.platform), r.params, '/v1/webhook_endpoints');
-      return { ...list, data: list.data.map((e) => ({ ...e, secret: undefined })) };
-    }),
-    route('GET', '/v1/webhook_endpoints/:id', (r) => ({ ...r.st.bus.endpoints.get(r.path.id, r.st.platform), secret: undefined })),
-    route('POST', '/v1/webhook_endpoints/:id', (r) => {
-      const ep = r.st.bus.endpoints.get(r.path.id, r.st.platform);
-      const url = str(r.params, 'url');
-      if (url) ep.url = url;
-      const events = strArr(r.params, 'enabled_events');
-      if (events?.length) ep.enabled_events = events;
-      const disabled = bool(r.params, 'disabled');
-      if (disabled !== undefined) ep.status = disabled ? 'disabled' : 'enabled';
-      if (disabled === false) r.st.bus.resetFailures(ep.id);
-      if (r.params.description !== undefined) ep.description = str(r.params, 'description') || null;
-      ep.metadata = applyMetadata(ep.metadata, r.params);
-      return { ...ep, secret: undefined };
-    }),
-    route('DELETE', '/v1/webhook_endpoints/:id', (r) => {
-      const ep = r.st.bus.endpoints.get(r.path.id, r.st.platform);
-      r.st.bus.removeEndpoint(ep.id);
-      return deleted(ep.id, 'webhook_endpoint');
-    }),
+    ...eventRoutes(),
+    ...webhookEndpointRoutes(),
     ...subscriptionRoutes(),
   ];
   return routes;

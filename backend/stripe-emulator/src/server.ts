@@ -1,14 +1,14 @@
 import http from 'node:http';
 import type Stripe from 'stripe';
-import { completeOnboarding, getAccount } from './connect';
+import { completeOnboarding, getAccount } from './resources/accounts';
 import { API_VERSION, arr, Core, RequestContext, snapshot, str } from './core';
 import { invalid, StripeApiError } from './errors';
 import { FaultInjector } from './faults';
 import { EndpointScope, EventBus } from './events';
 import { invoicePdf, payInvoice } from './billing';
 import { moneyControl } from './control-money';
-import { expressPage } from './express';
-import { invoicePage, messagePage, onboardingPage, threeDsPage } from './pages';
+import { expressPage } from './hosted/express-dashboard';
+import { invoicePage, messagePage, onboardingPage, threeDsPage } from './hosted/pages';
 import { canonical, fromJson, ParamObject, parseForm } from './params';
 import { closeDispute, createDispute } from './resources/disputes';
 import { completeAuthentication } from './resources/payment-intents';
