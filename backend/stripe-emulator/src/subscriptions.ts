@@ -1,5 +1,7 @@
 import type Stripe from 'stripe';
-import { createInvoice, dec, finalizeInvoice, payInvoice } from './billing';
+import { finalizeInvoice, payInvoice } from './resources/invoices/collection';
+import { createInvoice } from './resources/invoices/invoices';
+import { dec } from './resources/invoices/lines';
 import { ZERO_DECIMAL } from './cards';
 import { applyMetadata, arr, bool, currency as currencyParam, int, obj, previousAttributes, RequestContext, reqStr, snapshot, str, strArr } from './core';
 import { invalid, StripeApiError } from './errors';
