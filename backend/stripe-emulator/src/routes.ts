@@ -11,11 +11,13 @@ import { loginLinkRoutes } from './resources/login-links';
 import { paymentIntentRoutes } from './resources/payment-intents';
 import { paymentMethodRoutes } from './resources/payment-methods';
 import { payoutRoutes } from './resources/payouts';
+import { priceRoutes } from './resources/products/prices';
+import { productRoutes } from './resources/products/products';
 import { refundRoutes } from './resources/refunds';
 import { setupIntentRoutes } from './resources/setup-intents';
+import { subscriptionRoutes } from './resources/subscriptions/routes';
 import { transferRoutes } from './resources/transfers';
 import { webhookEndpointRoutes } from './resources/webhook-endpoints';
-import { subscriptionRoutes } from './subscriptions';
 
 /** Every /v1 route the emulator serves, resource by resource (the server matches them in this order). */
 export function buildRoutes(): Route[] {
@@ -36,6 +38,8 @@ export function buildRoutes(): Route[] {
     ...invoiceItemRoutes(),
     ...eventRoutes(),
     ...webhookEndpointRoutes(),
+    ...productRoutes(),
+    ...priceRoutes(),
     ...subscriptionRoutes(),
   ];
   return routes;

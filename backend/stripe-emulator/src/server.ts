@@ -21,7 +21,7 @@ import { buildRoutes } from './routes';
 import { schemaFor, validateParams } from './schemas';
 import { State } from './state';
 import { stripeJsSource } from './stripe-js';
-import { advanceSubscription } from './subscriptions';
+import { advanceSubscription } from './resources/subscriptions/renewal';
 
 export interface ServerConfig {
   secretKey: string;

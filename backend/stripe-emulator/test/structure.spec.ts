@@ -16,7 +16,7 @@ const SIZE_EXEMPT: Record<string, string> = {
 };
 
 /** TEMPORARY, while the split by resource lands commit by commit: emptied (and removed) by its last commit */
-const PENDING_SPLIT = ['server.ts', 'subscriptions.ts'];
+const PENDING_SPLIT = ['server.ts'];
 const PENDING_CYCLES: string[] = [];
 
 function walk(dir: string): string[] {
