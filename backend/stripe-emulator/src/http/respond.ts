@@ -2,7 +2,7 @@ import http from 'node:http';
 
 /** Writing HTTP answers (CORS open, as the emulator is called from the browser too). */
 
-export const CORS_HEADERS = {
+const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
   'Access-Control-Allow-Headers': 'Authorization, Content-Type, Stripe-Account, Stripe-Version, Idempotency-Key, X-Stripe-Client-User-Agent, Stripe-Context',

@@ -51,7 +51,7 @@ export function customerDefaultPm(st: State, customerId: string): string | null 
   return typeof pm === 'string' ? pm : (pm?.id ?? null);
 }
 
-export function subPm(st: State, sub: Stripe.Subscription): string | null {
+function subPm(st: State, sub: Stripe.Subscription): string | null {
   if (typeof sub.default_payment_method === 'string') return sub.default_payment_method;
   return customerDefaultPm(st, String(sub.customer));
 }
