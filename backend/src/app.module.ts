@@ -24,6 +24,8 @@ import { BillingModule } from './modules/billing/billing.module';
 import { ConnectModule } from './modules/connect/connect.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
+import { InfluencersModule } from './modules/influencers/influencers.module';
+import { MilestonesModule } from './modules/milestones/milestones.module';
 
 /** Feature modules; each later capability adds its module here. */
 export const FEATURE_MODULES = [
@@ -37,6 +39,8 @@ export const FEATURE_MODULES = [
   ConnectModule,
   WalletModule,
   PayoutsModule,
+  InfluencersModule,
+  MilestonesModule,
 ];
 
 @Module({})

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { EntityManager } from 'typeorm';
 
-export type RealtimeEventName = 'payment:update' | 'wallet:update' | 'payout:update';
+export type RealtimeEventName = 'payment:update' | 'wallet:update' | 'payout:update' | 'collaboration:update' | 'dispute:update';
 
 export interface OutboxRow {
   id: number;
