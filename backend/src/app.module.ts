@@ -26,6 +26,7 @@ import { WalletModule } from './modules/wallet/wallet.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
 import { InfluencersModule } from './modules/influencers/influencers.module';
 import { MilestonesModule } from './modules/milestones/milestones.module';
+import { DisputesModule } from './modules/disputes/disputes.module';
 
 /** Feature modules; each later capability adds its module here. */
 export const FEATURE_MODULES = [
@@ -41,6 +42,7 @@ export const FEATURE_MODULES = [
   PayoutsModule,
   InfluencersModule,
   MilestonesModule,
+  DisputesModule,
 ];
 
 @Module({})
