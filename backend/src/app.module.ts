@@ -27,6 +27,7 @@ import { PayoutsModule } from './modules/payouts/payouts.module';
 import { InfluencersModule } from './modules/influencers/influencers.module';
 import { MilestonesModule } from './modules/milestones/milestones.module';
 import { DisputesModule } from './modules/disputes/disputes.module';
+import { ClawbackModule } from './modules/clawback/clawback.module';
 
 /** Feature modules; each later capability adds its module here. */
 export const FEATURE_MODULES = [
@@ -43,6 +44,7 @@ export const FEATURE_MODULES = [
   InfluencersModule,
   MilestonesModule,
   DisputesModule,
+  ClawbackModule,
 ];
 
 @Module({})

@@ -4,6 +4,7 @@ import { CollaborationsService } from '../collaborations/collaborations.service'
 import { CollaborationViews } from '../collaborations/collaboration.view';
 import { EscrowReleaseService } from './escrow-release.service';
 import { PaymentNotifier } from './payment-notifier';
+import { RecoveryService } from './recovery.service';
 import { PaymentWebhooksHandler } from './payment-webhooks.handler';
 import { PaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
@@ -11,7 +12,16 @@ import { PaymentsService } from './payments.service';
 
 @Module({
   controllers: [CollaborationsController, PaymentsController],
-  providers: [PaymentRepository, PaymentNotifier, EscrowReleaseService, PaymentsService, CollaborationsService, CollaborationViews, PaymentWebhooksHandler],
-  exports: [PaymentRepository, PaymentNotifier, EscrowReleaseService, PaymentsService, CollaborationViews],
+  providers: [
+    PaymentRepository,
+    PaymentNotifier,
+    RecoveryService,
+    EscrowReleaseService,
+    PaymentsService,
+    CollaborationsService,
+    CollaborationViews,
+    PaymentWebhooksHandler,
+  ],
+  exports: [PaymentRepository, PaymentNotifier, RecoveryService, EscrowReleaseService, PaymentsService, CollaborationViews],
 })
 export class PaymentsModule {}

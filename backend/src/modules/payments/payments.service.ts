@@ -19,6 +19,7 @@ import { STRIPE } from '../stripe/stripe.module';
 import { heldRemaining, PaymentEvent, transition } from './domain/payment-status.machine';
 import { EscrowReleaseService } from './escrow-release.service';
 import { PaymentNotifier } from './payment-notifier';
+import { RecoveryService } from './recovery.service';
 import { PaymentRecord, PaymentRepository, paymentSnapshot as snapshot } from './payment.repository';
 import { PaymentView, toPaymentView } from './payment.view';
 
@@ -45,6 +46,7 @@ export class PaymentsService {
     private readonly collaborations: CollaborationRepository,
     private readonly ledger: LedgerService,
     private readonly escrow: EscrowReleaseService,
+    private readonly recovery: RecoveryService,
     private readonly notifier: PaymentNotifier,
     private readonly outbox: OutboxService,
     @Inject(STRIPE) private readonly stripe: Stripe,
@@ -402,20 +404,23 @@ export class PaymentsService {
     if (dispute.status !== 'won' && dispute.status !== 'lost') return 'ignored';
     const d = transition(snapshot(p), { type: dispute.status === 'won' ? 'DISPUTE_WON' : 'DISPUTE_LOST' });
     if (d.kind !== 'apply') return 'ignored';
+    // lost: held funds cover the chargeback first; money already released is recovered from the influencer like a
+    // clawback (wallet first, the rest owed); only what was never ours to recover is a loss
+    const fromEscrow = dispute.status === 'lost' ? Math.min(heldRemaining(p), dispute.amount) : 0;
+    const recoverable = dispute.status === 'lost' ? Math.min(dispute.amount - fromEscrow, p.amountReleased - p.amountClawedBack) : 0;
+    const recovery = recoverable > 0 ? await this.recovery.lines(em, p, recoverable) : null;
     const lines =
       dispute.status === 'won'
         ? [
             { account: Accounts.stripeBalance, currency: cur, amount: dispute.amount },
             { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
           ]
-        : (() => {
-            const fromEscrow = Math.min(heldRemaining(p), dispute.amount);
-            return [
-              { account: Accounts.escrow(p.id), currency: cur, amount: fromEscrow },
-              { account: Accounts.disputeLosses, currency: cur, amount: dispute.amount - fromEscrow },
-              { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
-            ];
-          })();
+        : [
+            { account: Accounts.escrow(p.id), currency: cur, amount: fromEscrow },
+            ...(recovery?.lines ?? []),
+            { account: Accounts.disputeLosses, currency: cur, amount: dispute.amount - fromEscrow - recoverable },
+            { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
+          ];
     const posted = await this.ledger.post(em, {
       type: `dispute_${dispute.status}`,
       referenceType: 'payment',
@@ -425,6 +430,10 @@ export class PaymentsService {
       lines,
     });
     if (!posted) return 'ignored';
+    if (recovery) {
+      await this.payments.update(em, p.id, { amountClawedBack: p.amountClawedBack + recoverable });
+      await this.recovery.notify(em, p, recovery, posted, `Card dispute lost after release: ${formatMoney({ amount: recoverable, currency: cur })} recovered`);
+    }
     const updated = await this.payments.update(em, p.id, { status: d.next.status, statusBeforeDispute: null, amountRefunded: d.next.amountRefunded });
     if (dispute.status === 'lost' && d.next.status === 'REFUNDED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
     await this.notifyParties(
