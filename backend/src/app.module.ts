@@ -28,6 +28,7 @@ import { InfluencersModule } from './modules/influencers/influencers.module';
 import { MilestonesModule } from './modules/milestones/milestones.module';
 import { DisputesModule } from './modules/disputes/disputes.module';
 import { ClawbackModule } from './modules/clawback/clawback.module';
+import { AuditModule } from './modules/audit/audit.module';
 
 /** Feature modules; each later capability adds its module here. */
 export const FEATURE_MODULES = [
@@ -45,6 +46,7 @@ export const FEATURE_MODULES = [
   MilestonesModule,
   DisputesModule,
   ClawbackModule,
+  AuditModule,
 ];
 
 @Module({})
