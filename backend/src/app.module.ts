@@ -29,6 +29,7 @@ import { MilestonesModule } from './modules/milestones/milestones.module';
 import { DisputesModule } from './modules/disputes/disputes.module';
 import { ClawbackModule } from './modules/clawback/clawback.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 
 /** Feature modules; each later capability adds its module here. */
 export const FEATURE_MODULES = [
@@ -47,6 +48,7 @@ export const FEATURE_MODULES = [
   DisputesModule,
   ClawbackModule,
   AuditModule,
+  NotificationsModule,
 ];
 
 @Module({})

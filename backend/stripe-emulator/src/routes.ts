@@ -21,6 +21,7 @@ import {
   updateInvoice,
   voidInvoice,
 } from './billing';
+import { createLoginLink } from './express';
 import { applyMetadata, bool, Collection, int, obj, previousAttributes, RequestContext, snapshot, str, strArr } from './core';
 import { invalid, noSuch } from './errors';
 import type { ParamObject } from './params';
@@ -159,7 +160,8 @@ function crud<T extends { id: string; metadata?: Stripe.Metadata | null }>(
   return routes;
 }
 
-function customerFromParams(r: ApiRequest, c: Stripe.Customer): void {
+/** `attached`: the PaymentMethod this same request attached (create's `payment_method`), by the id or test token it was given as */
+function customerFromParams(r: ApiRequest, c: Stripe.Customer, attached?: { param: string; pm: Stripe.PaymentMethod }): void {
   const p = r.params;
   for (const k of ['email', 'description', 'name', 'phone'] as const) if (p[k] !== undefined) c[k] = str(p, k) || null;
   const addr = obj(p, 'address');
@@ -176,7 +178,7 @@ function customerFromParams(r: ApiRequest, c: Stripe.Customer): void {
   if (is && is.default_payment_method !== undefined) {
     const pmId = str(is, 'default_payment_method');
     if (pmId) {
-      const pm = r.st.paymentMethods.get(pmId, r.ctx.account, 'invoice_settings[default_payment_method]');
+      const pm = attached?.param === pmId ? attached.pm : r.st.paymentMethods.get(pmId, r.ctx.account, 'invoice_settings[default_payment_method]');
       if (pm.customer !== c.id)
         throw invalid(
           `No such PaymentMethod: '${pmId}'; It's possible this PaymentMethod exists on one of your connected accounts, in which case you should retry this request on that connected account. The payment method must be attached to the customer.`,
@@ -219,10 +221,19 @@ export function buildRoutes(): Route[] {
         tax_exempt: 'none',
         test_clock: null,
       };
-      r.st.customers.add(c, r.ctx.account);
       const pmId = str(r.params, 'payment_method');
-      if (pmId) r.st.attachPaymentMethod(r.st.resolvePaymentMethod(pmId, r.ctx), c.id, r.ctx);
-      customerFromParams(r, c);
+      // a brand-new customer's default can only be the PaymentMethod this request attaches; refuse anything else before any change
+      const defaultPm = str(obj(r.params, 'invoice_settings') ?? {}, 'default_payment_method');
+      if (defaultPm && defaultPm !== pmId) customerFromParams(r, c);
+      r.st.customers.add(c, r.ctx.account);
+      let attached: { param: string; pm: Stripe.PaymentMethod } | undefined;
+      try {
+        if (pmId) attached = { param: pmId, pm: r.st.attachPaymentMethod(r.st.resolvePaymentMethod(pmId, r.ctx), c.id, r.ctx) };
+        customerFromParams(r, c, attached);
+      } catch (e) {
+        r.st.customers.delete(c.id);
+        throw e;
+      }
       r.st.emit('customer.created', c, { account: r.ctx.account, ctx: r.ctx });
       return c;
     }),
@@ -486,10 +497,7 @@ export function buildRoutes(): Route[] {
       return listOf(r.st.bankAccounts.list(r.path.id), r.params, `/v1/accounts/${r.path.id}/external_accounts`);
     }),
     route('GET', '/v1/accounts/:id/external_accounts/:ba', (r) => r.st.bankAccounts.get(r.path.ba, r.path.id)),
-    route('POST', '/v1/accounts/:id/login_links', (r) => {
-      getAccount(r.st, r.path.id);
-      return { object: 'login_link', created: r.st.core.now(), url: `${r.st.core.opts.publicUrl}/connect/express/${r.path.id}` };
-    }),
+    route('POST', '/v1/accounts/:id/login_links', (r) => createLoginLink(r.st, r.ctx, r.path.id)),
     route('POST', '/v1/account_links', (r) => createAccountLink(r.st, r.ctx, r.params)),
     route('POST', '/v1/transfers', (r) => createTransfer(r.st, r.ctx, r.params)),
     ...crud<Stripe.Transfer>('/v1/transfers', (st) => st.transfers, {
@@ -633,6 +641,7 @@ export function buildRoutes(): Route[] {
       if (events?.length) ep.enabled_events = events;
       const disabled = bool(r.params, 'disabled');
       if (disabled !== undefined) ep.status = disabled ? 'disabled' : 'enabled';
+      if (disabled === false) r.st.bus.resetFailures(ep.id);
       if (r.params.description !== undefined) ep.description = str(r.params, 'description') || null;
       ep.metadata = applyMetadata(ep.metadata, r.params);
       return { ...ep, secret: undefined };
