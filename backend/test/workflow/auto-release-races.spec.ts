@@ -82,6 +82,7 @@ describe('workflow: auto-release races (two instances)', () => {
         'AMOUNT_EXCEEDS_HELD',
         'RELEASE_IN_PROGRESS',
         'INVALID_AMOUNT',
+        'REFUND_IN_PROGRESS',
       ]).toContain(r.body.code);
     }
     // a second pass finds nothing left

@@ -105,6 +105,8 @@ export class CollaborationWorkflow1796000000000 implements MigrationInterface {
     await q.query(`ALTER TABLE payments ADD COLUMN amount_clawed_back bigint NOT NULL DEFAULT 0 CHECK (amount_clawed_back >= 0)`);
     await q.query(`ALTER TABLE payments ADD CONSTRAINT payments_clawback_le_released CHECK (amount_clawed_back <= amount_released)`);
     await q.query(`ALTER TABLE payments ADD COLUMN pending_clawback jsonb`);
+    // a refund of held money reserved before its Stripe call (no row lock is held across the call)
+    await q.query(`ALTER TABLE payments ADD COLUMN pending_refund jsonb`);
 
     // ---- admin audit log ----
     await q.query(`
@@ -122,7 +124,7 @@ export class CollaborationWorkflow1796000000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS admin_audit_log, dispute_messages, disputes, milestone_change_requests, milestone_submissions`);
-    await q.query(`ALTER TABLE payments DROP COLUMN pending_clawback, DROP COLUMN amount_clawed_back`);
+    await q.query(`ALTER TABLE payments DROP COLUMN pending_refund, DROP COLUMN pending_clawback, DROP COLUMN amount_clawed_back`);
     await q.query(
       `ALTER TABLE milestones DROP COLUMN change_request_count, DROP COLUMN review_due_at, DROP COLUMN submitted_at, DROP COLUMN status_before_dispute`,
     );

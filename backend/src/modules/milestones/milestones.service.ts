@@ -13,7 +13,7 @@ import { CollaborationView, CollaborationViews } from '../collaborations/collabo
 import { OutboxService } from '../outbox/outbox.service';
 import { FUNDED_OPEN, heldRemaining } from '../payments/domain/payment-status.machine';
 import { EscrowReleaseService } from '../payments/escrow-release.service';
-import { PaymentRecord, PaymentRepository } from '../payments/payment.repository';
+import { heldFree, PaymentRecord, PaymentRepository } from '../payments/payment.repository';
 import { MilestoneEvent, MilestoneSnapshot, transition } from './domain/milestone-status.machine';
 import { MilestoneHistoryRepository } from './milestone-history.repository';
 
@@ -74,12 +74,12 @@ export class MilestonesService {
       this.decide(m, { type: 'APPROVE' });
       await this.escrow.assertNotFrozen(em, c.id, m.id);
       await this.escrow.release(em, c, p, {
-        amount: Math.min(m.amount, heldRemaining(p)),
+        amount: Math.min(m.amount, heldFree(p)),
         milestoneIds: [m.id],
         entryKey: `release-milestone:${m.id}`,
         description: `Milestone “${m.title}” approved for collaboration “${c.title}”`,
         milestone: m,
-        message: `Milestone “${m.title}” approved: ${formatMoney({ amount: Math.min(m.amount, heldRemaining(p)), currency: p.currency })} released`,
+        message: `Milestone “${m.title}” approved: ${formatMoney({ amount: Math.min(m.amount, heldFree(p)), currency: p.currency })} released`,
       });
     });
   }
@@ -98,8 +98,8 @@ export class MilestonesService {
       if (!p || !m.reviewDueAt || new Date(m.reviewDueAt) > asOf) return false;
       if (transition(milestoneSnapshot(m), { type: 'AUTO_RELEASE' }).kind !== 'apply') return false;
       if (await this.escrow.openDispute(em, c.id)) return false;
-      if (!FUNDED_OPEN.includes(p.status) || heldRemaining(p) <= 0) return false;
-      const amount = Math.min(m.amount, heldRemaining(p));
+      if (!FUNDED_OPEN.includes(p.status) || heldFree(p) <= 0) return false;
+      const amount = Math.min(m.amount, heldFree(p));
       // the journal entry's description is the wallet transaction's
       const description = `Released automatically after the ${c.reviewPeriodDays}-day review period: “${m.title}” of “${c.title}”`;
       await this.escrow.release(em, c, p, {

@@ -10,7 +10,7 @@ import { LedgerService } from '../ledger/ledger.service';
 import { WalletDebtService, WalletPosting } from '../ledger/wallet-debt.service';
 import { PaymentNotifier } from './payment-notifier';
 import { transition } from './domain/payment-status.machine';
-import { PaymentRecord, PaymentRepository, paymentSnapshot } from './payment.repository';
+import { PaymentRecord, PaymentRepository, paymentSnapshot, reservedSnapshot } from './payment.repository';
 
 export interface ReleaseInput {
   amount: number;
@@ -58,9 +58,12 @@ export class EscrowReleaseService {
 
   async release(em: EntityManager, c: CollaborationRecord, p: PaymentRecord, input: ReleaseInput): Promise<PaymentRecord> {
     const { amount } = input;
+    // checked against what is held and not reserved by a refund waiting for Stripe; applied to the real figures
+    const check = transition(reservedSnapshot(p), { type: 'RELEASE', amount });
+    if (check.kind === 'reject') throw conflict(check.code, check.message);
+    if (check.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', check.reason);
     const d = transition(paymentSnapshot(p), { type: 'RELEASE', amount });
-    if (d.kind === 'reject') throw conflict(d.code, d.message);
-    if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
+    if (d.kind !== 'apply') throw conflict('PAYMENT_NOT_HELD', 'This payment holds nothing to release');
     const fee = feeShare(p.amount, p.platformFee, p.amountReleased, amount);
     const net = amount - fee;
     const posted = await this.ledger.post(em, {

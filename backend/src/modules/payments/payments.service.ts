@@ -21,10 +21,13 @@ import { heldRemaining, PaymentEvent, transition } from './domain/payment-status
 import { EscrowReleaseService } from './escrow-release.service';
 import { PaymentNotifier } from './payment-notifier';
 import { RecoveryService } from './recovery.service';
-import { PaymentRecord, PaymentRepository, paymentSnapshot as snapshot } from './payment.repository';
+import { heldFree, PaymentRecord, PaymentRepository, paymentSnapshot as snapshot, reservedSnapshot } from './payment.repository';
 import { PaymentView, toPaymentView } from './payment.view';
 
 type Outcome = 'applied' | 'ignored';
+
+/** A refund reservation older than this (its request died) is resumed by the next identical refund request. */
+export const REFUND_RESUME_AFTER_MS = 30_000;
 
 export function stripeErrorToApp(e: unknown): AppError {
   const err = e as { type?: string; code?: string; message?: string; statusCode?: number };
@@ -268,7 +271,7 @@ export class PaymentsService {
         if (!m) throw notFound('MILESTONE_NOT_FOUND', 'Milestone not found in this collaboration');
         if (!OPEN_MILESTONE.includes(m.status)) throw conflict('MILESTONE_ALREADY_RELEASED', `Milestone “${m.title}” is already ${m.status.toLowerCase()}`);
         return this.escrow.release(em, c, p, {
-          amount: Math.min(m.amount, heldRemaining(p)),
+          amount: Math.min(m.amount, heldFree(p)),
           milestoneIds: [m.id],
           entryKey: `release-milestone:${m.id}`,
           description: `Milestone released for collaboration “${c.title}”`,
@@ -277,9 +280,10 @@ export class PaymentsService {
         });
       }
       return this.escrow.release(em, c, p, {
-        amount: heldRemaining(p),
-        milestoneIds: milestones.filter((m) => OPEN_MILESTONE.includes(m.status)).map((m) => m.id),
-        entryKey: `release:${p.id}:${p.amountReleased}:${heldRemaining(p)}`,
+        amount: heldFree(p),
+        // everything: the open milestones close, unless a refund reserved part of the money (they close with it)
+        milestoneIds: p.pendingRefund ? [] : milestones.filter((m) => OPEN_MILESTONE.includes(m.status)).map((m) => m.id),
+        entryKey: `release:${p.id}:${p.amountReleased}:${heldFree(p)}`,
         description: `Released for collaboration “${c.title}”`,
       });
     });
@@ -289,38 +293,70 @@ export class PaymentsService {
 
   // ---------------------------------------------------------------- refund
 
+  /**
+   * Refund of held money: reserve (under the payment lock: checks, then `pendingRefund` freezes the amount so that
+   * no release, refund or dispute can take it meanwhile) → the Stripe refund outside any lock, with a key from the
+   * payment and the amounts → record it (under the lock). Meanwhile other refunds answer 409 REFUND_IN_PROGRESS;
+   * after a lost Stripe answer the reservation stays, and the same request retried later resumes it.
+   */
   async refund(user: AuthUser, paymentId: string, amount?: number, reason?: string): Promise<PaymentView> {
-    const result = await inTransaction(this.ds, async (em) => {
+    const reserved = await inTransaction(this.ds, async (em) => {
       const p = await this.payments.findById(paymentId, em, true);
       if (!p || !(user.role === 'admin' || authorize(user, p, 'company', NotFound.payment))) throw NotFound.payment();
+      if (p.pendingRefund) {
+        // a reservation whose request died (lost Stripe answer, crash) is resumed by the next identical request: the
+        // same key at Stripe gives the same refund, so the reservation is refunded exactly once
+        const stale = Date.now() - new Date(p.pendingRefund.reservedAt).getTime() > REFUND_RESUME_AFTER_MS;
+        if (stale && p.pendingRefund.amount === (amount ?? p.pendingRefund.amount) && p.pendingRefund.reason === (reason ?? null))
+          return { p, pending: p.pendingRefund };
+        throw conflict('REFUND_IN_PROGRESS', 'Another refund of this payment is in progress; try again in a moment');
+      }
       await this.escrow.assertNotFrozen(em, p.collaborationId);
-      const refundAmount = amount ?? heldRemaining(p);
-      const d = transition(snapshot(p), { type: 'REFUND', amount: refundAmount });
+      const refundAmount = amount ?? heldFree(p);
+      const d = transition(reservedSnapshot(p), { type: 'REFUND', amount: refundAmount });
       if (d.kind === 'reject') throw conflict(d.code, d.message);
       if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
       if (!p.stripeChargeId && !p.stripePaymentIntentId) throw conflict('PAYMENT_NOT_HELD', 'Nothing to refund');
-      // The row lock is held across the Stripe call so that concurrent refunds cannot over-refund;
-      // the idempotency key makes a retried call return the same refund.
-      let refund: Stripe.Refund;
-      try {
-        refund = await this.stripe.refunds.create(
-          {
-            ...(p.stripeChargeId ? { charge: p.stripeChargeId } : { payment_intent: p.stripePaymentIntentId! }),
-            amount: refundAmount,
-            metadata: { payment_id: p.id, collaboration_id: p.collaborationId, reason: reason ?? '' },
-            ...(reason && ['duplicate', 'fraudulent', 'requested_by_customer'].includes(reason) ? { reason: reason as Stripe.RefundCreateParams.Reason } : {}),
-          },
-          { idempotencyKey: `collabpay-refund-${p.id}-${p.amountRefunded}-${refundAmount}` },
-        );
-      } catch (e) {
-        throw stripeErrorToApp(e);
-      }
-      if (refund.status === 'failed' || refund.status === 'canceled')
-        throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
-      return this.recordRefund(em, p, refundAmount, `refund:${refund.id}`, reason ? `Refund: ${reason}` : 'Refund to the company');
+      const pending = { amount: refundAmount, reason: reason ?? null, refundedBefore: p.amountRefunded, reservedAt: new Date().toISOString() };
+      await this.payments.update(em, p.id, { pendingRefund: pending });
+      return { p, pending };
+    });
+    const { p, pending } = reserved;
+    let refund: Stripe.Refund;
+    try {
+      refund = await this.stripe.refunds.create(
+        {
+          ...(p.stripeChargeId ? { charge: p.stripeChargeId } : { payment_intent: p.stripePaymentIntentId! }),
+          amount: pending.amount,
+          metadata: { payment_id: p.id, collaboration_id: p.collaborationId, reason: pending.reason ?? '' },
+          ...(pending.reason && ['duplicate', 'fraudulent', 'requested_by_customer'].includes(pending.reason)
+            ? { reason: pending.reason as Stripe.RefundCreateParams.Reason }
+            : {}),
+        },
+        { idempotencyKey: `collabpay-refund-${p.id}-${pending.refundedBefore}-${pending.amount}` },
+      );
+    } catch (e) {
+      const type = (e as { type?: string }).type;
+      // a definite refusal moved nothing at Stripe: release the reservation
+      if (type === 'StripeInvalidRequestError' || type === 'StripeCardError') await this.releaseRefundReservation(p.id);
+      throw stripeErrorToApp(e);
+    }
+    if (refund.status === 'failed' || refund.status === 'canceled') {
+      await this.releaseRefundReservation(p.id);
+      throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
+    }
+    const result = await inTransaction(this.ds, async (em) => {
+      const locked = (await this.payments.findById(p.id, em, true))!;
+      if (!locked.pendingRefund) return locked; // a concurrent retry recorded it
+      const cleared = await this.payments.update(em, p.id, { pendingRefund: null });
+      return this.recordRefund(em, cleared, pending.amount, `refund:${refund.id}`, pending.reason ? `Refund: ${pending.reason}` : 'Refund to the company');
     });
     this.outbox.notifyCommitted();
     return toPaymentView(result);
+  }
+
+  private async releaseRefundReservation(paymentId: string): Promise<void> {
+    await inTransaction(this.ds, (em) => this.payments.update(em, paymentId, { pendingRefund: null }));
   }
 
   private async recordRefund(em: EntityManager, p: PaymentRecord, amount: number, key: string, description: string): Promise<PaymentRecord> {
@@ -382,7 +418,7 @@ export class PaymentsService {
       `SELECT COALESCE(sum((pending_resolution->>'refundAmount')::bigint), 0)::bigint AS s FROM disputes WHERE payment_id = $1 AND status = 'OPEN' AND pending_resolution IS NOT NULL`,
       [p.id],
     );
-    return Number(row.s) + (p.pendingClawback?.amount ?? 0);
+    return Number(row.s) + (p.pendingClawback?.amount ?? 0) + (p.pendingRefund?.amount ?? 0);
   }
 
   // ---------------------------------------------------------------- disputes
