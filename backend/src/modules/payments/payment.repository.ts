@@ -20,7 +20,7 @@ export interface PaymentRecord {
   /** a clawback reserved before its Stripe refund: {amount, reason, key} */
   pendingClawback: { amount: number; reason: string; actorId: string } | null;
   /** a refund of held money reserved before its Stripe call: the money is frozen until it is recorded */
-  pendingRefund: { amount: number; reason: string | null; refundedBefore: number; reservedAt: string } | null;
+  pendingRefund: { amount: number; reason: string | null; refundedBefore: number; reservedAt: string; stripeKey: string } | null;
   feeRecognized: number;
   stripeFee: number;
   status: PaymentStatus;

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, NotFound } from '../../common/access/access.policy';
@@ -28,6 +29,13 @@ type Outcome = 'applied' | 'ignored';
 
 /** A refund reservation older than this (its request died) is resumed by the next identical refund request. */
 export const REFUND_RESUME_AFTER_MS = 30_000;
+
+/** The Stripe key of a refund: from the client's Idempotency-Key when it sent one, else from the payment's state. */
+export function refundKey(p: PaymentRecord, amount: number, userId: string, requestKey?: string): string {
+  if (!requestKey) return `collabpay-refund-${p.id}-${p.amountRefunded}-${amount}`;
+  const digest = createHash('sha256').update(`${userId}\u0000${requestKey}`).digest('hex').slice(0, 32);
+  return `collabpay-refund-${p.id}-req-${digest}`;
+}
 
 export function stripeErrorToApp(e: unknown): AppError {
   const err = e as { type?: string; code?: string; message?: string; statusCode?: number };
@@ -294,21 +302,24 @@ export class PaymentsService {
   // ---------------------------------------------------------------- refund
 
   /**
-   * Refund of held money: reserve (under the payment lock: checks, then `pendingRefund` freezes the amount so that
-   * no release, refund or dispute can take it meanwhile) → the Stripe refund outside any lock, with a key from the
-   * payment and the amounts → record it (under the lock). Meanwhile other refunds answer 409 REFUND_IN_PROGRESS;
-   * after a lost Stripe answer the reservation stays, and the same request retried later resumes it.
+   * Refund of held money: reserve (under the payment lock: `pendingRefund` reserves the amount, so that releases and
+   * other refunds only take what is not reserved) → the Stripe refund outside any lock → record it (under the lock).
+   * The Stripe key comes from the client's Idempotency-Key when it sent one (`refundKey`), so a retry after a lost
+   * answer resumes the reservation and replays the same refund; without one, a reservation whose request died is
+   * resumed by the same request after REFUND_RESUME_AFTER_MS. Meanwhile other refunds answer 409 REFUND_IN_PROGRESS.
+   * charge.refunded landing first books the reservation itself; the charge is re-read before recording so that a
+   * refund already on the books is never booked twice.
    */
-  async refund(user: AuthUser, paymentId: string, amount?: number, reason?: string): Promise<PaymentView> {
+  async refund(user: AuthUser, paymentId: string, amount?: number, reason?: string, requestKey?: string): Promise<PaymentView> {
     const reserved = await inTransaction(this.ds, async (em) => {
       const p = await this.payments.findById(paymentId, em, true);
       if (!p || !(user.role === 'admin' || authorize(user, p, 'company', NotFound.payment))) throw NotFound.payment();
       if (p.pendingRefund) {
-        // a reservation whose request died (lost Stripe answer, crash) is resumed by the next identical request: the
-        // same key at Stripe gives the same refund, so the reservation is refunded exactly once
-        const stale = Date.now() - new Date(p.pendingRefund.reservedAt).getTime() > REFUND_RESUME_AFTER_MS;
-        if (stale && p.pendingRefund.amount === (amount ?? p.pendingRefund.amount) && p.pendingRefund.reason === (reason ?? null))
-          return { p, pending: p.pendingRefund };
+        const r = p.pendingRefund;
+        const same = r.amount === (amount ?? r.amount) && r.reason === (reason ?? null);
+        const sameRequest = !!requestKey && r.stripeKey === refundKey(p, r.amount, user.id, requestKey);
+        const stale = Date.now() - new Date(r.reservedAt).getTime() > REFUND_RESUME_AFTER_MS;
+        if (same && (sameRequest || (!requestKey && stale))) return { p, pending: r };
         throw conflict('REFUND_IN_PROGRESS', 'Another refund of this payment is in progress; try again in a moment');
       }
       await this.escrow.assertNotFrozen(em, p.collaborationId);
@@ -317,12 +328,19 @@ export class PaymentsService {
       if (d.kind === 'reject') throw conflict(d.code, d.message);
       if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
       if (!p.stripeChargeId && !p.stripePaymentIntentId) throw conflict('PAYMENT_NOT_HELD', 'Nothing to refund');
-      const pending = { amount: refundAmount, reason: reason ?? null, refundedBefore: p.amountRefunded, reservedAt: new Date().toISOString() };
+      const pending = {
+        amount: refundAmount,
+        reason: reason ?? null,
+        refundedBefore: p.amountRefunded,
+        reservedAt: new Date().toISOString(),
+        stripeKey: refundKey(p, refundAmount, user.id, requestKey),
+      };
       await this.payments.update(em, p.id, { pendingRefund: pending });
       return { p, pending };
     });
     const { p, pending } = reserved;
     let refund: Stripe.Refund;
+    let charge: Stripe.Charge | null = null;
     try {
       refund = await this.stripe.refunds.create(
         {
@@ -333,7 +351,7 @@ export class PaymentsService {
             ? { reason: pending.reason as Stripe.RefundCreateParams.Reason }
             : {}),
         },
-        { idempotencyKey: `collabpay-refund-${p.id}-${pending.refundedBefore}-${pending.amount}` },
+        { idempotencyKey: pending.stripeKey },
       );
     } catch (e) {
       const type = (e as { type?: string }).type;
@@ -345,11 +363,28 @@ export class PaymentsService {
       await this.releaseRefundReservation(p.id);
       throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
     }
+    // A retried refund may already be on the books (charge.refunded was applied while its answer was lost).
+    const chargeId = typeof refund.charge === 'string' ? refund.charge : (refund.charge?.id ?? p.stripeChargeId);
+    if (chargeId) {
+      try {
+        charge = await this.stripe.charges.retrieve(chargeId);
+      } catch (e) {
+        throw stripeErrorToApp(e); // the reservation stays: the same request retried completes it
+      }
+    }
     const result = await inTransaction(this.ds, async (em) => {
       const locked = (await this.payments.findById(p.id, em, true))!;
-      if (!locked.pendingRefund) return locked; // a concurrent retry recorded it
+      if (locked.pendingRefund?.stripeKey !== pending.stripeKey) return locked; // recorded by a retry or by charge.refunded
       const cleared = await this.payments.update(em, p.id, { pendingRefund: null });
-      return this.recordRefund(em, cleared, pending.amount, `refund:${refund.id}`, pending.reason ? `Refund: ${pending.reason}` : 'Refund to the company');
+      if (charge && charge.amount_refunded - cleared.amountRefunded - cleared.amountClawedBack - (await this.reservedRefunds(em, cleared)) < pending.amount)
+        return cleared;
+      return this.recordRefund(
+        em,
+        cleared,
+        pending.amount,
+        `refund:${pending.stripeKey}`,
+        pending.reason ? `Refund: ${pending.reason}` : 'Refund to the company',
+      );
     });
     this.outbox.notifyCommitted();
     return toPaymentView(result);
@@ -399,9 +434,19 @@ export class PaymentsService {
     const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
     const p = (await this.payments.findByCharge(charge.id, em, true)) ?? (piId ? await this.payments.findByIntent(piId, em, true) : null);
     if (!p || !p.heldAt) return 'ignored';
-    // refunds CollabPay made itself after release (clawbacks) or is making right now (reserved, Stripe called,
-    // not yet recorded) are not refunds from held funds
-    const missing = charge.amount_refunded - p.amountRefunded - p.amountClawedBack - (await this.reservedRefunds(em, p));
+    // refunds CollabPay made itself after release (clawbacks) or is making right now (a clawback or a dispute's
+    // refund reserved, not yet recorded) are not refunds from held funds
+    let missing = charge.amount_refunded - p.amountRefunded - p.amountClawedBack - (await this.reservedRefunds(em, p, false));
+    // a refund of held money CollabPay reserved whose answer has not come back: Stripe's total includes it, book it now
+    if (p.pendingRefund && missing >= p.pendingRefund.amount) {
+      const r = p.pendingRefund;
+      const cleared = await this.payments.update(em, p.id, { pendingRefund: null });
+      await this.recordRefund(em, cleared, r.amount, `refund:${r.stripeKey}`, r.reason ? `Refund: ${r.reason}` : 'Refund to the company');
+      missing -= r.amount;
+      if (missing <= 0) return 'applied';
+      return this.applyChargeRefunded(em, charge);
+    }
+    if (p.pendingRefund) missing -= p.pendingRefund.amount;
     if (missing <= 0) return 'ignored';
     const d = transition(snapshot(p), { type: 'REFUND', amount: missing });
     if (d.kind !== 'apply') {
@@ -413,12 +458,12 @@ export class PaymentsService {
   }
 
   /** Refunds reserved under the payment's lock and not yet recorded: a clawback, a dispute resolution's refund. */
-  private async reservedRefunds(em: EntityManager, p: PaymentRecord): Promise<number> {
+  private async reservedRefunds(em: EntityManager, p: PaymentRecord, withRefund = true): Promise<number> {
     const [row] = await em.query(
       `SELECT COALESCE(sum((pending_resolution->>'refundAmount')::bigint), 0)::bigint AS s FROM disputes WHERE payment_id = $1 AND status = 'OPEN' AND pending_resolution IS NOT NULL`,
       [p.id],
     );
-    return Number(row.s) + (p.pendingClawback?.amount ?? 0) + (p.pendingRefund?.amount ?? 0);
+    return Number(row.s) + (p.pendingClawback?.amount ?? 0) + (withRefund ? (p.pendingRefund?.amount ?? 0) : 0);
   }
 
   // ---------------------------------------------------------------- disputes
