@@ -5,8 +5,11 @@ import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/env.schema';
 import { seedDemo } from './runtime/seed';
 import { startDevServices } from './runtime/dev-services';
+import { installProcessGuards } from './runtime/process-guards';
 
 async function main() {
+  // before anything connects: a dependency outage must never take the process down (see process-guards.ts)
+  installProcessGuards();
   const log = (m: string) => console.log(`[collabpay] ${m}`);
   const prod = process.env.NODE_ENV === 'production';
   // Local services are only auto-started outside production; production must configure them.
