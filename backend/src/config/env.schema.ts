@@ -64,7 +64,7 @@ export interface WebhookConfig {
   batchSize: number;
 }
 
-/** What the `maintenance:retention` job deletes (idempotency keys go once past their 24 h lifetime). */
+/** What the `retention` job deletes (idempotency keys go once past their 24 h lifetime). */
 export interface RetentionConfig {
   /** Run the retention job every this many ms (0 = off). RETENTION_INTERVAL_MS */
   intervalMs: number;

@@ -15,7 +15,7 @@ export interface RetentionResult {
 const BATCH = 5000;
 
 /**
- * Keeps the bookkeeping tables from growing forever (`maintenance:retention`, every RETENTION_INTERVAL_MS):
+ * Keeps the bookkeeping tables from growing forever (`retention`, every RETENTION_INTERVAL_MS):
  * - outbox rows sent more than OUTBOX_RETENTION_HOURS ago (a client that `sync`s within that window still gets
  *   everything after its last seq; unsent rows are never deleted);
  * - inbox rows PROCESSED or IGNORED more than WEBHOOK_INBOX_RETENTION_HOURS ago (RECEIVED and FAILED rows stay:
@@ -34,7 +34,7 @@ export class RetentionService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.scheduled.register({ name: 'maintenance:retention', everyMs: this.cfg.retention.intervalMs, run: () => this.run() });
+    this.scheduled.register({ name: 'retention', everyMs: this.cfg.retention.intervalMs, run: () => this.run() });
   }
 
   async run(): Promise<RetentionResult> {

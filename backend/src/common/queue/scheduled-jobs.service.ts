@@ -6,7 +6,7 @@ import type { AppConfig } from '../../config/env.schema';
 import { QUEUES } from './queue.names';
 
 export interface ScheduledJob {
-  /** Unique job name in the `maintenance` queue, e.g. `webhooks:sweep`. */
+  /** Unique job name in the `maintenance` queue, e.g. `webhooks-sweep` (no colon: Bull splits repeat keys on it). */
   name: string;
   /** Run every this many ms (0 = not scheduled; the work can still be run on demand). */
   everyMs: number;
@@ -37,6 +37,7 @@ export class ScheduledJobs implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   register(job: ScheduledJob): void {
+    if (job.name.includes(':')) throw new Error(`scheduled job name ${job.name} must not contain ':'`);
     if (this.jobs.has(job.name)) throw new Error(`scheduled job ${job.name} registered twice`);
     this.jobs.set(job.name, job);
   }

@@ -10,7 +10,7 @@ import type { ReverseJob } from './payout-state.service';
 
 /**
  * Queue work of payouts (`payouts` queue): the reversal of a failed payout's transfer. Consumed where
- * RUN_WORKER=true. Reconciliation runs every PAYOUT_RECONCILE_INTERVAL_MS as the `payouts:reconcile`
+ * RUN_WORKER=true. Reconciliation runs every PAYOUT_RECONCILE_INTERVAL_MS as the `payouts-reconcile`
  * repeatable job of the `maintenance` queue (one run per interval for the deployment, see ScheduledJobs).
  */
 @Injectable()
@@ -26,7 +26,7 @@ export class PayoutsProcessor implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    this.scheduled.register({ name: 'payouts:reconcile', everyMs: this.cfg.payoutReconcileIntervalMs, run: () => this.execution.reconcile() });
+    this.scheduled.register({ name: 'payouts-reconcile', everyMs: this.cfg.payoutReconcileIntervalMs, run: () => this.execution.reconcile() });
   }
 
   onApplicationBootstrap(): void {

@@ -42,7 +42,7 @@ const PAGE = 100;
  * - reconciliation pages Stripe's Events API (platform, then each connected account) into the same inbox
  *   (source 'reconciliation'), so an event whose webhook never arrived is still applied.
  * Both run on demand (admin endpoints, tests) and as Bull repeatable jobs of the `maintenance` queue
- * (`webhooks:sweep`, `webhooks:reconcile`; one run per interval for the whole deployment, see ScheduledJobs).
+ * (`webhooks-sweep`, `webhooks-reconcile`; one run per interval for the whole deployment, see ScheduledJobs).
  * At start (WEBHOOK_RECONCILE_ON_START), a catch-up reconciliation applies what Stripe sent while the server was
  * down; when Redis comes back after an enqueue failed, the sweep runs at once.
  */
@@ -65,8 +65,8 @@ export class WebhookMaintenanceService implements OnModuleInit, OnApplicationBoo
 
   onModuleInit(): void {
     const { sweepIntervalMs, reconcileIntervalMs } = this.cfg.webhooks;
-    this.scheduled.register({ name: 'webhooks:sweep', everyMs: sweepIntervalMs, run: () => this.sweep() });
-    this.scheduled.register({ name: 'webhooks:reconcile', everyMs: reconcileIntervalMs, run: () => this.reconcile() });
+    this.scheduled.register({ name: 'webhooks-sweep', everyMs: sweepIntervalMs, run: () => this.sweep() });
+    this.scheduled.register({ name: 'webhooks-reconcile', everyMs: reconcileIntervalMs, run: () => this.reconcile() });
   }
 
   onApplicationBootstrap(): void {
@@ -117,7 +117,7 @@ export class WebhookMaintenanceService implements OnModuleInit, OnApplicationBoo
   }
 
   private get watermarkKey(): string {
-    return `${this.cfg.queuePrefix}:webhooks:reconciled-since`;
+    return `${this.cfg.queuePrefix}:webhooks-reconciled-since`;
   }
 
   /**
