@@ -78,14 +78,26 @@ describe('dependency outages (compiled server, private PostgreSQL and Redis)', (
     for (let i = 0; i < 5; i++) paid.push(await d.paidAtStripe(company, influencer, 10_000 + i));
     const events = await d.eventsOf(paid.map((p) => p.piId));
     expect(events.length).toBeGreaterThanOrEqual(paid.length);
-
+    // the dashboard loses its connection with the outage (as a client on another instance would lose its events)
+    await eventually(() => dash.seqs.size > 0, 10_000, 'live events before the outage');
+    const seenBefore = Math.max(0, ...dash.seqs);
+    dash.socket.close();
     await redis.stop();
     const answers: Answer[] = [];
     const t0 = Date.now();
     let i = 0;
     while (Date.now() - t0 < OUTAGE_MS) {
       // an accept emits a realtime event through the Redis adapter: this is what killed the process
-      const p = record(answers, 'propose')(await d.http.post('/api/collaborations', { influencerId: influencer.id, title: `During ${i}`, amount: 5000 + i, currency: 'usd' }, { token: company.token }));
+      const p = record(
+        answers,
+        'propose',
+      )(
+        await d.http.post(
+          '/api/collaborations',
+          { influencerId: influencer.id, title: `During ${i}`, amount: 5000 + i, currency: 'usd' },
+          { token: company.token },
+        ),
+      );
       if (p.status === 201) record(answers, 'accept')(await d.http.post(`/api/collaborations/${p.body.id}/accept`, {}, { token: influencer.token }));
       record(answers, 'list')(await d.http.get('/api/collaborations', { token: company.token }));
       record(answers, 'login')(await d.http.post('/api/auth/login', { email: 'nobody@test.collabpay.dev', password: 'correct-horse-battery' }));
@@ -100,7 +112,9 @@ describe('dependency outages (compiled server, private PostgreSQL and Redis)', (
     const recovered = Date.now();
 
     // nothing but 2xx, the documented 503s, and the Stripe 502 nobody expects here
-    expect(unexpected(answers, (a) => a.status === 503 ? a.code === 'SERVICE_UNAVAILABLE' || a.what === 'health' : a.status > 0 && a.status < 500)).toEqual([]);
+    expect(unexpected(answers, (a) => (a.status === 503 ? a.code === 'SERVICE_UNAVAILABLE' || a.what === 'health' : a.status > 0 && a.status < 500))).toEqual(
+      [],
+    );
     // sign-in fails closed (503), never open, while Redis is away
     const logins = answers.filter((a) => a.what === 'login');
     expect(logins.length).toBeGreaterThan(5);
@@ -117,13 +131,15 @@ describe('dependency outages (compiled server, private PostgreSQL and Redis)', (
     const appliedMs = Date.now() - recovered;
     expect(await d.ledgerIsClean(admin)).toBe(true);
 
-    // the dashboard resyncs: after `sync`, it has every event of its user, with no gap
-    await eventually(() => dash.socket.connected, 10_000, 'socket connected');
-    await dash.sync(0);
-    const seqs = (await d.sql<{ seq: string }>(`SELECT seq FROM outbox_events WHERE user_id = $1 AND seq IS NOT NULL ORDER BY seq`, [company.id])).map((r) => Number(r.seq));
-    expect(seqs.length).toBeGreaterThan(10);
-    expect(seqs.filter((s) => !dash.seqs.has(s))).toEqual([]);
-    dash.socket.close();
+    // the dashboard reconnects and resyncs from the last seq it saw: it then has every event of its user, no gap
+    const back = await d.socket(company);
+    await back.sync(seenBefore);
+    const seqs = (await d.sql<{ seq: string }>(`SELECT seq FROM outbox_events WHERE user_id = $1 AND seq > $2 ORDER BY seq`, [company.id, seenBefore])).map(
+      (r) => Number(r.seq),
+    );
+    expect(seqs.length).toBeGreaterThan(10); // the accepts and payments during and after the outage
+    expect(seqs.filter((s) => !back.seqs.has(s))).toEqual([]);
+    back.socket.close();
     expect(alive()).toBe(true);
     console.log(
       `[redis outage] ${OUTAGE_MS} ms down, ${answers.length} calls (${answers.filter((a) => a.status === 503).length} × 503, ${answers.filter((a) => a.what === 'accept' && a.status === 200).length} accepts), ` +
@@ -135,13 +151,21 @@ describe('dependency outages (compiled server, private PostgreSQL and Redis)', (
     const paid: Array<{ paymentId: string; piId: string }> = [];
     for (let i = 0; i < 4; i++) paid.push(await d.paidAtStripe(company, influencer, 20_000 + i));
     const events = await d.eventsOf(paid.map((p) => p.piId));
-
     await pg.stop();
     const answers: Answer[] = [];
     const t0 = Date.now();
     let i = 0;
     while (Date.now() - t0 < OUTAGE_MS) {
-      record(answers, 'propose')(await d.http.post('/api/collaborations', { influencerId: influencer.id, title: `Down ${i}`, amount: 6000 + i, currency: 'usd' }, { token: company.token }));
+      record(
+        answers,
+        'propose',
+      )(
+        await d.http.post(
+          '/api/collaborations',
+          { influencerId: influencer.id, title: `Down ${i}`, amount: 6000 + i, currency: 'usd' },
+          { token: company.token },
+        ),
+      );
       record(answers, 'list')(await d.http.get('/api/collaborations', { token: company.token }));
       record(answers, 'payments')(await d.http.get(`/api/payments/${paid[0].paymentId}`, { token: company.token }));
       record(answers, 'login')(await d.http.post('/api/auth/login', { email: 'nobody@test.collabpay.dev', password: 'correct-horse-battery' }));

@@ -39,7 +39,12 @@ describe('scheduled jobs and retention', () => {
       ['webhooks-sweep', 700],
     ]);
     // the registry also knows the disabled one (run on demand)
-    expect(jobs.list().map((j) => j.name).sort()).toEqual(['payouts-reconcile', 'retention', 'webhooks-reconcile', 'webhooks-sweep']);
+    expect(
+      jobs
+        .list()
+        .map((j) => j.name)
+        .sort(),
+    ).toEqual(['payouts-reconcile', 'retention', 'webhooks-reconcile', 'webhooks-sweep']);
   });
 
   it('runs the sweeper through the queue: a stored event with no job gets one and is applied', async () => {
@@ -63,9 +68,16 @@ describe('scheduled jobs and retention', () => {
       ctx,
       Array.from({ length: 12 }, (_, i) => ({ userId: user.id, payload: { n: i } })),
     );
-    await eventually(async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = $1 AND sent_at IS NOT NULL`, [user.id]))[0].n === 12, 10_000, 'relayed');
+    await eventually(
+      async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = $1 AND sent_at IS NOT NULL`, [user.id]))[0].n === 12,
+      10_000,
+      'relayed',
+    );
     // the first 5 were sent two days ago: past OUTBOX_RETENTION_HOURS=24
-    await ctx.db.query(`UPDATE outbox_events SET sent_at = now() - interval '48 hours', created_at = now() - interval '48 hours' WHERE user_id = $1 AND seq <= 5`, [user.id]);
+    await ctx.db.query(
+      `UPDATE outbox_events SET sent_at = now() - interval '48 hours', created_at = now() - interval '48 hours' WHERE user_id = $1 AND seq <= 5`,
+      [user.id],
+    );
     // inbox: processed/ignored 6 days ago (past 120 h) go; recent ones, RECEIVED and FAILED ones stay
     const ev = (s: string) => `evt_ret_${s}_${randomUUID().slice(0, 8)}`;
     const rows: Array<[string, string, string]> = [

@@ -17,7 +17,11 @@ interface Supervisor {
 
 /** `npm start` itself (scripts/start.mjs), on a prebuilt server and private services. */
 function startSupervisor(env: Record<string, string>): Supervisor {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, env: { ...env, COLLABPAY_NO_BUILD: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
+    cwd: ROOT,
+    env: { ...env, COLLABPAY_NO_BUILD: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (b) => (out += b));
   child.stderr!.on('data', (b) => (out += b));
@@ -65,7 +69,14 @@ describe('npm start supervises the server', () => {
       database = await createTestDatabase('supervisor'); // a clone of the migrated template (the shared server is never stopped)
       stack = await startEmulator();
       sup = startSupervisor({
-        ...serverEnv({ port: stack.port, databaseUrl: database.url, redisUrl: `redis://127.0.0.1:${redisPort}`, emulator: stack.emulator, webhookSecret: stack.webhookSecret, label: `sup-${process.pid}` }),
+        ...serverEnv({
+          port: stack.port,
+          databaseUrl: database.url,
+          redisUrl: `redis://127.0.0.1:${redisPort}`,
+          emulator: stack.emulator,
+          webhookSecret: stack.webhookSecret,
+          label: `sup-${process.pid}`,
+        }),
         SKIP_MIGRATIONS: 'true',
         COLLABPAY_DIST: build.dir,
         LOG_LEVEL: 'info',
@@ -90,7 +101,11 @@ describe('npm start supervises the server', () => {
       const company = await d.register('company');
       const influencer = await d.register('influencer');
       // accepted with an intent, not paid yet
-      const p = await d.http.post('/api/collaborations', { influencerId: influencer.id, title: 'Mid-flow', amount: 12_345, currency: 'usd' }, { token: company.token });
+      const p = await d.http.post(
+        '/api/collaborations',
+        { influencerId: influencer.id, title: 'Mid-flow', amount: 12_345, currency: 'usd' },
+        { token: company.token },
+      );
       const a = await d.http.post(`/api/collaborations/${p.body.id}/accept`, {}, { token: influencer.token });
       const intent = await d.http.post('/api/payments/create-intent', { collaborationId: p.body.id }, { token: company.token });
       expect([p.status, a.status, intent.status]).toEqual([201, 200, 201]);
@@ -100,15 +115,20 @@ describe('npm start supervises the server', () => {
       process.kill(first, 'SIGKILL');
       const killedAt = Date.now();
       // meanwhile the customer pays; Stripe's webhook finds nobody
-      await d.stripe.paymentIntents.confirm(intent.body.payment.stripePaymentIntentId, { payment_method: 'pm_card_visa', return_url: 'http://localhost/return' });
+      await d.stripe.paymentIntents.confirm(intent.body.payment.stripePaymentIntentId, {
+        payment_method: 'pm_card_visa',
+        return_url: 'http://localhost/return',
+      });
       const events = await d.eventsOf([intent.body.payment.stripePaymentIntentId]);
       expect(events.length).toBeGreaterThan(0);
       const missed = await Promise.all(events.map((e) => d.deliver(e)));
       expect(missed.filter((r) => r.status !== 0)).toEqual([]); // nobody listening: the server is down
 
-      await eventually(async () => (await d.http.get('/api/health').catch(() => ({ status: 0 }))).status === 200, 10_000, 'health 200 after the kill').catch((e) => {
-        throw new Error(`${(e as Error).message}; supervisor output:\n${sup.output().slice(-3000)}`);
-      });
+      await eventually(async () => (await d.http.get('/api/health').catch(() => ({ status: 0 }))).status === 200, 10_000, 'health 200 after the kill').catch(
+        (e) => {
+          throw new Error(`${(e as Error).message}; supervisor output:\n${sup.output().slice(-3000)}`);
+        },
+      );
       const backMs = Date.now() - killedAt;
       expect(backMs).toBeLessThan(10_000);
       expect(serverPids(sup.output())).toHaveLength(2);

@@ -32,7 +32,11 @@ describe('dependency errors → 503 SERVICE_UNAVAILABLE', () => {
 
   it.each(database.map((e) => [String((e as Error).message), e]))('database unavailable: %s', (_m, e) => {
     expect(isDatabaseUnavailable(e)).toBe(true);
-    expect(toErrorBody(e)).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/database is temporarily unavailable/) });
+    expect(toErrorBody(e)).toMatchObject({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: expect.stringMatching(/database is temporarily unavailable/),
+    });
   });
 
   it.each(redis.map((e) => [e.message, e]))('redis unavailable: %s', (_m, e) => {

@@ -21,7 +21,13 @@ const DB_MESSAGES = [
   /the database system is (starting up|shutting down|in recovery mode)/i,
   /terminating connection due to administrator command/i,
 ];
-const REDIS_MESSAGES = [/Reached the max retries per request limit/i, /Connection is closed/i, /Stream isn't writeable/i, /enableOfflineQueue/i, /Redis .*(unavailable|timed out)/i];
+const REDIS_MESSAGES = [
+  /Reached the max retries per request limit/i,
+  /Connection is closed/i,
+  /Stream isn't writeable/i,
+  /enableOfflineQueue/i,
+  /Redis .*(unavailable|timed out)/i,
+];
 
 interface ErrorLike {
   name?: unknown;

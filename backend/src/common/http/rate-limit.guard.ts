@@ -44,7 +44,11 @@ export class AuthRateLimitGuard implements CanActivate {
       // not connected: do not wait for a reconnection
       if (!redisReady(this.redis)) throw new Error(`Redis is ${this.redis.status}`);
       const r = await Promise.race([
-        this.redis.multi().incr(key).expire(key, windowSeconds + 1).exec(),
+        this.redis
+          .multi()
+          .incr(key)
+          .expire(key, windowSeconds + 1)
+          .exec(),
         new Promise<never>((_, rej) => setTimeout(() => rej(new Error('Redis timed out')), STORE_TIMEOUT_MS).unref()),
       ]);
       count = Number(r?.[0]?.[1] ?? 0);

@@ -80,7 +80,11 @@ export class Driver {
 
   /** Propose + accept + create-intent + confirm at Stripe: the payment's events are recorded at Stripe, not delivered. */
   async paidAtStripe(company: Actor, influencer: Actor, amount: number): Promise<{ paymentId: string; piId: string }> {
-    const p = await this.http.post('/api/collaborations', { influencerId: influencer.id, title: `Paid ${amount}`, amount, currency: 'usd' }, { token: company.token });
+    const p = await this.http.post(
+      '/api/collaborations',
+      { influencerId: influencer.id, title: `Paid ${amount}`, amount, currency: 'usd' },
+      { token: company.token },
+    );
     if (p.status !== 201) throw new Error(`propose ${p.status} ${p.text}`);
     const a = await this.http.post(`/api/collaborations/${p.body.id}/accept`, {}, { token: influencer.token });
     if (a.status !== 200) throw new Error(`accept ${a.status} ${a.text}`);
@@ -94,7 +98,11 @@ export class Driver {
   /** Every event Stripe recorded about these PaymentIntents. */
   async eventsOf(piIds: string[]): Promise<Stripe.Event[]> {
     const all = await this.stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
-    return all.filter((e) => piIds.includes((e.data.object as { id?: string; payment_intent?: string }).id ?? '') || piIds.includes((e.data.object as { payment_intent?: string }).payment_intent ?? ''));
+    return all.filter(
+      (e) =>
+        piIds.includes((e.data.object as { id?: string; payment_intent?: string }).id ?? '') ||
+        piIds.includes((e.data.object as { payment_intent?: string }).payment_intent ?? ''),
+    );
   }
 
   deliver(ev: Stripe.Event) {
