@@ -5,7 +5,7 @@
 //   npm run dev                    watch mode: server rebuilt on change, Vite dev server for the SPA
 //   npm run worker                 a queue worker process only (no HTTP), for scaling webhook processing
 // Servers and workers are supervised: restarted after a crash (RESTART_BACKOFF_MS (500) doubling, at most
-// RESTART_MAX restarts within RESTART_WINDOW_MS, then give up). COLLABPAY_NO_BUILD=true skips install/build
+// RESTART_MAX restarts within RESTART_WINDOW_MS, then give up), from a loaded standby copy (RESTART_STANDBY). COLLABPAY_NO_BUILD=true skips install/build
 // (an image that ships its build); COLLABPAY_DIST points at another compiled server (tests).
 import { ensureBuilt, ensureInstalled, loadDotEnv, log, root, spawnChild, waitForPort } from './lib.mjs';
 import { supervise } from './supervisor.mjs';
@@ -46,6 +46,8 @@ const restartPolicy = {
   backoffMs: num(process.env.RESTART_BACKOFF_MS, 500),
   maxRestarts: num(process.env.RESTART_MAX, 5),
   windowMs: num(process.env.RESTART_WINDOW_MS, 60_000),
+  // a loaded, idle copy of the server waits to take over (not for workers; RESTART_STANDBY=false to save its memory)
+  standby: !worker && !/^(0|false|no)$/i.test(process.env.RESTART_STANDBY ?? ''),
 };
 const superviseServer = (name, env) =>
   supervised.push(supervise({ name, cmd: process.execPath, args: ['--enable-source-maps', entry], env, log, cwd: root, ...restartPolicy }));

@@ -30,6 +30,7 @@ function startSupervisor(env: Record<string, string>): Supervisor {
 }
 
 const serverPids = (out: string) => [...out.matchAll(/server started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
+const standbyPids = (out: string) => [...out.matchAll(/server standby loading \(pid (\d+)\)/g)].map((m) => Number(m[1]));
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -89,7 +90,7 @@ describe('npm start supervises the server', () => {
 
     afterAll(async () => {
       if (sup && sup.child.exitCode === null) sup.child.kill('SIGKILL');
-      for (const pid of serverPids(sup?.output() ?? '')) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      for (const pid of [...serverPids(sup?.output() ?? ''), ...standbyPids(sup?.output() ?? '')]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
       await redis?.stop();
       await database?.drop();
       await stack?.emulator.close();
@@ -111,6 +112,8 @@ describe('npm start supervises the server', () => {
       expect([p.status, a.status, intent.status]).toEqual([201, 200, 201]);
       const paymentId = a.body.paymentInfo.paymentId as string;
 
+      // the supervisor keeps a loaded standby copy ready to take over
+      await eventually(() => /server standby loading \(pid \d+\)/.test(sup.output()), 15_000, 'a standby server');
       const [first] = serverPids(sup.output());
       process.kill(first, 'SIGKILL');
       const killedAt = Date.now();
@@ -133,6 +136,7 @@ describe('npm start supervises the server', () => {
       expect(backMs).toBeLessThan(10_000);
       expect(serverPids(sup.output())).toHaveLength(2);
       expect(sup.output()).toMatch(/server \(pid \d+\) died \(SIGKILL\); restarting in \d+ ms/);
+      expect(sup.output()).toMatch(/server started \(pid \d+\) from the loaded standby/);
 
       const status = async () => (await d.http.get(`/api/payments/${paymentId}`, { token: company.token })).body?.status;
       await eventually(async () => (await status()) === 'HELD', 30_000, 'the payment paid while the server was down is held');
@@ -144,6 +148,7 @@ describe('npm start supervises the server', () => {
       expect(code).toBe(0);
       const second = serverPids(sup.output())[1];
       await eventually(() => !isAlive(second), 5000, 'the server stopped with the supervisor');
+      await eventually(() => standbyPids(sup.output()).every((pid) => !isAlive(pid)), 5000, 'the standby stopped with the supervisor');
       console.log(`[supervisor] server SIGKILLed: back in ${backMs} ms, ${events.length} missed event(s) applied ${appliedMs} ms after the kill`);
     }, 90_000);
   });
