@@ -6,6 +6,8 @@ export interface Route {
   hasBody: boolean;
   bodySchema?: any;
   schemas: Record<string, any>;
+  /** The documented path and query parameters. */
+  params: { name: string; in: 'path' | 'query' }[];
 }
 
 /** Every route the server documents (the OpenAPI document is generated from the controllers, so new routes are included automatically). */
@@ -23,6 +25,9 @@ export async function discoverRoutes(ctx: TestContext): Promise<Route[]> {
         hasBody: ['POST', 'PUT', 'PATCH'].includes(m),
         bodySchema: schema,
         schemas: doc.components?.schemas ?? {},
+        params: (op.parameters ?? [])
+          .filter((p: any) => p.in === 'path' || p.in === 'query')
+          .map((p: any) => ({ name: String(p.name), in: p.in as 'path' | 'query' })),
       });
     }
   }
@@ -32,8 +37,9 @@ export async function discoverRoutes(ctx: TestContext): Promise<Route[]> {
 export const PUBLIC_ROUTES = new Set(['POST /api/auth/register', 'POST /api/auth/login', 'GET /api/health', 'GET /api/config', 'POST /api/payments/webhook']);
 
 /** Fills `{param}`s: the ids of a resource by what the path names, or a fresh UUID. */
-export function fillPath(path: string, ids: Record<string, string>): string {
+export function fillPath(path: string, ids: Record<string, string>, override?: { name: string; value: string }): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (override?.name === name) return override.value;
     const prefix = path.slice(0, path.indexOf(`{${name}}`));
     const key = Object.keys(ids).find((k) => prefix.endsWith(k.split('=')[0]) && k.split('=')[1] === name) ?? Object.keys(ids).find((k) => k === name);
     return key ? ids[key] : '00000000-0000-4000-8000-000000000000';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { badRequest } from '../../common/errors/app-error';
+import { findUnstorable, INVALID_CHARACTERS } from '../../common/http/storable-text.pipe';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { STRIPE } from '../stripe/stripe.module';
@@ -62,6 +63,9 @@ export class WebhookIngestService {
       if (!event || typeof event !== 'object' || typeof event.id !== 'string' || !event.id || typeof event.type !== 'string' || !event.type) {
         throw badRequest('WEBHOOK_PAYLOAD_INVALID', 'The webhook body is not a Stripe event (id and type are required)');
       }
+      // the inbox stores the payload as jsonb, which cannot hold NUL or lone surrogates: refuse rather than fail
+      const bad = findUnstorable(event, 'event');
+      if (bad) throw badRequest(INVALID_CHARACTERS, `${bad.path} ${bad.reason}`);
       return event;
     }
     throw badRequest(
