@@ -10,14 +10,21 @@ export interface Route {
   params: { name: string; in: 'path' | 'query' }[];
 }
 
-/** Every route the server documents (the OpenAPI document is generated from the controllers, so new routes are included automatically). */
-export async function discoverRoutes(ctx: TestContext): Promise<Route[]> {
+/** Revokes the token it is called with: the suites that call every route with their users' tokens leave it out. */
+export const REVOKES_TOKEN = 'POST /api/auth/logout';
+
+/**
+ * Every route the server documents (the OpenAPI document is generated from the controllers, so new routes are
+ * included automatically), but logout unless `withLogout` (calling it would sign the suite's users out).
+ */
+export async function discoverRoutes(ctx: TestContext, opts: { withLogout?: boolean } = {}): Promise<Route[]> {
   const doc = (await ctx.http.get('/api/docs-json')).body;
   const routes: Route[] = [];
   for (const [path, ops] of Object.entries<any>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(ops)) {
       const m = method.toUpperCase();
       if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(m)) continue;
+      if (!opts.withLogout && `${m} ${path}` === REVOKES_TOKEN) continue;
       const schema = op.requestBody?.content?.['application/json']?.schema;
       routes.push({
         method: m as Route['method'],
