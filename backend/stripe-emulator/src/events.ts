@@ -185,7 +185,9 @@ export class EventBus {
             'Content-Type': 'application/json; charset=utf-8',
             'Content-Length': Buffer.byteLength(payload),
             'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-            'Stripe-Signature': signPayload(payload, secret, this.core.now()),
+            // signed at the wall-clock time of sending, as Stripe does (test clocks move objects, not signatures):
+            // receivers refuse timestamps outside their tolerance window in either direction
+            'Stripe-Signature': signPayload(payload, secret, Math.floor(Date.now() / 1000)),
             'Cache-Control': 'no-cache',
           },
           timeout: 10000,
