@@ -5,6 +5,7 @@ import { WalletConnectPayouts1795345294948 } from './1795345294948-wallet-connec
 import { UntrackedPlatformBalances1795400000000 } from './1795400000000-untracked-platform-balances';
 import { OutboxSeqAtRelay1795400000001 } from './1795400000001-outbox-seq-at-relay';
 import { RevokedTokens1795450000000 } from './1795450000000-revoked-tokens';
+import { EmailNotifications1795500000000 } from './1795500000000-email-notifications';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   UntrackedPlatformBalances1795400000000,
   OutboxSeqAtRelay1795400000001,
   RevokedTokens1795450000000,
+  EmailNotifications1795500000000,
 ];
