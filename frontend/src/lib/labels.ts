@@ -24,7 +24,7 @@ const PAYMENT: Table = {
   RELEASED: s('Released', 'success', 'All the money has gone to the influencer.'),
   PARTIALLY_REFUNDED: s('Partly refunded', 'warning', 'Part of the payment went back to the company.'),
   REFUNDED: s('Refunded', 'warning', 'The payment went back to the company.'),
-  FAILED: s('Payment failed', 'error', 'The last attempt did not go through. The company can try again.'),
+  FAILED: s('Failed', 'error', 'The last attempt did not go through. The company can try again.'),
   CANCELED: s('Canceled', 'neutral', 'The payment was canceled; no money moved.'),
   DISPUTED: s('Chargeback open', 'error', 'The card holder disputed the charge with their bank; the held money is frozen.'),
 };
@@ -51,7 +51,7 @@ const PAYOUT: Table = {
   PENDING: s('Requested', 'info', 'The payout is being created.'),
   IN_TRANSIT: s('On its way', 'info', 'The payout is on its way to the bank account; banks usually take 1–3 business days.'),
   COMPLETED: s('Paid out', 'success', 'The money reached the bank account.'),
-  FAILED: s('Payout failed', 'error', 'The bank refused the payout; the money is back in the wallet. Check the bank account details.'),
+  FAILED: s('Failed', 'error', 'The bank refused the payout; the money is back in the wallet. Check the bank account details.'),
   CANCELED: s('Canceled', 'neutral', 'The payout was canceled; the money is back in the wallet.'),
 };
 
