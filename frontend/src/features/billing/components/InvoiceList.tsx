@@ -37,7 +37,7 @@ export function InvoiceList({ canManage, collaborationId }: { canManage: boolean
         <EmptyState>No invoices yet. Choose “Pay by invoice” on an accepted collaboration.</EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="invoice-table">
+          <table className="table cards" data-testid="invoice-table">
             <thead>
               <tr>
                 <th scope="col">Invoice</th>
@@ -52,20 +52,22 @@ export function InvoiceList({ canManage, collaborationId }: { canManage: boolean
             <tbody>
               {invoices.data.data.map((inv) => (
                 <tr key={inv.id} data-testid={`invoice-${inv.id}`}>
-                  <td>
+                  <td data-label="Invoice">
                     {inv.number ?? '—'}
                     {inv.kind === 'retainer' && <span className="muted"> · month {(inv.periodIndex ?? 0) + 1}</span>}
                   </td>
-                  <td>
-                    <Link to={`/collaborations/${inv.collaborationId}`}>View</Link>
+                  <td data-label="Collaboration">
+                    <Link to={`/collaborations/${inv.collaborationId}`}>
+                      View<span className="sr-only"> collaboration of invoice {inv.number ?? ''}</span>
+                    </Link>
                   </td>
-                  <td>{formatMoney(inv)}</td>
-                  <td>
+                  <td data-label="Amount">{formatMoney(inv)}</td>
+                  <td data-label="Status">
                     <StatusBadge kind="invoice" status={inv.status} testId="invoice-status" />
                     {inv.lastError && inv.status === 'open' && <div className="muted small">Last attempt: {inv.lastError}</div>}
                   </td>
-                  <td>{formatDate(inv.dueDate)}</td>
-                  <td>
+                  <td data-label="Due">{formatDate(inv.dueDate)}</td>
+                  <td data-label="Links">
                     {inv.hostedInvoiceUrl && (
                       <a href={inv.hostedInvoiceUrl} target="_blank" rel="noreferrer">
                         {inv.status === 'open' ? 'Pay online' : 'View'}
@@ -81,7 +83,7 @@ export function InvoiceList({ canManage, collaborationId }: { canManage: boolean
                     )}
                   </td>
                   {canManage && (
-                    <td>
+                    <td data-label="Actions">
                       {inv.kind === 'one_time' && inv.status === 'open' && (
                         <div className="row">
                           <button type="button" className="btn btn-small btn-secondary" onClick={() => send(inv)} disabled={sendInvoice.isPending}>

@@ -9,6 +9,7 @@ import { useIdempotencyKey } from '../../../lib/use-idempotency-key';
 import { usePayment } from '../../payments/api/get-payment.api';
 import { breakdownOf } from '../../payments/fees';
 import { formatDate } from '../../../lib/format';
+import { statusLabel } from '../../../lib/labels';
 import { formatMoney } from '../../../lib/money';
 import { useCancelRetainer, useReleaseRetainerPeriod, useResumeRetainer, useRetainers, useRetryRetainer } from '../api/retainers.api';
 import type { Retainer, RetainerPeriod } from '../api/types';
@@ -65,7 +66,7 @@ export function RetainerList({ canManage }: { canManage: boolean }) {
             ? `Ends on ${formatDate(r.currentPeriodEnd)}`
             : `Next charge on ${formatDate(r.currentPeriodEnd)}`}
       </p>
-      <table className="table">
+      <table className="table cards">
         <thead>
           <tr>
             <th scope="col">Month</th>
@@ -77,22 +78,22 @@ export function RetainerList({ canManage }: { canManage: boolean }) {
         <tbody>
           {r.periods.map((p) => (
             <tr key={p.paymentId} data-testid={`period-${p.periodIndex}`}>
-              <td>{p.periodIndex + 1}</td>
-              <td>
-                <StatusBadge status={p.status} /> {formatMoney(p)}
+              <td data-label="Month">{p.periodIndex + 1}</td>
+              <td data-label="Payment">
+                <StatusBadge kind="payment" status={p.status} /> {formatMoney(p)}
                 {p.failureMessage && p.status === 'FAILED' && <div className="muted small">{p.failureMessage}</div>}
               </td>
-              <td>
+              <td data-label="Invoice">
                 {p.hostedInvoiceUrl ? (
                   <a href={p.hostedInvoiceUrl} target="_blank" rel="noreferrer">
-                    {p.invoiceStatus}
+                    {statusLabel('invoice', p.invoiceStatus).label}
                   </a>
                 ) : (
-                  (p.invoiceStatus ?? '—')
+                  (p.invoiceStatus ? statusLabel('invoice', p.invoiceStatus).label : '—')
                 )}
               </td>
               {canManage && (
-                <td>
+                <td data-label="Actions">
                   {(p.status === 'HELD' || p.status === 'PARTIALLY_RELEASED') && (
                     <button type="button" className="btn btn-small btn-primary" onClick={() => setReleasing({ r, p })}>
                       Release
