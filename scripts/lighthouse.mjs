@@ -41,7 +41,11 @@ async function main() {
   const password = 'lighthouse-pass-1';
   const company = await api('/auth/register', { email: `lh-co-${tag}@example.com`, password, name: 'Lighthouse Brand', role: 'company' });
   const influencer = await api('/auth/register', { email: `lh-in-${tag}@example.com`, password, name: 'Lighthouse Creator', role: 'influencer' });
-  const collab = await api('/collaborations', { influencerId: influencer.user.id, title: 'Lighthouse run', amount: 150000, currency: 'usd' }, company.accessToken);
+  const collab = await api(
+    '/collaborations',
+    { influencerId: influencer.user.id, title: 'Lighthouse run', amount: 150000, currency: 'usd' },
+    company.accessToken,
+  );
   await api(`/collaborations/${collab.id}/accept`, {}, influencer.accessToken);
 
   const port = await freePort();
@@ -69,8 +73,15 @@ async function main() {
       });
       const c = result.lhr.categories;
       const score = (x) => (x?.score == null ? 'n/a' : Math.round(x.score * 100));
-      rows.push({ screen: s.name, performance: score(c.performance), accessibility: score(c.accessibility), lcp: result.lhr.audits['largest-contentful-paint']?.displayValue ?? '' });
-      console.log(`[lighthouse] ${s.name.padEnd(10)} performance ${String(score(c.performance)).padStart(3)}  accessibility ${String(score(c.accessibility)).padStart(3)}  LCP ${rows.at(-1).lcp}`);
+      rows.push({
+        screen: s.name,
+        performance: score(c.performance),
+        accessibility: score(c.accessibility),
+        lcp: result.lhr.audits['largest-contentful-paint']?.displayValue ?? '',
+      });
+      console.log(
+        `[lighthouse] ${s.name.padEnd(10)} performance ${String(score(c.performance)).padStart(3)}  accessibility ${String(score(c.accessibility)).padStart(3)}  LCP ${rows.at(-1).lcp}`,
+      );
     }
   } finally {
     await browser.close();

@@ -7,7 +7,20 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createTestContext, type TestContext, type TestUser } from '../../backend/test/support/test-app';
 import { payWith, proposeAndAccept } from '../../backend/test/support/flows';
-import { type Actor, expectLive, expectText, expectToast, horizontalOverflow, launchBrowser, newActor, screenshot, signIn, spaEnv, until, usd } from './support/browser';
+import {
+  type Actor,
+  expectLive,
+  expectText,
+  expectToast,
+  horizontalOverflow,
+  launchBrowser,
+  newActor,
+  screenshot,
+  signIn,
+  spaEnv,
+  until,
+  usd,
+} from './support/browser';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const FEE_BPS = 1000; // PLATFORM_FEE_BPS default
@@ -26,7 +39,11 @@ async function settle(page: Page): Promise<void> {
 async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown[] }> }> }> };
+      }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
   });
@@ -62,7 +79,14 @@ describe('experience: accessible, phone-sized screens and confirmed money action
     influencer = await ctx.user('influencer', 'Jenny Rosen');
     admin = await ctx.user('admin', 'Ada Admin');
     const long = 'A'.repeat(200);
-    const held = await proposeAndAccept(ctx, company, influencer, { amount: 150000, title: long, milestones: [{ title: 'Draft video', amount: 50000 }, { title: 'Final cut', amount: 100000 }] });
+    const held = await proposeAndAccept(ctx, company, influencer, {
+      amount: 150000,
+      title: long,
+      milestones: [
+        { title: 'Draft video', amount: 50000 },
+        { title: 'Final cut', amount: 100000 },
+      ],
+    });
     heldId = held.collaboration.id;
     const paid = await payWith(ctx, company, heldId, 'pm_card_bypassPending');
     if (paid.payment?.status !== 'HELD') throw new Error(`set-up payment is ${paid.payment?.status}`);

@@ -12,7 +12,15 @@ const FILE = join(__dirname, '../../openapi.json');
 /** Stable text: keys sorted at every level, so the file only changes when the document does. */
 export function canonical(value: unknown): string {
   const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return `${JSON.stringify(sort(value), null, 2)}\n`;
 }
 

@@ -46,11 +46,15 @@ describe('human error messages', () => {
     expect(humanError({ status: 400, code: 'VALIDATION_FAILED', message: 'title must be shorter than or equal to 200 characters' })).toBe(
       'Title: use at most 200 characters.',
     );
-    expect(humanizeValidation('influencerId must be a UUID; amount must not be less than 1')).toBe('Influencer: is not a valid id. Amount: must be at least 1.');
+    expect(humanizeValidation('influencerId must be a UUID; amount must not be less than 1')).toBe(
+      'Influencer: is not a valid id. Amount: must be at least 1.',
+    );
   });
 
   it('falls back per HTTP status, never showing a developer message or a 500 text', () => {
     expect(humanError({ status: 409, code: 'SOMETHING_NEW', message: 'state machine says no' })).toMatch(/current state/);
-    expect(humanError({ status: 500, code: 'INTERNAL_ERROR', message: 'TypeError: x is undefined' })).toBe('Something went wrong on our side. Try again in a moment.');
+    expect(humanError({ status: 500, code: 'INTERNAL_ERROR', message: 'TypeError: x is undefined' })).toBe(
+      'Something went wrong on our side. Try again in a moment.',
+    );
   });
 });

@@ -100,8 +100,8 @@ export function PayOptions({ collaborationId, paymentId, billing }: { collaborat
           }}
         >
           <p>
-            We issue an invoice for {gross}, due in 30 days, payable online or by bank transfer. Card checkout is not available while it is open (void it to
-            pay by card). When it is paid, the money is held in escrow until you release it.
+            We issue an invoice for {gross}, due in 30 days, payable online or by bank transfer. Card checkout is not available while it is open (void it to pay
+            by card). When it is paid, the money is held in escrow until you release it.
           </p>
         </ConfirmDialog>
       )}
@@ -120,8 +120,8 @@ export function PayOptions({ collaborationId, paymentId, billing }: { collaborat
           }}
         >
           <p>
-            {cardName} is charged {gross} now and then every month until you cancel. Each month’s money is held in escrow until you release it. You can
-            cancel at the end of any month on the Billing page.
+            {cardName} is charged {gross} now and then every month until you cancel. Each month’s money is held in escrow until you release it. You can cancel
+            at the end of any month on the Billing page.
           </p>
         </ConfirmDialog>
       )}

@@ -32,7 +32,12 @@ function ReleaseMonthDialog({ retainer, period, onClose }: { retainer: Retainer;
       onConfirm={async () => {
         const body = { id: retainer.id, periodIndex: period.periodIndex };
         await release.mutateAsync({ ...body, idempotencyKey: keyFor(body) });
-        toast.push({ tone: 'info', title: 'Released', message: `Month ${period.periodIndex + 1} released to the influencer`, group: `payment:${period.paymentId}` });
+        toast.push({
+          tone: 'info',
+          title: 'Released',
+          message: `Month ${period.periodIndex + 1} released to the influencer`,
+          group: `payment:${period.paymentId}`,
+        });
       }}
     >
       <p>The influencer receives this month’s money, less CollabPay’s fee, in their wallet right away. This cannot be undone.</p>
@@ -88,8 +93,10 @@ export function RetainerList({ canManage }: { canManage: boolean }) {
                   <a href={p.hostedInvoiceUrl} target="_blank" rel="noreferrer">
                     {statusLabel('invoice', p.invoiceStatus).label}
                   </a>
+                ) : p.invoiceStatus ? (
+                  statusLabel('invoice', p.invoiceStatus).label
                 ) : (
-                  (p.invoiceStatus ? statusLabel('invoice', p.invoiceStatus).label : '—')
+                  '—'
                 )}
               </td>
               {canManage && (
@@ -122,11 +129,7 @@ export function RetainerList({ canManage }: { canManage: boolean }) {
               Keep the retainer
             </button>
           ) : (
-            <button
-              type="button"
-              className="btn btn-danger btn-small"
-              onClick={() => setCanceling(r)}
-            >
+            <button type="button" className="btn btn-danger btn-small" onClick={() => setCanceling(r)}>
               Cancel at period end
             </button>
           )}

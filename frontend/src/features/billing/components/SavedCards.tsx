@@ -66,11 +66,7 @@ export function SavedCards() {
                     Make default
                   </button>
                 )}
-                <button
-                  type="button"
-                  className="btn btn-small btn-danger"
-                  onClick={() => setRemoving(c)}
-                >
+                <button type="button" className="btn btn-small btn-danger" onClick={() => setRemoving(c)}>
                   Remove
                 </button>
               </span>

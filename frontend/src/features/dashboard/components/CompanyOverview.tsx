@@ -53,7 +53,11 @@ export function CompanyOverview() {
       </KeyFigures>
       <section className="card" aria-labelledby="spend-title">
         <h2 id="spend-title">Paid into escrow over time</h2>
-        {series.length ? <TimeChart series={series} currency={currency} title="Paid into escrow over time" testId="spend-chart" /> : <p className="empty">No payments yet.</p>}
+        {series.length ? (
+          <TimeChart series={series} currency={currency} title="Paid into escrow over time" testId="spend-chart" />
+        ) : (
+          <p className="empty">No payments yet.</p>
+        )}
       </section>
       <section className="card" aria-labelledby="recent-title">
         <div className="section-header">

@@ -39,7 +39,9 @@ export function InfluencerOverview() {
   const last = payouts.data?.data[0];
   const payoutsOn = connect.data?.payoutsEnabled;
   const series = earningsOverTime(
-    (credits.data?.data ?? []).filter((t) => t.referenceType !== 'payout' && !/^payout\b/i.test(t.description)).map((t) => ({ at: t.createdAt, amount: t.amount })),
+    (credits.data?.data ?? [])
+      .filter((t) => t.referenceType !== 'payout' && !/^payout\b/i.test(t.description))
+      .map((t) => ({ at: t.createdAt, amount: t.amount })),
   );
 
   return (

@@ -48,7 +48,8 @@ export function TimeChart({ series, currency, title, testId }: { series: Bucket[
       </svg>
       <figcaption className="chart-caption">
         <span>
-          <span className="legend legend-bar" aria-hidden="true" /> per {series.length > 1 && Date.parse(series[1].start) - Date.parse(series[0].start) > 86_400_000 ? 'week' : 'day'}
+          <span className="legend legend-bar" aria-hidden="true" /> per{' '}
+          {series.length > 1 && Date.parse(series[1].start) - Date.parse(series[0].start) > 86_400_000 ? 'week' : 'day'}
         </span>
         <span>
           <span className="legend legend-line" aria-hidden="true" /> running total {money(total)}

@@ -82,7 +82,11 @@ export function PaymentHistory() {
                   <td data-label="Refunded">{formatMoney({ amount: p.amountRefunded ?? 0, currency: p.currency })}</td>
                   <td data-label="Collaboration">
                     <Link to={`/collaborations/${p.collaborationId}`}>
-                      View<span className="sr-only"> collaboration of {formatMoney(p)} from {formatDateTime(p.createdAt)}</span>
+                      View
+                      <span className="sr-only">
+                        {' '}
+                        collaboration of {formatMoney(p)} from {formatDateTime(p.createdAt)}
+                      </span>
                     </Link>
                   </td>
                 </tr>

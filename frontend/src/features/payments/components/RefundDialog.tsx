@@ -98,7 +98,9 @@ export function RefundDialog({ payment, onClose }: { payment: Payment; onClose: 
             </div>
           </dl>
         )}
-        <p className="muted small">The money goes back to the card or account it came from; banks take 5–10 days to show it. It is no longer held for the influencer.</p>
+        <p className="muted small">
+          The money goes back to the card or account it came from; banks take 5–10 days to show it. It is no longer held for the influencer.
+        </p>
         <div className="dialog-actions">
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             Cancel

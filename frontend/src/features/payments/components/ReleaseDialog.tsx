@@ -38,7 +38,10 @@ export function ReleaseDialog({ collaborationId, currency, amount, milestone, on
       }}
     >
       <p>
-        Release {what} to the influencer. {breakdown ? `They receive ${formatMoney({ amount: breakdown.net, currency })} in their wallet` : 'The fee is deducted and the rest goes to their wallet'}{' '}
+        Release {what} to the influencer.{' '}
+        {breakdown
+          ? `They receive ${formatMoney({ amount: breakdown.net, currency })} in their wallet`
+          : 'The fee is deducted and the rest goes to their wallet'}{' '}
         right away and can pay it out to their bank once Stripe makes it available. This cannot be undone.
       </p>
     </ConfirmDialog>
