@@ -292,7 +292,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     await expectText(retainer.getByRole('heading', { level: 3 }), /^\$500\.00 \/ month/);
     await expectText(retainer, /Next charge on /);
     const period0 = retainer.getByTestId('period-0');
-    await expectText(period0.locator('td').nth(1), /^HELD\s+\$500\.00$/, 20_000);
+    await expectText(period0.locator('td').nth(1), /^Held in escrow\s+\$500\.00$/, 20_000);
     expect(await retainer.getByTestId('period-1').count()).toBe(0);
     await screenshot(company.page, '36-billing-retainer-started');
 
@@ -301,7 +301,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     const { invoice } = await ctx.emulator.advanceSubscription(stripeSubscriptionId);
     expect(invoice?.status).toBe('paid');
     const period1 = retainer.getByTestId('period-1');
-    await expectText(period1.locator('td').nth(1), /^HELD\s+\$500\.00$/, 20_000);
+    await expectText(period1.locator('td').nth(1), /^Held in escrow\s+\$500\.00$/, 20_000);
     await expectText(period1.locator('td').nth(0), '2');
     // the month's invoice shows in the invoice list too
     await expectText(company.page.getByTestId('invoice-table'), /month 2/);
@@ -333,8 +333,8 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     // the influencer sees the same retainer, without the company's actions
     await influencer.page.goto('/billing');
     const seen = influencer.page.getByTestId(`retainer-${retainerId}`);
-    await expectText(seen.getByTestId('period-0').locator('td').nth(1), /^RELEASED/);
-    await expectText(seen.getByTestId('period-1').locator('td').nth(1), /^HELD/);
+    await expectText(seen.getByTestId('period-0').locator('td').nth(1), /^Released/);
+    await expectText(seen.getByTestId('period-1').locator('td').nth(1), /^Held in escrow/);
     expect(await seen.getByRole('button').count()).toBe(0);
     await screenshot(influencer.page, '39-billing-influencer');
 

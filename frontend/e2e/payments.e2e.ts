@@ -386,7 +386,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await company.page.goto('/payments');
     const table = company.page.getByTestId('payments-table');
     await expectVisible(table);
-    await expectText(table, /RELEASED/);
+    await until(async () => (await table.locator('[data-status="RELEASED"]').count()) > 0, 'a released payment in the table');
     for (const amount of [150000, 25000, 42000, 9900]) await expectText(table, new RegExp(usd(amount).replace(/[$.]/g, '\\$&')));
     await screenshot(company.page, '11-payments-history');
   });

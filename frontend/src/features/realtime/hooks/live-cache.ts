@@ -41,7 +41,8 @@ export function applyPayoutUpdate(qc: QueryClient, e: PayoutUpdateEvent): void {
     return { ...old, data: old.data.map((p) => (p.id === e.payoutId ? { ...p, status: e.status as Payout['status'] } : p)) };
   });
   if (!found) void qc.invalidateQueries({ queryKey: ['wallet', 'payouts'] });
-  // a final state moves money (paid: out of transit; failed: back in the wallet) — the wallet event says so itself
+  // a final state changes the totals (withdrawn, in transit) that no wallet event carries: refetch the balance only
+  if (['COMPLETED', 'FAILED', 'CANCELED'].includes(e.status)) void qc.invalidateQueries({ queryKey: ['wallet', 'balance'], exact: true });
 }
 
 /** payment:update → the payment (detail, by collaboration, list rows) patched; that collaboration refetched. */
@@ -57,6 +58,8 @@ export function applyPaymentUpdate(qc: QueryClient, e: PaymentUpdateEvent): void
   });
   // amounts released/refunded and the held figure are not in the event: refetch the one payment and its collaboration
   void qc.invalidateQueries({ queryKey: ['payments', 'detail', e.paymentId] });
+  // invoices and retainer months are views of payments (billing query keys live under ['payments', 'billing'])
+  void qc.invalidateQueries({ queryKey: ['payments', 'billing'] });
   void qc.invalidateQueries({ queryKey: ['payments', 'collaboration', e.collaborationId] });
   void qc.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
   if (!listed) void qc.invalidateQueries({ queryKey: ['payments', 'list'] });

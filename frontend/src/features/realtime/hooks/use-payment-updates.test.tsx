@@ -123,7 +123,8 @@ describe('usePaymentUpdates', () => {
     act(() => socket.fire('payout:update', { payoutId: 'po1', status: 'COMPLETED', amount: 100, currency: 'usd', seq: 2, timestamp: '' }));
     expect(queryClient.getQueryData<{ data: { status: string }[] }>(['wallet', 'payouts', { limit: 20 }])?.data[0].status).toBe('COMPLETED');
     const walletRefetches = invalidate.mock.calls.map(([f]) => JSON.stringify(f?.queryKey)).filter((k) => k?.startsWith('["wallet"'));
-    expect(walletRefetches).toEqual(['["wallet","transactions"]']);
+    // transactions for the credit; the balance once, for the withdrawn total a paid payout changes
+    expect(walletRefetches).toEqual(['["wallet","transactions"]', '["wallet","balance"]']);
   });
 
   it('keeps a payout to one toast slot and stays quiet about debits and money coming back from a payout', () => {
