@@ -314,7 +314,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     await period0.getByRole('button', { name: 'Release' }).click();
     await confirmIn(company.page);
     await expectToast(company, 'Month 1 released');
-    await expectText(period0.locator('td').nth(1), /^RELEASED\s+\$500\.00$/);
+    await expectText(period0.locator('td').nth(1), /^Released\s+\$500\.00$/);
     await expectVisible(period1.getByRole('button', { name: 'Release' }));
     expect(await period0.getByRole('button', { name: 'Release' }).count()).toBe(0);
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$1,170.00', 20_000);
