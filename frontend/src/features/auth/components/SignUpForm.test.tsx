@@ -49,7 +49,7 @@ describe('SignUpForm', () => {
     await user.type(screen.getByLabelText('Password'), 'longenough');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('This email is already registered');
+    expect(await screen.findByRole('alert')).toHaveTextContent('An account with this email already exists. Sign in instead.');
   });
 
   it('shows the password strength as the server will judge it, with advice', async () => {
