@@ -15,6 +15,8 @@ export const T = {
   reversal: 'payouts: a failed payout whose reversal answer is lost is reversed once',
   disputeResolution: 'disputes: a resolution whose refund answer is lost refunds once and is completed by the retry with the same split',
   clawback: 'clawback: a clawback whose refund answer is lost refunds once and recovers once when retried',
+  webhookRereads:
+    'webhooks: failed re-reads before money moves (a refunded charge, a failure event for a completed payout) retry the event; the money moves once, or not at all',
 } as const;
 
 /**
@@ -33,6 +35,8 @@ export const CALL_SITES: Record<string, { test: string; safety: 'key' | 'natural
   'modules/payments/payments.service.ts:charges.retrieve': { test: T.refund, safety: 'read' },
   'modules/payments/payments.service.ts:refunds.create': { test: T.refund, safety: 'key' },
   'modules/payments/payment-webhooks.handler.ts:paymentIntents.retrieve': { test: T.paymentReads, safety: 'read' },
+  'modules/payments/payment-webhooks.handler.ts:charges.retrieve': { test: T.webhookRereads, safety: 'read' },
+  'modules/payouts/payout-webhooks.handler.ts:payouts.retrieve': { test: T.webhookRereads, safety: 'read' },
   'modules/webhooks/webhook-maintenance.service.ts:accounts.list': { test: T.paymentReads, safety: 'read' },
   'modules/webhooks/webhook-maintenance.service.ts:events.list': { test: T.paymentReads, safety: 'read' },
   'modules/webhooks/webhook-ingest.service.ts:webhooks.constructEvent': { test: T.paymentReads, safety: 'local' },
