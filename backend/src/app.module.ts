@@ -25,6 +25,10 @@ import { ConnectModule } from './modules/connect/connect.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { InfluencersModule } from './modules/influencers/influencers.module';
+import { MilestonesModule } from './modules/milestones/milestones.module';
+import { DisputesModule } from './modules/disputes/disputes.module';
+import { ClawbackModule } from './modules/clawback/clawback.module';
 
 /** Feature modules; each later capability adds its module here. */
 export const FEATURE_MODULES = [
@@ -39,6 +43,10 @@ export const FEATURE_MODULES = [
   WalletModule,
   PayoutsModule,
   NotificationsModule,
+  InfluencersModule,
+  MilestonesModule,
+  DisputesModule,
+  ClawbackModule,
 ];
 
 @Module({})

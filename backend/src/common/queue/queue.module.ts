@@ -7,6 +7,7 @@ export const QUEUES = {
   webhooks: 'stripe-webhooks',
   maintenance: 'maintenance',
   payouts: 'payouts',
+  workflow: 'workflow',
 } as const;
 
 /** Bull on Redis. Every queue of the app is registered here so health and the dashboard can see them. */
@@ -21,7 +22,7 @@ export const QUEUES = {
         defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000 },
       }),
     }),
-    BullModule.registerQueue({ name: QUEUES.webhooks }, { name: QUEUES.maintenance }, { name: QUEUES.payouts }),
+    BullModule.registerQueue({ name: QUEUES.webhooks }, { name: QUEUES.maintenance }, { name: QUEUES.payouts }, { name: QUEUES.workflow }),
   ],
   exports: [BullModule],
 })
