@@ -167,3 +167,12 @@ export function platformFee(amount: number, bps: number): number {
 export function formatBps(bps: number): string {
   return `${Number((bps / 100).toFixed(2))}%`;
 }
+
+/**
+ * The platform fee's share of one release `part` of a payment, as the server splits it: the fee of everything
+ * released so far is fee(total) × cumulative / total rounded down, and the release that completes the total takes the rest.
+ */
+export function feeShare(totalAmount: number, totalFee: number, releasedBefore: number, part: number): number {
+  const feeAt = (cumulative: number) => (cumulative >= totalAmount ? totalFee : Number((BigInt(totalFee) * BigInt(cumulative)) / BigInt(totalAmount)));
+  return feeAt(releasedBefore + part) - feeAt(releasedBefore);
+}
