@@ -236,3 +236,11 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 export function usd(cents: number): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
 }
+
+/** Picks the influencer in the proposal form's search-as-you-type combobox (types `query`, clicks the option named `option`). */
+export async function pickInfluencer(page: Page, query: string, option: string | RegExp): Promise<void> {
+  const box = page.getByRole('combobox', { name: 'Influencer' });
+  await box.fill(query);
+  await page.getByRole('option', { name: option }).first().click();
+  await page.getByTestId('chosen-influencer').waitFor();
+}
