@@ -24,11 +24,12 @@ import { BillingModule } from './modules/billing/billing.module';
 import { ConnectModule } from './modules/connect/connect.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
-import { NotificationsModule } from './modules/notifications/notifications.module';
 import { InfluencersModule } from './modules/influencers/influencers.module';
 import { MilestonesModule } from './modules/milestones/milestones.module';
 import { DisputesModule } from './modules/disputes/disputes.module';
 import { ClawbackModule } from './modules/clawback/clawback.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 
 /** Feature modules; each later capability adds its module here. */
 export const FEATURE_MODULES = [
@@ -42,11 +43,12 @@ export const FEATURE_MODULES = [
   ConnectModule,
   WalletModule,
   PayoutsModule,
-  NotificationsModule,
   InfluencersModule,
   MilestonesModule,
   DisputesModule,
   ClawbackModule,
+  AuditModule,
+  NotificationsModule,
 ];
 
 @Module({})

@@ -131,6 +131,8 @@ export class CollaborationWorkflow1796000000000 implements MigrationInterface {
     await q.query(`ALTER TABLE milestones ADD CONSTRAINT milestones_status_check CHECK (status IN ('PENDING','RELEASED','REFUNDED'))`);
     await q.query(`ALTER TABLE collaborations DROP CONSTRAINT collaborations_influencer_or_invite`);
     await q.query(`ALTER TABLE collaborations DROP COLUMN platform_fee_bps, DROP COLUMN review_period_days, DROP COLUMN invited_email`);
+    await q.query(`DROP INDEX IF EXISTS users_influencer_name_idx`);
     await q.query(`ALTER TABLE users DROP COLUMN handle`);
+    // collaborations.influencer_id stays nullable: invitations that were never claimed have no influencer
   }
 }

@@ -8,6 +8,7 @@ import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { UuidPipe } from '../../common/http/uuid.pipe';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { ClawbackService } from './clawback.service';
+import { Audited } from '../audit/audit';
 
 export class ClawbackDto {
   @ApiProperty({ description: 'minor units, at most what was released and not yet clawed back' })
@@ -35,6 +36,7 @@ export class AdminClawbackController {
   ) {}
 
   @Post(':id/clawback')
+  @Audited('payment.clawback', 'payment')
   @HttpCode(200)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body within 24 h returns the first response' })
   @ApiOperation({ summary: "Refund released money to the company and recover it from the influencer's wallet (available first, the rest owed)" })

@@ -8,6 +8,7 @@ import { IdempotencyService } from '../../common/idempotency/idempotency.service
 import { DisputeResolutionService } from './dispute-resolution.service';
 import { DisputesService } from './disputes.service';
 import { DisputeDto, DisputeMessageDto, DisputePageDto, ListDisputesQueryDto, OpenDisputeDto, ResolveDisputeDto } from './dto/dispute.dto';
+import { Audited } from '../audit/audit';
 
 @ApiTags('disputes')
 @ApiBearerAuth()
@@ -68,6 +69,7 @@ export class AdminDisputesController {
   ) {}
 
   @Post(':id/resolve')
+  @Audited('dispute.resolve', 'dispute')
   @HttpCode(200)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body within 24 h returns the first response' })
   @ApiOperation({ summary: 'Resolve with a split: releaseAmount to the influencer, refundAmount to the company (sum = the disputed amount)' })

@@ -11,6 +11,7 @@ import { CollaborationDto } from '../collaborations/dto/collaboration.dto';
 import { AutoReleaseService, resolveAsOf } from './auto-release.service';
 import { AutoReleaseResultDto, AutoReleaseRunDto, RequestChangesDto, SubmitMilestoneDto } from './dto/milestone.dto';
 import { MilestonesService } from './milestones.service';
+import { Audited } from '../audit/audit';
 
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Same key + same body within 24 h returns the first response' };
 
@@ -74,6 +75,7 @@ export class AdminJobsController {
   ) {}
 
   @Post('auto-release/run')
+  @Audited('job.auto_release.run', 'job')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run the auto-release pass now (asOf: an instant to treat as now, refused in production)' })
   @ApiOkResponse({ type: AutoReleaseResultDto })

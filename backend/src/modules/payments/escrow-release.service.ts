@@ -89,7 +89,12 @@ export class EscrowReleaseService {
     if (status !== c.status) await this.collaborations.setStatus(em, c.id, 'COMPLETED', 'completed');
     const money = formatMoney({ amount, currency: p.currency });
     await this.notifier.parties(em, updated, `${money} released to the influencer's wallet`);
-    if (input.milestone) await this.events.notify(em, { ...c, status }, input.message ?? `${money} released`, { id: input.milestone.id, status: 'RELEASED' });
+    await this.events.notify(
+      em,
+      { ...c, status },
+      input.message ?? `${money} released`,
+      input.milestone ? { id: input.milestone.id, status: 'RELEASED' } : undefined,
+    );
     const walletLine = posted.lines.find((l) => l.account === Accounts.walletAvailable(p.influencerId))!;
     await this.creditWallet(em, p.influencerId, p.currency, posted.entryId, {
       id: posted.entryId,

@@ -9,6 +9,7 @@ import { formatMoney, platformFee } from '../../common/money/currency';
 import { decodeCursor, Page, toPage } from '../../common/pagination/pagination';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
+import { CollaborationEvents } from '../collaborations/collaboration-events';
 import { CollaborationRecord, CollaborationRepository } from '../collaborations/collaboration.repository';
 import { Accounts } from '../ledger/domain/accounts';
 import { LedgerService } from '../ledger/ledger.service';
@@ -47,6 +48,7 @@ export class PaymentsService {
     private readonly ledger: LedgerService,
     private readonly escrow: EscrowReleaseService,
     private readonly recovery: RecoveryService,
+    private readonly collabEvents: CollaborationEvents,
     private readonly notifier: PaymentNotifier,
     private readonly outbox: OutboxService,
     @Inject(STRIPE) private readonly stripe: Stripe,
@@ -242,7 +244,10 @@ export class PaymentsService {
     const d = transition(snapshot(p), event);
     if (d.kind !== 'apply') return 'ignored';
     const updated = await this.payments.update(em, p.id, { status: d.next.status, ...patch });
-    if (d.next.status === 'CANCELED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+    if (d.next.status === 'CANCELED') {
+      await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+      await this.collabEvents.notify(em, { id: p.collaborationId, companyId: p.companyId, influencerId: p.influencerId, status: 'CANCELED' }, message);
+    }
     await this.notifyParties(em, updated, message);
     return 'applied';
   }
@@ -335,8 +340,14 @@ export class PaymentsService {
     if (!posted) return p;
     await this.collaborations.markMilestones(em, await this.refundedMilestones(em, p, d.next.amountRefunded), 'REFUNDED');
     const updated = await this.payments.update(em, p.id, { status: d.next.status, amountRefunded: d.next.amountRefunded });
-    if (d.next.status === 'REFUNDED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
-    else if (d.next.status === 'RELEASED') await this.collaborations.setStatus(em, p.collaborationId, 'COMPLETED', 'completed');
+    if (d.next.status === 'REFUNDED') {
+      await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+      await this.collabEvents.notify(
+        em,
+        { id: p.collaborationId, companyId: p.companyId, influencerId: p.influencerId, status: 'CANCELED' },
+        'Refunded and canceled',
+      );
+    } else if (d.next.status === 'RELEASED') await this.collaborations.setStatus(em, p.collaborationId, 'COMPLETED', 'completed');
     await this.notifyParties(em, updated, `${formatMoney({ amount, currency: p.currency })} refunded to the company`);
     return updated;
   }
