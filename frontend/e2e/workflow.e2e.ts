@@ -215,7 +215,7 @@ describe('the collaboration workflow in the browser (company, influencer and adm
     await screenshot(company.page, 'wf-07-resolved');
     // the resolution is in the audit log
     await a.page.goto('/admin');
-    await expectVisible(a.page.getByTestId('audit-log'));
+    await expectText(a.page.getByTestId('audit-log').locator('li').filter({ hasText: 'dispute.resolve' }), new RegExp(`dispute ${disputeId}`));
   });
 
   test('an influencer invited by email sees the proposal as soon as she signs up', async () => {

@@ -39,7 +39,13 @@ export function AuditLogList() {
               </li>
             ))}
           </ul>
-          <CursorPager hasPrevious={pages.hasPrevious} hasNext={!!query.data.nextCursor} onPrevious={pages.previous} onNext={() => pages.next(query.data.nextCursor)} loading={query.isFetching} />
+          <CursorPager
+            hasPrevious={pages.hasPrevious}
+            hasNext={!!query.data.nextCursor}
+            onPrevious={pages.previous}
+            onNext={() => pages.next(query.data.nextCursor)}
+            loading={query.isFetching}
+          />
         </>
       )}
     </section>

@@ -51,7 +51,11 @@ export function ClawbackForm() {
       { ...body, idempotencyKey: keyFor(body) },
       {
         onSuccess: () => {
-          toast.push({ tone: 'success', title: 'Clawed back', message: `${formatMoney({ amount: value.amount, currency: p.currency })} refunded to the company.` });
+          toast.push({
+            tone: 'success',
+            title: 'Clawed back',
+            message: `${formatMoney({ amount: value.amount, currency: p.currency })} refunded to the company.`,
+          });
           setAmount('');
           setReason('');
         },
@@ -62,7 +66,9 @@ export function ClawbackForm() {
   return (
     <form className="card form" onSubmit={submit} noValidate aria-labelledby="clawback-title">
       <h2 id="clawback-title">Claw back a payment</h2>
-      <p className="hint">Refunds released money to the company and recovers it from the influencer: their available balance first, the rest becomes money they owe.</p>
+      <p className="hint">
+        Refunds released money to the company and recovers it from the influencer: their available balance first, the rest becomes money they owe.
+      </p>
       <TextField
         id="clawback-payment"
         label="Payment id"

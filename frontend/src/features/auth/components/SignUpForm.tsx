@@ -42,7 +42,10 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
       return;
     }
     const h = handle.trim().replace(/^@/, '');
-    mutation.mutate({ name: name.trim(), email: email.trim(), password, role: role as RegisterInput['role'], ...(role === 'influencer' && h ? { handle: h } : {}) }, { onSuccess });
+    mutation.mutate(
+      { name: name.trim(), email: email.trim(), password, role: role as RegisterInput['role'], ...(role === 'influencer' && h ? { handle: h } : {}) },
+      { onSuccess },
+    );
   };
 
   return (

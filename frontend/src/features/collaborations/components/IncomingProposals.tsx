@@ -47,7 +47,13 @@ export function IncomingProposals() {
                   data-testid={`accept-${c.id}`}
                   onClick={() =>
                     accept.mutate(c.id, {
-                      onSuccess: () => toast.push({ tone: 'success', title: 'Proposal accepted', message: `${c.title}: the company can now pay.`, key: collaborationToastKey(c.id, 'ACCEPTED') }),
+                      onSuccess: () =>
+                        toast.push({
+                          tone: 'success',
+                          title: 'Proposal accepted',
+                          message: `${c.title}: the company can now pay.`,
+                          key: collaborationToastKey(c.id, 'ACCEPTED'),
+                        }),
                     })
                   }
                 >
@@ -58,7 +64,11 @@ export function IncomingProposals() {
                   className="btn btn-secondary btn-small"
                   disabled={busyId === c.id}
                   data-testid={`decline-${c.id}`}
-                  onClick={() => decline.mutate(c.id, { onSuccess: () => toast.push({ tone: 'info', title: 'Proposal declined', message: c.title, key: collaborationToastKey(c.id, 'DECLINED') }) })}
+                  onClick={() =>
+                    decline.mutate(c.id, {
+                      onSuccess: () => toast.push({ tone: 'info', title: 'Proposal declined', message: c.title, key: collaborationToastKey(c.id, 'DECLINED') }),
+                    })
+                  }
                 >
                   Decline
                 </button>

@@ -144,9 +144,7 @@ export function InfluencerCombobox({ id, value, onChange, error, debounceMs = 25
       <p className="sr-only" role="status" aria-live="polite">
         {status}
       </p>
-      {expanded && settled && results.length === 0 && !search.isError && (
-        <p className="hint">No match. Invite them by email instead.</p>
-      )}
+      {expanded && settled && results.length === 0 && !search.isError && <p className="hint">No match. Invite them by email instead.</p>}
       {error ? (
         <p id={`${id}-error`} className="field-error">
           {error}

@@ -220,7 +220,13 @@ describe('ProposeCollaborationForm: finding, inviting, the fee', () => {
     await user.type(days, '3');
     await user.click(screen.getByRole('button', { name: 'Propose collaboration' }));
     await waitFor(() => expect(onCreated).toHaveBeenCalled());
-    expect(lastFetchBody(fetchMock)).toEqual({ influencerEmail: 'new@example.com', title: 'Spring campaign', amount: 10000, currency: 'usd', reviewPeriodDays: 3 });
+    expect(lastFetchBody(fetchMock)).toEqual({
+      influencerEmail: 'new@example.com',
+      title: 'Spring campaign',
+      amount: 10000,
+      currency: 'usd',
+      reviewPeriodDays: 3,
+    });
   });
 
   it('shows the fee and what the influencer receives (round half up, exact)', async () => {
@@ -265,7 +271,8 @@ describe('validateProposal', () => {
 
   it('takes a review period of 1 to 30 whole days', () => {
     expect(validateProposal({ ...base, reviewPeriodDays: '14' }).payload?.reviewPeriodDays).toBe(14);
-    for (const bad of ['0', '31', '2.5', 'x']) expect(validateProposal({ ...base, reviewPeriodDays: bad }).errors.reviewPeriodDays).toBe('The review period is 1 to 30 days');
+    for (const bad of ['0', '31', '2.5', 'x'])
+      expect(validateProposal({ ...base, reviewPeriodDays: bad }).errors.reviewPeriodDays).toBe('The review period is 1 to 30 days');
   });
 
   it('a monthly retainer is sent with billing monthly and refuses milestones', () => {

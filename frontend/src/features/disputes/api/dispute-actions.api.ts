@@ -15,7 +15,10 @@ export function openDispute({ collaborationId, ...body }: OpenDisputeInput): Pro
 }
 
 export function postDisputeMessage(input: { disputeId: string; body: string; links?: string[] }): Promise<Dispute> {
-  return apiClient.post<Dispute>(`/disputes/${encodeURIComponent(input.disputeId)}/messages`, { body: input.body, ...(input.links?.length ? { links: input.links } : {}) });
+  return apiClient.post<Dispute>(`/disputes/${encodeURIComponent(input.disputeId)}/messages`, {
+    body: input.body,
+    ...(input.links?.length ? { links: input.links } : {}),
+  });
 }
 
 export function withdrawDispute(disputeId: string): Promise<Dispute> {

@@ -27,8 +27,8 @@ export function CollaborationDisputes({ collaboration: c, payment }: { collabora
       {open.map((d) => (
         <p key={d.id} className="alert alert-warning" data-testid="frozen-notice">
           {formatMoney(d)} is frozen by an open dispute
-          {d.milestoneId ? ` on “${c.milestones?.find((m) => m.id === d.milestoneId)?.title ?? 'a milestone'}”` : ''}: nothing is released or refunded until
-          it ends.
+          {d.milestoneId ? ` on “${c.milestones?.find((m) => m.id === d.milestoneId)?.title ?? 'a milestone'}”` : ''}: nothing is released or refunded until it
+          ends.
         </p>
       ))}
       {disputes.length > 0 && (

@@ -23,8 +23,8 @@ function Outcome({ d }: { d: Dispute }) {
     return (
       <div className="alert alert-success" data-testid="dispute-resolution">
         <span>
-          Resolved: {money(r.releaseAmount)} released to the influencer{r.influencerAmount !== undefined ? ` (${money(r.influencerAmount)} after the fee)` : ''},{' '}
-          {money(r.refundAmount)} refunded to the company.
+          Resolved: {money(r.releaseAmount)} released to the influencer{r.influencerAmount !== undefined ? ` (${money(r.influencerAmount)} after the fee)` : ''}
+          , {money(r.refundAmount)} refunded to the company.
         </span>
         <span>“{r.note}”</span>
       </div>
@@ -56,7 +56,14 @@ function MessageForm({ disputeId }: { disputeId: string }) {
       <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
       <div className="field">
         <label htmlFor="dispute-message">Message</label>
-        <textarea id="dispute-message" rows={3} value={body} onChange={(e) => setBody(e.target.value)} aria-invalid={!!error} aria-describedby={error ? 'dispute-message-error' : undefined} />
+        <textarea
+          id="dispute-message"
+          rows={3}
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          aria-invalid={!!error}
+          aria-describedby={error ? 'dispute-message-error' : undefined}
+        />
         {error && (
           <p id="dispute-message-error" className="field-error">
             {error}
@@ -141,7 +148,9 @@ export function DisputeThread({ id }: { id: string }) {
               type="button"
               className="btn btn-secondary"
               disabled={withdraw.isPending}
-              onClick={() => withdraw.mutate(d.id, { onSuccess: () => toast.push({ tone: 'info', title: 'Dispute withdrawn', message: 'The money is no longer frozen.' }) })}
+              onClick={() =>
+                withdraw.mutate(d.id, { onSuccess: () => toast.push({ tone: 'info', title: 'Dispute withdrawn', message: 'The money is no longer frozen.' }) })
+              }
             >
               Withdraw dispute
             </button>

@@ -9,7 +9,15 @@ import { REASONS, type Dispute, type DisputeReason } from '../api/types';
 const OPEN_TO_DISPUTE = ['PENDING', 'SUBMITTED', 'CHANGES_REQUESTED'];
 
 /** Either party opens a dispute on one milestone or on everything still held; that money is frozen meanwhile. */
-export function OpenDisputeForm({ collaboration: c, onOpened, onCancel }: { collaboration: Collaboration; onOpened: (d: Dispute) => void; onCancel: () => void }) {
+export function OpenDisputeForm({
+  collaboration: c,
+  onOpened,
+  onCancel,
+}: {
+  collaboration: Collaboration;
+  onOpened: (d: Dispute) => void;
+  onCancel: () => void;
+}) {
   const [milestoneId, setMilestoneId] = useState('');
   const [reason, setReason] = useState<DisputeReason | ''>('');
   const [details, setDetails] = useState('');

@@ -22,7 +22,11 @@ const dispute: Dispute = {
 
 describe('validateSplit', () => {
   it('accepts an exact split, including all to one side', () => {
-    expect(validateSplit({ release: '300', refund: '300.00', note: 'Half each' }, 60000, 'usd').value).toEqual({ releaseAmount: 30000, refundAmount: 30000, note: 'Half each' });
+    expect(validateSplit({ release: '300', refund: '300.00', note: 'Half each' }, 60000, 'usd').value).toEqual({
+      releaseAmount: 30000,
+      refundAmount: 30000,
+      note: 'Half each',
+    });
     expect(validateSplit({ release: '0', refund: '600', note: 'x' }, 60000, 'usd').value).toEqual({ releaseAmount: 0, refundAmount: 60000, note: 'x' });
     expect(validateSplit({ release: '5000', refund: '0', note: 'x' }, 5000, 'jpy').value).toEqual({ releaseAmount: 5000, refundAmount: 0, note: 'x' });
   });
@@ -60,7 +64,9 @@ describe('ResolveDisputeForm', () => {
     expect(screen.getByLabelText('Refund to the company')).toHaveValue('300.00');
     expect(screen.getByTestId('resolve-total')).toHaveTextContent('Assigned $600.00 of $600.00');
     await user.click(screen.getByRole('button', { name: 'Resolve dispute' }));
-    await waitFor(() => expect(sentBodies(fetchMock, 'POST /api/admin/disputes/d1/resolve')).toEqual([{ releaseAmount: 30000, refundAmount: 30000, note: 'Half each' }]));
+    await waitFor(() =>
+      expect(sentBodies(fetchMock, 'POST /api/admin/disputes/d1/resolve')).toEqual([{ releaseAmount: 30000, refundAmount: 30000, note: 'Half each' }]),
+    );
     const [, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
     expect((init.headers as Record<string, string>)['Idempotency-Key']).toEqual(expect.any(String));
   });

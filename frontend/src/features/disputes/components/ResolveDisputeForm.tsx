@@ -44,7 +44,10 @@ export function ResolveDisputeForm({ dispute }: { dispute: Dispute }) {
     const body = { disputeId: dispute.id, ...value };
     mutation.mutate(
       { ...body, idempotencyKey: keyFor(body) },
-      { onSuccess: () => toast.push({ tone: 'success', title: 'Dispute resolved', message: `${money(value.releaseAmount)} released, ${money(value.refundAmount)} refunded.` }) },
+      {
+        onSuccess: () =>
+          toast.push({ tone: 'success', title: 'Dispute resolved', message: `${money(value.releaseAmount)} released, ${money(value.refundAmount)} refunded.` }),
+      },
     );
   };
 
@@ -52,18 +55,32 @@ export function ResolveDisputeForm({ dispute }: { dispute: Dispute }) {
     <form className="card form" onSubmit={submit} noValidate aria-labelledby="resolve-title">
       <h2 id="resolve-title">Resolve</h2>
       <p className="hint">
-        Split the frozen {money(amount)}: what is released goes to the influencer&apos;s wallet (less its share of the platform fee), what is refunded goes back to
-        the company&apos;s card.
+        Split the frozen {money(amount)}: what is released goes to the influencer&apos;s wallet (less its share of the platform fee), what is refunded goes back
+        to the company&apos;s card.
       </p>
       <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
       <div className="field-row">
-        <TextField id="resolve-release" label="Release to the influencer" inputMode="decimal" value={release} onChange={(e) => setRelease(e.target.value)} error={errors.release} />
+        <TextField
+          id="resolve-release"
+          label="Release to the influencer"
+          inputMode="decimal"
+          value={release}
+          onChange={(e) => setRelease(e.target.value)}
+          error={errors.release}
+        />
         <button type="button" className="btn btn-secondary btn-small" onClick={() => fillRest('release')}>
           Rest to influencer
         </button>
       </div>
       <div className="field-row">
-        <TextField id="resolve-refund" label="Refund to the company" inputMode="decimal" value={refund} onChange={(e) => setRefund(e.target.value)} error={errors.refund} />
+        <TextField
+          id="resolve-refund"
+          label="Refund to the company"
+          inputMode="decimal"
+          value={refund}
+          onChange={(e) => setRefund(e.target.value)}
+          error={errors.refund}
+        />
         <button type="button" className="btn btn-secondary btn-small" onClick={() => fillRest('refund')}>
           Rest to company
         </button>

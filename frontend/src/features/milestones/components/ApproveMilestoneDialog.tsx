@@ -9,13 +9,7 @@ import { collaborationToastKey } from '../../realtime/hooks/realtime-messages';
 import { useApproveMilestone } from '../api/milestone-actions.api';
 
 /** Approving releases the milestone's money to the influencer: the dialog says exactly what they net. */
-export function ApproveMilestoneDialog(props: {
-  collaborationId: string;
-  milestone: Milestone;
-  currency: string;
-  fee: number;
-  onClose: () => void;
-}) {
+export function ApproveMilestoneDialog(props: { collaborationId: string; milestone: Milestone; currency: string; fee: number; onClose: () => void }) {
   const { collaborationId, milestone, currency, fee, onClose } = props;
   const mutation = useApproveMilestone();
   const keyFor = useIdempotencyKey();

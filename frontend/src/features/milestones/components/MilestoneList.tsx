@@ -65,7 +65,9 @@ export function MilestoneList({ collaboration: c, payment, viewer, onRelease }: 
                         Request changes
                       </button>
                       <span className="hint">
-                        {roundsLeft(m) === 0 ? 'No rounds of changes left: approve, or open a dispute.' : `${roundsLeft(m)} round${roundsLeft(m) === 1 ? '' : 's'} of changes left`}
+                        {roundsLeft(m) === 0
+                          ? 'No rounds of changes left: approve, or open a dispute.'
+                          : `${roundsLeft(m)} round${roundsLeft(m) === 1 ? '' : 's'} of changes left`}
                       </span>
                     </>
                   )}
@@ -80,7 +82,9 @@ export function MilestoneList({ collaboration: c, payment, viewer, onRelease }: 
           );
         })}
       </ul>
-      {approving && <ApproveMilestoneDialog collaborationId={c.id} milestone={approving} currency={c.currency} fee={fee(approving)} onClose={() => setApproving(null)} />}
+      {approving && (
+        <ApproveMilestoneDialog collaborationId={c.id} milestone={approving} currency={c.currency} fee={fee(approving)} onClose={() => setApproving(null)} />
+      )}
       {changing && <RequestChangesDialog collaborationId={c.id} milestone={changing} roundsLeft={roundsLeft(changing)} onClose={() => setChanging(null)} />}
     </section>
   );

@@ -15,7 +15,8 @@ export function ReviewCountdown({ dueAt, viewer, testId }: { dueAt: string; view
       {left ? (
         <>
           <strong>{left}</strong> left to review{viewer === 'company' ? '' : ' (the company)'}: released automatically on{' '}
-          <time dateTime={dueAt}>{formatDateTime(dueAt)}</time> unless {viewer === 'company' ? 'you approve or ask for changes' : 'it is approved or changes are asked for'}.
+          <time dateTime={dueAt}>{formatDateTime(dueAt)}</time> unless{' '}
+          {viewer === 'company' ? 'you approve or ask for changes' : 'it is approved or changes are asked for'}.
         </>
       ) : (
         <>Review period over: it will be released automatically shortly.</>

@@ -6,9 +6,28 @@ import { MilestoneList } from './MilestoneList';
 import { parseLinks, timeLeft } from './milestone-words';
 import { SubmitMilestoneForm } from './SubmitMilestoneForm';
 
-const m1: Milestone = { id: 'm1', title: 'Draft cut', amount: 40000, status: 'SUBMITTED', reviewDueAt: new Date(Date.now() + 2 * 86_400_000 + 3_700_000).toISOString(), changeRequestCount: 1, submissions: [], changeRequests: [] };
+const m1: Milestone = {
+  id: 'm1',
+  title: 'Draft cut',
+  amount: 40000,
+  status: 'SUBMITTED',
+  reviewDueAt: new Date(Date.now() + 2 * 86_400_000 + 3_700_000).toISOString(),
+  changeRequestCount: 1,
+  submissions: [],
+  changeRequests: [],
+};
 const m2: Milestone = { id: 'm2', title: 'Final cut', amount: 60000, status: 'PENDING', reviewDueAt: null, submissions: [], changeRequests: [] };
-const collab = { id: 'c1', companyId: 'co', influencerId: 'in', title: 'Reel', amount: 100000, currency: 'usd', status: 'ACTIVE', createdAt: '', milestones: [m1, m2] } as Collaboration;
+const collab = {
+  id: 'c1',
+  companyId: 'co',
+  influencerId: 'in',
+  title: 'Reel',
+  amount: 100000,
+  currency: 'usd',
+  status: 'ACTIVE',
+  createdAt: '',
+  milestones: [m1, m2],
+} as Collaboration;
 const payment = { id: 'p1', amount: 100000, platformFee: 10001, amountReleased: 0, currency: 'usd', status: 'HELD' } as Payment;
 
 describe('milestone words', () => {
@@ -44,7 +63,9 @@ describe('SubmitMilestoneForm', () => {
     await user.type(screen.getByLabelText('Links (optional, one per line)'), 'https://example.com/final');
     await user.click(screen.getByRole('button', { name: 'Submit work' }));
     await waitFor(() =>
-      expect(sentBodies(fetchMock, 'POST /api/collaborations/c1/milestones/m2/submit')).toEqual([{ note: 'The final cut', links: ['https://example.com/final'] }]),
+      expect(sentBodies(fetchMock, 'POST /api/collaborations/c1/milestones/m2/submit')).toEqual([
+        { note: 'The final cut', links: ['https://example.com/final'] },
+      ]),
     );
   });
 });

@@ -175,9 +175,16 @@ describe('usePaymentUpdates', () => {
       ['collaborations', 'list'],
     ]);
     invalidate.mockClear();
-    act(() => socket.fire('dispute:update', { disputeId: 'd1', collaborationId: 'c9', status: 'RESOLVED', message: 'Resolved by CollabPay', seq: 2, timestamp: '' }));
+    act(() =>
+      socket.fire('dispute:update', { disputeId: 'd1', collaborationId: 'c9', status: 'RESOLVED', message: 'Resolved by CollabPay', seq: 2, timestamp: '' }),
+    );
     expect(screen.getByText('Dispute resolved')).toBeInTheDocument();
-    expect(invalidate.mock.calls.map(([f]) => f?.queryKey)).toEqual([['disputes', 'detail', 'd1'], ['disputes', 'list'], ['collaborations', 'detail', 'c9'], ['payments']]);
+    expect(invalidate.mock.calls.map(([f]) => f?.queryKey)).toEqual([
+      ['disputes', 'detail', 'd1'],
+      ['disputes', 'list'],
+      ['collaborations', 'detail', 'c9'],
+      ['payments'],
+    ]);
     // a replayed event is not applied twice
     invalidate.mockClear();
     act(() => socket.fire('dispute:update', { disputeId: 'd1', collaborationId: 'c9', status: 'RESOLVED', seq: 2, timestamp: '' }));

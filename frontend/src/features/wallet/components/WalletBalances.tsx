@@ -21,8 +21,8 @@ export function WalletBalances({ balances }: { balances: WalletBalance[] }) {
           </dl>
           {!!b.owed && b.owed > 0 && (
             <p className="alert alert-warning" role="status" data-testid={`wallet-owed-${b.currency}`}>
-              You owe {formatMoney({ amount: b.owed, currency: b.currency })} after a clawback. Payouts are paused until it is repaid; your next earnings
-              repay it first.
+              You owe {formatMoney({ amount: b.owed, currency: b.currency })} after a clawback. Payouts are paused until it is repaid; your next earnings repay
+              it first.
             </p>
           )}
         </section>
