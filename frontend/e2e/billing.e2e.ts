@@ -16,6 +16,7 @@ import {
   fillCard,
   launchBrowser,
   newActor,
+  pickInfluencer,
   screenshot,
   signIn,
   spaEnv,
