@@ -83,6 +83,7 @@ describe('auth (real Postgres + Redis)', () => {
     expect(r.body).toEqual({
       publishableKey: ctx.emulator.publishableKey,
       stripeMode: 'emulator',
+      platformFeeBps: ctx.config.platformFeeBps,
       stripeApiBase: ctx.emulator.url,
       stripeJsUrl: `${ctx.emulator.url}/js/v3/stripe.js`,
     });
