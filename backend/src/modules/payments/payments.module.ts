@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CollaborationsController } from '../collaborations/collaborations.controller';
 import { CollaborationsService } from '../collaborations/collaborations.service';
+import { CollaborationViews } from '../collaborations/collaboration.view';
+import { EscrowReleaseService } from './escrow-release.service';
+import { PaymentNotifier } from './payment-notifier';
+import { RecoveryService } from './recovery.service';
 import { PaymentWebhooksHandler } from './payment-webhooks.handler';
 import { PaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
@@ -8,7 +12,16 @@ import { PaymentsService } from './payments.service';
 
 @Module({
   controllers: [CollaborationsController, PaymentsController],
-  providers: [PaymentRepository, PaymentsService, CollaborationsService, PaymentWebhooksHandler],
-  exports: [PaymentRepository, PaymentsService],
+  providers: [
+    PaymentRepository,
+    PaymentNotifier,
+    RecoveryService,
+    EscrowReleaseService,
+    PaymentsService,
+    CollaborationsService,
+    CollaborationViews,
+    PaymentWebhooksHandler,
+  ],
+  exports: [PaymentRepository, PaymentNotifier, RecoveryService, EscrowReleaseService, PaymentsService, CollaborationViews],
 })
 export class PaymentsModule {}
