@@ -110,7 +110,7 @@ describe('pay by invoice (real Postgres, Redis, webhooks and the Stripe emulator
     expect(await balance(ctx, Accounts.walletAvailable(influencer.id))).toBe(135000);
     const wallet = await ctx.http.get('/api/wallet/balance', { token: influencer.token });
     expect(wallet.status).toBe(200);
-    expect(wallet.body.balances).toEqual([{ currency: 'usd', available: 135000, pending: 0, totalEarned: 135000, totalWithdrawn: 0 }]);
+    expect(wallet.body.balances).toEqual([{ currency: 'usd', available: 135000, pending: 0, totalEarned: 135000, totalWithdrawn: 0, owed: 0 }]);
     await expectLedgerClean(ctx);
   });
 
