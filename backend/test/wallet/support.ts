@@ -40,12 +40,12 @@ export async function onboard(ctx: TestContext, influencer: TestUser, accountNum
   if (created.status !== 201) throw new Error(`create account: ${created.status} ${JSON.stringify(created.body)}`);
   const link = await ctx.http.post(
     '/api/connect/account-link',
-    { returnUrl: 'http://localhost:5173/connect/return', refreshUrl: 'http://localhost:5173/connect/refresh' },
+    { returnUrl: `${ctx.baseUrl}/connect/return`, refreshUrl: `${ctx.baseUrl}/connect/refresh` },
     { token: influencer.token },
   );
   if (link.status !== 201) throw new Error(`account link: ${link.status} ${JSON.stringify(link.body)}`);
   const done = await completeHostedOnboarding(link.body.url, accountNumber);
-  if (done.status !== 302 || done.headers.get('location') !== 'http://localhost:5173/connect/return')
+  if (done.status !== 302 || done.headers.get('location') !== `${ctx.baseUrl}/connect/return`)
     throw new Error(`onboarding submit answered ${done.status} → ${done.headers.get('location')}`);
   await eventually(async () => (await connectRow(ctx, influencer.id))?.status === 'ACTIVE', 10_000, 'account.updated → ACTIVE');
   return created.body.accountId;

@@ -12,6 +12,7 @@ import { CollaborationRecord, CollaborationRepository } from '../collaborations/
 import { Accounts } from '../ledger/domain/accounts';
 import { LedgerRepository, balanceAfterOf } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
+import { WalletCreditsRepository } from '../wallet/wallet-credits.repository';
 import { OutboxService } from '../outbox/outbox.service';
 import { STRIPE } from '../stripe/stripe.module';
 import { heldRemaining, PaymentEvent, PaymentSnapshot, transition } from './domain/payment-status.machine';
@@ -50,6 +51,7 @@ export class PaymentsService {
     private readonly ledger: LedgerService,
     private readonly ledgerRepo: LedgerRepository,
     private readonly outbox: OutboxService,
+    private readonly walletCredits: WalletCreditsRepository,
     @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
@@ -290,6 +292,15 @@ export class PaymentsService {
         ],
       });
       if (!posted) throw conflict('RELEASE_IN_PROGRESS', 'This release was already recorded');
+      // where this part of the wallet came from: it is paid out later against this payment's charge
+      await this.walletCredits.record(em, {
+        userId: p.influencerId,
+        currency: p.currency,
+        amount: net,
+        paymentId: p.id,
+        stripeChargeId: p.stripeChargeId,
+        entryId: posted.entryId,
+      });
       await this.collaborations.markMilestones(em, releasedMilestones, 'RELEASED');
       const updated = await this.payments.update(em, p.id, {
         status: d.next.status,
