@@ -6,7 +6,7 @@ import { availability, Availability } from './domain/payout-allocation';
 import { WalletCreditsRepository } from './wallet-credits.repository';
 
 /** A pending charge is re-read from Stripe at most this often when nothing (balance.available) says it changed. */
-const RECHECK_PENDING_MS = 10_000;
+const RECHECK_PENDING_MS = 5_000;
 
 /**
  * When the money behind a wallet may be paid out: each credit's charge is available at Stripe once its balance
