@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { compressionMiddleware, cspMiddleware, staticCacheHeaders } from './common/http/delivery';
 import { createLogger } from './common/logging/logger';
 import type { AppConfig } from './config/env.schema';
 
@@ -44,12 +45,14 @@ export function configureApp(app: NestExpressApplication, cfg: AppConfig): INest
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '256kb' });
+  app.use(compressionMiddleware());
   app.use(
     helmet({
-      contentSecurityPolicy: false, // the SPA loads Stripe.js (or the emulator's stand-in) from another origin
+      contentSecurityPolicy: false, // set per kind of page below (SPA / API docs), see common/http/delivery.ts
       crossOriginEmbedderPolicy: false,
     }),
   );
+  app.use(cspMiddleware(cfg));
   app.setGlobalPrefix('api', { exclude: ['admin/queues', 'admin/queues/{*path}'] });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(
@@ -82,8 +85,7 @@ export function configureApp(app: NestExpressApplication, cfg: AppConfig): INest
     if (dir) {
       app.useStaticAssets(dir, {
         index: false,
-        maxAge: '1h',
-        setHeaders: (res, path) => path.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache'),
+        setHeaders: staticCacheHeaders,
       });
       const index = join(dir, 'index.html');
       app.use((req: Request, res: Response, next: NextFunction) => {

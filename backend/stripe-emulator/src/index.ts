@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Core } from './core';
 import { EndpointScope, EventBus } from './events';
+import { Fault, FaultSpec } from './faults';
 import { EmulatorServer } from './server';
 import { State } from './state';
 import { advanceSubscription, AdvanceResult, registerSubscriptionHooks } from './subscriptions';
@@ -10,6 +11,7 @@ export { signPayload } from './events';
 export { API_VERSION } from './core';
 export type { AdvanceResult } from './subscriptions';
 export { addIntervals } from './subscriptions';
+export type { Fault, FaultMode, FaultSpec } from './faults';
 
 export interface StripeEmulatorOptions {
   /** 0 = a free port; default 12111 */
@@ -54,6 +56,11 @@ export interface StripeEmulator {
    * the subscription ends. Works on the platform or a connected account (found by id).
    */
   advanceSubscription(id: string): Promise<AdvanceResult>;
+  /**
+   * API fault injection (same as `POST/GET/DELETE /_emulator/faults`): make matching `/v1/*` requests fail before they
+   * apply (`error_before`, `reset_before`), apply and lose the response (`lose_response`) or slow down (`delay`).
+   */
+  faults: { add(spec: FaultSpec): { id: string }; list(): Fault[]; clear(): void };
   /** resolve when every delivery queued so far has finished (delivered or given up) */
   flushWebhooks(): Promise<void>;
   close(): Promise<void>;
@@ -125,6 +132,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
       const account = st.subscriptions.accountOf(id);
       if (!account) throw new Error(`No such subscription: '${id}'`);
       return advanceSubscription(st, account, st.subscriptions.get(id, account));
+    },
+    faults: {
+      add: (spec) => app.faults.add(spec),
+      list: () => app.faults.list(),
+      clear: () => app.faults.clear(),
     },
     flushWebhooks: () => bus.flush(),
     close: async () => {

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { completeOnboarding, getAccount } from './connect';
 import { API_VERSION, arr, Core, RequestContext, snapshot, str } from './core';
 import { invalid, StripeApiError } from './errors';
+import { FaultInjector } from './faults';
 import { EndpointScope, EventBus } from './events';
 import { invoicePdf, payInvoice } from './billing';
 import { invoicePage, messagePage, onboardingPage, threeDsPage } from './pages';
@@ -67,6 +68,7 @@ function withParams(url: string, params: Record<string, string>): string {
 export class EmulatorServer {
   private readonly routes: Route[] = buildRoutes();
   private readonly idem = new Map<string, IdemRecord>();
+  readonly faults = new FaultInjector();
 
   constructor(
     readonly core: Core,
@@ -98,6 +100,7 @@ export class EmulatorServer {
       return sendJson(res, 400, { error: { type: 'invalid_request_error', message: 'Invalid request body.' } });
     }
 
+    if (await this.faults.intercept(req, res, method, path, params)) return;
     if (path === '/js/v3/stripe.js' || path === '/v3' || path === '/v3/') {
       return send(res, 200, stripeJsSource(), { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-store' });
     }
