@@ -29,7 +29,7 @@ describe('ConnectStatusCard', () => {
     expect(await screen.findByTestId('payouts-paused')).toHaveTextContent(/Payouts are paused\..*information that was due/);
     expect(screen.getByTestId('connect-past-due')).toHaveTextContent('individual verification document');
     expect(screen.getByRole('button', { name: 'Update your details with Stripe' })).toBeEnabled();
-    expect(screen.getByRole('button', { name: 'Open your Stripe Express dashboard' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Open Stripe Express dashboard' })).toBeEnabled();
   });
 
   it('names the deadline of requirements that are due but not yet overdue', async () => {

@@ -93,7 +93,7 @@ export function ConnectStatusCard({ poll = false }: { poll?: boolean }) {
             )}
             {status.data.detailsSubmitted && (
               <button type="button" className="btn btn-secondary" onClick={() => dashboard.mutate()} disabled={dashboard.isPending}>
-                {dashboard.isPending ? 'Opening Stripe…' : 'Open your Stripe Express dashboard'}
+                {dashboard.isPending ? 'Opening Stripe…' : 'Open Stripe Express dashboard'}
               </button>
             )}
           </div>
