@@ -24,6 +24,7 @@ import { BillingModule } from './modules/billing/billing.module';
 import { ConnectModule } from './modules/connect/connect.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 
 /** Feature modules; each later capability adds its module here. */
 export const FEATURE_MODULES = [
@@ -37,6 +38,7 @@ export const FEATURE_MODULES = [
   ConnectModule,
   WalletModule,
   PayoutsModule,
+  NotificationsModule,
 ];
 
 @Module({})

@@ -37,6 +37,21 @@ export interface AppConfig {
   spaDir?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'pretty';
+  mail: MailConfig;
+}
+
+/** Email notifications (nodemailer over SMTP). Without SMTP_URL they are off. */
+export interface MailConfig {
+  /** smtp:// or smtps:// URL with credentials; `npm start` sets it to its local mail catcher when unset. SMTP_URL */
+  smtpUrl?: string;
+  /** The From header. MAIL_FROM */
+  from: string;
+  /** How often the dispatcher looks for unsent email besides being woken by commits (0 = only when woken). MAIL_POLL_MS */
+  pollMs: number;
+  /** First retry delay of a failed send; doubles each attempt. MAIL_BACKOFF_MS */
+  backoffMs: number;
+  /** A send claimed this long ago by a process that never finished it is claimed again. MAIL_CLAIM_TIMEOUT_MS */
+  claimTimeoutMs: number;
 }
 
 /** The Stripe webhook pipeline (inbox, queue processor, sweeper, reconciliation). */
@@ -202,6 +217,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     spaDir: env.SPA_DIR || undefined,
     logLevel: attempt(() => oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'), 'info'),
     logFormat: attempt(() => oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, nodeEnv === 'production' ? 'json' : 'pretty'), 'pretty'),
+    mail: {
+      smtpUrl: attempt(() => (env.SMTP_URL ? url(env, 'SMTP_URL', ['smtp:', 'smtps:']) : undefined), undefined),
+      from: attempt(() => str(env, 'MAIL_FROM', 'CollabPay <no-reply@collabpay.local>'), ''),
+      pollMs: attempt(() => int(env, 'MAIL_POLL_MS', 5000, 0, 3_600_000), 5000),
+      backoffMs: attempt(() => int(env, 'MAIL_BACKOFF_MS', 30_000, 1, 3_600_000), 30_000),
+      claimTimeoutMs: attempt(() => int(env, 'MAIL_CLAIM_TIMEOUT_MS', 300_000, 1000, 86_400_000), 300_000),
+    },
   };
   if (errors.length) {
     throw new ConfigError(`Invalid configuration:\n  - ${errors.join('\n  - ')}`);

@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface DevServices {
   notes: string[];
@@ -136,12 +136,54 @@ async function ensureStripe(env: NodeJS.ProcessEnv, log: Log, stops: Array<() =>
   stops.push(() => emulator.close());
 }
 
+/**
+ * A local mail catcher (MailDev: SMTP on MAILDEV_SMTP_PORT, web inbox on MAILDEV_WEB_PORT) when SMTP_URL is unset,
+ * so email notifications can be read at once on a fresh clone. Shared by several instances like the emulator.
+ */
+async function ensureMailCatcher(env: NodeJS.ProcessEnv, log: Log, stops: Array<() => Promise<void>>, notes: string[]) {
+  if (env.SMTP_URL) return;
+  const smtp = Number(env.MAILDEV_SMTP_PORT ?? 1025);
+  const web = Number(env.MAILDEV_WEB_PORT ?? 1080);
+  if (await portOpen(smtp)) {
+    env.SMTP_URL = `smtp://127.0.0.1:${smtp}`;
+    notes.push(`Email: sent to the mail catcher already on port ${smtp} — inbox at http://localhost:${web}/index.html`);
+    return;
+  }
+  let bin: string;
+  try {
+    bin = join(dirname(require.resolve('maildev/package.json')), 'dist', 'bin', 'maildev.js');
+  } catch {
+    notes.push('Email: off (no SMTP_URL, and the MailDev mail catcher is not installed)');
+    return;
+  }
+  log(`Starting the MailDev mail catcher (SMTP ${smtp}, inbox ${web}) ...`);
+  const child = spawn(
+    process.execPath,
+    [bin, '--smtp', String(smtp), '--web', String(web), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--max-emails', '500'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  child.on('error', (e) => log(`maildev: ${e.message}`));
+  if (!(await waitFor(() => portOpen(smtp), 15_000))) {
+    child.kill();
+    notes.push('Email: off (the MailDev mail catcher did not start)');
+    return;
+  }
+  env.SMTP_URL = `smtp://127.0.0.1:${smtp}`;
+  notes.push(`Email: caught locally by MailDev — read it at http://localhost:${web}/index.html (set SMTP_URL to send real email)`);
+  stops.push(async () => {
+    child.kill('SIGTERM');
+  });
+}
+
 export async function startDevServices(env: NodeJS.ProcessEnv, log: Log): Promise<DevServices> {
   const stops: Array<() => Promise<void>> = [];
   const notes: string[] = [];
   await ensurePostgres(env, log, stops, notes);
   await ensureRedis(env, log, notes);
   await ensureStripe(env, log, stops, notes);
+  await ensureMailCatcher(env, log, stops, notes);
   return {
     notes,
     stop: async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
+import { Clock } from './clock';
 import { invalid, noSuch } from './errors';
 import type { ParamObject, ParamValue } from './params';
 
@@ -60,13 +61,6 @@ export class Collection<T extends { id: string }> {
   }
 }
 
-interface Timer {
-  id: number;
-  dueAt: number;
-  fn: () => void;
-  handle: NodeJS.Timeout | null;
-}
-
 export interface CoreOptions {
   platformAccountId: string;
   publicUrl: string;
@@ -79,13 +73,17 @@ export class Core {
   private seq = 0;
   private idCounter = 0;
   private readonly tag = Date.now().toString(36).slice(-6) + randomBytes(2).toString('hex');
-  clockOffsetMs = 0;
-  private timers: Timer[] = [];
-  private timerSeq = 0;
-  closed = false;
+  /** the emulated clock (see clock.ts) */
+  readonly clock: Clock;
   readonly index = new Map<string, Collection<{ id: string }>>();
 
-  constructor(readonly opts: CoreOptions) {}
+  constructor(readonly opts: CoreOptions) {
+    this.clock = new Clock(opts.logger);
+  }
+
+  get closed(): boolean {
+    return this.clock.closed;
+  }
 
   get platform(): string {
     return this.opts.platformAccountId;
@@ -109,10 +107,10 @@ export class Core {
   }
 
   nowMs(): number {
-    return Date.now() + this.clockOffsetMs;
+    return this.clock.nowMs();
   }
   now(): number {
-    return Math.floor(this.nowMs() / 1000);
+    return this.clock.now();
   }
 
   collection<T extends { id: string }>(kind: string): Collection<T> {
@@ -124,44 +122,16 @@ export class Core {
     return this.index.get(id)?.find(id);
   }
 
-  // ---- timers (time-based behaviour) ----
+  // ---- timers (time-based behaviour): all on the emulated clock ----
   schedule(delayMs: number, fn: () => void): void {
-    const t: Timer = { id: ++this.timerSeq, dueAt: this.nowMs() + delayMs, fn, handle: null };
-    this.timers.push(t);
-    if (this.closed) return;
-    t.handle = setTimeout(() => this.fire(t), Math.max(0, delayMs));
-    t.handle.unref?.();
+    this.clock.schedule(delayMs, fn);
   }
-  private fire(t: Timer): void {
-    const i = this.timers.indexOf(t);
-    if (i < 0) return;
-    this.timers.splice(i, 1);
-    if (t.handle) clearTimeout(t.handle);
-    try {
-      t.fn();
-    } catch (e) {
-      this.opts.logger(`timer failed: ${(e as Error).stack ?? String(e)}`);
-    }
-  }
-  /**
-   * Move the clock forward by `ms` and run what became due, in order, each at its own time (the clock steps to a
-   * timer's due time before it runs, so timers scheduled by timers inside the window run too); without `ms`, run
-   * every pending timer now.
-   */
+  /** see Clock.advance */
   advance(ms?: number): void {
-    const target = ms !== undefined ? this.nowMs() + Math.max(0, ms) : undefined;
-    for (let guard = 0; guard < 10000; guard++) {
-      const due = this.timers.filter((t) => target === undefined || t.dueAt <= target).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id)[0];
-      if (!due) break;
-      if (target !== undefined && due.dueAt > this.nowMs()) this.clockOffsetMs += due.dueAt - this.nowMs();
-      this.fire(due);
-    }
-    if (target !== undefined && target > this.nowMs()) this.clockOffsetMs += target - this.nowMs();
+    this.clock.advance(ms);
   }
   stopTimers(): void {
-    this.closed = true;
-    for (const t of this.timers) if (t.handle) clearTimeout(t.handle);
-    this.timers = [];
+    this.clock.stop();
   }
 }
 

@@ -16,8 +16,15 @@ interface Delivery {
   payload: string;
 }
 
-export const MAX_ATTEMPTS = 6;
-export const FIRST_RETRY_MS = 200;
+const HOUR = 3600_000;
+/**
+ * Stripe in test mode retries a failed delivery three times over a few hours (live mode: up to 3 days with
+ * exponential back-off). The emulator retries on the emulated clock 1 h, 2 h and 4 h after each failed attempt.
+ */
+export const RETRY_DELAYS_MS = [HOUR, 2 * HOUR, 4 * HOUR];
+export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
+/** an endpoint that has failed every delivery for this long (emulated clock) is disabled, as Stripe does after emailing */
+export const DISABLE_AFTER_MS = 3 * 24 * HOUR;
 
 /** Stripe's signature header: `t=<unix>,v1=<hex HMAC-SHA256(secret, "t.payload")>`. */
 export function signPayload(payload: string, secret: string, timestamp: number): string {
@@ -30,6 +37,8 @@ export class EventBus {
   readonly endpoints: Collection<Stripe.WebhookEndpoint>;
   private readonly secrets = new Map<string, string>();
   private readonly scopes = new Map<string, EndpointScope>();
+  /** endpoint id → emulated time of the first failed attempt since its last success */
+  private readonly failingSince = new Map<string, number>();
   private batch: Delivery[] = [];
   private drainTimer: NodeJS.Timeout | null = null;
   private readonly inflight = new Set<Promise<void>>();
@@ -79,6 +88,7 @@ export class EventBus {
     this.endpoints.delete(id);
     this.secrets.delete(id);
     this.scopes.delete(id);
+    this.failingSince.delete(id);
   }
 
   private matching(ev: Stripe.Event): Stripe.WebhookEndpoint[] {
@@ -150,20 +160,49 @@ export class EventBus {
     }
   }
 
-  private async deliverWithRetries(d: Delivery): Promise<void> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const ep = this.endpoints.find(d.endpointId);
-      const secret = this.secrets.get(d.endpointId);
-      if (!ep || !secret || this.core.closed) return;
-      const result = await this.post(ep.url, d.payload, secret);
-      if (result.ok) {
-        const ev = this.events.find(d.eventId);
-        if (ev && ev.pending_webhooks > 0) ev.pending_webhooks -= 1;
-        return;
-      }
-      this.core.opts.logger(`webhook ${d.eventId} → ${ep.url} attempt ${attempt} failed: ${result.error}${attempt < MAX_ATTEMPTS ? '' : ' (giving up)'}`);
-      if (attempt < MAX_ATTEMPTS) await new Promise((r) => setTimeout(r, FIRST_RETRY_MS * 2 ** (attempt - 1)));
+  /** One delivery attempt; a failure schedules the next attempt on the emulated clock (Stripe's test-mode schedule). */
+  private async deliverWithRetries(d: Delivery, attempt = 1): Promise<void> {
+    const ep = this.endpoints.find(d.endpointId);
+    const secret = this.secrets.get(d.endpointId);
+    if (!ep || !secret || this.core.closed || ep.status !== 'enabled') return;
+    const result = await this.post(ep.url, d.payload, secret);
+    if (result.ok) {
+      this.failingSince.delete(ep.id);
+      const ev = this.events.find(d.eventId);
+      if (ev && ev.pending_webhooks > 0) ev.pending_webhooks -= 1;
+      return;
     }
+    const last = attempt >= MAX_ATTEMPTS;
+    this.core.opts.logger(`webhook ${d.eventId} → ${ep.url} attempt ${attempt} failed: ${result.error}${last ? ' (giving up)' : ''}`);
+    this.noteFailure(ep);
+    if (last || this.core.closed) return;
+    this.core.clock.schedule(RETRY_DELAYS_MS[attempt - 1], () => {
+      const p = this.deliverWithRetries(d, attempt + 1).finally(() => this.inflight.delete(p));
+      this.inflight.add(p);
+    });
+  }
+
+  /** Stripe emails the account owner and disables an endpoint that keeps failing for days; emulated on the clock. */
+  private noteFailure(ep: Stripe.WebhookEndpoint): void {
+    if (this.failingSince.has(ep.id)) return;
+    const since = this.core.nowMs();
+    this.failingSince.set(ep.id, since);
+    this.core.clock.at(
+      since + DISABLE_AFTER_MS,
+      () => {
+        if (this.failingSince.get(ep.id) !== since || !this.endpoints.find(ep.id) || ep.status !== 'enabled') return;
+        ep.status = 'disabled';
+        this.core.opts.logger(
+          `webhook endpoint ${ep.id} (${ep.url}) disabled: every delivery failed for ${DISABLE_AFTER_MS / HOUR} h (Stripe emails you first)`,
+        );
+      },
+      { background: true },
+    );
+  }
+
+  /** `POST /v1/webhook_endpoints/:id` with `disabled=false` re-enables an endpoint: its failure streak starts over. */
+  resetFailures(id: string): void {
+    this.failingSince.delete(id);
   }
 
   private post(url: string, payload: string, secret: string): Promise<{ ok: boolean; error?: string }> {
@@ -185,7 +224,8 @@ export class EventBus {
             'Content-Type': 'application/json; charset=utf-8',
             'Content-Length': Buffer.byteLength(payload),
             'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-            'Stripe-Signature': signPayload(payload, secret, this.core.now()),
+            // the signature carries real time: receivers check it against their own clock (5 min tolerance)
+            'Stripe-Signature': signPayload(payload, secret, Math.floor(Date.now() / 1000)),
             'Cache-Control': 'no-cache',
           },
           timeout: 10000,
@@ -204,7 +244,7 @@ export class EventBus {
     });
   }
 
-  /** Resolve once every delivery queued so far has finished (delivered or given up). */
+  /** Resolve once every delivery attempt started so far has finished (retries wait for the emulated clock). */
   async flush(): Promise<void> {
     for (let guard = 0; guard < 1000; guard++) {
       if (this.batch.length) this.drain();

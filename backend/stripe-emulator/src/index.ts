@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_AVAILABLE_MS } from './balance';
 import { Core } from './core';
+import { startAutomaticPayouts } from './payouts';
 import { EndpointScope, EventBus } from './events';
 import { Fault, FaultSpec } from './faults';
 import { EmulatorServer } from './server';
@@ -27,8 +29,17 @@ export interface StripeEmulatorOptions {
    * to `connect: true` ones; `connect` undefined receives both.
    */
   webhookEndpoints?: Array<{ url: string; secret: string; connect?: boolean }>;
-  /** time-based behaviour; defaults: payout 2000 ms, processing→succeeded 1000 ms, funds available at once (0) */
+  /**
+   * time-based behaviour on the emulated clock; defaults are Stripe's: card funds available after 2 days
+   * (`availableMs`; `4000000000000077`/`pm_card_bypassPending` at once), payouts arrive after 1 day (`payoutMs`),
+   * ACH processing → succeeded after 1000 ms (`processingMs`)
+   */
   delays?: { payoutMs?: number; processingMs?: number; availableMs?: number };
+  /**
+   * payout schedule of connected accounts created without `settings[payouts][schedule][interval]`: Stripe's default
+   * is `daily` (the emulator then pays their available balance out once per emulated day); `manual` is a test crutch
+   */
+  defaultPayoutInterval?: 'daily' | 'manual';
   chaos?: { duplicate?: boolean; reorder?: boolean };
   /** base URL the browser uses (default http://host:port) */
   publicUrl?: string;
@@ -45,8 +56,13 @@ export interface StripeEmulator {
   /** to pass to `new Stripe(key, {...})` */
   sdkOptions(): { host: string; port: number; protocol: 'http' };
   addWebhookEndpoint(e: { url: string; secret: string; connect?: boolean }): void;
-  /** move the clock by `ms` and run what became due; without `ms`, run every pending timer now */
+  /**
+   * move the emulated clock by `ms` and run what became due, each at its own time (same as
+   * `POST /_emulator/clock/advance`); without `ms`, run every pending one-off timer now without moving the clock
+   */
   advanceTime(ms?: number): Promise<void>;
+  /** the emulated clock, unix seconds (`GET /_emulator/clock`) */
+  now(): number;
   setChaos(c: { duplicate?: boolean; reorder?: boolean }): void;
   /** events are still recorded in /v1/events but not delivered; unpausing does not re-deliver them */
   setDeliveryPaused(paused: boolean): void;
@@ -65,6 +81,8 @@ export interface StripeEmulator {
   flushWebhooks(): Promise<void>;
   close(): Promise<void>;
 }
+
+const DAY_MS = 24 * 3600_000;
 
 function scopeOf(connect: boolean | undefined): EndpointScope {
   return connect === true ? 'connect' : connect === false ? 'platform' : 'both';
@@ -93,15 +111,17 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     publicUrl,
     logger,
     delays: {
-      payoutMs: opts.delays?.payoutMs ?? 2000,
+      payoutMs: opts.delays?.payoutMs ?? DAY_MS,
       processingMs: opts.delays?.processingMs ?? 1000,
-      availableMs: opts.delays?.availableMs ?? 0,
+      availableMs: opts.delays?.availableMs ?? DEFAULT_AVAILABLE_MS,
     },
   });
   const bus = new EventBus(core);
   bus.chaos = { duplicate: !!opts.chaos?.duplicate, reorder: !!opts.chaos?.reorder };
   const st = new State(core, bus);
   registerSubscriptionHooks(st);
+  st.defaultPayoutInterval = opts.defaultPayoutInterval ?? 'daily';
+  startAutomaticPayouts(st);
   for (const e of opts.webhookEndpoints ?? []) bus.addEndpoint({ url: e.url, secret: e.secret, scope: scopeOf(e.connect) });
   const app = new EmulatorServer(core, bus, st, { secretKey, publishableKey, logger });
   server.on('request', app.handler);
@@ -121,6 +141,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     advanceTime: async (ms?: number) => {
       core.advance(ms);
     },
+    now: () => core.now(),
     setChaos: (c) => {
       if (c.duplicate !== undefined) bus.chaos.duplicate = c.duplicate;
       if (c.reorder !== undefined) bus.chaos.reorder = c.reorder;

@@ -21,6 +21,7 @@ import {
   updateInvoice,
   voidInvoice,
 } from './billing';
+import { createLoginLink } from './express';
 import { applyMetadata, bool, Collection, int, obj, previousAttributes, RequestContext, snapshot, str, strArr } from './core';
 import { invalid, noSuch } from './errors';
 import type { ParamObject } from './params';
@@ -486,10 +487,7 @@ export function buildRoutes(): Route[] {
       return listOf(r.st.bankAccounts.list(r.path.id), r.params, `/v1/accounts/${r.path.id}/external_accounts`);
     }),
     route('GET', '/v1/accounts/:id/external_accounts/:ba', (r) => r.st.bankAccounts.get(r.path.ba, r.path.id)),
-    route('POST', '/v1/accounts/:id/login_links', (r) => {
-      getAccount(r.st, r.path.id);
-      return { object: 'login_link', created: r.st.core.now(), url: `${r.st.core.opts.publicUrl}/connect/express/${r.path.id}` };
-    }),
+    route('POST', '/v1/accounts/:id/login_links', (r) => createLoginLink(r.st, r.ctx, r.path.id)),
     route('POST', '/v1/account_links', (r) => createAccountLink(r.st, r.ctx, r.params)),
     route('POST', '/v1/transfers', (r) => createTransfer(r.st, r.ctx, r.params)),
     ...crud<Stripe.Transfer>('/v1/transfers', (st) => st.transfers, {
@@ -633,6 +631,7 @@ export function buildRoutes(): Route[] {
       if (events?.length) ep.enabled_events = events;
       const disabled = bool(r.params, 'disabled');
       if (disabled !== undefined) ep.status = disabled ? 'disabled' : 'enabled';
+      if (disabled === false) r.st.bus.resetFailures(ep.id);
       if (r.params.description !== undefined) ep.description = str(r.params, 'description') || null;
       ep.metadata = applyMetadata(ep.metadata, r.params);
       return { ...ep, secret: undefined };

@@ -6,6 +6,8 @@ import { invalid, StripeApiError } from './errors';
 import { FaultInjector } from './faults';
 import { EndpointScope, EventBus } from './events';
 import { invoicePdf, payInvoice } from './billing';
+import { moneyControl } from './control-money';
+import { expressPage } from './express';
 import { invoicePage, messagePage, onboardingPage, threeDsPage } from './pages';
 import { canonical, fromJson, ParamObject, parseForm } from './params';
 import { closeDispute, completeAuthentication, confirmSetupIntent, createDispute, createPaymentMethodFromParams } from './payments';
@@ -276,6 +278,8 @@ export class EmulatorServer {
   private async control(res: http.ServerResponse, method: string, path: string, p: ParamObject): Promise<void> {
     const ok = (body: unknown = { ok: true }) => sendJson(res, 200, body);
     try {
+      const money = moneyControl(this.st, method, path, p);
+      if (money !== undefined) return ok(money);
       if (method === 'GET' && path === 'health') return ok({ ok: true, url: this.core.opts.publicUrl });
       if (method !== 'POST')
         return sendJson(res, 404, { error: { type: 'invalid_request_error', message: `Unknown control endpoint ${method} /_emulator/${path}` } });
@@ -402,6 +406,10 @@ export class EmulatorServer {
       const name = [str(p, 'first_name'), str(p, 'last_name')].filter(Boolean).join(' ');
       completeOnboarding(this.st, acct, { accountNumber: str(p, 'account_number') ?? '000123456789', name: name || undefined }, null);
       return redirect(res, link.returnUrl);
+    }
+    if ((m = /^\/connect\/express\/([^/]+)$/.exec(path))) {
+      const page = expressPage(this.st, m[1]);
+      return html(res, page.status, page.html);
     }
     if ((m = /^\/3ds\/([^/]+)$/.exec(path))) {
       const id = m[1];

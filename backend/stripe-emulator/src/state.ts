@@ -1,4 +1,6 @@
 import type Stripe from 'stripe';
+import { Balances, BalanceTransactionInput } from './balance';
+import type { PayoutInterval } from './payout-schedule';
 import { bankOutcome, CardInfo, cardInfo, luhnOk, TEST_BANK_ACCOUNT_TOKENS, TEST_TOKENS, DECLINE_MESSAGES } from './cards';
 import { Collection, Core, RequestContext } from './core';
 import { cardError, invalid, noSuch } from './errors';
@@ -69,10 +71,15 @@ export class State {
   readonly prices: Collection<Stripe.Price>;
   readonly subscriptions: Collection<Stripe.Subscription>;
   readonly subscriptionItems: Collection<Stripe.SubscriptionItem>;
+  readonly balances: Balances;
 
   readonly pmPrivate = new Map<string, PmPrivate>();
   readonly accountPrivate = new Map<string, AccountPrivate>();
   readonly accountLinks = new Map<string, AccountLinkPrivate>();
+  /** Express login-link token → account (single use, expires) */
+  readonly loginLinks = new Map<string, { account: string; expiresAtMs: number; used: boolean }>();
+  /** payout interval of new connected accounts: Stripe's default is `daily` (option `defaultPayoutInterval`) */
+  defaultPayoutInterval: PayoutInterval = 'daily';
   readonly piPrivate = new Map<string, PiPrivate>();
   readonly subPrivate = new Map<string, SubPrivate>();
   /** hosted-page token → invoice id, and back */
@@ -107,6 +114,7 @@ export class State {
     this.prices = c('price');
     this.subscriptions = c('subscription');
     this.subscriptionItems = c('subscription_item');
+    this.balances = new Balances(core, bus, this.balanceTransactions);
   }
 
   get platform(): string {
@@ -115,71 +123,18 @@ export class State {
 
   emit: EventBus['emit'] = (type, object, opts) => this.bus.emit(type, object, opts);
 
-  // ---------------- balance ----------------
-  addBalanceTransaction(
-    account: string,
-    input: {
-      amount: number;
-      currency: string;
-      type: Stripe.BalanceTransaction.Type;
-      reportingCategory: string;
-      source: string;
-      fee?: number;
-      description?: string | null;
-      availableAtMs?: number;
-    },
-  ): Stripe.BalanceTransaction {
-    const fee = input.fee ?? 0;
-    const availableAt = input.availableAtMs ?? this.core.nowMs();
-    const pending = availableAt > this.core.nowMs();
-    const bt: Stripe.BalanceTransaction = {
-      id: this.core.id('txn'),
-      object: 'balance_transaction',
-      amount: input.amount,
-      available_on: Math.floor(availableAt / 1000),
-      balance_type: 'payments',
-      created: this.core.now(),
-      currency: input.currency,
-      description: input.description ?? null,
-      exchange_rate: null,
-      fee,
-      fee_details: fee ? [{ amount: fee, application: null, currency: input.currency, description: 'Stripe processing fees', type: 'stripe_fee' }] : [],
-      net: input.amount - fee,
-      reporting_category: input.reportingCategory,
-      source: input.source,
-      status: pending ? 'pending' : 'available',
-      type: input.type,
-    };
-    this.balanceTransactions.add(bt, account);
-    if (pending) this.core.schedule(availableAt - this.core.nowMs(), () => (bt.status = 'available'));
-    return bt;
+  // ---------------- balance (see balance.ts) ----------------
+  addBalanceTransaction(account: string, input: BalanceTransactionInput): Stripe.BalanceTransaction {
+    return this.balances.add(account, input);
   }
-
-  /** available/pending per currency, derived from the balance transactions */
   balanceOf(account: string): Stripe.Balance {
-    const avail = new Map<string, number>();
-    const pend = new Map<string, number>();
-    for (const bt of this.balanceTransactions.list(account)) {
-      const m = bt.status === 'available' ? avail : pend;
-      m.set(bt.currency, (m.get(bt.currency) ?? 0) + bt.net);
-      const other = m === avail ? pend : avail;
-      if (!other.has(bt.currency)) other.set(bt.currency, 0);
-    }
-    if (avail.size === 0) {
-      avail.set('usd', 0);
-      pend.set('usd', 0);
-    }
-    const rows = (m: Map<string, number>) => [...m.entries()].map(([currency, amount]) => ({ amount, currency, source_types: { card: amount } }));
-    return { object: 'balance', available: rows(avail), pending: rows(pend), livemode: false };
+    return this.balances.of(account);
   }
-
   available(account: string, currency: string): number {
-    return this.balanceOf(account).available.find((a) => a.currency === currency)?.amount ?? 0;
+    return this.balances.available(account, currency);
   }
-
-  /** funds from card payments become available after `availableMs` (0 = at once) */
   availableAtMs(bypassPending = false): number {
-    return this.core.nowMs() + (bypassPending ? 0 : this.core.opts.delays.availableMs);
+    return this.balances.availableAtMs(bypassPending);
   }
 
   // ---------------- payment methods ----------------

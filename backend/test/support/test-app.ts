@@ -54,7 +54,14 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
   const connectSecret = 'whsec_test_connect_' + Math.random().toString(36).slice(2);
   const ownEmulator = !opts.sharedEmulator;
   const emulator =
-    opts.sharedEmulator ?? (await startStripeEmulator({ port: 0, delays: { payoutMs: 300, processingMs: 200, availableMs: 0 }, ...opts.emulator }));
+    opts.sharedEmulator ??
+    (await startStripeEmulator({
+      port: 0,
+      // Stripe's rules as they are: card funds pending ~2 days (availableMs default), connected accounts on Stripe's
+      // default daily automatic payouts unless created otherwise (the server creates them on manual payouts)
+      delays: { payoutMs: 300, processingMs: 200 },
+      ...opts.emulator,
+    }));
   const queuePrefix = opts.queuePrefix ?? `cptest:${process.env.COLLABPAY_TEST_RUN_ID}:${process.pid}:${++seq}:${label}`;
   const env: Record<string, string> = {
     NODE_ENV: 'test',

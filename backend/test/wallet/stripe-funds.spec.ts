@@ -78,17 +78,37 @@ describe('payouts against charges: availability, source_transaction, split, race
     expect((await ctx.stripe.transfers.list({ destination: accountId })).data).toEqual([]);
     expect((await wallet(ava)).available).toBe(18000);
 
+    // the account we created is on manual payouts: Stripe never pays anything out of it by itself
+    expect((await ctx.stripe.accounts.retrieve(accountId)).settings?.payouts?.schedule?.interval).toBe('manual');
+
     // Stripe's clock (here the emulator's) passes available_on: the charge's funds are available
     await ctx.emulator.advanceTime(AVAILABLE_MS + 1000);
     expect(((await ctx.stripe.charges.retrieve(charge, { expand: ['balance_transaction'] })).balance_transaction as Stripe.BalanceTransaction).status).toBe(
       'available',
     );
+    // balance.available (a platform event) makes the server re-read pending charges at the next look
+    await ctx.emulator.flushWebhooks();
+    await eventually(
+      async () => (await ctx.db.query(`SELECT 1 FROM webhook_events WHERE type = 'balance.available' AND status = 'PROCESSED'`)).length,
+      10_000,
+      'balance.available processed',
+    );
+    expect(await ctx.db.query(`SELECT status, recheck FROM charge_funds WHERE stripe_charge_id = $1`, [charge])).toEqual([
+      { status: 'pending', recheck: true },
+    ]);
+    expect(await wallet(ava)).toMatchObject({ available: 18000, availableForPayout: 18000, nextAvailableOn: null });
+    expect(await ctx.db.query(`SELECT status, recheck FROM charge_funds WHERE stripe_charge_id = $1`, [charge])).toEqual([
+      { status: 'available', recheck: false },
+    ]);
     const ok = await payout(ava, 5000);
     expect(ok.status).toBe(201);
     expect(ok.body.status).toBe('IN_TRANSIT');
     expect(await transfersOf(ok.body.id)).toEqual([{ amount: 5000, source_transaction: charge, destination: accountId }]);
-    await eventually(async () => (await wallet(ava)).availableForPayout === 13000, 10_000, 'availableForPayout after the clock moved');
-    expect(await wallet(ava)).toMatchObject({ available: 13000, pending: 5000, nextAvailableOn: null });
+    expect(await wallet(ava)).toMatchObject({ available: 13000, pending: 5000, availableForPayout: 13000, nextAvailableOn: null });
+    // days pass: only our own payout was ever made from the account (no automatic payout of the rest)
+    await ctx.emulator.advanceTime(3 * DAY_MS);
+    const payouts = (await ctx.stripe.payouts.list({ limit: 100 }, { stripeAccount: accountId })).data;
+    expect(payouts.map((p) => [p.amount, p.automatic, p.metadata?.payout_id])).toEqual([[5000, false, ok.body.id]]);
     await expectLedgerClean(ctx);
   });
 

@@ -5,7 +5,7 @@ export const OK_BANK = '000123456789';
 export const NO_ACCOUNT_BANK = '000111111116';
 
 /** Payouts settle only when a test advances the emulator's clock (`settlePayouts`), never on their own mid-assertion. */
-export const PAYOUT_DELAYS = { payoutMs: 600_000, processingMs: 200, availableMs: 0 };
+export const PAYOUT_DELAYS = { payoutMs: 600_000, processingMs: 200 };
 
 /** The row as the webhook left it (reads the table, so that GET /status's own refresh from Stripe is not involved). */
 export async function connectRow(
@@ -51,10 +51,14 @@ export async function onboard(ctx: TestContext, influencer: TestUser, accountNum
   return created.body.accountId;
 }
 
-/** A paid collaboration fully released: the influencer's wallet is credited amount less the 10% platform fee. */
+/**
+ * A paid collaboration fully released: the influencer's wallet is credited amount less the 10% platform fee. Paid with
+ * Stripe's 4000000000000077 test card, whose funds are available at once, so that the money is payable right away
+ * (payments with 4242, pending for two days, are in stripe-funds.spec.ts).
+ */
 export async function earn(ctx: TestContext, company: TestUser, influencer: TestUser, amount = 150000, title = 'Spring campaign') {
   const { collaboration } = await proposeAndAccept(ctx, company, influencer, { amount, title });
-  const paid = await payWith(ctx, company, collaboration.id);
+  const paid = await payWith(ctx, company, collaboration.id, 'pm_card_bypassPending');
   if (paid.payment.status !== 'HELD') throw new Error(`payment not held: ${JSON.stringify(paid.payment)}`);
   const r = await ctx.http.post(`/api/payments/collaboration/${collaboration.id}/release`, {}, { token: company.token });
   if (r.status !== 200) throw new Error(`release: ${r.status} ${JSON.stringify(r.body)}`);

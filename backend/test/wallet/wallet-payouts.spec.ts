@@ -420,7 +420,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     await earn(ctx, company, eve, 50000);
     // the connected account has a usd bank account only; a gbp wallet gets funded by a gbp collaboration
     const { collaboration } = await proposeAndAccept(ctx, company, eve, { amount: 20000, currency: 'gbp', title: 'UK launch' });
-    await payWith(ctx, company, collaboration.id);
+    await payWith(ctx, company, collaboration.id, 'pm_card_bypassPending');
     expect((await ctx.http.post(`/api/payments/collaboration/${collaboration.id}/release`, {}, { token: company.token })).status).toBe(200);
 
     const res = await ctx.http.post('/api/wallet/payout', { amount: 18000, currency: 'gbp' }, { token: eve.token });

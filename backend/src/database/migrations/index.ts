@@ -4,6 +4,7 @@ import { Billing1795345269198 } from './1795345269198-billing';
 import { WalletConnectPayouts1795345294948 } from './1795345294948-wallet-connect-payouts';
 import { UntrackedPlatformBalances1795400000000 } from './1795400000000-untracked-platform-balances';
 import { OutboxSeqAtRelay1795400000001 } from './1795400000001-outbox-seq-at-relay';
+import { EmailNotifications1795500000000 } from './1795500000000-email-notifications';
 import { PayoutSources1795500013700 } from './1795500013700-payout-sources';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   WalletConnectPayouts1795345294948,
   UntrackedPlatformBalances1795400000000,
   OutboxSeqAtRelay1795400000001,
+  EmailNotifications1795500000000,
   PayoutSources1795500013700,
 ];

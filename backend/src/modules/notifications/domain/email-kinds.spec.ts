@@ -1,0 +1,35 @@
+import { emailFor } from './email-kinds';
+
+describe('emailFor: which realtime events become email', () => {
+  it('a payment held → payment_held, one key per payment (a second HELD announcement is the same email)', () => {
+    expect(emailFor('payment:update', { paymentId: 'p1', status: 'HELD' }, 1)).toEqual({ kind: 'payment_held', dedupeKey: 'payment_held:p1' });
+    expect(emailFor('payment:update', { paymentId: 'p1', status: 'HELD' }, 2)).toEqual({ kind: 'payment_held', dedupeKey: 'payment_held:p1' });
+  });
+  it('each release is its own email (several milestones)', () => {
+    expect(emailFor('payment:update', { paymentId: 'p1', status: 'PARTIALLY_RELEASED' }, 7)).toEqual({
+      kind: 'payment_released',
+      dedupeKey: 'payment_released:7',
+    });
+    expect(emailFor('payment:update', { paymentId: 'p1', status: 'RELEASED' }, 8)).toEqual({ kind: 'payment_released', dedupeKey: 'payment_released:8' });
+  });
+  it('payouts: paid and failed only', () => {
+    expect(emailFor('payout:update', { payoutId: 'x', status: 'COMPLETED' }, 1)?.kind).toBe('payout_paid');
+    expect(emailFor('payout:update', { payoutId: 'x', status: 'FAILED' }, 1)?.kind).toBe('payout_failed');
+    expect(emailFor('payout:update', { payoutId: 'x', status: 'IN_TRANSIT' }, 1)).toBeNull();
+    expect(emailFor('payout:update', { payoutId: 'x', status: 'PENDING' }, 1)).toBeNull();
+  });
+  it('collaborations: proposals, submissions and change requests', () => {
+    expect(emailFor('collaboration:update', { collaborationId: 'c', status: 'PROPOSED' }, 1)?.kind).toBe('collaboration_proposed');
+    expect(emailFor('collaboration:update', { collaborationId: 'c', status: 'ACTIVE', milestoneStatus: 'SUBMITTED' }, 1)?.kind).toBe('milestone_submitted');
+    expect(emailFor('collaboration:update', { collaborationId: 'c', status: 'ACTIVE', milestoneStatus: 'CHANGES_REQUESTED' }, 1)?.kind).toBe(
+      'changes_requested',
+    );
+    expect(emailFor('collaboration:update', { collaborationId: 'c', status: 'ACCEPTED' }, 1)).toBeNull();
+  });
+  it('no email for wallet updates, failed or pending payments, or unknown events', () => {
+    expect(emailFor('wallet:update', { currency: 'usd' }, 1)).toBeNull();
+    expect(emailFor('payment:update', { paymentId: 'p', status: 'FAILED' }, 1)).toBeNull();
+    expect(emailFor('payment:update', { paymentId: 'p', status: 'PENDING' }, 1)).toBeNull();
+    expect(emailFor('something:else', {}, 1)).toBeNull();
+  });
+});
