@@ -101,4 +101,14 @@ describe('Connect requirements, deadlines and paused payouts (Stripe emulator)',
     const after = await ctx.http.post('/api/wallet/payout', { amount: 5000, currency: 'usd' }, { token });
     expect([after.status, after.body.status]).toEqual([201, 'IN_TRANSIT']);
   });
+
+  it('an account found on automatic payouts (made before, or changed since) is put back on manual payouts', async () => {
+    const ben = await ctx.user('influencer', 'Ben');
+    const accountId = await onboard(ctx, ben);
+    await ctx.stripe.accounts.update(accountId, { settings: { payouts: { schedule: { interval: 'daily' } } } });
+    // our copy is old: the next status read refreshes it from Stripe
+    await ctx.db.query(`UPDATE connected_accounts SET synced_at = now() - interval '2 hours' WHERE user_id = $1`, [ben.id]);
+    expect((await ctx.http.get('/api/connect/status', { token: ben.token })).body.status).toBe('ACTIVE');
+    expect((await ctx.stripe.accounts.retrieve(accountId)).settings?.payouts?.schedule?.interval).toBe('manual');
+  });
 });

@@ -117,6 +117,18 @@ describe('lost Stripe responses on the payout, transfer, reversal, account and l
     expect((await ctx.http.get('/api/connect/status', { token: dan.token })).body).toMatchObject({ status: 'PENDING', accountId: again.body.accountId });
   });
 
+  it('accounts: a reservation older than Stripe keeps idempotency keys is completed with the account found by its metadata', async () => {
+    const hal = await ctx.user('influencer', 'Hal');
+    // the process died a day ago between Stripe creating the account and us recording it
+    await ctx.db.query(`INSERT INTO connected_accounts (user_id, status, created_at) VALUES ($1, 'PENDING', now() - interval '25 hours')`, [hal.id]);
+    const lostAccount = await ctx.stripe.accounts.create({ type: 'express', email: hal.email, metadata: { user_id: hal.id } });
+    const res = await ctx.http.post('/api/connect/account', {}, { token: hal.token });
+    expect([res.status, res.body.accountId]).toEqual([201, lostAccount.id]);
+    const mine = [];
+    for await (const a of ctx.stripe.accounts.list({ limit: 100 })) if (a.metadata?.user_id === hal.id) mine.push(a.id);
+    expect(mine).toEqual([lostAccount.id]);
+  });
+
   it('accounts: concurrent creations while Stripe is slow converge on one account (no lock held across the call)', async () => {
     const eve = await ctx.user('influencer', 'Eve');
     ctx.emulator.faults.add({ method: 'POST', path: '^/v1/accounts$', mode: 'delay', delayMs: 800, times: 1 });

@@ -168,9 +168,21 @@ export class ConnectService {
     return row.status === 'ACTIVE' && row.payoutsEnabled && row.stripeAccountId ? (row as ConnectedAccountRecord & { stripeAccountId: string }) : null;
   }
 
-  /** Re-reads the account from Stripe and stores it. */
+  /**
+   * Re-reads the account from Stripe and stores it. An account not on manual payouts (created before CollabPay set
+   * it, or changed since) is put back on them: Stripe would otherwise pay out transferred money by itself.
+   */
   async refresh(stripeAccountId: string): Promise<ConnectedAccountRecord | null> {
-    const acct = await this.stripe.accounts.retrieve(stripeAccountId);
+    let acct = await this.stripe.accounts.retrieve(stripeAccountId);
+    const interval = acct.settings?.payouts?.schedule?.interval;
+    if (interval && interval !== 'manual') {
+      this.logger.warn(`Connect account ${acct.id} was on ${interval} payouts; setting it to manual`);
+      acct = await this.stripe.accounts.update(
+        acct.id,
+        { settings: { payouts: { schedule: { interval: 'manual' } } } },
+        { idempotencyKey: `collabpay-account-manual-${acct.id}-${new Date().toISOString().slice(0, 10)}` },
+      );
+    }
     return (await this.accounts.updateState(this.ds.manager, acct.id, accountState(acct, nowSeconds()))) ?? this.accounts.findByStripeId(stripeAccountId);
   }
 
