@@ -24,15 +24,18 @@ export function createAccount(st: State, ctx: RequestContext, p: ParamObject): S
   if (ctx.connect) throw invalid('You cannot create connected accounts on behalf of a connected account.', undefined, 'platform_api_key_expired');
   const type = str(p, 'type');
   const controller = obj(p, 'controller');
-  if (!type && !controller) throw invalid('You must specify either `type` or `controller` when creating an account.', 'type', 'parameter_missing');
   if (type && !['express', 'standard', 'custom'].includes(type)) throw invalid(`Invalid type: must be one of express, standard, or custom`, 'type');
-  const dashboard = controller ? str(obj(controller, 'stripe_dashboard') ?? {}, 'type') : undefined;
+  // neither `type` nor `controller`: every controller property takes its default (stripe_dashboard.type `full`), a Standard account
+  const dashboard = (controller ? str(obj(controller, 'stripe_dashboard') ?? {}, 'type') : undefined) ?? 'full';
   const accountType: Stripe.Account.Type =
     (type as Stripe.Account.Type | undefined) ?? (dashboard === 'express' ? 'express' : dashboard === 'full' ? 'standard' : 'none');
   const id = st.core.id('acct');
-  const caps: Record<string, string> = {};
+  // a Standard account (Stripe collects its requirements, full Dashboard) has card_payments and transfers from the start,
+  // as in Stripe's own account fixture; the others get what was requested, inactive until onboarding
+  const caps: Record<string, string> = accountType === 'standard' ? { card_payments: 'active', transfers: 'active' } : {};
   const capParams = obj(p, 'capabilities') ?? {};
-  for (const [k, v] of Object.entries(capParams)) if (typeof v === 'object' && !Array.isArray(v) && str(v, 'requested') === 'true') caps[k] = 'inactive';
+  for (const [k, v] of Object.entries(capParams))
+    if (typeof v === 'object' && !Array.isArray(v) && str(v, 'requested') === 'true') caps[k] ??= accountType === 'standard' ? 'active' : 'inactive';
   const acct: Stripe.Account = {
     id,
     object: 'account',

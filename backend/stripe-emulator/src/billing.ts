@@ -360,8 +360,11 @@ piHooks.failed.push((st, pi, ctx) => {
 
 export function payInvoice(st: State, ctx: RequestContext | null, account: string, inv: Stripe.Invoice, p: ParamObject): Stripe.Invoice {
   if (inv.status === 'paid') throw invalid('Invoice is already paid', undefined, 'invoice_already_paid' as string);
-  if (inv.status !== 'open') throw invalid(`You can only pay an open invoice. This invoice has status ${inv.status}.`, undefined, 'invoice_not_open' as string);
+  if (inv.status !== 'open' && inv.status !== 'draft')
+    throw invalid(`You can only pay an open invoice. This invoice has status ${inv.status}.`, undefined, 'invoice_not_open' as string);
   if (bool(p, 'paid_out_of_band')) {
+    if (inv.status === 'draft') finalizeInvoice(st, ctx, account, inv, { scheduleAttempt: false });
+    if (inv.status === 'paid') return inv;
     const pi = invoicePi(st, inv);
     if (pi && ['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(pi.status)) {
       pi.status = 'canceled';
@@ -387,6 +390,9 @@ export function payInvoice(st: State, ctx: RequestContext | null, account: strin
       undefined,
       'invoice_no_payment_method' as string,
     );
+  // Stripe finalizes a draft before attempting its payment (a zero-amount draft is paid by finalizing it)
+  if (inv.status === 'draft') finalizeInvoice(st, ctx, account, inv, { scheduleAttempt: false });
+  if (inv.status === 'paid') return inv;
   const pi = invoicePi(st, inv);
   if (!pi) throw invalid('This invoice has no payment to attempt.');
   confirmPaymentIntent(st, c, pi, { payment_method: pmId, off_session: str(p, 'off_session') ?? (ctx ? 'false' : 'true') });

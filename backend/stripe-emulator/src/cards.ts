@@ -3,7 +3,7 @@ export type CardOutcome =
   | { kind: 'succeed'; bypassPending?: boolean }
   | { kind: 'decline'; code: string; declineCode?: string; message: string; onAttach: boolean }
   | { kind: '3ds'; always: boolean }
-  | { kind: 'dispute' };
+  | { kind: 'dispute'; inquiry?: boolean };
 
 export interface CardInfo {
   number: string;
@@ -43,6 +43,7 @@ const SPECIAL: Record<string, CardOutcome> = {
   '4000000000003220': { kind: '3ds', always: true },
   '4000000000003063': { kind: '3ds', always: true },
   '4000000000000259': { kind: 'dispute' },
+  '4000000000001976': { kind: 'dispute', inquiry: true },
   '4000000000000077': { kind: 'succeed', bypassPending: true },
 };
 
@@ -66,6 +67,7 @@ export const TEST_TOKENS: Record<string, string> = {
   pm_card_authenticationRequired: '4000002760003184',
   pm_card_authenticationRequiredOnSetup: '4000002500003155',
   pm_card_createDispute: '4000000000000259',
+  pm_card_createDisputeInquiry: '4000000000001976',
   pm_card_bypassPending: '4000000000000077',
 };
 

@@ -211,7 +211,7 @@ function succeed(st: State, ctx: RequestContext | null, account: string, pi: Str
     st.emit('payment_intent.succeeded', pi, { account, ctx });
     for (const h of piHooks.succeeded) h(st, pi, ctx);
   }
-  if (info?.outcome.kind === 'dispute') createDispute(st, account, ch, 'fraudulent', ctx);
+  if (info?.outcome.kind === 'dispute') createDispute(st, account, ch, 'fraudulent', ctx, info.outcome.inquiry);
 }
 
 /** Decline: failed charge, `last_payment_error`, back to requires_payment_method. Returns the 402 to throw. */
@@ -594,7 +594,8 @@ export function createRefund(st: State, ctx: RequestContext, p: ParamObject): St
   const ch = st.charges.get(chId, ctx.account, 'charge');
   if (ch.disputed) {
     const dp = st.disputes.list(ctx.account, (d) => d.charge === ch.id)[0];
-    if (dp && dp.status !== 'won') throw invalid(`Charge ${ch.id} has been charged back; cannot issue a refund.`, undefined, 'charge_disputed');
+    if (dp && dp.status !== 'won' && !dp.is_charge_refundable)
+      throw invalid(`Charge ${ch.id} has been charged back; cannot issue a refund.`, undefined, 'charge_disputed');
   }
   if (!ch.captured || ch.status !== 'succeeded') throw invalid(`Charge ${ch.id} has not been captured or did not succeed.`, 'charge', 'charge_not_refundable');
   const remaining = ch.amount_captured - ch.amount_refunded;
@@ -645,7 +646,8 @@ export function createRefund(st: State, ctx: RequestContext, p: ParamObject): St
 }
 
 // ---------------- disputes ----------------
-export function createDispute(st: State, account: string, ch: Stripe.Charge, reason: string, ctx: RequestContext | null): Stripe.Dispute {
+/** `inquiry`: an inquiry/retrieval (pre-dispute): `warning_needs_response`, no funds withdrawn, the charge stays refundable */
+export function createDispute(st: State, account: string, ch: Stripe.Charge, reason: string, ctx: RequestContext | null, inquiry = false): Stripe.Dispute {
   const fee = 1500;
   const dp: Stripe.Dispute = {
     id: st.core.id('dp'),
@@ -695,13 +697,19 @@ export function createDispute(st: State, account: string, ch: Stripe.Charge, rea
       submission_method: 'not_submitted',
     },
     intended_submission_method: null,
-    is_charge_refundable: false,
+    is_charge_refundable: inquiry,
     livemode: false,
     metadata: {},
     payment_intent: ch.payment_intent,
     reason,
-    status: 'needs_response',
+    status: inquiry ? 'warning_needs_response' : 'needs_response',
   };
+  if (inquiry) {
+    st.disputes.add(dp, account);
+    ch.disputed = true;
+    st.emit('charge.dispute.created', dp, { account, ctx });
+    return dp;
+  }
   const bt = st.addBalanceTransaction(account, {
     amount: -dp.amount,
     currency: dp.currency,
@@ -720,8 +728,15 @@ export function createDispute(st: State, account: string, ch: Stripe.Charge, rea
 }
 
 export function closeDispute(st: State, account: string, dp: Stripe.Dispute, status: 'won' | 'lost', ctx: RequestContext | null): Stripe.Dispute {
-  if (['won', 'lost'].includes(dp.status)) throw invalid(`This dispute is already closed (${dp.status}).`, undefined, 'dispute_already_closed' as string);
+  if (['won', 'lost', 'warning_closed'].includes(dp.status))
+    throw invalid(`This dispute is already closed (${dp.status}).`, undefined, 'dispute_already_closed' as string);
   const prev = { status: dp.status };
+  if (dp.status.startsWith('warning_')) {
+    // an inquiry closes without money moving either way
+    dp.status = 'warning_closed';
+    st.emit('charge.dispute.closed', dp, { account, ctx, previous: prev });
+    return dp;
+  }
   dp.status = status;
   dp.is_charge_refundable = false;
   if (status === 'won') {
@@ -752,7 +767,7 @@ export function updateDispute(st: State, ctx: RequestContext, dp: Stripe.Dispute
   }
   dp.metadata = applyMetadata(dp.metadata, p);
   if (bool(p, 'submit') !== false && ev) {
-    dp.status = 'under_review';
+    dp.status = dp.status.startsWith('warning_') ? 'warning_under_review' : 'under_review';
     dp.evidence_details.submission_count += 1;
     dp.evidence_details.submission_method = 'manual';
   }

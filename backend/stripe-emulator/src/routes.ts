@@ -160,7 +160,8 @@ function crud<T extends { id: string; metadata?: Stripe.Metadata | null }>(
   return routes;
 }
 
-function customerFromParams(r: ApiRequest, c: Stripe.Customer): void {
+/** `attached`: the PaymentMethod this same request attached (create's `payment_method`), by the id or test token it was given as */
+function customerFromParams(r: ApiRequest, c: Stripe.Customer, attached?: { param: string; pm: Stripe.PaymentMethod }): void {
   const p = r.params;
   for (const k of ['email', 'description', 'name', 'phone'] as const) if (p[k] !== undefined) c[k] = str(p, k) || null;
   const addr = obj(p, 'address');
@@ -177,7 +178,7 @@ function customerFromParams(r: ApiRequest, c: Stripe.Customer): void {
   if (is && is.default_payment_method !== undefined) {
     const pmId = str(is, 'default_payment_method');
     if (pmId) {
-      const pm = r.st.paymentMethods.get(pmId, r.ctx.account, 'invoice_settings[default_payment_method]');
+      const pm = attached?.param === pmId ? attached.pm : r.st.paymentMethods.get(pmId, r.ctx.account, 'invoice_settings[default_payment_method]');
       if (pm.customer !== c.id)
         throw invalid(
           `No such PaymentMethod: '${pmId}'; It's possible this PaymentMethod exists on one of your connected accounts, in which case you should retry this request on that connected account. The payment method must be attached to the customer.`,
@@ -220,10 +221,19 @@ export function buildRoutes(): Route[] {
         tax_exempt: 'none',
         test_clock: null,
       };
-      r.st.customers.add(c, r.ctx.account);
       const pmId = str(r.params, 'payment_method');
-      if (pmId) r.st.attachPaymentMethod(r.st.resolvePaymentMethod(pmId, r.ctx), c.id, r.ctx);
-      customerFromParams(r, c);
+      // a brand-new customer's default can only be the PaymentMethod this request attaches; refuse anything else before any change
+      const defaultPm = str(obj(r.params, 'invoice_settings') ?? {}, 'default_payment_method');
+      if (defaultPm && defaultPm !== pmId) customerFromParams(r, c);
+      r.st.customers.add(c, r.ctx.account);
+      let attached: { param: string; pm: Stripe.PaymentMethod } | undefined;
+      try {
+        if (pmId) attached = { param: pmId, pm: r.st.attachPaymentMethod(r.st.resolvePaymentMethod(pmId, r.ctx), c.id, r.ctx) };
+        customerFromParams(r, c, attached);
+      } catch (e) {
+        r.st.customers.delete(c.id);
+        throw e;
+      }
       r.st.emit('customer.created', c, { account: r.ctx.account, ctx: r.ctx });
       return c;
     }),
