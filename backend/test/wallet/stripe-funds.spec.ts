@@ -1,5 +1,9 @@
 import type Stripe from 'stripe';
 import { transferGroup } from '../../src/modules/payouts/payout-execution.service';
+import { Accounts } from '../../src/modules/ledger/domain/accounts';
+import { LedgerService } from '../../src/modules/ledger/ledger.service';
+import { PayoutRepository } from '../../src/modules/payouts/payout.repository';
+import { PayoutStateService } from '../../src/modules/payouts/payout-state.service';
 import { WalletCreditsRepository } from '../../src/modules/wallet/wallet-credits.repository';
 import { expectLedgerClean, payWith, proposeAndAccept } from '../support/flows';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
@@ -202,6 +206,38 @@ describe('payouts against charges: availability, source_transaction, split, race
     expect([ok.status, ok.body.status]).toEqual([201, 'IN_TRANSIT']);
     expect(await transfersOf(ok.body.id)).toEqual([{ amount: 5400, source_transaction: charge, destination: accountId }]);
     await expectLedgerClean(ctx);
+  });
+
+  it('a payout requested before credits were recorded gives its money back as a credit without a charge when it fails', async () => {
+    const gus = await ctx.user('influencer', 'Gus');
+    const accountId = await onboard(ctx, gus);
+    await earnWith(gus, 10000, 'pm_card_bypassPending'); // 9000
+    const credits = ctx.app.get(WalletCreditsRepository);
+    // as the migration leaves a payout in flight: the wallet debited, no payout_sources, credits = what the wallet holds
+    const legacy = await ctx.db.transaction(async (em) => {
+      const p = await ctx.app.get(PayoutRepository).insert(em, { userId: gus.id, amount: 4000, currency: 'usd', stripeAccountId: accountId });
+      await ctx.app.get(LedgerService).post(em, {
+        type: 'payout_requested',
+        referenceType: 'payout',
+        referenceId: p.id,
+        description: 'payout from before',
+        idempotencyKey: `payout:${p.id}:requested`,
+        lines: [
+          { account: Accounts.walletAvailable(gus.id), currency: 'usd', amount: 4000 },
+          { account: Accounts.payoutsInTransit(gus.id), currency: 'usd', amount: -4000 },
+        ],
+      });
+      await credits.remove(em, gus.id, 'usd', 4000);
+      return p;
+    });
+    expect(await credits.mismatches(gus.id)).toEqual([]);
+    await ctx.db.transaction((em) => ctx.app.get(PayoutStateService).refuse(em, legacy.id, 'test_refused', 'refused in a test'));
+    expect((await wallet(gus)).available).toBe(9000);
+    expect(await credits.mismatches(gus.id)).toEqual([]);
+    expect((await credits.open(gus.id, 'usd')).map((c) => [c.stripeChargeId === null, c.open])).toEqual([
+      [false, 5000],
+      [true, 4000],
+    ]);
   });
 
   it('money taken back from a wallet closes the credits of the refunded payment first', async () => {

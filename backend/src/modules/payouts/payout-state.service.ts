@@ -80,7 +80,7 @@ export class PayoutStateService {
     }
     const walletLine = await this.post(em, p, d.ledger);
     // the money is back in the wallet: so are the credits (and charges) it was drawn from
-    if (d.ledger === 'failed' || d.ledger === 'returned') await this.credits.giveBack(em, p.id);
+    if (d.ledger === 'failed' || d.ledger === 'returned') await this.credits.giveBack(em, p);
     const failure = event.type === 'FAILED' ? { failureCode: event.code, failureMessage: event.message } : {};
     const updated = await this.repo.update(em, p.id, { status: d.next, stripePayoutId, ...failure });
     await this.notify(em, updated, this.message(updated, d.ledger));

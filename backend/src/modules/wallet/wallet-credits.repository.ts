@@ -114,8 +114,18 @@ export class WalletCreditsRepository {
     return parts;
   }
 
-  /** A payout failed and its money is back in the wallet: the credits it drew on are open again (once). */
-  async giveBack(em: EntityManager, payoutId: string): Promise<void> {
+  /**
+   * A payout failed and its money is back in the wallet: the credits it drew on are open again (once). A payout
+   * requested before credits were recorded drew on none: its money comes back as a credit without a charge.
+   */
+  async giveBack(em: EntityManager, payout: { id: string; userId: string; currency: string; amount: number }): Promise<void> {
+    const payoutId = payout.id;
+    const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM payout_sources WHERE payout_id = $1`, [payoutId]);
+    if (n === 0) {
+      // (called once per payout: the state machine applies a failure's ledger effect once)
+      await this.record(em, { userId: payout.userId, currency: payout.currency, amount: payout.amount, paymentId: null, stripeChargeId: null, entryId: null });
+      return;
+    }
     const rows: Array<{ creditId: string; amount: string }> = await em.query(
       `SELECT s.credit_id::text AS "creditId", s.amount FROM payout_sources s JOIN wallet_credits c ON c.id = s.credit_id
         WHERE s.payout_id = $1 AND NOT s.returned ORDER BY s.credit_id FOR UPDATE OF c, s`,
@@ -150,14 +160,15 @@ export class WalletCreditsRepository {
   }
 
   /** Wallets whose open credits differ from their available balance (should be none; used by tests and checks). */
-  async mismatches(): Promise<Array<{ userId: string; currency: string; credits: number; wallet: number }>> {
+  async mismatches(userId?: string): Promise<Array<{ userId: string; currency: string; credits: number; wallet: number }>> {
     const rows: Array<Record<string, string>> = await this.ds.query(
       `WITH c AS (SELECT user_id, currency, sum(amount - drawn - removed) AS open FROM wallet_credits GROUP BY 1, 2),
             w AS (SELECT owner_user_id AS user_id, currency, balance FROM ledger_accounts WHERE code LIKE 'wallet:%:available')
        SELECT COALESCE(c.user_id, w.user_id) AS "userId", COALESCE(c.currency, w.currency) AS currency,
               COALESCE(c.open, 0)::bigint AS credits, COALESCE(w.balance, 0)::bigint AS wallet
          FROM c FULL OUTER JOIN w ON w.user_id = c.user_id AND w.currency = c.currency
-        WHERE COALESCE(c.open, 0) <> COALESCE(w.balance, 0)`,
+        WHERE COALESCE(c.open, 0) <> COALESCE(w.balance, 0) AND ($1::uuid IS NULL OR COALESCE(c.user_id, w.user_id) = $1)`,
+      [userId ?? null],
     );
     return rows.map((r) => ({ userId: r.userId, currency: r.currency, credits: Number(r.credits), wallet: Number(r.wallet) }));
   }
