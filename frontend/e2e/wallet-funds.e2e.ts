@@ -2,7 +2,7 @@
  * What a newcomer on `npm start` sees: a card payment's money is released, but Stripe (here its emulator, with card
  * funds pending for two days as on Stripe) has not made it available yet. The wallet says how much is payable now and
  * when the rest becomes payable, and — in emulator mode only — offers to advance the Stripe test clock; after that the
- * payout goes through and is paid, all within the browser.
+ * payout goes through, and the same control brings it to the bank, all within the browser.
  */
 import type { Browser } from 'playwright-core';
 import { payWith, proposeAndAccept } from '../../backend/test/support/flows';
@@ -19,7 +19,8 @@ describe('pending card funds and the Stripe test clock in the browser (emulator 
     ctx = await createTestContext({
       label: 'e2e-funds',
       env: spaEnv(),
-      emulator: { delays: { payoutMs: 300, processingMs: 200, availableMs: 2 * 86_400_000 } },
+      // the emulator's own defaults, as on `npm start`: card funds pending two days, payouts arriving a day later
+      emulator: { delays: { processingMs: 200 } },
     });
     browser = await launchBrowser();
     influencer = await newActor(browser, ctx.baseUrl, 'influencer-funds', { width: 1280, height: 1000 });
@@ -67,6 +68,10 @@ describe('pending card funds and the Stripe test clock in the browser (emulator 
     await dialog.getByLabel('Amount (USD)').fill('1800');
     await dialog.getByRole('button', { name: 'Confirm payout' }).click();
     await expectToast(influencer, 'Payout requested');
+    await expectText(influencer.page.getByTestId('payout-status'), 'IN_TRANSIT');
+    // the bank gets it a day later on Stripe's clock: the same control moves it
+    await expectText(influencer.page.getByTestId('emulator-clock'), /on its way/);
+    await influencer.page.getByRole('button', { name: 'Advance the Stripe test clock' }).click();
     await expectText(influencer.page.getByTestId('payout-status'), 'COMPLETED', 30_000);
     await expectText(influencer.page.getByTestId('wallet-withdrawn-usd'), '$1,800.00');
 

@@ -87,7 +87,7 @@ export default function WalletRoute() {
         </section>
       )}
 
-      <EmulatorClockControl nextAvailableOn={nextAvailableOn} />
+      <EmulatorClockControl nextAvailableOn={nextAvailableOn} payoutInTransit={balances.some((b) => b.pending > 0)} />
       <ConnectStatusCard />
       <PayoutList />
       <TransactionHistory currencies={currencies} />

@@ -33,4 +33,19 @@ describe('EmulatorClockControl', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(screen.queryByTestId('emulator-clock')).toBeNull();
   });
+
+  it('offers to move the clock by two days while a payout is on its way to the bank', async () => {
+    const fetchMock = mockFetch(
+      { body: { publishableKey: 'pk_test_emulator', stripeMode: 'emulator', stripeApiBase: 'http://127.0.0.1:12111' } },
+      { body: { now: 1 } },
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<EmulatorClockControl nextAvailableOn={null} payoutInTransit />);
+    await user.click(await screen.findByRole('button', { name: 'Advance the Stripe test clock' }));
+    expect(screen.getByTestId('emulator-clock')).toHaveTextContent(/on its way/);
+    await waitFor(() => expect(fetchMock.mock.calls.length).toBeGreaterThanOrEqual(2));
+    const [url, init] = fetchMock.mock.calls[1] as unknown as [string, RequestInit];
+    expect(url).toBe('http://127.0.0.1:12111/_emulator/clock/advance');
+    expect(String(init.body)).toBe(`ms=${2 * 86_400_000}`);
+  });
 });

@@ -5,21 +5,28 @@ import { useConfig } from '../../payments/api/get-config.api';
 import { useAdvanceEmulatorClock } from '../api/advance-emulator-clock.api';
 
 /**
- * Shown only when the server talks to the Stripe emulator (GET /api/config stripeMode 'emulator'): explains why money
- * is not yet payable and offers to move the emulator's clock past the date, so a demo need not wait two days.
+ * Shown only when the server talks to the Stripe emulator (GET /api/config stripeMode 'emulator'), and only when
+ * something waits on Stripe's clock: money not yet payable (card funds are pending about two days) or a payout on its
+ * way to the bank (about a day). Explains the wait and moves the emulator's clock past it, so a demo need not wait days.
  */
-export function EmulatorClockControl({ nextAvailableOn }: { nextAvailableOn: string | null }) {
+export function EmulatorClockControl({ nextAvailableOn, payoutInTransit = false }: { nextAvailableOn: string | null; payoutInTransit?: boolean }) {
   const config = useConfig();
   const apiBase = config.data?.stripeMode === 'emulator' ? config.data.stripeApiBase : undefined;
   const advance = useAdvanceEmulatorClock(apiBase);
-  if (!apiBase || !nextAvailableOn) return null;
+  if (!apiBase || (!nextAvailableOn && !payoutInTransit)) return null;
   return (
     <section className="card" aria-labelledby="emulator-clock-title" data-testid="emulator-clock">
       <h2 id="emulator-clock-title">Stripe test clock (emulator only)</h2>
-      <p>
-        Stripe keeps a card payment&apos;s money <em>pending</em> for about two days before it can be paid out; the next funds become payable on{' '}
-        <strong>{formatDateTime(nextAvailableOn)}</strong> (Stripe&apos;s time). This app runs against the built-in Stripe emulator, whose clock you can move
-        forward instead of waiting. Real Stripe has no such button.
+      {nextAvailableOn ? (
+        <p>
+          Stripe keeps a card payment&apos;s money <em>pending</em> for about two days before it can be paid out; the next funds become payable on{' '}
+          <strong>{formatDateTime(nextAvailableOn)}</strong> (Stripe&apos;s time).
+        </p>
+      ) : (
+        <p>Your payout is on its way: on Stripe, money reaches the bank about a day after a payout is made.</p>
+      )}
+      <p className="hint">
+        This app runs against the built-in Stripe emulator, whose clock you can move forward instead of waiting. Real Stripe has no such button.
       </p>
       <FormError message={advance.error ? errorMessage(advance.error) : null} />
       <div className="actions">
