@@ -8,6 +8,12 @@ import { IdempotencyService } from '../../common/idempotency/idempotency.service
 import { CreateIntentDto, ListPaymentsQueryDto, RefundDto, ReleaseDto } from './dto/payment.dto';
 import { PaymentsService } from './payments.service';
 
+/** The client's Idempotency-Key, if it sent one: a retry of the same request then reaches Stripe with the same key. */
+function requestKeyOf(req: Request): string | undefined {
+  const h = req.headers['idempotency-key'];
+  return typeof h === 'string' && h ? h : undefined;
+}
+
 const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Same key + same body within 24 h returns the first response' };
 
 @ApiTags('payments')
@@ -76,7 +82,7 @@ export class PaymentsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.idempotency.run(req, res, user.id, () => this.payments.refund(user, id, dto.amount, dto.reason), 200);
+    return this.idempotency.run(req, res, user.id, () => this.payments.refund(user, id, dto.amount, dto.reason, requestKeyOf(req)), 200);
   }
 
   @Roles('company', 'influencer', 'admin')

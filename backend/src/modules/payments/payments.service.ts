@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth.types';
@@ -28,6 +29,13 @@ const snapshot = (p: PaymentRecord): PaymentSnapshot => ({
   amountRefunded: p.amountRefunded,
   statusBeforeDispute: p.statusBeforeDispute,
 });
+
+/** The Stripe key of a refund: from the client's Idempotency-Key when it sent one, else from the payment's state. */
+export function refundKey(p: PaymentRecord, amount: number, userId: string, requestKey?: string): string {
+  if (!requestKey) return `collabpay-refund-${p.id}-${p.amountRefunded}-${amount}`;
+  const digest = createHash('sha256').update(`${userId}\u0000${requestKey}`).digest('hex').slice(0, 32);
+  return `collabpay-refund-${p.id}-req-${digest}`;
+}
 
 export function stripeErrorToApp(e: unknown): AppError {
   const err = e as { type?: string; code?: string; message?: string; statusCode?: number };
@@ -328,7 +336,12 @@ export class PaymentsService {
 
   // ---------------------------------------------------------------- refund
 
-  async refund(user: AuthUser, paymentId: string, amount?: number, reason?: string): Promise<PaymentView> {
+  /**
+   * `requestKey`: the client's Idempotency-Key. The Stripe key is derived from it when given, so a client retry after
+   * a lost answer replays the same refund even when `charge.refunded` has been applied in between (which changes
+   * `amountRefunded`, the key's fallback ingredient).
+   */
+  async refund(user: AuthUser, paymentId: string, amount?: number, reason?: string, requestKey?: string): Promise<PaymentView> {
     const result = await inTransaction(this.ds, async (em) => {
       const p = await this.payments.findById(paymentId, em, true);
       if (!p || (user.role !== 'admin' && p.companyId !== user.id)) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
@@ -348,13 +361,24 @@ export class PaymentsService {
             metadata: { payment_id: p.id, collaboration_id: p.collaborationId, reason: reason ?? '' },
             ...(reason && ['duplicate', 'fraudulent', 'requested_by_customer'].includes(reason) ? { reason: reason as Stripe.RefundCreateParams.Reason } : {}),
           },
-          { idempotencyKey: `collabpay-refund-${p.id}-${p.amountRefunded}-${refundAmount}` },
+          { idempotencyKey: refundKey(p, refundAmount, user.id, requestKey) },
         );
       } catch (e) {
         throw stripeErrorToApp(e);
       }
       if (refund.status === 'failed' || refund.status === 'canceled')
         throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
+      // A retried refund may already be on the books: charge.refunded for it was applied while its answer was lost.
+      const chargeId = typeof refund.charge === 'string' ? refund.charge : (refund.charge?.id ?? p.stripeChargeId);
+      if (chargeId) {
+        let charge: Stripe.Charge;
+        try {
+          charge = await this.stripe.charges.retrieve(chargeId);
+        } catch (e) {
+          throw stripeErrorToApp(e);
+        }
+        if (charge.amount_refunded - p.amountRefunded < refundAmount) return p;
+      }
       return this.recordRefund(em, p, refundAmount, `refund:${refund.id}`, reason ? `Refund: ${reason}` : 'Refund to the company');
     });
     this.outbox.notifyCommitted();

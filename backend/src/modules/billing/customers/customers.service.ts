@@ -148,7 +148,8 @@ export class CustomersService {
   async removeCard(user: AuthUser, paymentMethodId: string): Promise<{ data: SavedCardView[] }> {
     await this.ownCard(user, paymentMethodId);
     try {
-      await this.stripe.paymentMethods.detach(paymentMethodId);
+      // a detached card can never be attached again, so the key can name the card alone
+      await this.stripe.paymentMethods.detach(paymentMethodId, {}, { idempotencyKey: `collabpay-pm-detach-${paymentMethodId}` });
     } catch (e) {
       throw stripeErrorToApp(e);
     }
@@ -173,7 +174,12 @@ export class CustomersService {
   }
 
   async defaultPaymentMethod(customerId: string): Promise<string | null> {
-    const cus = await this.stripe.customers.retrieve(customerId);
+    let cus: Stripe.Customer | Stripe.DeletedCustomer;
+    try {
+      cus = await this.stripe.customers.retrieve(customerId);
+    } catch (e) {
+      throw stripeErrorToApp(e);
+    }
     if ((cus as Stripe.DeletedCustomer).deleted) return null;
     const d = (cus as Stripe.Customer).invoice_settings?.default_payment_method;
     return typeof d === 'string' ? d : (d?.id ?? null);

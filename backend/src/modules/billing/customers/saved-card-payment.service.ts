@@ -12,6 +12,10 @@ import { PaymentsService, stripeErrorToApp } from '../../payments/payments.servi
 import { STRIPE } from '../../stripe/stripe.module';
 import { CustomersService } from './customers.service';
 
+/** PaymentIntent states in which the card has been charged (or is being): never confirm again. */
+const SETTLED: string[] = ['succeeded', 'processing', 'requires_capture'];
+const idOf = (x: string | { id: string } | null): string | null => (typeof x === 'string' ? x : (x?.id ?? null));
+
 /**
  * One-click payment of a collaboration with a saved card: the payment's own PaymentIntent is confirmed off-session
  * with the card. When the bank wants the card holder (3-D Secure), the answer is 402 AUTHENTICATION_REQUIRED with
@@ -42,8 +46,23 @@ export class SavedCardPaymentService {
       this.assertPayable(p);
       let error: unknown = null;
       try {
-        await this.stripe.paymentIntents.update(piId, { customer: customer.stripeCustomerId });
-        await this.stripe.paymentIntents.confirm(piId, { payment_method: paymentMethodId, off_session: true });
+        // An earlier attempt whose answer was lost may have charged the card already: ask before confirming. Each
+        // attempt that reached the card left a charge, so the key names the last one: a retry after a lost answer
+        // replays that attempt, a new attempt after a decline gets a new key.
+        const before = await this.stripe.paymentIntents.retrieve(piId);
+        if (!SETTLED.includes(before.status)) {
+          const attempt = idOf(before.latest_charge) ?? 'first';
+          await this.stripe.paymentIntents.update(
+            piId,
+            { customer: customer.stripeCustomerId },
+            { idempotencyKey: `collabpay-pi-customer-${piId}-${customer.stripeCustomerId}` },
+          );
+          await this.stripe.paymentIntents.confirm(
+            piId,
+            { payment_method: paymentMethodId, off_session: true },
+            { idempotencyKey: `collabpay-pi-confirm-${piId}-${attempt}-${paymentMethodId}` },
+          );
+        }
       } catch (e) {
         error = e;
       }
@@ -53,6 +72,9 @@ export class SavedCardPaymentService {
       } catch (e) {
         throw stripeErrorToApp(error ?? e);
       }
+      // the confirmation went through although its answer was lost
+      const lostAnswer = ['StripeConnectionError', 'StripeAPIError'].includes((error as { type?: string } | null)?.type ?? '');
+      if (lostAnswer && SETTLED.includes(pi.status)) error = null;
       await this.payments.applyIntent(em, pi);
       return { p, pi, error };
     });

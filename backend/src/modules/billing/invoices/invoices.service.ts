@@ -119,9 +119,10 @@ export class InvoicesService {
     const local = await this.ownAsCompany(user, id);
     let inv: Stripe.Invoice;
     try {
-      inv = await this.stripe.invoices.sendInvoice(local.stripeInvoiceId);
+      // one e-mail per invoice within Stripe's 24 h key window, however often a lost answer makes the client retry
+      inv = await this.stripe.invoices.sendInvoice(local.stripeInvoiceId, {}, { idempotencyKey: `collabpay-invoice-send-${local.id}` });
     } catch (e) {
-      await this.refresh(local.stripeInvoiceId);
+      await this.refresh(local.stripeInvoiceId).catch(() => null);
       if (stripeCode(e) === 'invoice_not_open' || (e as { type?: string }).type === 'StripeInvalidRequestError')
         throw conflict('INVOICE_NOT_OPEN', `Only an open invoice can be sent (this one is ${(await this.repo.findById(id))!.status})`);
       throw stripeErrorToApp(e);
@@ -137,7 +138,9 @@ export class InvoicesService {
     try {
       inv = await this.stripe.invoices.voidInvoice(local.stripeInvoiceId, {}, { idempotencyKey: `collabpay-invoice-void-${local.id}` });
     } catch (e) {
-      await this.refresh(local.stripeInvoiceId);
+      const after = await this.refresh(local.stripeInvoiceId).catch(() => null);
+      // the void went through although its answer was lost
+      if (after?.status === 'void') return toInvoiceView(after);
       if ((e as { type?: string }).type === 'StripeInvalidRequestError') {
         throw conflict('INVOICE_NOT_OPEN', `Only an open invoice can be voided (this one is ${(await this.repo.findById(id))!.status})`);
       }
@@ -269,9 +272,13 @@ export class InvoicesService {
     try {
       pi = await this.stripe.paymentIntents.retrieve(piId);
       if (pi.status !== 'canceled' && ['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(pi.status)) {
-        await this.stripe.paymentIntents.update(pi.id, { metadata: { collabpay_superseded_by: draft.id } });
+        await this.stripe.paymentIntents.update(
+          pi.id,
+          { metadata: { collabpay_superseded_by: draft.id } },
+          { idempotencyKey: `collabpay-pi-superseded-${pi.id}-${draft.id}` },
+        );
         try {
-          pi = await this.stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' });
+          pi = await this.stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' }, { idempotencyKey: `collabpay-pi-cancel-${pi.id}` });
         } catch {
           pi = await this.stripe.paymentIntents.retrieve(piId);
         }

@@ -201,7 +201,13 @@ export class RetainersService {
     const inv = (await this.invoices.findById(failed.invoiceId!))!;
     let failure: string | undefined;
     try {
-      await this.stripe.invoices.pay(inv.stripeInvoiceId, { ...(pm ? { payment_method: pm } : {}), off_session: true });
+      // every failed attempt raises attempt_count (re-read below), so a new attempt gets a new key and a retry after a
+      // lost answer the same one
+      await this.stripe.invoices.pay(
+        inv.stripeInvoiceId,
+        { ...(pm ? { payment_method: pm } : {}), off_session: true },
+        { idempotencyKey: `collabpay-invoice-pay-${inv.stripeInvoiceId}-${inv.attemptCount}-${pm ?? 'default'}` },
+      );
     } catch (e) {
       failure = (e as Error).message;
     }
