@@ -13,6 +13,10 @@ export const T = {
   connect: 'connect: an Express account whose creation answer is lost is created once; a lost account link is simply replaced; failed reads are retried',
   payout: 'payouts: lost transfer and payout answers are resolved by reconciliation without moving money twice',
   reversal: 'payouts: a failed payout whose reversal answer is lost is reversed once',
+  loginLink: 'connect: a login link whose answer is lost is replaced by the SDK retry; after every attempt is lost the next click works',
+  manualSchedule: 'connect: putting an account back on manual payouts survives a lost answer (one update, our key)',
+  oldReservation: 'connect: an old reservation is completed with the account found by metadata; a failed lookup creates nothing',
+  chargeFunds: 'wallet: failed reads of a charge’s funds leave the money not yet payable, and the next read makes it payable',
 } as const;
 
 /**
@@ -71,6 +75,10 @@ export const CALL_SITES: Record<string, { test: string; safety: 'key' | 'natural
   'modules/connect/connect.service.ts:accounts.create': { test: T.connect, safety: 'key' },
   'modules/connect/connect.service.ts:accountLinks.create': { test: T.connect, safety: 'natural' },
   'modules/connect/connect.service.ts:accounts.retrieve': { test: T.connect, safety: 'read' },
+  'modules/connect/connect.service.ts:accounts.createLoginLink': { test: T.loginLink, safety: 'natural' },
+  'modules/connect/connect.service.ts:accounts.update': { test: T.manualSchedule, safety: 'key' },
+  'modules/connect/connect.service.ts:accounts.list': { test: T.oldReservation, safety: 'read' },
+  'modules/wallet/wallet-funds.service.ts:charges.retrieve': { test: T.chargeFunds, safety: 'read' },
   'modules/payouts/payout-execution.service.ts:transfers.create': { test: T.payout, safety: 'key' },
   'modules/payouts/payout-execution.service.ts:payouts.create': { test: T.payout, safety: 'key' },
   'modules/payouts/payout-execution.service.ts:transfers.list': { test: T.payout, safety: 'read' },
