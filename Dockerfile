@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY backend/package.json backend/
 COPY backend/stripe-emulator/package.json backend/stripe-emulator/
+COPY backend/currency backend/currency
 COPY frontend/package.json frontend/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
@@ -18,6 +19,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY backend/package.json backend/
 COPY backend/stripe-emulator/package.json backend/stripe-emulator/
+COPY backend/currency backend/currency
 COPY frontend/package.json frontend/
 RUN npm ci --omit=dev --no-audit --no-fund -w @collabpay/backend && npm cache clean --force
 COPY --from=build /app/backend/dist backend/dist

@@ -33,6 +33,7 @@ export interface AppConfig {
   runWorker: boolean;
   runSchedulers: boolean;
   webhooks: WebhookConfig;
+  retention: RetentionConfig;
   serveSpa: boolean;
   spaDir?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -72,8 +73,20 @@ export interface WebhookConfig {
   concurrency: number;
   /** Bull job lock; a dead worker's job is retried after it expires. WEBHOOK_JOB_LOCK_MS */
   jobLockMs: number;
+  /** Run a catch-up reconciliation at start (events sent while the server was down). WEBHOOK_RECONCILE_ON_START */
+  reconcileOnStart: boolean;
   /** A job also applies up to this many other waiting events in its transaction (1 = one event per transaction). WEBHOOK_BATCH_SIZE */
   batchSize: number;
+}
+
+/** What the `retention` job deletes (idempotency keys go once past their 24 h lifetime). */
+export interface RetentionConfig {
+  /** Run the retention job every this many ms (0 = off). RETENTION_INTERVAL_MS */
+  intervalMs: number;
+  /** Delete outbox rows sent this many hours ago (clients `sync` within this window). OUTBOX_RETENTION_HOURS */
+  outboxSentHours: number;
+  /** Delete inbox rows PROCESSED/IGNORED this many hours ago (longer than Stripe's retries and the reconciliation look-back). WEBHOOK_INBOX_RETENTION_HOURS */
+  inboxProcessedHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -212,6 +225,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: attempt(() => int(env, 'WEBHOOK_CONCURRENCY', 8, 1, 100), 8),
       jobLockMs: attempt(() => int(env, 'WEBHOOK_JOB_LOCK_MS', 30_000, 1000, 600_000), 30_000),
       batchSize: attempt(() => int(env, 'WEBHOOK_BATCH_SIZE', 25, 1, 500), 25),
+      reconcileOnStart: attempt(() => bool(env, 'WEBHOOK_RECONCILE_ON_START', nodeEnv !== 'test'), true),
+    },
+    retention: {
+      intervalMs: attempt(() => int(env, 'RETENTION_INTERVAL_MS', 3_600_000, 0, 86_400_000), 3_600_000),
+      outboxSentHours: attempt(() => int(env, 'OUTBOX_RETENTION_HOURS', 24 * 7, 1, 24 * 3650), 24 * 7),
+      inboxProcessedHours: attempt(() => int(env, 'WEBHOOK_INBOX_RETENTION_HOURS', 24 * 30, 24 * 4, 24 * 3650), 24 * 30),
     },
     serveSpa: attempt(() => bool(env, 'SERVE_SPA', true), true),
     spaDir: env.SPA_DIR || undefined,
@@ -225,6 +244,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       claimTimeoutMs: attempt(() => int(env, 'MAIL_CLAIM_TIMEOUT_MS', 300_000, 1000, 86_400_000), 300_000),
     },
   };
+  // a redelivered or reconciled event whose inbox row is gone would be applied again
+  if (cfg.retention.inboxProcessedHours * 3600 < cfg.webhooks.reconcileLookbackS + 86_400) {
+    errors.push(
+      `WEBHOOK_INBOX_RETENTION_HOURS (${cfg.retention.inboxProcessedHours}) must exceed WEBHOOK_RECONCILE_LOOKBACK_S by at least 24 hours (${Math.ceil((cfg.webhooks.reconcileLookbackS + 86_400) / 3600)} h)`,
+    );
+  }
   if (errors.length) {
     throw new ConfigError(`Invalid configuration:\n  - ${errors.join('\n  - ')}`);
   }

@@ -1,3 +1,4 @@
+import { CURRENCY_CODES, getCurrency } from '@collabpay/currency';
 /** Stripe's test-mode card numbers and tokens, and what each one does. */
 export type CardOutcome =
   | { kind: 'succeed'; bypassPending?: boolean }
@@ -157,11 +158,12 @@ export const MINIMUM_AMOUNTS: Record<string, number> = {
   aed: 200,
   myr: 200,
 };
-export const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+/** zero-decimal currencies, from the shared table (@collabpay/currency) */
+export const ZERO_DECIMAL = new Set(CURRENCY_CODES.filter((c) => getCurrency(c)?.exponent === 0));
 
 /** Minor units as a decimal string, by integer arithmetic (e.g. 150000 usd → "1500.00", 5000 jpy → "5000"). */
 export function minorToMajor(amount: number, currency: string): string {
-  const exp = ZERO_DECIMAL.has(currency) ? 0 : 2;
+  const exp = getCurrency(currency)?.exponent ?? 2;
   const digits = String(Math.abs(Math.trunc(amount))).padStart(exp + 1, '0');
   const major = exp ? `${digits.slice(0, -exp)}.${digits.slice(-exp)}` : digits;
   return amount < 0 ? `-${major}` : major;

@@ -1,3 +1,4 @@
+import { CURRENCY_CODES, isSupportedCurrency } from '@collabpay/currency';
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
 import { Clock } from './clock';
@@ -190,7 +191,8 @@ export function strArr(p: ParamObject, key: string): string[] | undefined {
 export function currency(p: ParamObject, key = 'currency', required = true): string {
   const c = required ? reqStr(p, key) : (str(p, key) ?? 'usd');
   const lc = c.toLowerCase();
-  if (!/^[a-z]{3}$/.test(lc)) throw invalid(`Invalid currency: ${c}. Stripe currently supports these currencies: usd, eur, gbp, ...`, key);
+  if (!isSupportedCurrency(lc))
+    throw invalid(`Invalid currency: ${c}. Stripe currently supports these currencies: usd, ${CURRENCY_CODES.filter((x) => x !== 'usd').join(', ')}`, key);
   return lc;
 }
 

@@ -38,6 +38,7 @@ import {
   updateDispute,
   updatePaymentIntent,
 } from './payments';
+import { attachedPaymentMethod } from './shorthand';
 import { State } from './state';
 import { subscriptionRoutes } from './subscriptions';
 
@@ -178,7 +179,10 @@ function customerFromParams(r: ApiRequest, c: Stripe.Customer, attached?: { para
   if (is && is.default_payment_method !== undefined) {
     const pmId = str(is, 'default_payment_method');
     if (pmId) {
-      const pm = attached?.param === pmId ? attached.pm : r.st.paymentMethods.get(pmId, r.ctx.account, 'invoice_settings[default_payment_method]');
+      const pm =
+        attached?.param === pmId
+          ? attached.pm
+          : (attachedPaymentMethod(r.st, r.ctx, c.id, pmId) ?? r.st.paymentMethods.get(pmId, r.ctx.account, 'invoice_settings[default_payment_method]'));
       if (pm.customer !== c.id)
         throw invalid(
           `No such PaymentMethod: '${pmId}'; It's possible this PaymentMethod exists on one of your connected accounts, in which case you should retry this request on that connected account. The payment method must be attached to the customer.`,

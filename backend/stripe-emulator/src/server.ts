@@ -11,18 +11,12 @@ import { expressPage } from './express';
 import { invoicePage, messagePage, onboardingPage, threeDsPage } from './pages';
 import { canonical, fromJson, ParamObject, parseForm } from './params';
 import { closeDispute, completeAuthentication, confirmSetupIntent, createDispute, createPaymentMethodFromParams } from './payments';
+import { IdempotencyStore, IdemRecord } from './idempotency';
 import { ApiRequest, buildRoutes, Route } from './routes';
+import { schemaFor, validateParams } from './schemas';
 import { State } from './state';
 import { stripeJsSource } from './stripe-js';
 import { advanceSubscription } from './subscriptions';
-
-interface IdemRecord {
-  fingerprint: string;
-  done: boolean;
-  status: number;
-  body: string;
-  requestId: string;
-}
 
 export interface ServerConfig {
   secretKey: string;
@@ -69,7 +63,7 @@ function withParams(url: string, params: Record<string, string>): string {
 
 export class EmulatorServer {
   private readonly routes: Route[] = buildRoutes();
-  private readonly idem = new Map<string, IdemRecord>();
+  private readonly idem = new IdempotencyStore(() => this.core.nowMs());
   readonly faults = new FaultInjector();
 
   constructor(
@@ -182,31 +176,13 @@ export class EmulatorServer {
     route.keys.forEach((k, i) => (pathParams[k] = decodeURIComponent(m[i + 1])));
 
     let idemRec: IdemRecord | undefined;
+    const fingerprint = `${method} ${path} ${canonical(params)}`;
     if (idemKey) {
       if (idemKey.length > 255) return fail(invalid('Idempotency-Key must be at most 255 characters long.', undefined, 'idempotency_key_too_long' as string));
-      const scopeKey = `${account}\u0000${idemKey}`;
-      const fingerprint = `${method} ${path} ${canonical(params)}`;
-      const prev = this.idem.get(scopeKey);
-      if (prev) {
-        if (!prev.done)
-          return fail(
-            new StripeApiError(409, {
-              type: 'idempotency_error',
-              code: 'idempotency_key_in_use',
-              message:
-                'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ' +
-                idemKey +
-                '. Please try again later.',
-            }),
-            { 'Stripe-Should-Retry': 'true' },
-          );
-        if (prev.fingerprint !== fingerprint)
-          return fail(
-            new StripeApiError(400, {
-              type: 'idempotency_error',
-              message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
-            }),
-          );
+      const found = this.idem.lookup(account, idemKey, fingerprint);
+      if (found.kind === 'error') return fail(found.error, found.headers);
+      if (found.kind === 'replay') {
+        const prev = found.rec;
         this.cfg.logger(`${method} ${path} → ${prev.status} (idempotent replay)`);
         return send(res, prev.status, prev.body, {
           'Content-Type': 'application/json',
@@ -216,9 +192,16 @@ export class EmulatorServer {
           'Idempotent-Replayed': 'true',
         });
       }
-      idemRec = { fingerprint, done: false, status: 0, body: '', requestId };
-      this.idem.set(scopeKey, idemRec);
     }
+    // parameters are checked before the endpoint runs; a request failing here saves no idempotent result
+    const schema = schemaFor(route.method, route.pattern);
+    try {
+      validateParams(schema ?? {}, params);
+    } catch (e) {
+      if (e instanceof StripeApiError) return fail(e, idemKey ? { 'Idempotency-Key': idemKey } : {});
+      throw e;
+    }
+    if (idemKey) idemRec = this.idem.begin(account, idemKey, fingerprint, requestId);
 
     let status = 200;
     let body: string;
@@ -238,7 +221,7 @@ export class EmulatorServer {
       this.cfg.logger(`${method} ${path} → ${status} ${err.body.code ?? err.body.type}: ${err.body.message}`);
     }
     if (status === 200) this.cfg.logger(`${method} ${path}${ctx.connect ? ` [${account}]` : ''} → 200`);
-    if (idemRec) Object.assign(idemRec, { done: true, status, body });
+    if (idemRec) this.idem.finish(idemRec, status, body);
     send(res, status, body, { 'Content-Type': 'application/json', ...baseHeaders, ...(idemKey ? { 'Idempotency-Key': idemKey } : {}) });
   }
 

@@ -5,6 +5,7 @@ import { applyMetadata, arr, bool, currency as currencyParam, int, obj, previous
 import { invalid, StripeApiError } from './errors';
 import type { ParamObject } from './params';
 import { route, listOf, type ApiRequest, type Route } from './routes';
+import { attachedPaymentMethod } from './shorthand';
 import { State, SubPrivate } from './state';
 
 /*
@@ -237,8 +238,8 @@ function itemPrice(st: State, ctx: RequestContext, item: ParamObject, i: number)
 
 /** A payment method usable as a subscription's default: it must be attached to the customer. */
 function defaultPm(st: State, ctx: RequestContext, customer: string, id: string, param = 'default_payment_method'): string {
-  const pm = st.paymentMethods.find(id);
-  if (!pm || st.paymentMethods.accountOf(id) !== ctx.account) throw invalid(`No such PaymentMethod: '${id}'`, param, 'resource_missing');
+  const pm = attachedPaymentMethod(st, ctx, customer, id) ?? st.paymentMethods.find(id);
+  if (!pm || st.paymentMethods.accountOf(pm.id) !== ctx.account) throw invalid(`No such PaymentMethod: '${id}'`, param, 'resource_missing');
   if (pm.customer !== customer)
     throw invalid(
       `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`,

@@ -1,5 +1,6 @@
+import { CURRENCY_CODES, getCurrency } from '@collabpay/currency';
 import fc from 'fast-check';
-import { assertValidAmount, feeShare, formatMoney, platformFee } from './currency';
+import { assertValidAmount, CURRENCIES, feeShare, formatMoney, platformFee, SUPPORTED_CURRENCIES } from './currency';
 
 describe('money', () => {
   it('computes the platform fee with half-up rounding in integers', () => {
@@ -59,5 +60,20 @@ describe('money', () => {
   it('formats per currency exponent', () => {
     expect(formatMoney({ amount: 150000, currency: 'usd' })).toBe('$1,500.00');
     expect(formatMoney({ amount: 5000, currency: 'jpy' })).toBe('¥5,000');
+  });
+});
+
+describe('currency table (@collabpay/currency)', () => {
+  it('takes exponents and Stripe minimums from the shared table', () => {
+    for (const code of SUPPORTED_CURRENCIES) {
+      expect(CURRENCIES[code]).toEqual({ code, exponent: getCurrency(code)!.exponent, minCharge: getCurrency(code)!.minCharge });
+    }
+    expect(CURRENCIES.jpy.exponent).toBe(0);
+    expect(CURRENCIES.gbp.minCharge).toBe(30);
+    for (const zero of ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'])
+      expect(getCurrency(zero)!.exponent).toBe(0);
+    for (const three of ['bhd', 'jod', 'kwd', 'omr', 'tnd']) expect(getCurrency(three)).toMatchObject({ exponent: 3, amountStep: 10 });
+    expect(CURRENCY_CODES).toContain('usd');
+    expect(getCurrency('xyz')).toBeUndefined();
   });
 });

@@ -1,23 +1,23 @@
+import { getCurrency } from '@collabpay/currency';
 import { badRequest } from '../errors/app-error';
 
-/** One table for every currency we accept: ISO exponent and Stripe's minimum charge (minor units). */
+/** A currency we accept: ISO exponent and Stripe's minimum charge (minor units), from @collabpay/currency. */
 export interface CurrencyInfo {
   code: string;
   exponent: number;
   minCharge: number;
 }
 
-export const CURRENCIES: Readonly<Record<string, CurrencyInfo>> = Object.freeze({
-  usd: { code: 'usd', exponent: 2, minCharge: 50 },
-  eur: { code: 'eur', exponent: 2, minCharge: 50 },
-  gbp: { code: 'gbp', exponent: 2, minCharge: 30 },
-  cad: { code: 'cad', exponent: 2, minCharge: 50 },
-  aud: { code: 'aud', exponent: 2, minCharge: 50 },
-  chf: { code: 'chf', exponent: 2, minCharge: 50 },
-  sek: { code: 'sek', exponent: 2, minCharge: 300 },
-  zar: { code: 'zar', exponent: 2, minCharge: 500 },
-  jpy: { code: 'jpy', exponent: 0, minCharge: 50 },
-});
+/** The currencies the platform offers (a subset of what Stripe supports); their figures come from the shared table. */
+const OFFERED = ['usd', 'eur', 'gbp', 'cad', 'aud', 'chf', 'sek', 'zar', 'jpy'] as const;
+
+function fromTable(code: string): CurrencyInfo {
+  const c = getCurrency(code);
+  if (!c || c.minCharge === null) throw new Error(`@collabpay/currency has no Stripe minimum for ${code}`);
+  return { code: c.code, exponent: c.exponent, minCharge: c.minCharge };
+}
+
+export const CURRENCIES: Readonly<Record<string, CurrencyInfo>> = Object.freeze(Object.fromEntries(OFFERED.map((c) => [c, fromTable(c)])));
 
 export const SUPPORTED_CURRENCIES = Object.keys(CURRENCIES);
 

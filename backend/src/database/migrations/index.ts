@@ -6,6 +6,7 @@ import { UntrackedPlatformBalances1795400000000 } from './1795400000000-untracke
 import { OutboxSeqAtRelay1795400000001 } from './1795400000001-outbox-seq-at-relay';
 import { EmailNotifications1795500000000 } from './1795500000000-email-notifications';
 import { PayoutSources1795500013700 } from './1795500013700-payout-sources';
+import { RetentionIndexes1795600000000 } from './1795600000000-retention-indexes';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   OutboxSeqAtRelay1795400000001,
   EmailNotifications1795500000000,
   PayoutSources1795500013700,
+  RetentionIndexes1795600000000,
 ];

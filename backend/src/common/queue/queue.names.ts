@@ -1,0 +1,5 @@
+export const QUEUES = {
+  webhooks: 'stripe-webhooks',
+  maintenance: 'maintenance',
+  payouts: 'payouts',
+} as const;

@@ -1,0 +1,36 @@
+import type Stripe from 'stripe';
+import { ParamSchema, S, SchemaTable } from './schema';
+
+export const balanceRetrieve = {
+  expand: S.expand(),
+} satisfies ParamSchema<Stripe.BalanceRetrieveParams>;
+
+export const balanceTransactionList = {
+  created: S.oneOf(
+    S.int(),
+    S.object<Stripe.RangeQueryParam>({
+      gt: S.int(),
+      gte: S.int(),
+      lt: S.int(),
+      lte: S.int(),
+    }),
+  ),
+  currency: S.currency(),
+  expand: S.expand(),
+  payout: S.id(),
+  source: S.id(),
+  type: S.string(),
+  ending_before: S.id(),
+  limit: S.int(),
+  starting_after: S.id(),
+} satisfies ParamSchema<Stripe.BalanceTransactionListParams>;
+
+export const balanceTransactionRetrieve = {
+  expand: S.expand(),
+} satisfies ParamSchema<Stripe.BalanceTransactionRetrieveParams>;
+
+export const balanceSchemas: SchemaTable = {
+  'GET /v1/balance': balanceRetrieve,
+  'GET /v1/balance_transactions': balanceTransactionList,
+  'GET /v1/balance_transactions/:id': balanceTransactionRetrieve,
+};
