@@ -16,6 +16,10 @@ export interface AppConfig {
   jwtSecret: string;
   jwtExpiresIn: number; // seconds
   authRateLimit: { points: number; windowSeconds: number };
+  /** How long an instance trusts its last look at a token's user (role, existence) and revocation, in ms. AUTH_SESSION_CACHE_MS */
+  authSessionCacheMs: number;
+  /** Weakest accepted password on the zxcvbn-ts 0..4 scale. PASSWORD_MIN_SCORE */
+  passwordMinScore: number;
   stripe: {
     mode: StripeMode;
     secretKey: string;
@@ -196,6 +200,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queuePrefix: attempt(() => str(env, 'QUEUE_PREFIX', 'collabpay'), 'collabpay'),
     jwtSecret,
     jwtExpiresIn: attempt(() => int(env, 'JWT_EXPIRES_IN', 3600 * 12, 60, 3600 * 24 * 30), 3600),
+    authSessionCacheMs: attempt(() => int(env, 'AUTH_SESSION_CACHE_MS', 5000, 0, 60_000), 5000),
+    passwordMinScore: attempt(() => int(env, 'PASSWORD_MIN_SCORE', 3, 1, 4), 3),
     authRateLimit: {
       points: attempt(() => int(env, 'AUTH_RATE_LIMIT', 20, 1, 100000), 20),
       windowSeconds: attempt(() => int(env, 'AUTH_RATE_LIMIT_WINDOW', 60, 1, 86400), 60),

@@ -1,6 +1,6 @@
 import { expectLedgerClean, payWith, proposeAndAccept } from '../support/flows';
 import { createTestContext, TestContext, TestUser } from '../support/test-app';
-import { discoverRoutes, fillPath, PUBLIC_ROUTES, Route } from './routes';
+import { discoverRoutes, fillPath, PUBLIC_ROUTES, REVOKES_TOKEN, Route } from './routes';
 
 /**
  * Calls every documented route as nobody, as each role, and as the other party's peer, against resources that
@@ -66,7 +66,9 @@ describe('authorization matrix: every route × every role × the peer of each pa
   });
 
   it('without a token: 401 everywhere but the public routes', async () => {
-    for (const r of routes) {
+    const all = await discoverRoutes(ctx, { withLogout: true });
+    expect(all.map((r) => `${r.method} ${r.path}`)).toContain(REVOKES_TOKEN);
+    for (const r of all) {
       const key = `${r.method} ${r.path}`;
       const res = await ctx.http.request(r.method, fillPath(r.path, ids), r.hasBody ? {} : undefined);
       expect({ key, status: res.status }).not.toEqual({ key, status: 500 });

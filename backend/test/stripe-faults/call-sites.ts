@@ -17,6 +17,8 @@ export const T = {
   manualSchedule: 'connect: putting an account back on manual payouts survives a lost answer (one update, our key)',
   oldReservation: 'connect: an old reservation is completed with the account found by metadata; a failed lookup creates nothing',
   chargeFunds: 'wallet: failed reads of a charge’s funds leave the money not yet payable, and the next read makes it payable',
+  webhookRereads:
+    'webhooks: failed re-reads before money moves (a refunded charge, a failure event for a completed payout) retry the event; the money moves once, or not at all',
 } as const;
 
 /**
@@ -33,6 +35,8 @@ export const CALL_SITES: Record<string, { test: string; safety: 'key' | 'natural
   'modules/payments/payments.service.ts:charges.retrieve': { test: T.refund, safety: 'read' },
   'modules/payments/payments.service.ts:refunds.create': { test: T.refund, safety: 'key' },
   'modules/payments/payment-webhooks.handler.ts:paymentIntents.retrieve': { test: T.paymentReads, safety: 'read' },
+  'modules/payments/payment-webhooks.handler.ts:charges.retrieve': { test: T.webhookRereads, safety: 'read' },
+  'modules/payouts/payout-webhooks.handler.ts:payouts.retrieve': { test: T.webhookRereads, safety: 'read' },
   'modules/webhooks/webhook-maintenance.service.ts:accounts.list': { test: T.paymentReads, safety: 'read' },
   'modules/webhooks/webhook-maintenance.service.ts:events.list': { test: T.paymentReads, safety: 'read' },
   'modules/webhooks/webhook-ingest.service.ts:webhooks.constructEvent': { test: T.paymentReads, safety: 'local' },

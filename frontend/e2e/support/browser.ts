@@ -236,3 +236,27 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 export function usd(cents: number): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
 }
+
+/** Waits until a StatusBadge shows the raw status `code` (its `data-status`; the visible text is the human label). */
+export async function expectStatus(locator: Locator, code: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  let seen: string | null = null;
+  try {
+    return await until(
+      async () => {
+        seen = await locator.first().getAttribute('data-status', { timeout: 1000 });
+        return seen !== null && (typeof code === 'string' ? seen === code : code.test(seen)) ? seen : false;
+      },
+      `status ${String(code)}`,
+      timeoutMs,
+    );
+  } catch {
+    throw new Error(`Expected ${locator.toString()} to have status ${String(code)} within ${timeoutMs} ms; last seen: ${JSON.stringify(seen)}`);
+  }
+}
+
+/** Confirms the open ConfirmDialog (every money action asks first). */
+export async function confirmIn(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('confirm-action').click();
+  await until(async () => (await dialog.count()) === 0, 'the confirmation dialog to close', 20_000);
+}

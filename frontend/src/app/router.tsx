@@ -21,6 +21,7 @@ const ConnectRefreshRoute = lazy(() => import('./routes/ConnectRefreshRoute'));
 const AdminRoute = lazy(() => import('./routes/AdminRoute'));
 const BillingRoute = lazy(() => import('./routes/BillingRoute'));
 const NotFoundRoute = lazy(() => import('./routes/NotFoundRoute'));
+const NotificationSettingsRoute = lazy(() => import('./routes/NotificationSettingsRoute'));
 
 export const router = createBrowserRouter([
   {
@@ -33,7 +34,7 @@ export const router = createBrowserRouter([
       {
         path: 'dashboard',
         element: (
-          <RequireAuth roles={['influencer', 'company']}>
+          <RequireAuth>
             <DashboardRoute />
           </RequireAuth>
         ),
@@ -123,6 +124,14 @@ export const router = createBrowserRouter([
         element: (
           <RequireAuth roles={['admin']}>
             <AdminRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'settings/notifications',
+        element: (
+          <RequireAuth>
+            <NotificationSettingsRoute />
           </RequireAuth>
         ),
       },

@@ -1,5 +1,24 @@
-/** Entity shapes from shared/API.md (money is always integer minor units + lowercase currency). */
+/**
+ * The SPA's API types. Request bodies come from the OpenAPI document (`npm run gen:api -w @collabpay/frontend`
+ * generates openapi.gen.ts from backend/openapi.json, which a backend test keeps equal to GET /api/docs-json); the
+ * server does not describe its responses in that document yet, so the entity shapes below follow shared/API.md
+ * (money is always integer minor units + lowercase currency).
+ */
+import type { components } from './openapi.gen';
+
 export type { User, Role, AuthSession } from '../lib/auth-storage';
+export type { components, operations, paths } from './openapi.gen';
+
+type Schemas = components['schemas'];
+export type RegisterBody = Schemas['RegisterDto'];
+export type LoginBody = Schemas['LoginDto'];
+export type CreateCollaborationBody = Schemas['CreateCollaborationDto'];
+export type ReleaseBody = Schemas['ReleaseDto'];
+export type RefundBody = Schemas['RefundDto'];
+export type RequestPayoutBody = Schemas['RequestPayoutDto'];
+export type PayWithSavedCardBody = Schemas['PayWithSavedCardDto'];
+export type StartRetainerBody = Schemas['StartRetainerDto'];
+export type CreateInvoiceBody = Schemas['CreateInvoiceDto'];
 
 export type CollaborationStatus = 'PROPOSED' | 'ACCEPTED' | 'ACTIVE' | 'COMPLETED' | 'DECLINED' | 'CANCELED';
 

@@ -4,6 +4,7 @@ import { Billing1795345269198 } from './1795345269198-billing';
 import { WalletConnectPayouts1795345294948 } from './1795345294948-wallet-connect-payouts';
 import { UntrackedPlatformBalances1795400000000 } from './1795400000000-untracked-platform-balances';
 import { OutboxSeqAtRelay1795400000001 } from './1795400000001-outbox-seq-at-relay';
+import { RevokedTokens1795450000000 } from './1795450000000-revoked-tokens';
 import { EmailNotifications1795500000000 } from './1795500000000-email-notifications';
 import { PayoutSources1795500013700 } from './1795500013700-payout-sources';
 import { RetentionIndexes1795600000000 } from './1795600000000-retention-indexes';
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   WalletConnectPayouts1795345294948,
   UntrackedPlatformBalances1795400000000,
   OutboxSeqAtRelay1795400000001,
+  RevokedTokens1795450000000,
   EmailNotifications1795500000000,
   PayoutSources1795500013700,
   RetentionIndexes1795600000000,

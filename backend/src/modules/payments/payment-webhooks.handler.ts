@@ -24,8 +24,9 @@ export class PaymentWebhooksHandler implements OnModuleInit {
       this.registry.register(type, (e, em) => this.onIntent(e, em));
     }
     this.registry.register('charge.refunded', async (e, em) => {
-      const charge = e.data.object as Stripe.Charge;
       if (e.account) return 'ignored';
+      // money leaves escrow on this event: trust Stripe's current charge (amount_refunded), not the event's copy
+      const charge = await this.stripe.charges.retrieve((e.data.object as Stripe.Charge).id);
       await this.ensureFunded(em, charge.payment_intent);
       return this.payments.applyChargeRefunded(em, charge);
     });

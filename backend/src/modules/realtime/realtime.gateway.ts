@@ -3,7 +3,7 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect,
 import { createAdapter } from '@socket.io/redis-adapter';
 import type Redis from 'ioredis';
 import type { Namespace, Socket } from 'socket.io';
-import { TokenService } from '../../common/auth/token.service';
+import { SessionService } from '../../common/auth/session.service';
 import { createRedis } from '../../common/redis/redis.module';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
@@ -55,7 +55,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   constructor(
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionService,
     private readonly relay: OutboxRelay,
     private readonly repo: OutboxEventRepository,
   ) {}
@@ -72,13 +72,19 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
     nsp.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const user = this.tokens.verify(typeof token === 'string' ? token : undefined);
-      if (!user || user.expiresAt <= Date.now()) return next(new Error('unauthorized'));
-      if ((this.perUser.get(user.id) ?? 0) >= MAX_SOCKETS_PER_USER) return next(new Error('too many connections'));
-      const data = socket.data as SocketData;
-      data.userId = user.id;
-      data.expiresAt = user.expiresAt;
-      next();
+      // the same check as HTTP: signature, exp, and the user, role and revocation in the database
+      this.sessions.check(typeof token === 'string' ? token : undefined).then(
+        (session) => {
+          if (!session.ok) return next(new Error('unauthorized'));
+          const user = session.token;
+          if ((this.perUser.get(user.id) ?? 0) >= MAX_SOCKETS_PER_USER) return next(new Error('too many connections'));
+          const data = socket.data as SocketData;
+          data.userId = user.id;
+          data.expiresAt = user.expiresAt;
+          next();
+        },
+        () => next(new Error('unavailable')),
+      );
     });
 
     this.startRelay();

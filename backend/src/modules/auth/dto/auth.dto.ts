@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH } from '../domain/password-policy';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -11,10 +12,10 @@ export class RegisterDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ minLength: 8 })
+  @ApiProperty({ minLength: 8, maxLength: PASSWORD_MAX_LENGTH, description: 'Judged by a strength estimator (zxcvbn-ts): 400 WEAK_PASSWORD when guessable' })
   @IsString()
   @MinLength(8, { message: 'password must be at least 8 characters' })
-  @MaxLength(128)
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: `password must be at most ${PASSWORD_MAX_LENGTH} characters` })
   password: string;
 
   @ApiProperty({ example: 'Acme Brands' })
@@ -39,6 +40,6 @@ export class LoginDto {
   @ApiProperty()
   @IsString()
   @MinLength(1)
-  @MaxLength(128)
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;
 }

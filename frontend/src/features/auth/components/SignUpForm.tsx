@@ -5,6 +5,7 @@ import { FormError } from '../../../components/QueryState';
 import { errorMessage } from '../../../lib/api-client';
 import type { AuthSession } from '../../../lib/auth-storage';
 import { useRegister, type RegisterInput } from '../api/register.api';
+import { MIN_SCORE, STRENGTH_LABELS, usePasswordStrength } from '../hooks/use-password-strength';
 import { EMAIL_RE, type FieldErrors } from './validation';
 
 type Field = 'name' | 'email' | 'password' | 'role';
@@ -26,6 +27,7 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
   const [role, setRole] = useState<'' | RegisterInput['role']>('');
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
   const mutation = useRegister();
+  const strength = usePasswordStrength(password, [name, email, email.split('@')[0]]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -79,7 +81,16 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
         value={password}
         onChange={(e) => setPassword(e.target.value)}
         error={errors.password}
-        hint="At least 8 characters."
+        hint={
+          strength ? (
+            <span data-score={strength.score}>
+              Strength: <strong>{STRENGTH_LABELS[strength.score]}</strong>
+              {strength.score < MIN_SCORE ? ' (too easy to guess)' : ''}. {[strength.warning, ...strength.suggestions].filter(Boolean).join(' ')}
+            </span>
+          ) : (
+            'At least 8 characters, hard to guess: a few uncommon words work well.'
+          )
+        }
       />
       <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
         {mutation.isPending ? 'Creating account…' : 'Create account'}

@@ -52,7 +52,7 @@ export function CollaborationDetail({ id }: { id: string }) {
           <h1>{c.title}</h1>
           <p className="muted">Proposed {formatDateTime(c.createdAt)}</p>
         </div>
-        <StatusBadge status={c.status} testId="collaboration-status" />
+        <StatusBadge kind="collaboration" status={c.status} testId="collaboration-status" />
       </header>
 
       <section className="card" aria-labelledby="collab-terms">
@@ -90,7 +90,7 @@ export function CollaborationDetail({ id }: { id: string }) {
                   <span className="muted">{formatMoney({ amount: m.amount, currency: c.currency })}</span>
                 </div>
                 <div className="list-side">
-                  {m.status && <StatusBadge status={m.status} />}
+                  {m.status && <StatusBadge kind="milestone" status={m.status} />}
                   {canRelease && !milestoneReleased(m) && (
                     <button type="button" className="btn btn-secondary btn-small" onClick={() => setRelease({ milestone: m, amount: m.amount })}>
                       Release

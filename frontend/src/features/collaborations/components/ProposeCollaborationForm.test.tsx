@@ -127,7 +127,7 @@ describe('ProposeCollaborationForm', () => {
     renderWithProviders(<ProposeCollaborationForm onCreated={jest.fn()} />);
     await fillBasics(user, '100');
     await user.click(screen.getByRole('button', { name: 'Propose collaboration' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('No influencer with this id');
+    expect(await screen.findByRole('alert')).toHaveTextContent('No influencer has that id');
   });
 });
 
