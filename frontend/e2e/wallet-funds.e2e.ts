@@ -8,7 +8,19 @@ import type { Browser } from 'playwright-core';
 import { payWith, proposeAndAccept } from '../../backend/test/support/flows';
 import { createTestContext, type TestContext } from '../../backend/test/support/test-app';
 import { onboard } from '../../backend/test/wallet/support';
-import { type Actor, expectText, expectToast, expectVisible, launchBrowser, newActor, screenshot, signIn, spaEnv, until } from './support/browser';
+import {
+  type Actor,
+  expectStatus,
+  expectText,
+  expectToast,
+  expectVisible,
+  launchBrowser,
+  newActor,
+  screenshot,
+  signIn,
+  spaEnv,
+  until,
+} from './support/browser';
 
 describe('pending card funds and the Stripe test clock in the browser (emulator mode)', () => {
   let ctx: TestContext;
@@ -68,11 +80,11 @@ describe('pending card funds and the Stripe test clock in the browser (emulator 
     await dialog.getByLabel('Amount (USD)').fill('1800');
     await dialog.getByRole('button', { name: 'Confirm payout' }).click();
     await expectToast(influencer, 'Payout requested');
-    await expectText(influencer.page.getByTestId('payout-status'), 'IN_TRANSIT');
+    await expectStatus(influencer.page.getByTestId('payout-status'), 'IN_TRANSIT');
     // the bank gets it a day later on Stripe's clock: the same control moves it
     await expectText(influencer.page.getByTestId('emulator-clock'), /on its way/);
     await influencer.page.getByRole('button', { name: 'Advance the Stripe test clock' }).click();
-    await expectText(influencer.page.getByTestId('payout-status'), 'COMPLETED', 30_000);
+    await expectStatus(influencer.page.getByTestId('payout-status'), 'COMPLETED', 30_000);
     await expectText(influencer.page.getByTestId('wallet-withdrawn-usd'), '$1,800.00');
 
     // at Stripe: one transfer, against the payment's charge
