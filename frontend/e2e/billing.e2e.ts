@@ -18,6 +18,7 @@ import {
   fillCard,
   launchBrowser,
   newActor,
+  pickInfluencer,
   screenshot,
   signIn,
   spaEnv,
@@ -52,7 +53,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
   /** The company proposes through the SPA form; returns the new collaboration's id. */
   async function propose(page: Page, input: { title: string; amount: string; monthly?: boolean }): Promise<string> {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New proposal' }).click();
-    await page.getByLabel('Influencer id').fill(i.id);
+    await pickInfluencer(page, 'Jenny', /Jenny Rosen/);
     await page.getByLabel('Title', { exact: true }).fill(input.title);
     await page.getByLabel('Amount', { exact: true }).fill(input.amount);
     if (input.monthly) {

@@ -18,6 +18,7 @@ import {
   launchBrowser,
   newActor,
   PASSWORD,
+  pickInfluencer,
   screenshot,
   signIn,
   signUp,
@@ -72,7 +73,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
 
     // --- the company proposes $1,500.00 in two milestones
     await company.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New proposal' }).click();
-    await company.page.getByLabel('Influencer id').fill(influencerId);
+    await pickInfluencer(company.page, 'Jenny', /Jenny Rosen/);
     await company.page.getByLabel('Title', { exact: true }).fill('Spring launch video');
     await company.page.getByLabel('Description (optional)').fill('One 60-second video and three stories.');
     await company.page.getByLabel('Amount', { exact: true }).fill('1500.00');

@@ -34,6 +34,8 @@ export interface AppConfig {
   /** Resolve unfinished payouts (ask Stripe) every this many ms where RUN_SCHEDULERS=true (0 = off). PAYOUT_RECONCILE_INTERVAL_MS */
   payoutReconcileIntervalMs: number;
   maxPaymentAmount: number;
+  /** The collaboration workflow (deliverables, review, auto-release). */
+  workflow: WorkflowConfig;
   runWorker: boolean;
   runSchedulers: boolean;
   webhooks: WebhookConfig;
@@ -57,6 +59,15 @@ export interface MailConfig {
   backoffMs: number;
   /** A send claimed this long ago by a process that never finished it is claimed again. MAIL_CLAIM_TIMEOUT_MS */
   claimTimeoutMs: number;
+}
+
+export interface WorkflowConfig {
+  /** Default review period of a submitted milestone, in days (a proposal may set 1..30). REVIEW_PERIOD_DAYS */
+  reviewPeriodDays: number;
+  /** Change requests allowed per milestone. MAX_CHANGE_REQUESTS */
+  maxChangeRequests: number;
+  /** Run the auto-release pass every this many ms where RUN_SCHEDULERS=true (0 = off). AUTO_RELEASE_INTERVAL_MS */
+  autoReleaseIntervalMs: number;
 }
 
 /** The Stripe webhook pipeline (inbox, queue processor, sweeper, reconciliation). */
@@ -219,6 +230,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     payoutMinAmount: attempt(() => int(env, 'PAYOUT_MIN_AMOUNT', 100, 1, 1_000_000_00), 100),
     payoutReconcileIntervalMs: attempt(() => int(env, 'PAYOUT_RECONCILE_INTERVAL_MS', 60_000, 0, 86_400_000), 60_000),
     maxPaymentAmount: attempt(() => int(env, 'MAX_PAYMENT_AMOUNT', 10_000_000_00, 1, Number.MAX_SAFE_INTEGER), 0),
+    workflow: {
+      reviewPeriodDays: attempt(() => int(env, 'REVIEW_PERIOD_DAYS', 7, 1, 30), 7),
+      maxChangeRequests: attempt(() => int(env, 'MAX_CHANGE_REQUESTS', 3, 0, 100), 3),
+      autoReleaseIntervalMs: attempt(() => int(env, 'AUTO_RELEASE_INTERVAL_MS', 60_000, 0, 86_400_000), 60_000),
+    },
     runWorker: attempt(() => bool(env, 'RUN_WORKER', true), true),
     runSchedulers: attempt(() => bool(env, 'RUN_SCHEDULERS', true), true),
     webhooks: {

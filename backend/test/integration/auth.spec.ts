@@ -3,7 +3,8 @@ import { createTestContext, TestContext } from '../support/test-app';
 describe('auth (real Postgres + Redis)', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext({ label: 'auth', env: { AUTH_RATE_LIMIT: '30', AUTH_RATE_LIMIT_WINDOW: '60' } });
+    // a day-long window: the fixed window must not roll over during the 40 attempts on a slow, busy machine
+    ctx = await createTestContext({ label: 'auth', env: { AUTH_RATE_LIMIT: '30', AUTH_RATE_LIMIT_WINDOW: '86400' } });
   });
   afterAll(() => ctx?.close());
 
@@ -82,6 +83,7 @@ describe('auth (real Postgres + Redis)', () => {
     expect(r.body).toEqual({
       publishableKey: ctx.emulator.publishableKey,
       stripeMode: 'emulator',
+      platformFeeBps: ctx.config.platformFeeBps,
       stripeApiBase: ctx.emulator.url,
       stripeJsUrl: `${ctx.emulator.url}/js/v3/stripe.js`,
     });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expectLedgerClean, payWith, proposeAndAccept } from '../support/flows';
 import { createTestContext, TestContext, TestUser } from '../support/test-app';
-import { discoverRoutes, fillPath, Route } from './routes';
+import { discoverRoutes, fillPath, Route, workflowIds } from './routes';
 
 /** Random and schema-shaped bodies for every documented route: any answer but a 5xx. */
 describe('fuzz: no body ever produces a 500', () => {
@@ -31,6 +31,7 @@ describe('fuzz: no body ever produces a 500', () => {
       milestoneId: collaboration.milestones[0].id,
       id: paymentId,
     };
+    Object.assign(ids, await workflowIds(ctx, company, { collaborationId: collaboration.id, milestoneId: collaboration.milestones[1].id, paymentId }));
     routes = (await discoverRoutes(ctx)).filter((r) => r.hasBody && r.path !== '/api/payments/webhook');
   });
   afterAll(() => ctx?.close());

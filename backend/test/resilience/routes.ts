@@ -52,3 +52,22 @@ export function fillPath(path: string, ids: Record<string, string>, override?: {
     return key ? ids[key] : '00000000-0000-4000-8000-000000000000';
   });
 }
+
+/**
+ * Resources of the collaboration workflow for the route suites: a dispute between the parties (on `milestoneId`),
+ * so that `/api/disputes/{id}`, `/api/admin/disputes/{id}` and `/api/admin/payments/{id}` name real resources.
+ * The milestone routes (`/api/collaborations/{id}/milestones/{milestoneId}/…`) use `collaborationId`/`milestoneId`.
+ */
+export async function workflowIds(
+  ctx: TestContext,
+  opener: { token: string },
+  ids: { collaborationId: string; milestoneId: string; paymentId: string },
+): Promise<Record<string, string>> {
+  const d = await ctx.http.post(
+    `/api/collaborations/${ids.collaborationId}/disputes`,
+    { milestoneId: ids.milestoneId, reason: 'quality', details: 'route suite fixture' },
+    { token: opener.token },
+  );
+  if (d.status !== 201) throw new Error(`open dispute: ${d.status} ${JSON.stringify(d.body)}`);
+  return { '/api/disputes/=id': d.body.id, '/api/admin/disputes/=id': d.body.id, '/api/admin/payments/=id': ids.paymentId, disputeId: d.body.id };
+}

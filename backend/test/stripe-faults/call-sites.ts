@@ -17,6 +17,8 @@ export const T = {
   manualSchedule: 'connect: putting an account back on manual payouts survives a lost answer (one update, our key)',
   oldReservation: 'connect: an old reservation is completed with the account found by metadata; a failed lookup creates nothing',
   chargeFunds: 'wallet: failed reads of a charge’s funds leave the money not yet payable, and the next read makes it payable',
+  disputeResolution: 'disputes: a resolution whose refund answer is lost refunds once and is completed by the retry with the same split',
+  clawback: 'clawback: a clawback whose refund answer is lost refunds once and recovers once when retried',
   webhookRereads:
     'webhooks: failed re-reads before money moves (a refunded charge, a failure event for a completed payout) retry the event; the money moves once, or not at all',
 } as const;
@@ -31,6 +33,8 @@ export const T = {
  */
 export const CALL_SITES: Record<string, { test: string; safety: 'key' | 'natural' | 'read' | 'local' }> = {
   'modules/payments/payments.service.ts:paymentIntents.create': { test: T.piCreate, safety: 'key' },
+  'modules/disputes/dispute-resolution.service.ts:refunds.create': { test: T.disputeResolution, safety: 'key' },
+  'modules/clawback/clawback.service.ts:refunds.create': { test: T.clawback, safety: 'key' },
   'modules/payments/payments.service.ts:paymentIntents.retrieve': { test: T.paymentReads, safety: 'read' },
   'modules/payments/payments.service.ts:charges.retrieve': { test: T.refund, safety: 'read' },
   'modules/payments/payments.service.ts:refunds.create': { test: T.refund, safety: 'key' },

@@ -130,7 +130,7 @@ describe('Stripe fault injection: Connect and payouts (real Postgres, Redis, web
     const payouts = (await ctx.stripe.payouts.list({ limit: 100 }, { stripeAccount: accountId })).data.filter(byMetadata('payout_id', id));
     expect(payouts.map((p) => [p.amount, p.status])).toEqual([[30000, 'paid']]);
     expect(await wallet(ben)).toEqual([
-      { currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000, availableForPayout: 60000, nextAvailableOn: null },
+      { currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000, owed: 0, availableForPayout: 60000, nextAvailableOn: null },
     ]);
     const [{ charge }] = await ctx.db.query(`SELECT source AS charge FROM payout_transfers WHERE payout_id = $1`, [id]);
     expect(charge).toMatch(/^ch_/);
@@ -170,7 +170,7 @@ describe('Stripe fault injection: Connect and payouts (real Postgres, Redis, web
     expect((await payout(id))!.stripeReversalId).toBe(tr.reversals.data[0].id);
     expectOwnKeys(wire.posts(new RegExp(`^/v1/transfers/${transferId}/reversals$`)), `collabpay-payout-reversal-${id}-${tr.source_transaction}`);
     expect(await wallet(cleo)).toEqual([
-      { currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0, availableForPayout: 27000, nextAvailableOn: null },
+      { currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0, owed: 0, availableForPayout: 27000, nextAvailableOn: null },
     ]);
     await expectLedgerCheckClean(ctx, admin);
   });

@@ -58,6 +58,7 @@ describe('payouts under concurrency (real Postgres, Redis and the Stripe emulato
         pending: accepted.length * each,
         totalEarned: start,
         totalWithdrawn: 0,
+        owed: 0,
         availableForPayout: available,
         nextAvailableOn: null,
       },

@@ -70,6 +70,7 @@ describe('payouts against charges: availability, source_transaction, split, race
       pending: 0,
       totalEarned: 18000,
       totalWithdrawn: 0,
+      owed: 0,
       availableForPayout: 0,
       nextAvailableOn: availableOn,
     });

@@ -110,7 +110,9 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
 
     const b0 = await ctx.http.get('/api/wallet/balance', { token });
     expect(b0.body).toEqual({
-      balances: [{ currency: 'usd', available: 135000, pending: 0, totalEarned: 135000, totalWithdrawn: 0, availableForPayout: 135000, nextAvailableOn: null }],
+      balances: [
+        { currency: 'usd', available: 135000, pending: 0, totalEarned: 135000, totalWithdrawn: 0, owed: 0, availableForPayout: 135000, nextAvailableOn: null },
+      ],
     });
 
     // validation and rules
@@ -154,7 +156,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
 
     const b1 = await ctx.http.get('/api/wallet/balance', { token });
     expect(b1.body.balances).toEqual([
-      { currency: 'usd', available: 85000, pending: 50000, totalEarned: 135000, totalWithdrawn: 0, availableForPayout: 85000, nextAvailableOn: null },
+      { currency: 'usd', available: 85000, pending: 50000, totalEarned: 135000, totalWithdrawn: 0, owed: 0, availableForPayout: 85000, nextAvailableOn: null },
     ]);
 
     await settlePayouts(ctx);
@@ -166,7 +168,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect(await balance(ctx, Accounts.payoutsInTransit(ben.id))).toBe(0);
     const b2 = await ctx.http.get('/api/wallet/balance', { token });
     expect(b2.body.balances).toEqual([
-      { currency: 'usd', available: 85000, pending: 0, totalEarned: 135000, totalWithdrawn: 50000, availableForPayout: 85000, nextAvailableOn: null },
+      { currency: 'usd', available: 85000, pending: 0, totalEarned: 135000, totalWithdrawn: 50000, owed: 0, availableForPayout: 85000, nextAvailableOn: null },
     ]);
 
     const list = await ctx.http.get('/api/wallet/payouts', { token });
@@ -297,7 +299,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     );
     const b = await ctx.http.get('/api/wallet/balance', { token });
     expect(b.body.balances).toEqual([
-      { currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0, availableForPayout: 27000, nextAvailableOn: null },
+      { currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0, owed: 0, availableForPayout: 27000, nextAvailableOn: null },
     ]);
     const tx = await ctx.http.get('/api/wallet/transactions', { token });
     expect(tx.body.data.map((t: any) => [t.type, t.amount, t.balanceBefore, t.balanceAfter])).toEqual([
@@ -405,7 +407,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect((await repo.findById(b.id))!.status).toBe('COMPLETED');
     const bal = await ctx.http.get('/api/wallet/balance', { token: dan.token });
     expect(bal.body.balances).toEqual([
-      { currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000, availableForPayout: 60000, nextAvailableOn: null },
+      { currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000, owed: 0, availableForPayout: 60000, nextAvailableOn: null },
     ]);
     // the admin can run it on demand; others cannot
     const admin = await ctx.user('admin');
@@ -438,8 +440,8 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     );
     const bal = await ctx.http.get('/api/wallet/balance', { token: eve.token });
     expect(bal.body.balances).toEqual([
-      { currency: 'gbp', available: 18000, pending: 0, totalEarned: 18000, totalWithdrawn: 0, availableForPayout: 18000, nextAvailableOn: null },
-      { currency: 'usd', available: 45000, pending: 0, totalEarned: 45000, totalWithdrawn: 0, availableForPayout: 45000, nextAvailableOn: null },
+      { currency: 'gbp', available: 18000, pending: 0, totalEarned: 18000, totalWithdrawn: 0, owed: 0, availableForPayout: 18000, nextAvailableOn: null },
+      { currency: 'usd', available: 45000, pending: 0, totalEarned: 45000, totalWithdrawn: 0, owed: 0, availableForPayout: 45000, nextAvailableOn: null },
     ]);
     await expectLedgerClean(ctx);
   });

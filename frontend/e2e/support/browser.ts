@@ -260,3 +260,11 @@ export async function confirmIn(page: Page): Promise<void> {
   await dialog.getByTestId('confirm-action').click();
   await until(async () => (await dialog.count()) === 0, 'the confirmation dialog to close', 20_000);
 }
+
+/** Picks the influencer in the proposal form's search-as-you-type combobox (types `query`, clicks the option named `option`). */
+export async function pickInfluencer(page: Page, query: string, option: string | RegExp): Promise<void> {
+  const box = page.getByRole('combobox', { name: 'Influencer' });
+  await box.fill(query);
+  await page.getByRole('option', { name: option }).first().click();
+  await page.getByTestId('chosen-influencer').waitFor();
+}

@@ -19,6 +19,7 @@ const WalletRoute = lazy(() => import('./routes/WalletRoute'));
 const ConnectReturnRoute = lazy(() => import('./routes/ConnectReturnRoute'));
 const ConnectRefreshRoute = lazy(() => import('./routes/ConnectRefreshRoute'));
 const AdminRoute = lazy(() => import('./routes/AdminRoute'));
+const DisputeRoute = lazy(() => import('./routes/DisputeRoute'));
 const BillingRoute = lazy(() => import('./routes/BillingRoute'));
 const NotFoundRoute = lazy(() => import('./routes/NotFoundRoute'));
 const NotificationSettingsRoute = lazy(() => import('./routes/NotificationSettingsRoute'));
@@ -116,6 +117,14 @@ export const router = createBrowserRouter([
         element: (
           <RequireAuth roles={['company', 'influencer']}>
             <BillingRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'disputes/:id',
+        element: (
+          <RequireAuth>
+            <DisputeRoute />
           </RequireAuth>
         ),
       },

@@ -76,7 +76,26 @@ const BY_CODE: Record<string, string> = {
   IDEMPOTENCY_KEY_IN_USE: 'The same request is still being processed. Wait a moment.',
   INVALID_CURSOR: 'That page of results no longer exists. Go back to the first page.',
   UNKNOWN_NOTIFICATION_KIND: 'That notification type does not exist.',
+  AMOUNT_EXCEEDS_RELEASED: 'That is more than was released and not yet taken back.',
+  CLAWBACK_IN_PROGRESS: 'A clawback of this payment is already under way. Wait a moment.',
+  DISPUTE_CLOSED: 'This dispute is already closed.',
+  DISPUTE_NOT_FOUND: 'This dispute does not exist or is not yours.',
+  DISPUTE_OPEN: 'A dispute is open, so this money is frozen until it is resolved or withdrawn.',
+  DISPUTE_RESOLUTION_IN_PROGRESS: 'This dispute is being resolved. Wait a moment.',
+  HANDLE_NOT_ALLOWED: 'Handles are for influencer accounts.',
+  INFLUENCER_REQUIRED: 'Choose an influencer, or invite one by email.',
+  MILESTONES_NOT_ALLOWED: 'A monthly retainer has no milestones.',
+  MILESTONE_STATE_CONFLICT: 'This milestone has changed meanwhile. Reload to see the latest.',
+  NOT_DISPUTE_OPENER: 'Only the person who opened the dispute can withdraw it.',
+  REFUND_IN_PROGRESS: 'A refund of this payment is already under way. Wait a moment.',
+  SPLIT_MISMATCH: 'The amount released and the amount refunded must add up to the disputed amount.',
+  INVALID_URL: 'Enter a link that starts with http:// or https://.',
+  TOKEN_REVOKED: 'You signed out. Sign in again.',
+  SESSION_STALE: 'Your account changed. Sign in again.',
 };
+
+/** Codes whose server message is already written for the person reading it (advice, the field at fault). */
+const SERVER_WORDS = new Set(['WEAK_PASSWORD', 'INVALID_CHARACTERS', 'INVALID_UNSUBSCRIBE_LINK']);
 
 const BY_STATUS: Record<number, string> = {
   400: 'Some details are not valid. Check them and try again.',
@@ -129,6 +148,7 @@ export function humanizeValidation(message: string): string {
 export function humanError(err: ErrorLike): string {
   const known = BY_CODE[err.code];
   if (known) return known;
+  if (SERVER_WORDS.has(err.code) && err.message) return err.message;
   if ((err.code === 'VALIDATION_FAILED' || err.code === 'BAD_REQUEST') && err.message) return humanizeValidation(err.message);
   if (err.status >= 500) return 'Something went wrong on our side. Try again in a moment.';
   return BY_STATUS[err.status] ?? 'That did not work. Try again.';

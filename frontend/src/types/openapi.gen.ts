@@ -4,6 +4,57 @@
  */
 
 export interface paths {
+    "/api/admin/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every admin action, newest first (?action=, ?actorId=, ?targetId=) */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/disputes/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve with a split: releaseAmount to the influencer, refundAmount to the company (sum = the disputed amount) */
+        post: operations["AdminDisputesController_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/auto-release/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the auto-release pass now (asOf: an instant to treat as now, refused in production) */
+        post: operations["AdminJobsController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/ledger/check": {
         parameters: {
             query?: never;
@@ -14,6 +65,23 @@ export interface paths {
         get: operations["LedgerController_check"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/payments/{id}/clawback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund released money to the company and recover it from the influencer's wallet (available first, the rest owed) */
+        post: operations["AdminClawbackController_clawback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -347,6 +415,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/collaborations/{id}/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Either party opens a dispute on a milestone or on everything held: that money is frozen */
+        post: operations["DisputesController_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collaborations/{id}/milestones/{milestoneId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The company approves a milestone: its money is released to the influencer's wallet */
+        post: operations["MilestonesController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collaborations/{id}/milestones/{milestoneId}/request-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The company asks for changes on a submitted milestone (at most MAX_CHANGE_REQUESTS times) */
+        post: operations["MilestonesController_requestChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collaborations/{id}/milestones/{milestoneId}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The influencer submits the deliverables of a milestone; the review clock starts */
+        post: operations["MilestonesController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/config": {
         parameters: {
             query?: never;
@@ -427,6 +563,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Disputes of your collaborations, newest first (admins: all, ?status=) */
+        get: operations["DisputesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disputes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DisputesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disputes/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A message in the dispute (the parties and admins), while it is open */
+        post: operations["DisputesController_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disputes/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Whoever opened the dispute withdraws it: the money is unfrozen */
+        post: operations["DisputesController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -435,6 +638,23 @@ export interface paths {
             cookie?: never;
         };
         get: operations["HealthController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/influencers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** At most 20 influencers whose name or handle starts with q (2..50 characters) */
+        get: operations["InfluencersController_search"];
         put?: never;
         post?: never;
         delete?: never;
@@ -917,11 +1137,74 @@ export interface components {
             postalCode: string;
             state?: string;
         };
+        AuditEntryDto: {
+            /** @example disputes.resolve */
+            action: string;
+            actorId: string;
+            createdAt: string;
+            /** @description method, path, status, error code, the request body */
+            details: {
+                [key: string]: unknown;
+            };
+            id: string;
+            targetId: string | null;
+            /** @example disputes */
+            targetType: string;
+        };
+        AuditPageDto: {
+            data: components["schemas"]["AuditEntryDto"][];
+            nextCursor: string | null;
+        };
+        AutoReleaseResultDto: {
+            /** @description ids of the milestones this run released */
+            released: string[];
+        };
+        AutoReleaseRunDto: {
+            /**
+             * @description an instant to treat as now (ISO 8601); refused in production
+             * @example 2030-01-01T00:00:00Z
+             */
+            asOf?: string;
+        };
         BillingDetailsDto: {
             address?: components["schemas"]["AddressDto"];
             email: string;
             name: string;
             taxId?: components["schemas"]["TaxIdDto"];
+        };
+        ChangeRequestDto: {
+            createdAt: string;
+            note: string;
+        };
+        ClawbackDto: {
+            /** @description minor units, at most what was released and not yet clawed back */
+            amount: number;
+            reason: string;
+        };
+        CollaborationDto: {
+            acceptedAt: string | null;
+            amount: number;
+            billing: string;
+            companyId: string;
+            companyName?: string;
+            completedAt: string | null;
+            createdAt: string;
+            currency: string;
+            description: string | null;
+            feePreview: components["schemas"]["FeePreviewDto"];
+            id: string;
+            influencerHandle?: string | null;
+            /** @description null while an invitation by email waits for its influencer to sign up */
+            influencerId: string | null;
+            influencerName?: string;
+            invitedEmail?: string | null;
+            milestones: components["schemas"]["MilestoneDto"][];
+            /** @description platform fee rate (basis points) fixed when the collaboration was proposed */
+            platformFeeBps: number;
+            reviewPeriodDays: number;
+            status: string;
+            title: string;
+            updatedAt: string;
         };
         CreateCollaborationDto: {
             /** @description minor units, e.g. 150000 = $1,500.00 */
@@ -935,8 +1218,16 @@ export interface components {
             /** @enum {string} */
             currency: "usd" | "eur" | "gbp" | "cad" | "aud" | "chf" | "sek" | "zar" | "jpy";
             description?: string;
-            influencerId: string;
+            /**
+             * @description invite by email instead of influencerId: an unregistered email becomes the influencer when it signs up as one
+             * @example creator@example.com
+             */
+            influencerEmail?: string;
+            /** @description the influencer (exactly one of influencerId and influencerEmail) */
+            influencerId?: string;
             milestones?: components["schemas"]["MilestoneInputDto"][];
+            /** @description days the company has to review a submitted milestone (default REVIEW_PERIOD_DAYS) */
+            reviewPeriodDays?: number;
             title: string;
         };
         CreateIntentDto: {
@@ -947,14 +1238,89 @@ export interface components {
             /** @default 30 */
             daysUntilDue: number;
         };
+        DisputeDto: {
+            /** @description the frozen amount, minor units */
+            amount: number;
+            closedAt: string | null;
+            collaborationId: string;
+            companyId: string;
+            createdAt: string;
+            currency: string;
+            details: string;
+            id: string;
+            influencerId: string;
+            messages: components["schemas"]["DisputeMessageViewDto"][];
+            milestoneId: string | null;
+            openedBy: string;
+            /** @enum {string} */
+            reason: "not_delivered" | "quality" | "scope" | "other";
+            resolution: components["schemas"]["ResolutionDto"] | null;
+            /** @enum {string} */
+            status: "OPEN" | "WITHDRAWN" | "RESOLVED";
+            updatedAt: string;
+        };
+        DisputeMessageDto: {
+            body: string;
+            links?: string[];
+        };
+        DisputeMessageViewDto: {
+            authorId: string;
+            /** @enum {string} */
+            authorRole: "company" | "influencer" | "admin";
+            body: string;
+            createdAt: string;
+            id: string;
+            links: string[];
+        };
+        DisputePageDto: {
+            data: components["schemas"]["DisputeDto"][];
+            nextCursor: string | null;
+        };
+        FeePreviewDto: {
+            /** @description minor units: amount - platformFee */
+            influencerAmount: number;
+            /** @description minor units */
+            platformFee: number;
+        };
+        InfluencerSearchResultDto: {
+            data: components["schemas"]["InfluencerSummaryDto"][];
+        };
+        InfluencerSummaryDto: {
+            handle: string | null;
+            id: string;
+            name: string;
+        };
         LoginDto: {
             email: string;
             password: string;
+        };
+        MilestoneDto: {
+            /** @description minor units */
+            amount: number;
+            changeRequestCount: number;
+            changeRequests: components["schemas"]["ChangeRequestDto"][];
+            currency: string;
+            id: string;
+            position: number;
+            releasedAt: string | null;
+            reviewDueAt: string | null;
+            /** @enum {string} */
+            status: "PENDING" | "SUBMITTED" | "CHANGES_REQUESTED" | "RELEASED" | "DISPUTED" | "REFUNDED";
+            submissions: components["schemas"]["SubmissionDto"][];
+            submittedAt: string | null;
+            title: string;
         };
         MilestoneInputDto: {
             /** @description minor units */
             amount: number;
             title: string;
+        };
+        OpenDisputeDto: {
+            details: string;
+            /** @description dispute one milestone; omit to dispute everything still held */
+            milestoneId?: string;
+            /** @enum {string} */
+            reason: "not_delivered" | "quality" | "scope" | "other";
         };
         PayWithSavedCardDto: {
             /** @description a saved card of the company (pm_...) */
@@ -977,6 +1343,11 @@ export interface components {
         RegisterDto: {
             /** @example brand@example.com */
             email: string;
+            /**
+             * @description influencers only: the public handle companies find them by
+             * @example mia.creates
+             */
+            handle?: string;
             /** @example Acme Brands */
             name: string;
             /** @description Judged by a strength estimator (zxcvbn-ts): 400 WEAK_PASSWORD when guessable */
@@ -987,6 +1358,10 @@ export interface components {
         ReleaseDto: {
             /** @description Release one milestone; omit to release everything still held */
             milestoneId?: string;
+        };
+        RequestChangesDto: {
+            /** @description what should change */
+            note: string;
         };
         RequestPayoutDto: {
             /**
@@ -1000,6 +1375,25 @@ export interface components {
              */
             currency: "usd" | "eur" | "gbp" | "cad" | "aud" | "chf" | "sek" | "zar" | "jpy";
         };
+        ResolutionDto: {
+            /** @description releaseAmount - platformFee: what reached the wallet */
+            influencerAmount: number;
+            note: string;
+            /** @description the platform fee's share of releaseAmount */
+            platformFee: number;
+            refundAmount: number;
+            releaseAmount: number;
+            resolvedAt: string;
+            resolvedBy: string;
+            stripeRefundId: string | null;
+        };
+        ResolveDisputeDto: {
+            note: string;
+            /** @description minor units refunded to the company through Stripe */
+            refundAmount: number;
+            /** @description minor units released to the influencer's wallet (less its share of the platform fee) */
+            releaseAmount: number;
+        };
         RetryRetainerDto: {
             /** @description another saved card (becomes the retainer card); default: the retainer card */
             paymentMethodId?: string;
@@ -1008,6 +1402,18 @@ export interface components {
             collaborationId: string;
             /** @description saved card to charge each month; default: the default saved card */
             paymentMethodId?: string;
+        };
+        SubmissionDto: {
+            createdAt: string;
+            id: string;
+            links: string[];
+            note: string;
+        };
+        SubmitMilestoneDto: {
+            /** @description http(s) links to the deliverables */
+            links?: string[];
+            /** @description what was delivered */
+            note: string;
         };
         SweepDto: {
             /** @description Only rows received more than this many ms ago (default WEBHOOK_STALE_MS) */
@@ -1027,6 +1433,82 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    AuditController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                action?: string;
+                actorId?: string;
+                targetId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDto"];
+                };
+            };
+        };
+    };
+    AdminDisputesController_resolve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body within 24 h returns the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveDisputeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDto"];
+                };
+            };
+        };
+    };
+    AdminJobsController_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutoReleaseRunDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoReleaseResultDto"];
+                };
+            };
+        };
+    };
     LedgerController_check: {
         parameters: {
             query?: never;
@@ -1035,6 +1517,32 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AdminClawbackController_clawback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body within 24 h returns the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClawbackDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -1408,7 +1916,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CollaborationDto"];
+                };
             };
         };
     };
@@ -1427,7 +1937,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CollaborationDto"];
+                };
             };
         };
     };
@@ -1465,7 +1977,111 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CollaborationDto"];
+                };
+            };
+        };
+    };
+    DisputesController_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenDisputeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDto"];
+                };
+            };
+        };
+    };
+    MilestonesController_approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body within 24 h returns the first response */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                milestoneId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollaborationDto"];
+                };
+            };
+        };
+    };
+    MilestonesController_requestChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                milestoneId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestChangesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollaborationDto"];
+                };
+            };
+        };
+    };
+    MilestonesController_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                milestoneId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitMilestoneDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollaborationDto"];
+                };
             };
         };
     };
@@ -1560,6 +2176,96 @@ export interface operations {
             };
         };
     };
+    DisputesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "OPEN" | "WITHDRAWN" | "RESOLVED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputePageDto"];
+                };
+            };
+        };
+    };
+    DisputesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDto"];
+                };
+            };
+        };
+    };
+    DisputesController_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeMessageDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDto"];
+                };
+            };
+        };
+    };
+    DisputesController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDto"];
+                };
+            };
+        };
+    };
     HealthController_health: {
         parameters: {
             query?: never;
@@ -1574,6 +2280,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    InfluencersController_search: {
+        parameters: {
+            query: {
+                /** @description start of the name or handle */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfluencerSearchResultDto"];
+                };
             };
         };
     };

@@ -18,9 +18,10 @@ class QueueErrorLog implements OnModuleInit {
     @InjectQueue(QUEUES.webhooks) private readonly webhooks: Queue,
     @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
     @InjectQueue(QUEUES.payouts) private readonly payouts: Queue,
+    @InjectQueue(QUEUES.workflow) private readonly workflow: Queue,
   ) {}
   onModuleInit(): void {
-    for (const q of [this.webhooks, this.maintenance, this.payouts]) {
+    for (const q of [this.webhooks, this.maintenance, this.payouts, this.workflow]) {
       let down = false;
       q.on('error', (e: Error) => {
         if (!down) this.log.warn(`queue ${q.name}: ${e.message}`);
@@ -48,7 +49,7 @@ class QueueErrorLog implements OnModuleInit {
         defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000 },
       }),
     }),
-    BullModule.registerQueue({ name: QUEUES.webhooks }, { name: QUEUES.maintenance }, { name: QUEUES.payouts }),
+    BullModule.registerQueue({ name: QUEUES.webhooks }, { name: QUEUES.maintenance }, { name: QUEUES.payouts }, { name: QUEUES.workflow }),
   ],
   providers: [ScheduledJobs, QueueErrorLog, RetentionService],
   exports: [BullModule, ScheduledJobs, RetentionService],

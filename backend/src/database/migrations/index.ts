@@ -8,6 +8,7 @@ import { RevokedTokens1795450000000 } from './1795450000000-revoked-tokens';
 import { EmailNotifications1795500000000 } from './1795500000000-email-notifications';
 import { PayoutSources1795500013700 } from './1795500013700-payout-sources';
 import { RetentionIndexes1795600000000 } from './1795600000000-retention-indexes';
+import { CollaborationWorkflow1796000000000 } from './1796000000000-collaboration-workflow';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   EmailNotifications1795500000000,
   PayoutSources1795500013700,
   RetentionIndexes1795600000000,
+  CollaborationWorkflow1796000000000,
 ];

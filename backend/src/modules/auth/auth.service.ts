@@ -1,8 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { Role, VerifiedToken } from '../../common/auth/auth.types';
 import { SessionService } from '../../common/auth/session.service';
 import { TokenService } from '../../common/auth/token.service';
+import { inTransaction, pgConstraint, pgErrorCode } from '../../common/database/transaction';
 import { badRequest, conflict, notFound, unauthorized } from '../../common/errors/app-error';
+import { CollaborationEvents } from '../collaborations/collaboration-events';
+import { CollaborationRepository } from '../collaborations/collaboration.repository';
+import { OutboxService } from '../outbox/outbox.service';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { UserRecord, UserRepository } from '../users/user.repository';
@@ -14,9 +19,16 @@ export interface PublicUser {
   email: string;
   name: string;
   role: Role;
+  handle?: string | null;
 }
 
-export const toPublicUser = (u: UserRecord): PublicUser => ({ id: u.id, email: u.email, name: u.name, role: u.role });
+export const toPublicUser = (u: UserRecord): PublicUser => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  ...(u.role === 'influencer' ? { handle: u.handle ?? null } : {}),
+});
 
 const BCRYPT_ROUNDS = Number(process.env.BCRYPT_ROUNDS ?? 10);
 // Compared against when the email is unknown, so timing does not reveal which emails exist.
@@ -25,17 +37,40 @@ const DUMMY_HASH = hashPassword('collabpay-timing-guard', BCRYPT_ROUNDS);
 @Injectable()
 export class AuthService {
   constructor(
+    private readonly ds: DataSource,
     private readonly users: UserRepository,
     private readonly tokens: TokenService,
+    private readonly collaborations: CollaborationRepository,
+    private readonly events: CollaborationEvents,
+    private readonly outbox: OutboxService,
     private readonly sessions: SessionService,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
 
-  async register(input: { email: string; password: string; name: string; role: Role }): Promise<{ accessToken: string; user: PublicUser }> {
+  /**
+   * Creates the account. An influencer registering with an email that a company invited becomes the influencer
+   * of those proposals in the same transaction, and both parties get `collaboration:update`.
+   */
+  async register(input: { email: string; password: string; name: string; role: Role; handle?: string }): Promise<{ accessToken: string; user: PublicUser }> {
+    if (input.handle !== undefined && input.role !== 'influencer') throw badRequest('HANDLE_NOT_ALLOWED', 'Only influencers have a handle');
     this.assertStrong(input.password, [input.email, input.name]);
     const passwordHash = await hashPassword(input.password, BCRYPT_ROUNDS);
-    const user = await this.users.insert({ email: input.email.toLowerCase(), name: input.name, role: input.role, passwordHash });
+    const email = input.email.toLowerCase();
+    let claimed = 0;
+    const user = await inTransaction(this.ds, async (em) => {
+      const u = await this.users.insert({ email, name: input.name, role: input.role, passwordHash, handle: input.handle ?? null }, em);
+      if (!u || u.role !== 'influencer') return u;
+      for (const c of await this.collaborations.claimInvitations(em, u.id, email)) {
+        claimed++;
+        await this.events.notify(em, c, `${u.name} joined CollabPay and can now see the proposal “${c.title}”`);
+      }
+      return u;
+    }).catch((e) => {
+      if (pgErrorCode(e) === '23505' && pgConstraint(e) === 'users_handle_uq') throw conflict('HANDLE_TAKEN', 'This handle is already taken');
+      throw e;
+    });
     if (!user) throw conflict('EMAIL_TAKEN', 'An account with this email already exists');
+    if (claimed) this.outbox.notifyCommitted();
     return { accessToken: this.tokens.sign(user), user: toPublicUser(user) };
   }
 

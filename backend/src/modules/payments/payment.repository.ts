@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Keyset } from '../../common/pagination/pagination';
-import type { PaymentStatus } from './domain/payment-status.machine';
+import type { PaymentSnapshot, PaymentStatus } from './domain/payment-status.machine';
 
 export interface PaymentRecord {
   id: string;
@@ -15,6 +15,12 @@ export interface PaymentRecord {
   influencerAmount: number;
   amountReleased: number;
   amountRefunded: number;
+  /** refunded to the company after release and recovered from the influencer */
+  amountClawedBack: number;
+  /** a clawback reserved before its Stripe refund: {amount, reason, key} */
+  pendingClawback: { amount: number; reason: string; actorId: string } | null;
+  /** a refund of held money reserved before its Stripe call: the money is frozen until it is recorded */
+  pendingRefund: { amount: number; reason: string | null; refundedBefore: number; reservedAt: string; stripeKey: string } | null;
   feeRecognized: number;
   stripeFee: number;
   status: PaymentStatus;
@@ -34,7 +40,7 @@ export interface PaymentRecord {
 
 const COLS = `id, collaboration_id AS "collaborationId", period_index AS "periodIndex", company_id AS "companyId", influencer_id AS "influencerId",
   amount, currency, platform_fee AS "platformFee", influencer_amount AS "influencerAmount", amount_released AS "amountReleased",
-  amount_refunded AS "amountRefunded", fee_recognized AS "feeRecognized", stripe_fee AS "stripeFee", status,
+  amount_refunded AS "amountRefunded", amount_clawed_back AS "amountClawedBack", pending_clawback AS "pendingClawback", pending_refund AS "pendingRefund", fee_recognized AS "feeRecognized", stripe_fee AS "stripeFee", status,
   status_before_dispute AS "statusBeforeDispute", failure_message AS "failureMessage", method,
   stripe_payment_intent_id AS "stripePaymentIntentId", stripe_charge_id AS "stripeChargeId", stripe_invoice_id AS "stripeInvoiceId",
   client_secret AS "clientSecret", version, created_at AS "createdAt", updated_at AS "updatedAt", held_at AS "heldAt", released_at AS "releasedAt"`;
@@ -47,6 +53,9 @@ export type PaymentPatch = Partial<
     | 'failureMessage'
     | 'amountReleased'
     | 'amountRefunded'
+    | 'amountClawedBack'
+    | 'pendingClawback'
+    | 'pendingRefund'
     | 'feeRecognized'
     | 'stripeFee'
     | 'stripeChargeId'
@@ -63,6 +72,9 @@ const COLUMN: Record<string, string> = {
   failureMessage: 'failure_message',
   amountReleased: 'amount_released',
   amountRefunded: 'amount_refunded',
+  amountClawedBack: 'amount_clawed_back',
+  pendingClawback: 'pending_clawback',
+  pendingRefund: 'pending_refund',
   feeRecognized: 'fee_recognized',
   stripeFee: 'stripe_fee',
   stripeChargeId: 'stripe_charge_id',
@@ -71,6 +83,23 @@ const COLUMN: Record<string, string> = {
   stripeInvoiceId: 'stripe_invoice_id',
   method: 'method',
 };
+
+export const paymentSnapshot = (p: PaymentRecord): PaymentSnapshot => ({
+  status: p.status,
+  amount: p.amount,
+  amountReleased: p.amountReleased,
+  amountRefunded: p.amountRefunded,
+  statusBeforeDispute: p.statusBeforeDispute,
+});
+
+/** Held money not reserved by a refund waiting for Stripe: what a release may take. */
+export const heldFree = (p: PaymentRecord): number => p.amount - p.amountReleased - p.amountRefunded - (p.pendingRefund?.amount ?? 0);
+
+/** The snapshot as if the reserved refund were done: releases and new refunds are checked against it. */
+export const reservedSnapshot = (p: PaymentRecord): PaymentSnapshot => ({
+  ...paymentSnapshot(p),
+  amountRefunded: p.amountRefunded + (p.pendingRefund?.amount ?? 0),
+});
 
 @Injectable()
 export class PaymentRepository {

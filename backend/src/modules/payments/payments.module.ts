@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CollaborationsController } from '../collaborations/collaborations.controller';
 import { CollaborationsService } from '../collaborations/collaborations.service';
+import { CollaborationViews } from '../collaborations/collaboration.view';
+import { EscrowReleaseService } from './escrow-release.service';
+import { PaymentNotifier } from './payment-notifier';
+import { RecoveryService } from './recovery.service';
 import { PaymentWebhooksHandler } from './payment-webhooks.handler';
 import { PaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
@@ -10,7 +14,16 @@ import { WalletModule } from '../wallet/wallet.module';
 @Module({
   imports: [WalletModule],
   controllers: [CollaborationsController, PaymentsController],
-  providers: [PaymentRepository, PaymentsService, CollaborationsService, PaymentWebhooksHandler],
-  exports: [PaymentRepository, PaymentsService],
+  providers: [
+    PaymentRepository,
+    PaymentNotifier,
+    RecoveryService,
+    EscrowReleaseService,
+    PaymentsService,
+    CollaborationsService,
+    CollaborationViews,
+    PaymentWebhooksHandler,
+  ],
+  exports: [PaymentRepository, PaymentNotifier, RecoveryService, EscrowReleaseService, PaymentsService, CollaborationViews],
 })
 export class PaymentsModule {}

@@ -2,33 +2,33 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
+import { authorize, NotFound } from '../../common/access/access.policy';
 import type { AuthUser } from '../../common/auth/auth.types';
 import { inTransaction } from '../../common/database/transaction';
 import { AppError, badGateway, badRequest, conflict, forbidden, notFound } from '../../common/errors/app-error';
-import { feeShare, formatMoney, platformFee } from '../../common/money/currency';
+import { formatMoney, platformFee } from '../../common/money/currency';
 import { decodeCursor, Page, toPage } from '../../common/pagination/pagination';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
+import { CollaborationEvents } from '../collaborations/collaboration-events';
 import { CollaborationRecord, CollaborationRepository } from '../collaborations/collaboration.repository';
 import { Accounts } from '../ledger/domain/accounts';
-import { LedgerRepository, balanceAfterOf } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
-import { WalletCreditsRepository } from '../wallet/wallet-credits.repository';
+import type { WalletPosting } from '../ledger/wallet-debt.service';
+import { OPEN_MILESTONE } from '../milestones/domain/milestone-status.machine';
 import { OutboxService } from '../outbox/outbox.service';
 import { STRIPE } from '../stripe/stripe.module';
-import { heldRemaining, PaymentEvent, PaymentSnapshot, transition } from './domain/payment-status.machine';
-import { PaymentRecord, PaymentRepository } from './payment.repository';
+import { heldRemaining, PaymentEvent, transition } from './domain/payment-status.machine';
+import { EscrowReleaseService } from './escrow-release.service';
+import { PaymentNotifier } from './payment-notifier';
+import { RecoveryService } from './recovery.service';
+import { heldFree, PaymentRecord, PaymentRepository, paymentSnapshot as snapshot, reservedSnapshot } from './payment.repository';
 import { PaymentView, toPaymentView } from './payment.view';
 
 type Outcome = 'applied' | 'ignored';
 
-const snapshot = (p: PaymentRecord): PaymentSnapshot => ({
-  status: p.status,
-  amount: p.amount,
-  amountReleased: p.amountReleased,
-  amountRefunded: p.amountRefunded,
-  statusBeforeDispute: p.statusBeforeDispute,
-});
+/** A refund reservation older than this (its request died) is resumed by the next identical refund request. */
+export const REFUND_RESUME_AFTER_MS = 30_000;
 
 /** The Stripe key of a refund: from the client's Idempotency-Key when it sent one, else from the payment's state. */
 export function refundKey(p: PaymentRecord, amount: number, userId: string, requestKey?: string): string {
@@ -57,9 +57,11 @@ export class PaymentsService {
     private readonly payments: PaymentRepository,
     private readonly collaborations: CollaborationRepository,
     private readonly ledger: LedgerService,
-    private readonly ledgerRepo: LedgerRepository,
+    private readonly escrow: EscrowReleaseService,
+    private readonly recovery: RecoveryService,
+    private readonly collabEvents: CollaborationEvents,
+    private readonly notifier: PaymentNotifier,
     private readonly outbox: OutboxService,
-    private readonly walletCredits: WalletCreditsRepository,
     @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
@@ -68,6 +70,7 @@ export class PaymentsService {
 
   /** Creates the payment row for an accepted collaboration (inside the accept transaction). */
   async createForCollaboration(em: EntityManager, c: CollaborationRecord, periodIndex = 0, method = 'card'): Promise<PaymentRecord> {
+    if (!c.influencerId) throw conflict('COLLABORATION_NOT_ACCEPTED', 'The influencer has not accepted this collaboration yet');
     const p = await this.payments.insert(em, {
       collaborationId: c.id,
       periodIndex,
@@ -75,7 +78,8 @@ export class PaymentsService {
       influencerId: c.influencerId,
       amount: c.amount,
       currency: c.currency,
-      platformFee: platformFee(c.amount, this.cfg.platformFeeBps),
+      // the rate fixed on the collaboration when it was proposed, never a later configuration
+      platformFee: platformFee(c.amount, c.platformFeeBps),
       method,
     });
     await this.notifyParties(em, p, `Payment of ${formatMoney(p)} required for “${c.title}”`);
@@ -110,8 +114,7 @@ export class PaymentsService {
   }
 
   async createIntent(user: AuthUser, collaborationId: string): Promise<{ payment: PaymentView; clientSecret: string }> {
-    const c = await this.collaborations.findById(collaborationId);
-    if (!c || c.companyId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+    const c = authorize(user, await this.collaborations.findById(collaborationId), 'company', NotFound.collaboration);
     if (c.status === 'PROPOSED') throw conflict('COLLABORATION_NOT_ACCEPTED', 'The influencer has not accepted this collaboration yet');
     if (c.status === 'DECLINED' || c.status === 'CANCELED') throw conflict('COLLABORATION_CLOSED', `This collaboration is ${c.status.toLowerCase()}`);
     let p = await this.payments.findByCollaboration(c.id);
@@ -131,8 +134,7 @@ export class PaymentsService {
   }
 
   async clientSecret(user: AuthUser, paymentId: string): Promise<{ clientSecret: string; publishableKey: string }> {
-    const p = await this.payments.findById(paymentId);
-    if (!p || p.companyId !== user.id) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+    const p = authorize(user, await this.payments.findById(paymentId), 'company', NotFound.payment);
     if (!['PENDING', 'PROCESSING', 'FAILED'].includes(p.status)) throw conflict('PAYMENT_ALREADY_COMPLETED', `Payment is ${p.status}`);
     if (p.method === 'invoice') throw conflict('PAYMENT_BY_INVOICE', 'This collaboration is being paid by invoice');
     if (p.method === 'subscription') throw conflict('PAYMENT_BY_SUBSCRIPTION', 'This collaboration is a monthly retainer, paid by its subscription');
@@ -142,8 +144,7 @@ export class PaymentsService {
 
   /** The browser calls this after confirmPayment: re-read the intent from Stripe and apply it. */
   async confirm(user: AuthUser, paymentId: string): Promise<PaymentView> {
-    const p = await this.payments.findById(paymentId);
-    if (!p || p.companyId !== user.id) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+    const p = authorize(user, await this.payments.findById(paymentId), 'company', NotFound.payment);
     if (!p.stripePaymentIntentId) return toPaymentView(p);
     let pi: Stripe.PaymentIntent;
     try {
@@ -254,7 +255,10 @@ export class PaymentsService {
     const d = transition(snapshot(p), event);
     if (d.kind !== 'apply') return 'ignored';
     const updated = await this.payments.update(em, p.id, { status: d.next.status, ...patch });
-    if (d.next.status === 'CANCELED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+    if (d.next.status === 'CANCELED') {
+      await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+      await this.collabEvents.notify(em, { id: p.collaborationId, companyId: p.companyId, influencerId: p.influencerId, status: 'CANCELED' }, message);
+    }
     await this.notifyParties(em, updated, message);
     return 'applied';
   }
@@ -264,71 +268,32 @@ export class PaymentsService {
   /** `paymentId` picks one period of a monthly retainer (default: the collaboration's latest payment). */
   async release(user: AuthUser, collaborationId: string, milestoneId?: string, paymentId?: string): Promise<PaymentView> {
     const result = await inTransaction(this.ds, async (em) => {
-      const c = await this.collaborations.findById(collaborationId, em);
-      if (!c || c.companyId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+      const c = authorize(user, await this.collaborations.findById(collaborationId, em), 'company', NotFound.collaboration);
       const p = paymentId ? await this.payments.findById(paymentId, em, true) : await this.payments.findByCollaboration(collaborationId, em, true);
       if (!p || p.collaborationId !== collaborationId) throw conflict('PAYMENT_NOT_HELD', 'This collaboration has not been paid yet');
       const retainer = c.billing === 'monthly';
       const milestones = retainer ? [] : await this.collaborations.milestones(collaborationId, em, true);
-      let amount: number;
-      let releasedMilestones: string[];
+      await this.escrow.assertNotFrozen(em, c.id, milestoneId);
       if (milestoneId) {
         const m = milestones.find((x) => x.id === milestoneId);
         if (!m) throw notFound('MILESTONE_NOT_FOUND', 'Milestone not found in this collaboration');
-        if (m.status !== 'PENDING') throw conflict('MILESTONE_ALREADY_RELEASED', `Milestone “${m.title}” is already ${m.status.toLowerCase()}`);
-        amount = m.amount;
-        releasedMilestones = [m.id];
-      } else {
-        amount = heldRemaining(p);
-        releasedMilestones = milestones.filter((m) => m.status === 'PENDING').map((m) => m.id);
+        if (!OPEN_MILESTONE.includes(m.status)) throw conflict('MILESTONE_ALREADY_RELEASED', `Milestone “${m.title}” is already ${m.status.toLowerCase()}`);
+        return this.escrow.release(em, c, p, {
+          amount: Math.min(m.amount, heldFree(p)),
+          milestoneIds: [m.id],
+          entryKey: `release-milestone:${m.id}`,
+          description: `Milestone released for collaboration “${c.title}”`,
+          milestone: m,
+          message: `Milestone “${m.title}” released`,
+        });
       }
-      const d = transition(snapshot(p), { type: 'RELEASE', amount });
-      if (d.kind === 'reject') throw conflict(d.code, d.message);
-      if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
-      const fee = feeShare(p.amount, p.platformFee, p.amountReleased, amount);
-      const net = amount - fee;
-      const posted = await this.ledger.post(em, {
-        type: 'release',
-        referenceType: 'payment',
-        referenceId: p.id,
-        description: milestoneId ? `Milestone released for collaboration “${c.title}”` : `Released for collaboration “${c.title}”`,
-        idempotencyKey: `release:${p.id}:${p.amountReleased}:${amount}`,
-        lines: [
-          { account: Accounts.escrow(p.id), currency: p.currency, amount },
-          { account: Accounts.walletAvailable(p.influencerId), currency: p.currency, amount: -net },
-          { account: Accounts.feeRevenue, currency: p.currency, amount: -fee },
-        ],
+      return this.escrow.release(em, c, p, {
+        amount: heldFree(p),
+        // everything: the open milestones close, unless a refund reserved part of the money (they close with it)
+        milestoneIds: p.pendingRefund ? [] : milestones.filter((m) => OPEN_MILESTONE.includes(m.status)).map((m) => m.id),
+        entryKey: `release:${p.id}:${p.amountReleased}:${heldFree(p)}`,
+        description: `Released for collaboration “${c.title}”`,
       });
-      if (!posted) throw conflict('RELEASE_IN_PROGRESS', 'This release was already recorded');
-      // where this part of the wallet came from: it is paid out later against this payment's charge
-      await this.walletCredits.record(em, {
-        userId: p.influencerId,
-        currency: p.currency,
-        amount: net,
-        paymentId: p.id,
-        stripeChargeId: p.stripeChargeId,
-        entryId: posted.entryId,
-      });
-      await this.collaborations.markMilestones(em, releasedMilestones, 'RELEASED');
-      const updated = await this.payments.update(em, p.id, {
-        status: d.next.status,
-        amountReleased: d.next.amountReleased,
-        feeRecognized: p.feeRecognized + fee,
-        ...(d.next.status === 'RELEASED' ? { releasedAt: 'now' as const } : {}),
-      });
-      // a retainer goes on after one month is released; it ends with its subscription
-      if (d.next.status === 'RELEASED' && !retainer) await this.collaborations.setStatus(em, c.id, 'COMPLETED', 'completed');
-      await this.notifyParties(em, updated, `${formatMoney({ amount, currency: p.currency })} released to the influencer's wallet`);
-      const walletLine = posted.lines.find((l) => l.account === Accounts.walletAvailable(p.influencerId))!;
-      await this.notifyWallet(em, p.influencerId, p.currency, {
-        id: posted.entryId,
-        type: 'credit',
-        amount: net,
-        currency: p.currency,
-        balanceAfter: balanceAfterOf(walletLine),
-        description: `Released from “${c.title}” (${formatMoney({ amount, currency: p.currency })} less ${formatMoney({ amount: fee, currency: p.currency })} platform fee)`,
-      });
-      return updated;
     });
     this.outbox.notifyCommitted();
     return toPaymentView(result);
@@ -337,52 +302,96 @@ export class PaymentsService {
   // ---------------------------------------------------------------- refund
 
   /**
-   * `requestKey`: the client's Idempotency-Key. The Stripe key is derived from it when given, so a client retry after
-   * a lost answer replays the same refund even when `charge.refunded` has been applied in between (which changes
-   * `amountRefunded`, the key's fallback ingredient).
+   * Refund of held money: reserve (under the payment lock: `pendingRefund` reserves the amount, so that releases and
+   * other refunds only take what is not reserved) → the Stripe refund outside any lock → record it (under the lock).
+   * The Stripe key comes from the client's Idempotency-Key when it sent one (`refundKey`), so a retry after a lost
+   * answer resumes the reservation and replays the same refund; without one, a reservation whose request died is
+   * resumed by the same request after REFUND_RESUME_AFTER_MS. Meanwhile other refunds answer 409 REFUND_IN_PROGRESS.
+   * charge.refunded landing first books the reservation itself; the charge is re-read before recording so that a
+   * refund already on the books is never booked twice.
    */
   async refund(user: AuthUser, paymentId: string, amount?: number, reason?: string, requestKey?: string): Promise<PaymentView> {
-    const result = await inTransaction(this.ds, async (em) => {
+    const reserved = await inTransaction(this.ds, async (em) => {
       const p = await this.payments.findById(paymentId, em, true);
-      if (!p || (user.role !== 'admin' && p.companyId !== user.id)) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
-      const refundAmount = amount ?? heldRemaining(p);
-      const d = transition(snapshot(p), { type: 'REFUND', amount: refundAmount });
+      if (!p || !(user.role === 'admin' || authorize(user, p, 'company', NotFound.payment))) throw NotFound.payment();
+      if (p.pendingRefund) {
+        const r = p.pendingRefund;
+        const same = r.amount === (amount ?? r.amount) && r.reason === (reason ?? null);
+        const sameRequest = !!requestKey && r.stripeKey === refundKey(p, r.amount, user.id, requestKey);
+        const stale = Date.now() - new Date(r.reservedAt).getTime() > REFUND_RESUME_AFTER_MS;
+        if (same && (sameRequest || (!requestKey && stale))) return { p, pending: r };
+        throw conflict('REFUND_IN_PROGRESS', 'Another refund of this payment is in progress; try again in a moment');
+      }
+      await this.escrow.assertNotFrozen(em, p.collaborationId);
+      const refundAmount = amount ?? heldFree(p);
+      const d = transition(reservedSnapshot(p), { type: 'REFUND', amount: refundAmount });
       if (d.kind === 'reject') throw conflict(d.code, d.message);
       if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
       if (!p.stripeChargeId && !p.stripePaymentIntentId) throw conflict('PAYMENT_NOT_HELD', 'Nothing to refund');
-      // The row lock is held across the Stripe call so that concurrent refunds cannot over-refund;
-      // the idempotency key makes a retried call return the same refund.
-      let refund: Stripe.Refund;
+      const pending = {
+        amount: refundAmount,
+        reason: reason ?? null,
+        refundedBefore: p.amountRefunded,
+        reservedAt: new Date().toISOString(),
+        stripeKey: refundKey(p, refundAmount, user.id, requestKey),
+      };
+      await this.payments.update(em, p.id, { pendingRefund: pending });
+      return { p, pending };
+    });
+    const { p, pending } = reserved;
+    let refund: Stripe.Refund;
+    let charge: Stripe.Charge | null = null;
+    try {
+      refund = await this.stripe.refunds.create(
+        {
+          ...(p.stripeChargeId ? { charge: p.stripeChargeId } : { payment_intent: p.stripePaymentIntentId! }),
+          amount: pending.amount,
+          metadata: { payment_id: p.id, collaboration_id: p.collaborationId, reason: pending.reason ?? '' },
+          ...(pending.reason && ['duplicate', 'fraudulent', 'requested_by_customer'].includes(pending.reason)
+            ? { reason: pending.reason as Stripe.RefundCreateParams.Reason }
+            : {}),
+        },
+        { idempotencyKey: pending.stripeKey },
+      );
+    } catch (e) {
+      const type = (e as { type?: string }).type;
+      // a definite refusal moved nothing at Stripe: release the reservation
+      if (type === 'StripeInvalidRequestError' || type === 'StripeCardError') await this.releaseRefundReservation(p.id);
+      throw stripeErrorToApp(e);
+    }
+    if (refund.status === 'failed' || refund.status === 'canceled') {
+      await this.releaseRefundReservation(p.id);
+      throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
+    }
+    // A retried refund may already be on the books (charge.refunded was applied while its answer was lost).
+    const chargeId = typeof refund.charge === 'string' ? refund.charge : (refund.charge?.id ?? p.stripeChargeId);
+    if (chargeId) {
       try {
-        refund = await this.stripe.refunds.create(
-          {
-            ...(p.stripeChargeId ? { charge: p.stripeChargeId } : { payment_intent: p.stripePaymentIntentId! }),
-            amount: refundAmount,
-            metadata: { payment_id: p.id, collaboration_id: p.collaborationId, reason: reason ?? '' },
-            ...(reason && ['duplicate', 'fraudulent', 'requested_by_customer'].includes(reason) ? { reason: reason as Stripe.RefundCreateParams.Reason } : {}),
-          },
-          { idempotencyKey: refundKey(p, refundAmount, user.id, requestKey) },
-        );
+        charge = await this.stripe.charges.retrieve(chargeId);
       } catch (e) {
-        throw stripeErrorToApp(e);
+        throw stripeErrorToApp(e); // the reservation stays: the same request retried completes it
       }
-      if (refund.status === 'failed' || refund.status === 'canceled')
-        throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
-      // A retried refund may already be on the books: charge.refunded for it was applied while its answer was lost.
-      const chargeId = typeof refund.charge === 'string' ? refund.charge : (refund.charge?.id ?? p.stripeChargeId);
-      if (chargeId) {
-        let charge: Stripe.Charge;
-        try {
-          charge = await this.stripe.charges.retrieve(chargeId);
-        } catch (e) {
-          throw stripeErrorToApp(e);
-        }
-        if (charge.amount_refunded - p.amountRefunded < refundAmount) return p;
-      }
-      return this.recordRefund(em, p, refundAmount, `refund:${refund.id}`, reason ? `Refund: ${reason}` : 'Refund to the company');
+    }
+    const result = await inTransaction(this.ds, async (em) => {
+      const locked = (await this.payments.findById(p.id, em, true))!;
+      if (locked.pendingRefund?.stripeKey !== pending.stripeKey) return locked; // recorded by a retry or by charge.refunded
+      const cleared = await this.payments.update(em, p.id, { pendingRefund: null });
+      if (charge && charge.amount_refunded - cleared.amountRefunded - cleared.amountClawedBack - (await this.reservedRefunds(em, cleared)) < pending.amount)
+        return cleared;
+      return this.recordRefund(
+        em,
+        cleared,
+        pending.amount,
+        `refund:${pending.stripeKey}`,
+        pending.reason ? `Refund: ${pending.reason}` : 'Refund to the company',
+      );
     });
     this.outbox.notifyCommitted();
     return toPaymentView(result);
+  }
+
+  private async releaseRefundReservation(paymentId: string): Promise<void> {
+    await inTransaction(this.ds, (em) => this.payments.update(em, paymentId, { pendingRefund: null }));
   }
 
   private async recordRefund(em: EntityManager, p: PaymentRecord, amount: number, key: string, description: string): Promise<PaymentRecord> {
@@ -402,8 +411,14 @@ export class PaymentsService {
     if (!posted) return p;
     await this.collaborations.markMilestones(em, await this.refundedMilestones(em, p, d.next.amountRefunded), 'REFUNDED');
     const updated = await this.payments.update(em, p.id, { status: d.next.status, amountRefunded: d.next.amountRefunded });
-    if (d.next.status === 'REFUNDED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
-    else if (d.next.status === 'RELEASED') await this.collaborations.setStatus(em, p.collaborationId, 'COMPLETED', 'completed');
+    if (d.next.status === 'REFUNDED') {
+      await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+      await this.collabEvents.notify(
+        em,
+        { id: p.collaborationId, companyId: p.companyId, influencerId: p.influencerId, status: 'CANCELED' },
+        'Refunded and canceled',
+      );
+    } else if (d.next.status === 'RELEASED') await this.collaborations.setStatus(em, p.collaborationId, 'COMPLETED', 'completed');
     await this.notifyParties(em, updated, `${formatMoney({ amount, currency: p.currency })} refunded to the company`);
     return updated;
   }
@@ -411,7 +426,7 @@ export class PaymentsService {
   /** When everything still held is refunded, the pending milestones are closed as refunded. */
   private async refundedMilestones(em: EntityManager, p: PaymentRecord, refundedAfter: number): Promise<string[]> {
     if (p.amount - p.amountReleased - refundedAfter > 0) return [];
-    return (await this.collaborations.milestones(p.collaborationId, em)).filter((m) => m.status === 'PENDING').map((m) => m.id);
+    return (await this.collaborations.milestones(p.collaborationId, em)).filter((m) => OPEN_MILESTONE.includes(m.status)).map((m) => m.id);
   }
 
   /** charge.refunded: a refund made outside CollabPay (e.g. in the Stripe Dashboard) is booked from held funds. */
@@ -419,7 +434,19 @@ export class PaymentsService {
     const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
     const p = (await this.payments.findByCharge(charge.id, em, true)) ?? (piId ? await this.payments.findByIntent(piId, em, true) : null);
     if (!p || !p.heldAt) return 'ignored';
-    const missing = charge.amount_refunded - p.amountRefunded;
+    // refunds CollabPay made itself after release (clawbacks) or is making right now (a clawback or a dispute's
+    // refund reserved, not yet recorded) are not refunds from held funds
+    let missing = charge.amount_refunded - p.amountRefunded - p.amountClawedBack - (await this.reservedRefunds(em, p, false));
+    // a refund of held money CollabPay reserved whose answer has not come back: Stripe's total includes it, book it now
+    if (p.pendingRefund && missing >= p.pendingRefund.amount) {
+      const r = p.pendingRefund;
+      const cleared = await this.payments.update(em, p.id, { pendingRefund: null });
+      await this.recordRefund(em, cleared, r.amount, `refund:${r.stripeKey}`, r.reason ? `Refund: ${r.reason}` : 'Refund to the company');
+      missing -= r.amount;
+      if (missing <= 0) return 'applied';
+      return this.applyChargeRefunded(em, charge);
+    }
+    if (p.pendingRefund) missing -= p.pendingRefund.amount;
     if (missing <= 0) return 'ignored';
     const d = transition(snapshot(p), { type: 'REFUND', amount: missing });
     if (d.kind !== 'apply') {
@@ -428,6 +455,15 @@ export class PaymentsService {
     }
     await this.recordRefund(em, p, missing, `refund-external:${charge.id}:${charge.amount_refunded}`, 'Refund made in Stripe');
     return 'applied';
+  }
+
+  /** Refunds reserved under the payment's lock and not yet recorded: a clawback, a dispute resolution's refund. */
+  private async reservedRefunds(em: EntityManager, p: PaymentRecord, withRefund = true): Promise<number> {
+    const [row] = await em.query(
+      `SELECT COALESCE(sum((pending_resolution->>'refundAmount')::bigint), 0)::bigint AS s FROM disputes WHERE payment_id = $1 AND status = 'OPEN' AND pending_resolution IS NOT NULL`,
+      [p.id],
+    );
+    return Number(row.s) + (p.pendingClawback?.amount ?? 0) + (withRefund ? (p.pendingRefund?.amount ?? 0) : 0);
   }
 
   // ---------------------------------------------------------------- disputes
@@ -460,20 +496,23 @@ export class PaymentsService {
     if (dispute.status !== 'won' && dispute.status !== 'lost') return 'ignored';
     const d = transition(snapshot(p), { type: dispute.status === 'won' ? 'DISPUTE_WON' : 'DISPUTE_LOST' });
     if (d.kind !== 'apply') return 'ignored';
+    // lost: held funds cover the chargeback first; money already released is recovered from the influencer like a
+    // clawback (wallet first, the rest owed); only what was never ours to recover is a loss
+    const fromEscrow = dispute.status === 'lost' ? Math.min(heldRemaining(p), dispute.amount) : 0;
+    const recoverable = dispute.status === 'lost' ? Math.min(dispute.amount - fromEscrow, p.amountReleased - p.amountClawedBack) : 0;
+    const recovery = recoverable > 0 ? await this.recovery.lines(em, p, recoverable) : null;
     const lines =
       dispute.status === 'won'
         ? [
             { account: Accounts.stripeBalance, currency: cur, amount: dispute.amount },
             { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
           ]
-        : (() => {
-            const fromEscrow = Math.min(heldRemaining(p), dispute.amount);
-            return [
-              { account: Accounts.escrow(p.id), currency: cur, amount: fromEscrow },
-              { account: Accounts.disputeLosses, currency: cur, amount: dispute.amount - fromEscrow },
-              { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
-            ];
-          })();
+        : [
+            { account: Accounts.escrow(p.id), currency: cur, amount: fromEscrow },
+            ...(recovery?.lines ?? []),
+            { account: Accounts.disputeLosses, currency: cur, amount: dispute.amount - fromEscrow - recoverable },
+            { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
+          ];
     const posted = await this.ledger.post(em, {
       type: `dispute_${dispute.status}`,
       referenceType: 'payment',
@@ -483,6 +522,10 @@ export class PaymentsService {
       lines,
     });
     if (!posted) return 'ignored';
+    if (recovery) {
+      await this.payments.update(em, p.id, { amountClawedBack: p.amountClawedBack + recoverable });
+      await this.recovery.notify(em, p, recovery, posted, `Card dispute lost after release: ${formatMoney({ amount: recoverable, currency: cur })} recovered`);
+    }
     const updated = await this.payments.update(em, p.id, { status: d.next.status, statusBeforeDispute: null, amountRefunded: d.next.amountRefunded });
     if (dispute.status === 'lost' && d.next.status === 'REFUNDED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
     await this.notifyParties(
@@ -498,15 +541,11 @@ export class PaymentsService {
   // ---------------------------------------------------------------- reads
 
   async getForUser(user: AuthUser, id: string): Promise<PaymentView> {
-    const p = await this.payments.findById(id);
-    if (!p || !(user.role === 'admin' || p.companyId === user.id || p.influencerId === user.id)) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
-    return toPaymentView(p);
+    return toPaymentView(authorize(user, await this.payments.findById(id), 'view', NotFound.payment));
   }
 
   async getByCollaboration(user: AuthUser, collaborationId: string): Promise<PaymentView> {
-    const c = await this.collaborations.findById(collaborationId);
-    if (!c || !(user.role === 'admin' || c.companyId === user.id || c.influencerId === user.id))
-      throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+    authorize(user, await this.collaborations.findById(collaborationId), 'view', NotFound.collaboration);
     const p = await this.payments.findByCollaboration(collaborationId);
     if (!p) throw notFound('PAYMENT_NOT_FOUND', 'This collaboration has no payment yet');
     return toPaymentView(p);
@@ -524,25 +563,12 @@ export class PaymentsService {
 
   // ---------------------------------------------------------------- realtime
 
-  async notifyParties(em: EntityManager, p: PaymentRecord, message: string): Promise<void> {
-    const payload = { paymentId: p.id, collaborationId: p.collaborationId, status: p.status, amount: p.amount, currency: p.currency, message };
-    await this.outbox.append(em, p.companyId, 'payment:update', payload);
-    await this.outbox.append(em, p.influencerId, 'payment:update', payload);
+  notifyParties(em: EntityManager, p: PaymentRecord, message: string): Promise<void> {
+    return this.notifier.parties(em, p, message);
   }
 
-  /**
-   * `wallet:update` with the figures of GET /api/wallet/balance: `available` is withdrawable, `pending` is money
-   * on its way to the bank (payouts requested and not yet paid: `payouts:in_transit:<user>`). `lastTransaction`
-   * is the wallet posting that caused the update, or null when only `pending` moved (a payout was paid).
-   */
-  async notifyWallet(
-    em: EntityManager,
-    userId: string,
-    currency: string,
-    lastTransaction: { id: string; type: 'credit' | 'debit'; amount: number; currency: string; balanceAfter: number; description: string } | null,
-  ): Promise<void> {
-    const available = await this.ledgerRepo.balance(Accounts.walletAvailable(userId), currency, em);
-    const pending = await this.ledgerRepo.balance(Accounts.payoutsInTransit(userId), currency, em);
-    await this.outbox.append(em, userId, 'wallet:update', { currency, available, pending, lastTransaction });
+  /** `wallet:update` (see PaymentNotifier.wallet). */
+  notifyWallet(em: EntityManager, userId: string, currency: string, lastTransaction: WalletPosting | null): Promise<void> {
+    return this.notifier.wallet(em, userId, currency, lastTransaction);
   }
 }

@@ -30,9 +30,11 @@ export class WalletService {
     return {
       balances: figures.map((f) => {
         const a = avail.get(f.currency);
+        // while a clawback's debt is owed nothing is paid out (a payout request answers 409 BALANCE_OWED)
+        const payable = f.owed > 0 ? 0 : Math.max(0, Math.min(f.available, a?.availableForPayout ?? 0));
         return {
           ...f,
-          availableForPayout: Math.max(0, Math.min(f.available, a?.availableForPayout ?? 0)),
+          availableForPayout: payable,
           nextAvailableOn: a?.nextAvailableOn ? a.nextAvailableOn.toISOString() : null,
         };
       }),

@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH } from '../domain/password-policy';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -28,6 +28,12 @@ export class RegisterDto {
   @ApiProperty({ enum: ['company', 'influencer'] })
   @IsIn(['company', 'influencer'], { message: 'role must be company or influencer' })
   role: 'company' | 'influencer';
+
+  @ApiPropertyOptional({ pattern: '^[a-z0-9_.]{3,30}$', example: 'mia.creates', description: 'influencers only: the public handle companies find them by' })
+  @IsOptional()
+  @IsString({ message: 'handle must be 3 to 30 of a-z, 0-9, _ and .' })
+  @Matches(/^[a-z0-9_.]{3,30}$/, { message: 'handle must be 3 to 30 of a-z, 0-9, _ and .' })
+  handle?: string;
 }
 
 export class LoginDto {

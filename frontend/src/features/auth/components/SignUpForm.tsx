@@ -8,10 +8,14 @@ import { useRegister, type RegisterInput } from '../api/register.api';
 import { MIN_SCORE, STRENGTH_LABELS, usePasswordStrength } from '../hooks/use-password-strength';
 import { EMAIL_RE, type FieldErrors } from './validation';
 
-type Field = 'name' | 'email' | 'password' | 'role';
+type Field = 'name' | 'handle' | 'email' | 'password' | 'role';
 
-export function validateSignUp(values: { name: string; email: string; password: string; role: string }): FieldErrors<Field> {
+export const HANDLE_RE = /^[a-z0-9_.]{3,30}$/;
+
+export function validateSignUp(values: { name: string; email: string; password: string; role: string; handle?: string }): FieldErrors<Field> {
   const errors: FieldErrors<Field> = {};
+  const handle = (values.handle ?? '').trim().replace(/^@/, '');
+  if (values.role === 'influencer' && handle && !HANDLE_RE.test(handle)) errors.handle = '3 to 30 lowercase letters, digits, dots or underscores';
   if (!values.name.trim()) errors.name = 'Enter your name';
   if (!values.email.trim()) errors.email = 'Enter your email';
   else if (!EMAIL_RE.test(values.email.trim())) errors.email = 'Enter a valid email address';
@@ -24,6 +28,7 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [handle, setHandle] = useState('');
   const [role, setRole] = useState<'' | RegisterInput['role']>('');
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
   const mutation = useRegister();
@@ -31,14 +36,18 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const found = validateSignUp({ name, email, password, role });
+    const found = validateSignUp({ name, email, password, role, handle });
     setErrors(found);
     const first = Object.keys(found)[0];
     if (first) {
       document.getElementById(first === 'role' ? 'signup-role-company' : `signup-${first}`)?.focus();
       return;
     }
-    mutation.mutate({ name: name.trim(), email: email.trim(), password, role: role as RegisterInput['role'] }, { onSuccess });
+    const h = handle.trim().replace(/^@/, '');
+    mutation.mutate(
+      { name: name.trim(), email: email.trim(), password, role: role as RegisterInput['role'], ...(role === 'influencer' && h ? { handle: h } : {}) },
+      { onSuccess },
+    );
   };
 
   return (
@@ -64,6 +73,19 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
         )}
       </fieldset>
       <TextField id="signup-name" label="Name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} />
+      {role === 'influencer' && (
+        <TextField
+          id="signup-handle"
+          label="Handle (optional)"
+          autoComplete="username"
+          spellCheck={false}
+          autoCapitalize="none"
+          value={handle}
+          onChange={(e) => setHandle(e.target.value.toLowerCase())}
+          error={errors.handle}
+          hint="How companies find you, e.g. jenny.makes"
+        />
+      )}
       <TextField
         id="signup-email"
         label="Email"

@@ -1,5 +1,5 @@
 import type { ToastInput, ToastTone } from '../../../components/toast/toast-context';
-import type { PaymentUpdateEvent, PayoutUpdateEvent, WalletUpdateEvent } from '../../../lib/socket';
+import type { CollaborationUpdateEvent, DisputeUpdateEvent, PaymentUpdateEvent, PayoutUpdateEvent, WalletUpdateEvent } from '../../../lib/socket';
 import { statusLabel } from '../../../lib/labels';
 import { formatMoney } from '../../../lib/money';
 
@@ -45,4 +45,39 @@ export function payoutToast(e: PayoutUpdateEvent): ToastInput {
     group: `payout:${e.payoutId}`,
     updateOnly: e.status === 'PENDING' || e.status === 'IN_TRANSIT',
   };
+}
+
+const MILESTONE_TITLES: Record<string, string> = {
+  SUBMITTED: 'Work submitted',
+  CHANGES_REQUESTED: 'Changes requested',
+  RELEASED: 'Milestone approved',
+};
+
+const COLLABORATION_TITLES: Record<string, string> = {
+  PROPOSED: 'New proposal',
+  ACCEPTED: 'Proposal accepted',
+  DECLINED: 'Proposal declined',
+  CANCELED: 'Collaboration canceled',
+  COMPLETED: 'Collaboration completed',
+};
+
+/** One toast per change: the local confirmation and the live event about the same change share this key. */
+export function collaborationToastKey(collaborationId: string, status: string, milestoneId?: string): string {
+  return `collaboration:${collaborationId}:${milestoneId ?? ''}:${status}`;
+}
+
+export function collaborationToast(e: CollaborationUpdateEvent): ToastInput {
+  const title = (e.milestoneStatus && MILESTONE_TITLES[e.milestoneStatus]) ?? COLLABORATION_TITLES[e.status] ?? 'Collaboration updated';
+  const tone: ToastTone = e.milestoneStatus === 'CHANGES_REQUESTED' ? 'warning' : e.status === 'DECLINED' || e.status === 'CANCELED' ? 'error' : 'info';
+  return {
+    tone,
+    title,
+    message: e.message || `The collaboration is now ${e.status}.`,
+    key: collaborationToastKey(e.collaborationId, e.milestoneStatus ?? e.status, e.milestoneId),
+  };
+}
+
+export function disputeToast(e: DisputeUpdateEvent): ToastInput {
+  const title = e.status === 'RESOLVED' ? 'Dispute resolved' : e.status === 'WITHDRAWN' ? 'Dispute withdrawn' : 'Dispute updated';
+  return { tone: e.status === 'OPEN' ? 'warning' : 'info', title, message: e.message || `The dispute is ${e.status}.` };
 }

@@ -198,4 +198,40 @@ describe('usePaymentUpdates', () => {
     act(() => socket.fire('connect_error', new Error('unauthorized')));
     expect(screen.getByTestId('status')).toHaveTextContent('unauthorized');
   });
+  it('collaboration:update and dispute:update refresh only the affected collaboration, disputes and lists', () => {
+    const { invalidate } = setup();
+    act(() => socket.fire('connect'));
+    act(() =>
+      socket.fire('collaboration:update', {
+        collaborationId: 'c9',
+        status: 'ACTIVE',
+        milestoneId: 'm1',
+        milestoneStatus: 'SUBMITTED',
+        message: 'Draft cut was submitted for review',
+        seq: 1,
+        timestamp: '',
+      }),
+    );
+    expect(screen.getByText('Work submitted')).toBeInTheDocument();
+    expect(screen.getByText('Draft cut was submitted for review')).toBeInTheDocument();
+    expect(invalidate.mock.calls.map(([f]) => f?.queryKey)).toEqual([
+      ['collaborations', 'detail', 'c9'],
+      ['collaborations', 'list'],
+    ]);
+    invalidate.mockClear();
+    act(() =>
+      socket.fire('dispute:update', { disputeId: 'd1', collaborationId: 'c9', status: 'RESOLVED', message: 'Resolved by CollabPay', seq: 2, timestamp: '' }),
+    );
+    expect(screen.getByText('Dispute resolved')).toBeInTheDocument();
+    expect(invalidate.mock.calls.map(([f]) => f?.queryKey)).toEqual([
+      ['disputes', 'detail', 'd1'],
+      ['disputes', 'list'],
+      ['collaborations', 'detail', 'c9'],
+      ['payments'],
+    ]);
+    // a replayed event is not applied twice
+    invalidate.mockClear();
+    act(() => socket.fire('dispute:update', { disputeId: 'd1', collaborationId: 'c9', status: 'RESOLVED', seq: 2, timestamp: '' }));
+    expect(invalidate).not.toHaveBeenCalled();
+  });
 });

@@ -1,9 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useToast, type ToastInput } from '../../../components/toast/toast-context';
-import { createPaymentsSocket, type PaymentUpdateEvent, type PayoutUpdateEvent, type WalletUpdateEvent } from '../../../lib/socket';
+import {
+  createPaymentsSocket,
+  type CollaborationUpdateEvent,
+  type DisputeUpdateEvent,
+  type PaymentUpdateEvent,
+  type PayoutUpdateEvent,
+  type WalletUpdateEvent,
+} from '../../../lib/socket';
 import { applyPaymentUpdate, applyPayoutUpdate, applyWalletUpdate } from './live-cache';
-import { paymentToast, payoutToast, walletToast } from './realtime-messages';
+import { collaborationToast, disputeToast, paymentToast, payoutToast, walletToast } from './realtime-messages';
 
 export type RealtimeStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized';
 
@@ -134,6 +141,23 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
       if (!accept(e.seq)) return;
       applyPayoutUpdate(queryClient, e);
       show(payoutToast(e));
+    });
+
+    socket.on('collaboration:update', (e: CollaborationUpdateEvent) => {
+      if (!accept(e.seq)) return;
+      // only this collaboration and the lists that show it (a new proposal, a status change)
+      void queryClient.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
+      void queryClient.invalidateQueries({ queryKey: ['collaborations', 'list'] });
+      show(collaborationToast(e));
+    });
+    socket.on('dispute:update', (e: DisputeUpdateEvent) => {
+      if (!accept(e.seq)) return;
+      void queryClient.invalidateQueries({ queryKey: ['disputes', 'detail', e.disputeId] });
+      void queryClient.invalidateQueries({ queryKey: ['disputes', 'list'] });
+      // a dispute freezes or unfreezes milestones and the money held
+      void queryClient.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
+      if (e.status !== 'OPEN') void queryClient.invalidateQueries({ queryKey: ['payments'] });
+      show(disputeToast(e));
     });
 
     return () => {
