@@ -4,7 +4,7 @@ import { PaymentsService } from '../../src/modules/payments/payments.service';
 import { WalletCreditsRepository } from '../../src/modules/wallet/wallet-credits.repository';
 import { balance, expectLedgerClean } from '../support/flows';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
-import { onboard, PAYOUT_DELAYS } from '../wallet/support';
+import { NO_ACCOUNT_BANK, onboard, PAYOUT_DELAYS, payoutStatus, settlePayouts } from '../wallet/support';
 import { approve, funded, outboxEvents, walletAvailable, walletOwed } from './support';
 
 /** Clawback after release (admin, and a card dispute lost after release): wallet first, the rest owed. */
@@ -122,6 +122,33 @@ describe('workflow: clawback and debt', () => {
     );
     const sources = await ctx.db.query(`SELECT source, amount::int AS amount FROM payout_transfers WHERE payout_id = $1`, [last.body.id]);
     expect(sources).toEqual([{ source: thirdPi.latest_charge, amount: 3000 }]);
+    await expectLedgerClean(ctx);
+  });
+
+  it('a payout that fails while a debt is owed brings money back that is not payable: availableForPayout 0, BALANCE_OWED', async () => {
+    const inf = await ctx.user('influencer');
+    await onboard(ctx, inf, NO_ACCOUNT_BANK);
+    const first = await funded(ctx, company, inf, { amount: 20000, paymentMethod: 'pm_card_bypassPending' });
+    await releaseAll(first.collaboration.id);
+    const payout = await ctx.http.post('/api/wallet/payout', { amount: 15000, currency: 'usd' }, { token: inf.token });
+    expect(payout.status).toBe(201);
+    expect((await clawback(first.paymentId, 20000)).status).toBe(200);
+    expect(await walletOwed(ctx, inf)).toBe(15000);
+    // the bank refuses the payout: its 15000 comes back to the wallet (and its transfer is reversed)
+    await settlePayouts(ctx);
+    await eventually(async () => (await payoutStatus(ctx, inf, payout.body.id)).status === 'FAILED', 10_000, 'payout FAILED');
+    await eventually(
+      async () => (await ctx.db.query(`SELECT 1 FROM payouts WHERE id = $1 AND stripe_reversal_id IS NOT NULL`, [payout.body.id])).length,
+      10_000,
+      'reversal recorded',
+    );
+    expect(await walletAvailable(ctx, inf)).toBe(15000);
+    expect(await figures(inf)).toMatchObject({ available: 15000, owed: 15000, availableForPayout: 0 });
+    expect(await ctx.http.post('/api/wallet/payout', { amount: 100, currency: 'usd' }, { token: inf.token })).toMatchObject({
+      status: 409,
+      body: { code: 'BALANCE_OWED' },
+    });
+    expect(await ctx.app.get(WalletCreditsRepository).mismatches(inf.id)).toEqual([]);
     await expectLedgerClean(ctx);
   });
 
