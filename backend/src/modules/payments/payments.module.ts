@@ -9,8 +9,10 @@ import { PaymentWebhooksHandler } from './payment-webhooks.handler';
 import { PaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
+import { WalletModule } from '../wallet/wallet.module';
 
 @Module({
+  imports: [WalletModule],
   controllers: [CollaborationsController, PaymentsController],
   providers: [
     PaymentRepository,

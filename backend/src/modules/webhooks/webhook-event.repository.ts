@@ -87,11 +87,11 @@ export class WebhookEventRepository {
   }
 
   /** Other stored events never tried yet, oldest first, locked for this transaction (rows others hold are skipped). */
-  async lockWaiting(em: EntityManager, excludeId: string, limit: number): Promise<LockedWebhookEvent[]> {
+  async lockWaiting(em: EntityManager, excludeId: string, limit: number, excludeTypes: string[] = []): Promise<LockedWebhookEvent[]> {
     return em.query(
-      `SELECT id, type, status, payload FROM webhook_events WHERE status = 'RECEIVED' AND attempts = 0 AND id <> $1
+      `SELECT id, type, status, payload FROM webhook_events WHERE status = 'RECEIVED' AND attempts = 0 AND id <> $1 AND type <> ALL($3::text[])
        ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [excludeId, limit],
+      [excludeId, limit, excludeTypes],
     );
   }
 

@@ -101,17 +101,20 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
    */
   async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize): Promise<ProcessOutcome> {
     let piggybacked = 0;
+    // Stripe reads an event needs happen first, outside the transaction (no network call under a row lock)
+    const stored = await this.events.findById(eventId);
+    const prefetched = stored?.status === 'RECEIVED' && this.registry.needsPrefetch(stored.type) ? await this.registry.prefetch(stored.payload) : [];
     const outcome = await inTransaction(this.ds, async (em): Promise<ProcessOutcome> => {
       piggybacked = 0;
       const row = await this.events.lockForProcessing(em, eventId);
       if (!row) return (await this.events.exists(eventId)) ? 'busy' : 'missing';
       if (row.status !== 'RECEIVED') return 'already-done';
-      const own = await this.apply(em, row);
+      const own = await this.apply(em, row, prefetched);
       if (batch > 1) {
         // Piggybacked events never wait long for a lock that another transaction holds (that would chain batches
         // into each other and into deadlocks): such an event is rolled back to its savepoint and left to its own job.
         await em.query(`SET LOCAL lock_timeout = '100ms'`);
-        for (const other of await this.events.lockWaiting(em, eventId, batch - 1)) {
+        for (const other of await this.events.lockWaiting(em, eventId, batch - 1, this.registry.prefetchTypes())) {
           await em.query('SAVEPOINT webhook_event');
           try {
             if ((await this.apply(em, other)) === 'processed') piggybacked++;
@@ -130,10 +133,10 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     return outcome;
   }
 
-  private async apply(em: EntityManager, row: LockedWebhookEvent): Promise<'processed' | 'ignored'> {
+  private async apply(em: EntityManager, row: LockedWebhookEvent, prefetched: unknown[] = []): Promise<'processed' | 'ignored'> {
     let applied = false;
-    for (const handler of this.registry.handlersFor(row.type)) {
-      const r = await handler(row.payload, em);
+    for (const [i, handler] of this.registry.handlersFor(row.type).entries()) {
+      const r = await handler(row.payload, em, prefetched[i]);
       if (r !== 'ignored') applied = true;
     }
     await this.events.markDone(em, row.id, applied ? 'PROCESSED' : 'IGNORED');
