@@ -5,6 +5,7 @@ import { WalletConnectPayouts1795345294948 } from './1795345294948-wallet-connec
 import { UntrackedPlatformBalances1795400000000 } from './1795400000000-untracked-platform-balances';
 import { OutboxSeqAtRelay1795400000001 } from './1795400000001-outbox-seq-at-relay';
 import { EmailNotifications1795500000000 } from './1795500000000-email-notifications';
+import { Refunds1796100000000 } from './1796100000000-refunds';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   UntrackedPlatformBalances1795400000000,
   OutboxSeqAtRelay1795400000001,
   EmailNotifications1795500000000,
+  Refunds1796100000000,
 ];

@@ -5,10 +5,13 @@ import { PaymentWebhooksHandler } from './payment-webhooks.handler';
 import { PaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
+import { RefundRepository } from './refunds/refund.repository';
+import { RefundsReconcileJob } from './refunds/refunds-reconcile.job';
+import { RefundsService } from './refunds/refunds.service';
 
 @Module({
   controllers: [CollaborationsController, PaymentsController],
-  providers: [PaymentRepository, PaymentsService, CollaborationsService, PaymentWebhooksHandler],
-  exports: [PaymentRepository, PaymentsService],
+  providers: [PaymentRepository, PaymentsService, CollaborationsService, PaymentWebhooksHandler, RefundRepository, RefundsService, RefundsReconcileJob],
+  exports: [PaymentRepository, PaymentsService, RefundRepository, RefundsService],
 })
 export class PaymentsModule {}

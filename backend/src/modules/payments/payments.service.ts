@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth.types';
@@ -18,23 +17,17 @@ import { STRIPE } from '../stripe/stripe.module';
 import { heldRemaining, PaymentEvent, PaymentSnapshot, transition } from './domain/payment-status.machine';
 import { PaymentRecord, PaymentRepository } from './payment.repository';
 import { PaymentView, toPaymentView } from './payment.view';
+import { RefundRepository } from './refunds/refund.repository';
 
 type Outcome = 'applied' | 'ignored';
 
-const snapshot = (p: PaymentRecord): PaymentSnapshot => ({
+export const snapshot = (p: PaymentRecord): PaymentSnapshot => ({
   status: p.status,
   amount: p.amount,
   amountReleased: p.amountReleased,
   amountRefunded: p.amountRefunded,
   statusBeforeDispute: p.statusBeforeDispute,
 });
-
-/** The Stripe key of a refund: from the client's Idempotency-Key when it sent one, else from the payment's state. */
-export function refundKey(p: PaymentRecord, amount: number, userId: string, requestKey?: string): string {
-  if (!requestKey) return `collabpay-refund-${p.id}-${p.amountRefunded}-${amount}`;
-  const digest = createHash('sha256').update(`${userId}\u0000${requestKey}`).digest('hex').slice(0, 32);
-  return `collabpay-refund-${p.id}-req-${digest}`;
-}
 
 export function stripeErrorToApp(e: unknown): AppError {
   const err = e as { type?: string; code?: string; message?: string; statusCode?: number };
@@ -58,6 +51,7 @@ export class PaymentsService {
     private readonly ledger: LedgerService,
     private readonly ledgerRepo: LedgerRepository,
     private readonly outbox: OutboxService,
+    private readonly refunds: RefundRepository,
     @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
@@ -268,6 +262,7 @@ export class PaymentsService {
       if (!p || p.collaborationId !== collaborationId) throw conflict('PAYMENT_NOT_HELD', 'This collaboration has not been paid yet');
       const retainer = c.billing === 'monthly';
       const milestones = retainer ? [] : await this.collaborations.milestones(collaborationId, em, true);
+      const reserved = await this.refunds.reserved(em, p.id);
       let amount: number;
       let releasedMilestones: string[];
       if (milestoneId) {
@@ -277,12 +272,15 @@ export class PaymentsService {
         amount = m.amount;
         releasedMilestones = [m.id];
       } else {
-        amount = heldRemaining(p);
+        amount = heldRemaining(p) - reserved;
         releasedMilestones = milestones.filter((m) => m.status === 'PENDING').map((m) => m.id);
       }
+      // money reserved by a refund waiting for Stripe is not releasable (checked as if the refund were done)
+      const free = transition({ ...snapshot(p), amountRefunded: p.amountRefunded + reserved }, { type: 'RELEASE', amount });
+      if (free.kind === 'reject') throw conflict(reserved > 0 && ['AMOUNT_EXCEEDS_HELD', 'INVALID_AMOUNT'].includes(free.code) ? 'REFUND_IN_PROGRESS' : free.code, free.message);
+      if (free.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', free.reason);
       const d = transition(snapshot(p), { type: 'RELEASE', amount });
-      if (d.kind === 'reject') throw conflict(d.code, d.message);
-      if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
+      if (d.kind !== 'apply') throw conflict('PAYMENT_NOT_HELD', 'Nothing to release');
       const fee = feeShare(p.amount, p.platformFee, p.amountReleased, amount);
       const net = amount - fee;
       const posted = await this.ledger.post(em, {
@@ -326,55 +324,11 @@ export class PaymentsService {
   // ---------------------------------------------------------------- refund
 
   /**
-   * `requestKey`: the client's Idempotency-Key. The Stripe key is derived from it when given, so a client retry after
-   * a lost answer replays the same refund even when `charge.refunded` has been applied in between (which changes
-   * `amountRefunded`, the key's fallback ingredient).
+   * Books a refund Stripe made from held money: journal entry escrow → Stripe balance (`key` makes it once), the
+   * payment's amounts and status, milestones and notifications. Callers hold the payment's lock (`p` read under it).
+   * Refunds are made through RefundsService (reserve → Stripe → finish); this is its finish and the webhook's.
    */
-  async refund(user: AuthUser, paymentId: string, amount?: number, reason?: string, requestKey?: string): Promise<PaymentView> {
-    const result = await inTransaction(this.ds, async (em) => {
-      const p = await this.payments.findById(paymentId, em, true);
-      if (!p || (user.role !== 'admin' && p.companyId !== user.id)) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
-      const refundAmount = amount ?? heldRemaining(p);
-      const d = transition(snapshot(p), { type: 'REFUND', amount: refundAmount });
-      if (d.kind === 'reject') throw conflict(d.code, d.message);
-      if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
-      if (!p.stripeChargeId && !p.stripePaymentIntentId) throw conflict('PAYMENT_NOT_HELD', 'Nothing to refund');
-      // The row lock is held across the Stripe call so that concurrent refunds cannot over-refund;
-      // the idempotency key makes a retried call return the same refund.
-      let refund: Stripe.Refund;
-      try {
-        refund = await this.stripe.refunds.create(
-          {
-            ...(p.stripeChargeId ? { charge: p.stripeChargeId } : { payment_intent: p.stripePaymentIntentId! }),
-            amount: refundAmount,
-            metadata: { payment_id: p.id, collaboration_id: p.collaborationId, reason: reason ?? '' },
-            ...(reason && ['duplicate', 'fraudulent', 'requested_by_customer'].includes(reason) ? { reason: reason as Stripe.RefundCreateParams.Reason } : {}),
-          },
-          { idempotencyKey: refundKey(p, refundAmount, user.id, requestKey) },
-        );
-      } catch (e) {
-        throw stripeErrorToApp(e);
-      }
-      if (refund.status === 'failed' || refund.status === 'canceled')
-        throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
-      // A retried refund may already be on the books: charge.refunded for it was applied while its answer was lost.
-      const chargeId = typeof refund.charge === 'string' ? refund.charge : (refund.charge?.id ?? p.stripeChargeId);
-      if (chargeId) {
-        let charge: Stripe.Charge;
-        try {
-          charge = await this.stripe.charges.retrieve(chargeId);
-        } catch (e) {
-          throw stripeErrorToApp(e);
-        }
-        if (charge.amount_refunded - p.amountRefunded < refundAmount) return p;
-      }
-      return this.recordRefund(em, p, refundAmount, `refund:${refund.id}`, reason ? `Refund: ${reason}` : 'Refund to the company');
-    });
-    this.outbox.notifyCommitted();
-    return toPaymentView(result);
-  }
-
-  private async recordRefund(em: EntityManager, p: PaymentRecord, amount: number, key: string, description: string): Promise<PaymentRecord> {
+  async bookRefund(em: EntityManager, p: PaymentRecord, amount: number, key: string, description: string): Promise<PaymentRecord> {
     const d = transition(snapshot(p), { type: 'REFUND', amount });
     if (d.kind !== 'apply') throw conflict(d.kind === 'reject' ? d.code : 'PAYMENT_NOT_HELD', d.kind === 'reject' ? d.message : d.reason);
     const posted = await this.ledger.post(em, {
@@ -408,14 +362,16 @@ export class PaymentsService {
     const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
     const p = (await this.payments.findByCharge(charge.id, em, true)) ?? (piId ? await this.payments.findByIntent(piId, em, true) : null);
     if (!p || !p.heldAt) return 'ignored';
-    const missing = charge.amount_refunded - p.amountRefunded;
+    // a refund CollabPay reserved is booked by its own finish (or reconciliation), never here: Stripe's total may
+    // include it already, so only what is neither booked nor reserved is a refund made outside CollabPay
+    const missing = charge.amount_refunded - p.amountRefunded - (await this.refunds.reserved(em, p.id));
     if (missing <= 0) return 'ignored';
     const d = transition(snapshot(p), { type: 'REFUND', amount: missing });
     if (d.kind !== 'apply') {
       this.logger.error(`Stripe refunded ${missing} more on ${charge.id} than CollabPay holds for payment ${p.id} (${p.status}); needs manual review`);
       return 'ignored';
     }
-    await this.recordRefund(em, p, missing, `refund-external:${charge.id}:${charge.amount_refunded}`, 'Refund made in Stripe');
+    await this.bookRefund(em, p, missing, `refund-external:${charge.id}:${charge.amount_refunded}`, 'Refund made in Stripe');
     return 'applied';
   }
 
@@ -505,6 +461,10 @@ export class PaymentsService {
     const rows = await this.payments.listForUser(user, limit, decodeCursor(cursor), status);
     const page = toPage(rows, limit, (r) => ({ createdAt: new Date(r.createdAt), id: r.id }));
     return { data: page.data.map(toPaymentView), nextCursor: page.nextCursor };
+  }
+
+  snapshot(p: PaymentRecord): PaymentSnapshot {
+    return snapshot(p);
   }
 
   assertCompany(user: AuthUser) {
