@@ -41,7 +41,7 @@ export class StripeLockGuard {
   }
 
   /** `ignore`: tables only background work writes (not the requests under test), e.g. the outbox. */
-  static async attach(ctx: TestContext, ignore: string[] = ['outbox_events', 'email_notifications']): Promise<StripeLockGuard> {
+  static async attach(ctx: TestContext, ignore: string[] = ['outbox_events', 'user_event_seqs', 'email_notifications']): Promise<StripeLockGuard> {
     const pg = new Client({ connectionString: ctx.databaseUrl });
     await pg.connect();
     return new StripeLockGuard(ctx.app.get<Stripe>(STRIPE), pg, ignore);
