@@ -6,6 +6,7 @@ import { UntrackedPlatformBalances1795400000000 } from './1795400000000-untracke
 import { OutboxSeqAtRelay1795400000001 } from './1795400000001-outbox-seq-at-relay';
 import { EmailNotifications1795500000000 } from './1795500000000-email-notifications';
 import { Refunds1796100000000 } from './1796100000000-refunds';
+import { RetainerSyncOutsideLocks1796100000001 } from './1796100000001-retainer-sync-outside-locks';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   OutboxSeqAtRelay1795400000001,
   EmailNotifications1795500000000,
   Refunds1796100000000,
+  RetainerSyncOutsideLocks1796100000001,
 ];

@@ -41,7 +41,11 @@ export class BillingWebhooksHandler implements OnModuleInit {
     const inv = await this.stripe.invoices.retrieve(obj.id, { expand: ['payments'] });
     // a failure is reported only while the invoice is still unpaid (a late payment_failed after a successful retry is stale)
     const failure = event.type === 'invoice.payment_failed' && inv.status === 'open' ? await this.failureOf(inv) : undefined;
-    const row = kind === 'retainer' ? await this.retainers.applyInvoice(em, inv, failure) : await this.invoices.applyInvoice(em, inv, failure);
+    // every Stripe read comes before the first business row lock
+    const row =
+      kind === 'retainer'
+        ? await this.retainers.applyInvoice(em, inv, failure, await this.retainers.prefetchInvoice(inv))
+        : await this.invoices.applyInvoice(em, inv, failure, await this.invoices.prefetchCharge(inv));
     return row ? 'applied' : 'ignored';
   }
 
