@@ -40,8 +40,12 @@ export class StripeLockGuard {
     };
   }
 
-  /** `ignore`: tables only background work writes (not the requests under test), e.g. the outbox. */
-  static async attach(ctx: TestContext, ignore: string[] = ['outbox_events', 'user_event_seqs', 'email_notifications']): Promise<StripeLockGuard> {
+  /**
+   * `ignore`: tables (or `table (mode)`) only background work writes, not the code under test, e.g. the outbox
+   * relay's sequence numbers, or the webhook endpoint storing an incoming event.
+   */
+  static async attach(ctx: TestContext, extraIgnore: string[] = []): Promise<StripeLockGuard> {
+    const ignore = ['outbox_events', 'user_event_seqs', 'email_notifications', ...extraIgnore];
     const pg = new Client({ connectionString: ctx.databaseUrl });
     await pg.connect();
     return new StripeLockGuard(ctx.app.get<Stripe>(STRIPE), pg, ignore);
@@ -57,7 +61,7 @@ export class StripeLockGuard {
             AND a.datname = current_database() AND l.pid <> pg_backend_pid() AND a.backend_xid IS NOT NULL`,
       )
       .then((r) => r.rows);
-    const locks = rows.filter((r) => !this.ignore.includes(r.relname)).map((r) => `${r.relname} (${r.mode})`);
+    const locks = rows.map((r) => `${r.relname} (${r.mode})`).filter((l) => !this.ignore.includes(l) && !this.ignore.includes(l.split(' ')[0]));
     this.calls.push({ request, locks });
   }
 

@@ -5,10 +5,20 @@ import type { EntityManager } from 'typeorm';
 /**
  * Applies one Stripe event inside the processor's database transaction (the same transaction marks the
  * inbox row processed). Handlers must be idempotent and order-insensitive: go through the state machines,
- * ignore stale transitions, and re-read the object from Stripe when the event alone cannot decide.
+ * ignore stale transitions, and re-read the object from Stripe when the event alone cannot decide — in the
+ * handler's `prepare`, never in the handler: `prepare` runs before the transaction (no row lock held across a
+ * Stripe call) and its result is handed to the handler as `prepared`.
  * Return 'ignored' when the event had no effect (unknown object, stale), otherwise 'applied'.
  */
-export type WebhookHandler = (event: Stripe.Event, em: EntityManager) => Promise<'applied' | 'ignored' | void>;
+export type WebhookHandler = (event: Stripe.Event, em: EntityManager, prepared?: unknown) => Promise<'applied' | 'ignored' | void>;
+
+/** Reads what a handler needs from Stripe, outside any transaction (errors retry the event like a handler's). */
+export type WebhookPrepare = (event: Stripe.Event) => Promise<unknown>;
+
+interface Entry {
+  handler: WebhookHandler;
+  prepare?: WebhookPrepare;
+}
 
 /**
  * Throw from a handler when the event arrived before what it builds on (e.g. `charge.refunded` before the
@@ -24,17 +34,29 @@ export class WebhookRetryLaterError extends Error {
 
 @Injectable()
 export class WebhookHandlerRegistry {
-  private readonly handlers = new Map<string, WebhookHandler[]>();
+  private readonly handlers = new Map<string, Entry[]>();
 
-  /** Modules register their handlers in onModuleInit: registry.register('payment_intent.succeeded', h). */
-  register(type: string, handler: WebhookHandler): void {
+  /**
+   * Modules register their handlers in onModuleInit: registry.register('payment_intent.succeeded', h, prepare).
+   * Events of a type with a `prepare` are applied in their own transaction (never piggybacked on another's batch).
+   */
+  register(type: string, handler: WebhookHandler, prepare?: WebhookPrepare): void {
     const list = this.handlers.get(type) ?? [];
-    list.push(handler);
+    list.push({ handler, prepare });
     this.handlers.set(type, list);
   }
 
   handlersFor(type: string): WebhookHandler[] {
+    return this.entriesFor(type).map((e) => e.handler);
+  }
+
+  entriesFor(type: string): Entry[] {
     return this.handlers.get(type) ?? [];
+  }
+
+  /** The types whose handlers read Stripe first (their events are not applied in another event's batch). */
+  typesWithPrepare(): string[] {
+    return [...this.handlers.entries()].filter(([, list]) => list.some((e) => e.prepare)).map(([type]) => type);
   }
 
   types(): string[] {

@@ -280,11 +280,19 @@ export class RetainersService {
   }
 
   /** `customer.subscription.*`: the retainer follows its subscription (re-read from Stripe). */
-  async onSubscriptionEvent(em: EntityManager, obj: Stripe.Subscription): Promise<'applied' | 'ignored'> {
+  async onSubscriptionEvent(em: EntityManager, obj: Stripe.Subscription, read?: { ticket: number; sub: Stripe.Subscription }): Promise<'applied' | 'ignored'> {
     const byMeta = obj.metadata?.kind === 'retainer' && obj.metadata.retainer_id ? await this.repo.findById(obj.metadata.retainer_id, em) : null;
     const r = byMeta ?? (await this.repo.findBySubscription(obj.id, em));
     if (!r) return 'ignored';
-    return (await this.syncSubscription(em, r.id, obj.id)) ? 'applied' : 'ignored';
+    return (await this.syncSubscription(em, r.id, obj.id, read)) ? 'applied' : 'ignored';
+  }
+
+  /** Before a subscription event's transaction: its ticket and the subscription as Stripe has it now (null: not a retainer's). */
+  async readSubscriptionFor(obj: Stripe.Subscription): Promise<{ ticket: number; sub: Stripe.Subscription } | null> {
+    const byMeta = obj.metadata?.kind === 'retainer' && obj.metadata.retainer_id ? await this.repo.findById(obj.metadata.retainer_id) : null;
+    if (!(byMeta ?? (await this.repo.findBySubscription(obj.id)))) return null;
+    const ticket = await this.repo.nextSyncTicket();
+    return { ticket, sub: await this.stripe.subscriptions.retrieve(obj.id) };
   }
 
   /**
