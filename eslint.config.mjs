@@ -4,7 +4,17 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '**/coverage/**', 'frontend/e2e/screenshots/**', 'backend/stripe-emulator/src/assets/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.data/**',
+      '**/coverage/**',
+      'frontend/e2e/screenshots/**',
+      'backend/stripe-emulator/src/assets/**',
+      'frontend/src/types/openapi.gen.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- webhook ledger realtime frontend batching]`: the benchmarks of backend/bench (scripts, not tests).
+// `npm run bench [-- webhook ledger realtime frontend batching | lighthouse]`: the benchmarks of backend/bench (scripts, not tests).
 // Compiles backend/bench (and what it imports) with tsc into backend/dist/bench-build, then runs each bench in its
 // own process, one after the other, streaming its output; prints every bench's one-line SUMMARY at the end.
 // Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (BENCH_PG_URL / BENCH_REDIS_URL to change),
@@ -23,6 +23,11 @@ const out = join(backend, 'dist', 'bench-build');
 const timeoutS = Math.max(30, Number(process.env.BENCH_TIMEOUT_S ?? 240) || 240);
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Lighthouse runs against a running app (see scripts/lighthouse.mjs), not as a compiled bench.
+if (asked.includes('lighthouse')) {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'lighthouse.mjs')], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 const unknown = asked.filter((a) => !(a in BENCHES));
 if (unknown.length) {
   console.error(`unknown bench(es): ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);

@@ -4,8 +4,12 @@
 //   npm start -- --instances 2     several servers on PORT, PORT+1, ... sharing Postgres, Redis and the emulator
 //   npm run dev                    watch mode: server rebuilt on change, Vite dev server for the SPA
 //   npm run worker                 a queue worker process only (no HTTP), for scaling webhook processing
+// Servers and workers are supervised: restarted after a crash (RESTART_BACKOFF_MS (500) doubling, at most
+// RESTART_MAX restarts within RESTART_WINDOW_MS, then give up), from a loaded standby copy (RESTART_STANDBY). COLLABPAY_NO_BUILD=true skips install/build
+// (an image that ships its build); COLLABPAY_DIST points at another compiled server (tests).
 import { ensureBuilt, ensureInstalled, loadDotEnv, log, root, spawnChild, waitForPort } from './lib.mjs';
-import { join } from 'node:path';
+import { supervise } from './supervisor.mjs';
+import { join, resolve } from 'node:path';
 
 const args = process.argv.slice(2);
 const dev = args.includes('--dev');
@@ -15,23 +19,38 @@ const instances = instIdx >= 0 ? Math.max(1, Number(args[instIdx + 1]) || 1) : N
 
 try {
   loadDotEnv();
-  ensureInstalled();
-  if (!dev) ensureBuilt();
-  else ensureBuilt({ force: false });
+  if (!/^(1|true|yes)$/i.test(process.env.COLLABPAY_NO_BUILD ?? '')) {
+    ensureInstalled();
+    if (!dev) ensureBuilt();
+    else ensureBuilt({ force: false });
+  }
 } catch (e) {
   console.error(`[collabpay] ${e.message}`);
   process.exit(e.exitCode ?? 1);
 }
 
 const children = [];
+const supervised = [];
 const stopAll = (signal) => {
   for (const c of children) if (c.exitCode === null) c.kill(signal);
+  for (const s of supervised) s.stop(signal);
 };
 process.on('SIGINT', () => stopAll('SIGINT'));
 process.on('SIGTERM', () => stopAll('SIGTERM'));
 
 const basePort = Number(process.env.PORT ?? 3000);
-const entry = join(root, 'backend', 'dist', worker ? 'worker.js' : 'main.js');
+const dist = process.env.COLLABPAY_DIST ? resolve(process.env.COLLABPAY_DIST) : join(root, 'backend', 'dist');
+const entry = join(dist, worker ? 'worker.js' : 'main.js');
+const num = (v, d) => (Number.isFinite(Number(v)) && v !== undefined && v !== '' ? Number(v) : d);
+const restartPolicy = {
+  backoffMs: num(process.env.RESTART_BACKOFF_MS, 500),
+  maxRestarts: num(process.env.RESTART_MAX, 5),
+  windowMs: num(process.env.RESTART_WINDOW_MS, 60_000),
+  // a loaded, idle copy of the server waits to take over (not for workers; RESTART_STANDBY=false to save its memory)
+  standby: !worker && !/^(0|false|no)$/i.test(process.env.RESTART_STANDBY ?? ''),
+};
+const superviseServer = (name, env) =>
+  supervised.push(supervise({ name, cmd: process.execPath, args: ['--enable-source-maps', entry], env, log, cwd: root, ...restartPolicy }));
 
 if (dev) {
   log('Watch mode: server on http://localhost:' + basePort + ', SPA with hot reload on http://localhost:5173');
@@ -43,8 +62,8 @@ if (dev) {
   );
   children.push(spawnChild('npm', ['run', 'dev', '-w', 'frontend'], { env: { ...process.env, VITE_API_PROXY: `http://127.0.0.1:${basePort}` } }));
 } else {
-  const first = spawnChild(process.execPath, ['--enable-source-maps', entry], { env: { ...process.env, PORT: String(basePort) } });
-  children.push(first);
+  const label = worker ? 'worker' : 'server';
+  superviseServer(instances > 1 ? `${label} 1` : label, { ...process.env, PORT: String(basePort) });
   if (instances > 1 && !worker) {
     // later instances share the first one's embedded Postgres, Redis and Stripe emulator
     if (!(await waitForPort(basePort, 120_000))) {
@@ -53,23 +72,38 @@ if (dev) {
       process.exit(1);
     }
     for (let i = 1; i < instances; i++) {
-      children.push(
-        spawnChild(process.execPath, ['--enable-source-maps', entry], {
-          env: { ...process.env, PORT: String(basePort + i), SEED_DEMO: 'false', PUBLIC_URL: `http://localhost:${basePort + i}` },
-        }),
-      );
+      superviseServer(`${label} ${i + 1}`, {
+        ...process.env,
+        PORT: String(basePort + i),
+        SEED_DEMO: 'false',
+        PUBLIC_URL: `http://localhost:${basePort + i}`,
+      });
     }
   }
 }
 
-let exited = 0;
-for (const c of children) {
-  c.on('exit', (code) => {
-    exited++;
-    if (code && code !== 0) {
-      stopAll('SIGTERM');
-      process.exitCode = code;
-    }
-    if (exited === children.length) process.exit(process.exitCode ?? 0);
-  });
+if (dev) {
+  let exited = 0;
+  for (const c of children) {
+    c.on('exit', (code) => {
+      exited++;
+      if (code && code !== 0) {
+        stopAll('SIGTERM');
+        process.exitCode = code;
+      }
+      if (exited === children.length) process.exit(process.exitCode ?? 0);
+    });
+  }
+} else {
+  // one server that gives up (too many crashes) stops the others: a half-up deployment is worse than a clear stop
+  supervised.forEach((s) =>
+    s.done.then((code) => {
+      if (code) {
+        process.exitCode = code;
+        stopAll('SIGTERM');
+      }
+    }),
+  );
+  const codes = await Promise.all(supervised.map((s) => s.done));
+  process.exit(process.exitCode ?? codes.find((c) => c) ?? 0);
 }

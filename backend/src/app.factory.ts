@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { StorableTextPipe } from './common/http/storable-text.pipe';
 import { compressionMiddleware, cspMiddleware, staticCacheHeaders } from './common/http/delivery';
 import { createLogger } from './common/logging/logger';
 import type { AppConfig } from './config/env.schema';
@@ -56,6 +57,8 @@ export function configureApp(app: NestExpressApplication, cfg: AppConfig): INest
   app.setGlobalPrefix('api', { exclude: ['admin/queues', 'admin/queues/{*path}'] });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(
+    // first: text PostgreSQL cannot store (NUL, lone surrogates) in any body, query or path → 400 INVALID_CHARACTERS
+    new StorableTextPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -24,6 +24,11 @@ import { BillingModule } from './modules/billing/billing.module';
 import { ConnectModule } from './modules/connect/connect.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
+import { InfluencersModule } from './modules/influencers/influencers.module';
+import { MilestonesModule } from './modules/milestones/milestones.module';
+import { DisputesModule } from './modules/disputes/disputes.module';
+import { ClawbackModule } from './modules/clawback/clawback.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 
 /** Feature modules; each later capability adds its module here. */
@@ -38,6 +43,11 @@ export const FEATURE_MODULES = [
   ConnectModule,
   WalletModule,
   PayoutsModule,
+  InfluencersModule,
+  MilestonesModule,
+  DisputesModule,
+  ClawbackModule,
+  AuditModule,
   NotificationsModule,
 ];
 

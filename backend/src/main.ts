@@ -5,8 +5,11 @@ import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/env.schema';
 import { seedDemo } from './runtime/seed';
 import { startDevServices } from './runtime/dev-services';
+import { installProcessGuards } from './runtime/process-guards';
 
 async function main() {
+  // before anything connects: a dependency outage must never take the process down (see process-guards.ts)
+  installProcessGuards();
   const log = (m: string) => console.log(`[collabpay] ${m}`);
   const prod = process.env.NODE_ENV === 'production';
   // Local services are only auto-started outside production; production must configure them.
@@ -61,8 +64,25 @@ async function main() {
   log(`CollabPay is running: open ${cfg.publicUrl}  (API ${cfg.publicUrl}/api, docs ${cfg.publicUrl}/api/docs)`);
 }
 
-main().catch((e) => {
-  console.error('[collabpay] failed to start:', e instanceof Error ? e.message : e);
-  if (process.env.DEBUG) console.error(e);
-  process.exit(1);
-});
+function run() {
+  main().catch((e) => {
+    console.error('[collabpay] failed to start:', e instanceof Error ? e.message : e);
+    if (process.env.DEBUG) console.error(e);
+    process.exit(1);
+  });
+}
+
+if (process.env.COLLABPAY_STANDBY === 'true' && process.send) {
+  // A standby of `npm start`'s supervisor: its code is loaded (the slow part of a start on a busy machine) and it
+  // waits, connected to nothing, until the running server dies and the supervisor says 'start'.
+  const leave = () => process.exit(0); // the supervisor went away
+  process.once('disconnect', leave);
+  process.on('message', (m) => {
+    if (m !== 'start') return;
+    process.off('disconnect', leave);
+    process.channel?.unref();
+    run();
+  });
+} else {
+  run();
+}

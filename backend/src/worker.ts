@@ -6,6 +6,7 @@ import { createLogger } from './common/logging/logger';
 import { AppConfig, ConfigError, loadConfig } from './config/env.schema';
 import { WebhookProcessor } from './modules/webhooks/webhook.processor';
 import { startDevServices } from './runtime/dev-services';
+import { installProcessGuards } from './runtime/process-guards';
 
 @Module({})
 class WorkerModule {}
@@ -24,6 +25,7 @@ export async function startWorker(cfg: AppConfig, extraModules: Array<Type | Dyn
 }
 
 async function main() {
+  installProcessGuards();
   const prod = process.env.NODE_ENV === 'production';
   // outside production, reuse (or start) the same local services `npm start` uses
   const services = prod ? undefined : await startDevServices(process.env, (m) => console.log(`[collabpay-worker] ${m}`));

@@ -9,13 +9,16 @@ import { createTestContext, type TestContext, type TestUser } from '../../backen
 import { proposeAndAccept } from '../../backend/test/support/flows';
 import {
   type Actor,
+  confirmIn,
   expectLive,
+  expectStatus,
   expectText,
   expectToast,
   expectVisible,
   fillCard,
   launchBrowser,
   newActor,
+  pickInfluencer,
   screenshot,
   signIn,
   spaEnv,
@@ -50,7 +53,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
   /** The company proposes through the SPA form; returns the new collaboration's id. */
   async function propose(page: Page, input: { title: string; amount: string; monthly?: boolean }): Promise<string> {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New proposal' }).click();
-    await page.getByLabel('Influencer id').fill(i.id);
+    await pickInfluencer(page, 'Jenny', /Jenny Rosen/);
     await page.getByLabel('Title', { exact: true }).fill(input.title);
     await page.getByLabel('Amount', { exact: true }).fill(input.amount);
     if (input.monthly) {
@@ -59,7 +62,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     }
     await page.getByRole('button', { name: 'Propose collaboration' }).click();
     await page.waitForURL(/\/collaborations\/[0-9a-f-]{36}$/);
-    await expectText(page.getByTestId('collaboration-status'), 'PROPOSED');
+    await expectStatus(page.getByTestId('collaboration-status'), 'PROPOSED');
     return page.url().split('/').pop()!;
   }
 
@@ -68,7 +71,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     await influencer.page.goto('/dashboard');
     await influencer.page.getByTestId(`accept-${collaborationId}`).click();
     await expectToast(influencer, 'Proposal accepted');
-    await expectText(company.page.getByTestId('collaboration-status'), 'ACCEPTED');
+    await expectStatus(company.page.getByTestId('collaboration-status'), 'ACCEPTED');
   }
 
   /** The invoice row on /billing for a collaboration (the row links to it). */
@@ -88,8 +91,6 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     return r;
   }
 
-  const accept = (page: Page) => page.once('dialog', (d) => void d.accept());
-
   test('pay by invoice: open with hosted page and PDF links, paid on the hosted page → HELD live, released → wallet; a voided invoice gives card payment back', async () => {
     await expectLive(company.page);
     await expectLive(influencer.page);
@@ -100,10 +101,11 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     const options = company.page.getByTestId('pay-options');
     await expectVisible(options);
     await options.getByRole('button', { name: 'Pay by invoice' }).click();
+    await confirmIn(company.page);
     await company.page.waitForURL('**/billing');
     await expectToast(company, /Invoice issued[\s\S]*is open/);
     const row = invoiceRow(company.page, collaborationId);
-    await expectText(row.getByTestId('invoice-status'), 'OPEN');
+    await expectStatus(row.getByTestId('invoice-status'), 'OPEN');
     await expectText(row, /\$800\.00/);
     const hosted = row.getByRole('link', { name: 'Pay online' });
     const pdf = row.getByRole('link', { name: 'PDF' });
@@ -122,7 +124,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
 
     // while the invoice is open the collaboration page offers none of the other ways to pay (one click, a second invoice)
     await company.page.goto(`/collaborations/${collaborationId}`);
-    await expectText(company.page.getByTestId('payment-status'), 'PENDING');
+    await expectStatus(company.page.getByTestId('payment-status'), 'PENDING');
     expect(await company.page.getByTestId('pay-options').count()).toBe(0);
     // the card checkout (reachable by URL) refuses to start a second payment with the server's reason
     await company.page.goto(`/payments/checkout/${collaborationId}`);
@@ -136,7 +138,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     // --- the payer opens the hosted invoice page from /billing and pays it with 4242
     await company.page.goto('/billing');
     await influencer.page.goto(`/collaborations/${collaborationId}`);
-    await expectText(influencer.page.getByTestId('payment-status'), 'PENDING');
+    await expectStatus(influencer.page.getByTestId('payment-status'), 'PENDING');
     await expectLive(influencer.page);
     const [hostedPage] = await Promise.all([
       company.context.waitForEvent('page'),
@@ -152,22 +154,22 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     await hostedPage.close();
 
     // /billing (not reloaded) shows it paid live: well before its 10 s fallback poll of open invoices would
-    await expectText(invoiceRow(company.page, collaborationId).getByTestId('invoice-status'), 'PAID', 5_000);
+    await expectStatus(invoiceRow(company.page, collaborationId).getByTestId('invoice-status'), 'PAID', 5_000);
     // the influencer's collaboration page shows HELD live
     expect(await invoiceRow(company.page, collaborationId).getByRole('button', { name: 'Void' }).count()).toBe(0);
-    await expectText(influencer.page.getByTestId('payment-status'), 'HELD', 20_000);
-    await expectToast(influencer, 'Payment HELD');
+    await expectStatus(influencer.page.getByTestId('payment-status'), 'HELD', 20_000);
+    await expectToast(influencer, 'Payment: Held in escrow');
     await screenshot(company.page, '32-billing-invoice-paid');
 
     // --- the company releases; the influencer's wallet shows the credit ($800.00 less the 10% fee)
     await company.page.goto(`/collaborations/${collaborationId}`);
-    await expectText(company.page.getByTestId('payment-status'), 'HELD');
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD');
     await expectText(company.page.getByTestId('payment-held'), '$800.00');
     await influencer.page.goto('/wallet');
     await expectLive(influencer.page);
     await company.page.getByRole('button', { name: 'Release all' }).click();
-    await company.page.getByRole('dialog', { name: 'Release all funds' }).getByRole('button', { name: 'Confirm release' }).click();
-    await expectText(company.page.getByTestId('payment-status'), 'RELEASED');
+    await company.page.getByRole('dialog', { name: 'Release all funds' }).getByTestId('confirm-action').click();
+    await expectStatus(company.page.getByTestId('payment-status'), 'RELEASED');
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$720.00', 20_000);
     expect((await expectToast(influencer, /Wallet credited[\s\S]*\+\$720\.00/)).tone).toBe('success');
 
@@ -175,21 +177,22 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     const { collaboration } = await proposeAndAccept(ctx, c, i, { amount: 30000, title: 'Voided invoice' });
     await company.page.goto(`/collaborations/${collaboration.id}`);
     await company.page.getByTestId('pay-options').getByRole('button', { name: 'Pay by invoice' }).click();
+    await confirmIn(company.page);
     await company.page.waitForURL('**/billing');
     const second = invoiceRow(company.page, collaboration.id);
-    await expectText(second.getByTestId('invoice-status'), 'OPEN');
-    accept(company.page);
+    await expectStatus(second.getByTestId('invoice-status'), 'OPEN');
     await second.getByRole('button', { name: 'Void' }).click();
-    await expectText(second.getByTestId('invoice-status'), 'VOID');
+    await confirmIn(company.page);
+    await expectStatus(second.getByTestId('invoice-status'), 'VOID');
     await expectToast(company, 'Invoice voided');
     expect(await second.getByRole('button', { name: 'Void' }).count()).toBe(0);
     expect(await second.getByRole('link', { name: 'Pay online' }).count()).toBe(0);
     await screenshot(company.page, '33-billing-invoice-void');
     // the first invoice stays paid
-    await expectText(invoiceRow(company.page, collaborationId).getByTestId('invoice-status'), 'PAID');
+    await expectStatus(invoiceRow(company.page, collaborationId).getByTestId('invoice-status'), 'PAID');
 
     await company.page.goto(`/collaborations/${collaboration.id}`);
-    await expectText(company.page.getByTestId('payment-status'), 'PENDING');
+    await expectStatus(company.page.getByTestId('payment-status'), 'PENDING');
     await expectVisible(company.page.getByTestId('pay-options').getByRole('button', { name: 'Pay by invoice' }));
     await company.page.getByRole('button', { name: 'Pay now' }).click();
     await company.page.waitForURL(`**/payments/checkout/${collaboration.id}`);
@@ -197,7 +200,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     await fillCard(company.page, '4242 4242 4242 4242');
     await company.page.getByRole('button', { name: 'Pay', exact: true }).click();
     await company.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}\\?.*redirect_status=succeeded`));
-    await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD', 30_000);
   });
 
   test('saved cards: add through the Elements form (default), add a second and make it default, remove one; one-click payment with the saved card → HELD', async () => {
@@ -234,8 +237,8 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     await screenshot(company.page, '35-billing-two-cards');
 
     // --- remove the visa (after confirmation); the server agrees
-    accept(company.page);
     await visa.getByRole('button', { name: 'Remove' }).click();
+    await confirmIn(company.page);
     await until(async () => (await list.getByRole('listitem').count()) === 1, 'one saved card left');
     await expectText(list.getByRole('listitem'), /MASTERCARD •••• 4444[\s\S]*default/);
     const saved = await ctx.http.get('/api/billing/payment-methods', { token: c.token });
@@ -249,7 +252,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     await company.page.goto(`/collaborations/${collaboration.id}`);
     await influencer.page.goto(`/collaborations/${collaboration.id}`);
     await expectLive(influencer.page);
-    await expectText(company.page.getByTestId('payment-status'), 'PENDING');
+    await expectStatus(company.page.getByTestId('payment-status'), 'PENDING');
     const options = company.page.getByTestId('pay-options');
     const select = options.getByLabel('Saved card');
     // the default card is preselected, and the removed one is not offered
@@ -259,12 +262,13 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     );
     expect(await select.locator('option').allTextContents()).toEqual(['MASTERCARD •••• 4444']);
     await options.getByRole('button', { name: 'Pay with saved card' }).click();
+    await confirmIn(company.page);
     await expectToast(company, 'Paid');
-    await expectText(company.page.getByTestId('payment-status'), 'HELD', 20_000);
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD', 20_000);
     await expectText(company.page.getByTestId('payment-held'), '$450.00');
     expect(await company.page.getByTestId('pay-options').count()).toBe(0);
     expect(await company.page.getByRole('button', { name: 'Pay now' }).count()).toBe(0);
-    await expectText(influencer.page.getByTestId('payment-status'), 'HELD', 20_000);
+    await expectStatus(influencer.page.getByTestId('payment-status'), 'HELD', 20_000);
     const payment = await ctx.http.get(`/api/payments/collaboration/${collaboration.id}`, { token: c.token });
     expect(payment.body).toMatchObject({ status: 'HELD', amount: 45000 });
     const pi = await ctx.stripe.paymentIntents.retrieve(payment.body.stripePaymentIntentId, { expand: ['payment_method'] });
@@ -280,15 +284,16 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     const start = company.page.getByTestId('retainer-start');
     await expectVisible(start);
     await start.getByRole('button', { name: 'Start retainer on saved card' }).click();
+    await confirmIn(company.page);
     await company.page.waitForURL('**/billing');
     await expectLive(company.page);
     const { id: retainerId, stripeSubscriptionId } = await retainerOf(collaborationId);
     const retainer = company.page.getByTestId(`retainer-${retainerId}`);
-    await expectText(retainer.getByTestId('retainer-status'), 'ACTIVE');
+    await expectStatus(retainer.getByTestId('retainer-status'), 'ACTIVE');
     await expectText(retainer.getByRole('heading', { level: 3 }), /^\$500\.00 \/ month/);
     await expectText(retainer, /Next charge on /);
     const period0 = retainer.getByTestId('period-0');
-    await expectText(period0.locator('td').nth(1), /^HELD\s+\$500\.00$/, 20_000);
+    await expectText(period0.locator('td').nth(1), /^Held in escrow\s+\$500\.00$/, 20_000);
     expect(await retainer.getByTestId('period-1').count()).toBe(0);
     await screenshot(company.page, '36-billing-retainer-started');
 
@@ -297,7 +302,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     const { invoice } = await ctx.emulator.advanceSubscription(stripeSubscriptionId);
     expect(invoice?.status).toBe('paid');
     const period1 = retainer.getByTestId('period-1');
-    await expectText(period1.locator('td').nth(1), /^HELD\s+\$500\.00$/, 20_000);
+    await expectText(period1.locator('td').nth(1), /^Held in escrow\s+\$500\.00$/, 20_000);
     await expectText(period1.locator('td').nth(0), '2');
     // the month's invoice shows in the invoice list too
     await expectText(company.page.getByTestId('invoice-table'), /month 2/);
@@ -308,19 +313,20 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     const before = (await influencer.page.getByTestId('wallet-available-usd').innerText()).trim();
     expect(before).toBe('$720.00');
     await period0.getByRole('button', { name: 'Release' }).click();
+    await confirmIn(company.page);
     await expectToast(company, 'Month 1 released');
-    await expectText(period0.locator('td').nth(1), /^RELEASED\s+\$500\.00$/);
+    await expectText(period0.locator('td').nth(1), /^Released\s+\$500\.00$/);
     await expectVisible(period1.getByRole('button', { name: 'Release' }));
     expect(await period0.getByRole('button', { name: 'Release' }).count()).toBe(0);
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$1,170.00', 20_000);
     await screenshot(company.page, '37-billing-retainer-two-months');
 
     // --- cancel at period end: the retainer says when it ends and offers to keep it
-    accept(company.page);
     await retainer.getByRole('button', { name: 'Cancel at period end' }).click();
+    await confirmIn(company.page);
     await expectVisible(retainer.getByRole('button', { name: 'Keep the retainer' }));
     await expectText(retainer, /Ends on /);
-    await expectText(retainer.getByTestId('retainer-status'), 'ACTIVE');
+    await expectStatus(retainer.getByTestId('retainer-status'), 'ACTIVE');
     const sub = await ctx.stripe.subscriptions.retrieve(stripeSubscriptionId);
     expect(sub.cancel_at_period_end).toBe(true);
     await screenshot(company.page, '38-billing-retainer-cancel-at-period-end');
@@ -328,8 +334,8 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     // the influencer sees the same retainer, without the company's actions
     await influencer.page.goto('/billing');
     const seen = influencer.page.getByTestId(`retainer-${retainerId}`);
-    await expectText(seen.getByTestId('period-0').locator('td').nth(1), /^RELEASED/);
-    await expectText(seen.getByTestId('period-1').locator('td').nth(1), /^HELD/);
+    await expectText(seen.getByTestId('period-0').locator('td').nth(1), /^Released/);
+    await expectText(seen.getByTestId('period-1').locator('td').nth(1), /^Held in escrow/);
     expect(await seen.getByRole('button').count()).toBe(0);
     await screenshot(influencer.page, '39-billing-influencer');
 
@@ -337,7 +343,7 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     const ended = await ctx.emulator.advanceSubscription(stripeSubscriptionId);
     expect(ended.invoice).toBeNull();
     await company.page.reload();
-    await expectText(retainer.getByTestId('retainer-status'), 'CANCELED', 20_000);
+    await expectStatus(retainer.getByTestId('retainer-status'), 'CANCELED', 20_000);
     await expectText(retainer, /Ended /);
     expect(await retainer.getByTestId('period-2').count()).toBe(0);
     expect(await retainer.getByRole('button', { name: /Cancel at period end|Keep the retainer/ }).count()).toBe(0);

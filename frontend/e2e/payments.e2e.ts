@@ -9,6 +9,7 @@ import { proposeAndAccept } from '../../backend/test/support/flows';
 import {
   type Actor,
   expectLive,
+  expectStatus,
   expectText,
   expectToast,
   expectVisible,
@@ -17,6 +18,7 @@ import {
   launchBrowser,
   newActor,
   PASSWORD,
+  pickInfluencer,
   screenshot,
   signIn,
   signUp,
@@ -71,7 +73,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
 
     // --- the company proposes $1,500.00 in two milestones
     await company.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New proposal' }).click();
-    await company.page.getByLabel('Influencer id').fill(influencerId);
+    await pickInfluencer(company.page, 'Jenny', /Jenny Rosen/);
     await company.page.getByLabel('Title', { exact: true }).fill('Spring launch video');
     await company.page.getByLabel('Description (optional)').fill('One 60-second video and three stories.');
     await company.page.getByLabel('Amount', { exact: true }).fill('1500.00');
@@ -86,7 +88,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await company.page.getByRole('button', { name: 'Propose collaboration' }).click();
     await company.page.waitForURL(/\/collaborations\/[0-9a-f-]{36}$/);
     const collaborationId = company.page.url().split('/').pop()!;
-    await expectText(company.page.getByTestId('collaboration-status'), 'PROPOSED');
+    await expectStatus(company.page.getByTestId('collaboration-status'), 'PROPOSED');
     await expectText(company.page.getByTestId('collaboration-amount'), '$1,500.00');
 
     // --- the influencer sees the proposal on the dashboard and accepts it
@@ -100,8 +102,8 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await until(async () => (await influencer.page.getByTestId(`proposal-${collaborationId}`).count()) === 0, 'the accepted proposal to leave the list');
 
     // --- the company's open page follows live: ACCEPTED and "Pay now", without a reload
-    await expectText(company.page.getByTestId('collaboration-status'), 'ACCEPTED');
-    await expectText(company.page.getByTestId('payment-status'), 'PENDING');
+    await expectStatus(company.page.getByTestId('collaboration-status'), 'ACCEPTED');
+    await expectStatus(company.page.getByTestId('payment-status'), 'PENDING');
     await company.page.getByRole('button', { name: 'Pay now' }).click();
 
     // --- checkout: the real <PaymentElement> backed by the emulator's stand-in
@@ -115,25 +117,25 @@ describe('payments in the browser (company and influencer side by side)', () => 
 
     // --- result page: redirect from Stripe, confirm, HELD; a live toast for both parties
     await company.page.waitForURL(new RegExp(`/payments/result/${collaborationId}\\?.*redirect_status=succeeded`));
-    await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD', 30_000);
     await expectVisible(company.page.getByText('Payment received. The money is held by CollabPay'));
-    const companyToast = await expectToast(company, 'Payment HELD', 20_000);
+    const companyToast = await expectToast(company, 'Payment: Held in escrow', 20_000);
     expect(companyToast.tone).toBe('success');
-    const influencerToast = await expectToast(influencer, 'Payment HELD', 20_000);
+    const influencerToast = await expectToast(influencer, 'Payment: Held in escrow', 20_000);
     expect(influencerToast.tone).toBe('success');
     await screenshot(company.page, '05-payment-result-held');
 
     // the influencer's collaboration page shows the money held by CollabPay
     await influencer.page.goto(`/collaborations/${collaborationId}`);
-    await expectText(influencer.page.getByTestId('payment-status'), 'HELD');
+    await expectStatus(influencer.page.getByTestId('payment-status'), 'HELD');
     await expectText(influencer.page.getByTestId('payment-held'), '$1,500.00');
     await expectVisible(influencer.page.getByText('Paid', { exact: true }));
-    await expectText(influencer.page.getByTestId('collaboration-status'), 'ACTIVE');
+    await expectStatus(influencer.page.getByTestId('collaboration-status'), 'ACTIVE');
     expect(await influencer.page.getByRole('button', { name: 'Release all' }).count()).toBe(0);
 
     // --- the company releases the first milestone through the confirmation dialog
     await company.page.getByRole('link', { name: 'Back to the collaboration' }).click();
-    await expectText(company.page.getByTestId('payment-status'), 'HELD');
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD');
     await expectText(company.page.getByTestId('payment-held'), '$1,500.00');
     const draft = company.page.getByRole('listitem').filter({ hasText: 'Draft video' });
     await draft.getByRole('button', { name: 'Release' }).click();
@@ -144,30 +146,30 @@ describe('payments in the browser (company and influencer side by side)', () => 
     // Cancel first: nothing moves
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await until(async () => (await dialog.count()) === 0, 'the dialog to close');
-    await expectText(company.page.getByTestId('payment-status'), 'HELD');
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD');
     await draft.getByRole('button', { name: 'Release' }).click();
-    await dialog.getByRole('button', { name: 'Confirm release' }).click();
-    await expectText(company.page.getByTestId('payment-status'), 'PARTIALLY_RELEASED');
+    await dialog.getByTestId('confirm-action').click();
+    await expectStatus(company.page.getByTestId('payment-status'), 'PARTIALLY_RELEASED');
     await expectText(company.page.getByTestId('payment-held'), '$1,000.00');
     await until(async () => (await draft.getByRole('button', { name: 'Release' }).count()) === 0, 'the released milestone to lose its Release button');
     // the influencer's open page follows live
-    await expectText(influencer.page.getByTestId('payment-status'), 'PARTIALLY_RELEASED');
-    await expectToast(influencer, 'Payment PARTIALLY_RELEASED');
+    await expectStatus(influencer.page.getByTestId('payment-status'), 'PARTIALLY_RELEASED');
+    await expectToast(influencer, 'Payment: Partly released');
 
     // --- the influencer watches the wallet: the first milestone is there ($500.00 less the 10% fee)
     await influencer.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wallet' }).click();
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$450.00');
-    await expectText(influencer.page.getByTestId('connect-status'), 'NOT_STARTED');
+    await expectStatus(influencer.page.getByTestId('connect-status'), 'NOT_STARTED');
     await expectLive(influencer.page);
 
     // --- the company releases everything still held
     await company.page.getByRole('button', { name: 'Release all' }).click();
     const all = company.page.getByRole('dialog', { name: 'Release all funds' });
     await expectText(all, /everything still held[\s\S]*\$1,000\.00/);
-    await all.getByRole('button', { name: 'Confirm release' }).click();
-    await expectText(company.page.getByTestId('payment-status'), 'RELEASED');
+    await all.getByTestId('confirm-action').click();
+    await expectStatus(company.page.getByTestId('payment-status'), 'RELEASED');
     await expectText(company.page.getByTestId('payment-held'), '$0.00');
-    await expectText(company.page.getByTestId('collaboration-status'), 'COMPLETED');
+    await expectStatus(company.page.getByTestId('collaboration-status'), 'COMPLETED');
     expect(await company.page.getByRole('button', { name: 'Release all' }).count()).toBe(0);
     await screenshot(company.page, '07-collaboration-released');
 
@@ -183,7 +185,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await screenshot(influencer.page, '13-connect-onboarding');
     await influencer.page.getByRole('button', { name: 'Agree and submit' }).click();
     await influencer.page.waitForURL((u) => u.origin === new URL(ctx.baseUrl).origin && u.pathname === '/connect/return');
-    await expectText(influencer.page.getByTestId('connect-status'), 'ACTIVE', 20_000);
+    await expectStatus(influencer.page.getByTestId('connect-status'), 'ACTIVE', 20_000);
 
     // --- a payout of everything, followed to COMPLETED once the emulator's clock moves on
     await influencer.page.getByRole('link', { name: 'Go to your wallet' }).click();
@@ -197,15 +199,15 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await expectToast(influencer, 'Payout requested');
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$0.00');
     await ctx.emulator.advanceTime(60 * 60 * 1000);
-    await expectText(influencer.page.getByTestId('payout-status'), 'COMPLETED', 30_000);
-    expect((await expectToast(influencer, 'Payout COMPLETED', 20_000)).tone).toBe('success');
+    await expectStatus(influencer.page.getByTestId('payout-status'), 'COMPLETED', 30_000);
+    expect((await expectToast(influencer, 'Payout: Paid out', 20_000)).tone).toBe('success');
     await expectText(influencer.page.getByTestId('wallet-withdrawn-usd'), '$1,350.00');
     await screenshot(influencer.page, '14-wallet-payout-completed');
 
     // the influencer's collaboration page: RELEASED, COMPLETED
     await influencer.page.goto(`/collaborations/${collaborationId}`);
-    await expectText(influencer.page.getByTestId('payment-status'), 'RELEASED');
-    await expectText(influencer.page.getByTestId('collaboration-status'), 'COMPLETED');
+    await expectStatus(influencer.page.getByTestId('payment-status'), 'RELEASED');
+    await expectStatus(influencer.page.getByTestId('collaboration-status'), 'COMPLETED');
 
     // --- the server agrees
     const payment = await ctx.http.get(`/api/payments/collaboration/${collaborationId}`, { token: (await apiUser(companyEmail)).token });
@@ -221,7 +223,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
     const { collaboration } = await proposeAndAccept(ctx, c, i, { amount: 25000, title: 'Declined then retried' });
 
     await company.page.goto(`/collaborations/${collaboration.id}`);
-    await expectText(company.page.getByTestId('payment-status'), 'PENDING');
+    await expectStatus(company.page.getByTestId('payment-status'), 'PENDING');
     await company.page.getByRole('button', { name: 'Pay now' }).click();
     await expectText(company.page.getByTestId('checkout-amount'), '$250.00');
     await fillCard(company.page, '4000 0000 0000 0002');
@@ -240,7 +242,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await until(async () => (await company.page.getByTestId('checkout-error').count()) === 0, 'the decline message to clear when the card changes');
     await company.page.getByRole('button', { name: 'Pay', exact: true }).click();
     await company.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}`));
-    await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD', 30_000);
     const held = await ctx.http.get(`/api/payments/collaboration/${collaboration.id}`, { token: c.token });
     expect(held.body.status).toBe('HELD');
     const pi = await ctx.stripe.paymentIntents.retrieve(held.body.stripePaymentIntentId);
@@ -248,12 +250,12 @@ describe('payments in the browser (company and influencer side by side)', () => 
 
     // coming back to the checkout of a paid collaboration offers no second payment
     await company.page.goto(`/payments/checkout/${collaboration.id}`);
-    await expectText(company.page.getByTestId('payment-status'), 'HELD');
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD');
     expect(await company.page.getByRole('button', { name: 'Pay', exact: true }).count()).toBe(0);
     expect(await company.page.getByLabel('Card number').count()).toBe(0);
     await company.page.getByRole('link', { name: 'View payment' }).click();
     await company.page.waitForURL(`**/payments/result/${collaboration.id}`);
-    await expectText(company.page.getByTestId('payment-status'), 'HELD');
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD');
   });
 
   test('a 3-D Secure card (4000 0025 0000 3155) passes the challenge and reaches HELD', async () => {
@@ -285,8 +287,8 @@ describe('payments in the browser (company and influencer side by side)', () => 
 
     await company.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}\\?.*redirect_status=succeeded`));
     await company.page.unroute(`**/payments/result/${collaboration.id}?**`, slowResult);
-    await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
-    expect((await expectToast(company, /Payment HELD[\s\S]*\$420\.00/)).tone).toBe('success');
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD', 30_000);
+    expect((await expectToast(company, /Payment: Held in escrow[\s\S]*\$420\.00/)).tone).toBe('success');
     const pi = await ctx.stripe.paymentIntents.retrieve(
       (await ctx.http.get(`/api/payments/collaboration/${collaboration.id}`, { token: c.token })).body.stripePaymentIntentId,
     );
@@ -306,7 +308,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await challenge.getByRole('button', { name: 'Fail authentication' }).click();
 
     await company.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}\\?.*redirect_status=failed`));
-    await expectText(company.page.getByTestId('payment-status'), 'FAILED', 20_000);
+    await expectStatus(company.page.getByTestId('payment-status'), 'FAILED', 20_000);
     await expectText(company.page.getByRole('alert'), /unable to authenticate your payment method/);
     await expectVisible(company.page.getByText('Stripe reported that the payment did not go through.'));
     await screenshot(company.page, '09b-3ds-failed-result');
@@ -315,7 +317,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await fillCard(company.page, '4242 4242 4242 4242');
     await company.page.getByRole('button', { name: 'Pay', exact: true }).click();
     await company.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}\\?.*redirect_status=succeeded`));
-    await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD', 30_000);
   });
 
   test('the admin screen shows the ledger check', async () => {
@@ -356,7 +358,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
       await expectVisible(phone.page.getByTestId('collaboration-list'));
       await fits(phone, '02-collaborations');
       await phone.page.goto(`/collaborations/${collaboration.id}`);
-      await expectText(phone.page.getByTestId('payment-status'), 'PENDING');
+      await expectStatus(phone.page.getByTestId('payment-status'), 'PENDING');
       // nothing is paid yet, so the page must not say "Paid"
       await expectVisible(phone.page.getByText('Amount due', { exact: true }));
       expect(await phone.page.getByText('Paid', { exact: true }).count()).toBe(0);
@@ -366,7 +368,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
       await fits(phone, '04-checkout');
       await phone.page.getByRole('button', { name: 'Pay', exact: true }).click();
       await phone.page.waitForURL(new RegExp(`/payments/result/${collaboration.id}`));
-      await expectText(phone.page.getByTestId('payment-status'), 'HELD', 30_000);
+      await expectStatus(phone.page.getByTestId('payment-status'), 'HELD', 30_000);
       await fits(phone, '05-result');
       await phone.page.goto('/payments');
       await expectVisible(phone.page.getByTestId('payments-table'));
@@ -385,7 +387,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await company.page.goto('/payments');
     const table = company.page.getByTestId('payments-table');
     await expectVisible(table);
-    await expectText(table, /RELEASED/);
+    await until(async () => (await table.locator('[data-status="RELEASED"]').count()) > 0, 'a released payment in the table');
     for (const amount of [150000, 25000, 42000, 9900]) await expectText(table, new RegExp(usd(amount).replace(/[$.]/g, '\\$&')));
     await screenshot(company.page, '11-payments-history');
   });

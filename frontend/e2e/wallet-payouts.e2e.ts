@@ -11,6 +11,7 @@ import { payWith, proposeAndAccept } from '../../backend/test/support/flows';
 import {
   type Actor,
   expectLive,
+  expectStatus,
   expectText,
   expectToast,
   expectVisible,
@@ -48,7 +49,7 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
     await screenshot(a.page, bankAccount === '000123456789' ? '22-connect-onboarding-hosted' : '22b-connect-onboarding-failing-bank');
     await a.page.getByRole('button', { name: 'Agree and submit' }).click();
     await a.page.waitForURL((u) => u.origin === new URL(ctx.baseUrl).origin && u.pathname === '/connect/return');
-    await expectText(a.page.getByTestId('connect-status'), 'ACTIVE', 20_000);
+    await expectStatus(a.page.getByTestId('connect-status'), 'ACTIVE', 20_000);
     await expectVisible(a.page.getByText('(payouts enabled)'));
     expect(await a.page.getByRole('button', { name: 'Set up payouts' }).count()).toBe(0);
   }
@@ -72,18 +73,18 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
 
     await signIn(company.page, c.email);
     await company.page.goto(`/collaborations/${collaborationId}`);
-    await expectText(company.page.getByTestId('payment-status'), 'HELD');
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD');
 
     await signIn(influencer.page, i.email);
     await influencer.page.goto('/wallet');
     await expectVisible(influencer.page.getByText('No earnings yet.'));
-    await expectText(influencer.page.getByTestId('connect-status'), 'NOT_STARTED');
+    await expectStatus(influencer.page.getByTestId('connect-status'), 'NOT_STARTED');
     await expectLive(influencer.page);
 
     // --- the company releases everything; the influencer's wallet page (not reloaded) shows the credit
     await company.page.getByRole('button', { name: 'Release all' }).click();
-    await company.page.getByRole('dialog', { name: 'Release all funds' }).getByRole('button', { name: 'Confirm release' }).click();
-    await expectText(company.page.getByTestId('payment-status'), 'RELEASED');
+    await company.page.getByRole('dialog', { name: 'Release all funds' }).getByTestId('confirm-action').click();
+    await expectStatus(company.page.getByTestId('payment-status'), 'RELEASED');
     // $2,000.00 less the 10% platform fee
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$1,800.00', 20_000);
     const credited = await expectToast(influencer, 'Wallet credited');
@@ -132,10 +133,10 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
     await until(async () => (await dialog.count()) === 0, 'the payout dialog to close');
     await expectToast(influencer, 'Payout requested');
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$1,300.00');
-    await expectText(influencer.page.getByTestId('payout-status'), /^(PENDING|IN_TRANSIT|COMPLETED)$/);
+    await expectStatus(influencer.page.getByTestId('payout-status'), /^(PENDING|IN_TRANSIT|COMPLETED)$/);
     await ctx.emulator.advanceTime(60 * 60 * 1000);
-    await expectText(influencer.page.getByTestId('payout-status'), 'COMPLETED', 30_000);
-    const done = await expectToast(influencer, 'Payout COMPLETED', 20_000);
+    await expectStatus(influencer.page.getByTestId('payout-status'), 'COMPLETED', 30_000);
+    const done = await expectToast(influencer, 'Payout: Paid out', 20_000);
     expect(done.tone).toBe('success');
     await expectText(influencer.page.getByTestId('wallet-withdrawn-usd'), '$500.00');
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$1,300.00');
@@ -154,7 +155,7 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
       await signIn(phone.page, i.email);
       await phone.page.goto('/wallet');
       await expectText(phone.page.getByTestId('wallet-available-usd'), '$1,300.00');
-      await expectText(phone.page.getByTestId('payout-status'), 'COMPLETED');
+      await expectStatus(phone.page.getByTestId('payout-status'), 'COMPLETED');
       await expectVisible(phone.page.getByTestId('earnings-chart'));
       await screenshot(phone.page, '375-08-wallet');
       expect(await horizontalOverflow(phone.page)).toBe(0);
@@ -195,8 +196,8 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
       await dialog.getByRole('button', { name: 'Confirm payout' }).click();
       await expectText(a.page.getByTestId('wallet-available-usd'), '$0.00');
       await ctx.emulator.advanceTime(60 * 60 * 1000);
-      await expectText(a.page.getByTestId('payout-status'), 'FAILED', 30_000);
-      const failed = await expectToast(a, 'Payout FAILED', 20_000);
+      await expectStatus(a.page.getByTestId('payout-status'), 'FAILED', 30_000);
+      const failed = await expectToast(a, 'Payout: Failed', 20_000);
       expect(failed.tone).toBe('error');
       const payouts = await ctx.http.get('/api/wallet/payouts', { token: i.token });
       const id = payouts.body.data[0].id as string;

@@ -101,7 +101,11 @@ export async function seedPendingPayments(ds: DataSource, opts: { count: number;
         const amount = 5_000 + Math.floor(random() * 500_000);
         const companyId = companies[i % parties];
         const influencerId = influencers[(i * 7 + 3) % parties];
-        const c = await collaborations.insert(em, { companyId, influencerId, title: `Bench campaign ${i}`, description: null, amount, currency: 'usd' }, []);
+        const c = await collaborations.insert(
+          em,
+          { companyId, influencerId, title: `Bench campaign ${i}`, description: null, amount, currency: 'usd', reviewPeriodDays: 7, platformFeeBps: 1000 },
+          [],
+        );
         await collaborations.setStatus(em, c.id, 'ACCEPTED', 'accepted');
         const p = await payments.insert(em, {
           collaborationId: c.id,

@@ -16,6 +16,10 @@ export interface AppConfig {
   jwtSecret: string;
   jwtExpiresIn: number; // seconds
   authRateLimit: { points: number; windowSeconds: number };
+  /** How long an instance trusts its last look at a token's user (role, existence) and revocation, in ms. AUTH_SESSION_CACHE_MS */
+  authSessionCacheMs: number;
+  /** Weakest accepted password on the zxcvbn-ts 0..4 scale. PASSWORD_MIN_SCORE */
+  passwordMinScore: number;
   stripe: {
     mode: StripeMode;
     secretKey: string;
@@ -34,9 +38,12 @@ export interface AppConfig {
   /** A refund reservation this old has no request still waiting on Stripe: reconciliation may resolve it. REFUND_RESERVATION_STALE_MS */
   refundReservationStaleMs: number;
   maxPaymentAmount: number;
+  /** The collaboration workflow (deliverables, review, auto-release). */
+  workflow: WorkflowConfig;
   runWorker: boolean;
   runSchedulers: boolean;
   webhooks: WebhookConfig;
+  retention: RetentionConfig;
   serveSpa: boolean;
   spaDir?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -58,6 +65,15 @@ export interface MailConfig {
   claimTimeoutMs: number;
 }
 
+export interface WorkflowConfig {
+  /** Default review period of a submitted milestone, in days (a proposal may set 1..30). REVIEW_PERIOD_DAYS */
+  reviewPeriodDays: number;
+  /** Change requests allowed per milestone. MAX_CHANGE_REQUESTS */
+  maxChangeRequests: number;
+  /** Run the auto-release pass every this many ms where RUN_SCHEDULERS=true (0 = off). AUTO_RELEASE_INTERVAL_MS */
+  autoReleaseIntervalMs: number;
+}
+
 /** The Stripe webhook pipeline (inbox, queue processor, sweeper, reconciliation). */
 export interface WebhookConfig {
   /** Re-enqueue inbox rows still RECEIVED after `staleMs` every this many ms (0 = off). WEBHOOK_SWEEP_INTERVAL_MS */
@@ -76,8 +92,20 @@ export interface WebhookConfig {
   concurrency: number;
   /** Bull job lock; a dead worker's job is retried after it expires. WEBHOOK_JOB_LOCK_MS */
   jobLockMs: number;
+  /** Run a catch-up reconciliation at start (events sent while the server was down). WEBHOOK_RECONCILE_ON_START */
+  reconcileOnStart: boolean;
   /** A job also applies up to this many other waiting events in its transaction (1 = one event per transaction). WEBHOOK_BATCH_SIZE */
   batchSize: number;
+}
+
+/** What the `retention` job deletes (idempotency keys go once past their 24 h lifetime). */
+export interface RetentionConfig {
+  /** Run the retention job every this many ms (0 = off). RETENTION_INTERVAL_MS */
+  intervalMs: number;
+  /** Delete outbox rows sent this many hours ago (clients `sync` within this window). OUTBOX_RETENTION_HOURS */
+  outboxSentHours: number;
+  /** Delete inbox rows PROCESSED/IGNORED this many hours ago (longer than Stripe's retries and the reconciliation look-back). WEBHOOK_INBOX_RETENTION_HOURS */
+  inboxProcessedHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -187,6 +215,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queuePrefix: attempt(() => str(env, 'QUEUE_PREFIX', 'collabpay'), 'collabpay'),
     jwtSecret,
     jwtExpiresIn: attempt(() => int(env, 'JWT_EXPIRES_IN', 3600 * 12, 60, 3600 * 24 * 30), 3600),
+    authSessionCacheMs: attempt(() => int(env, 'AUTH_SESSION_CACHE_MS', 5000, 0, 60_000), 5000),
+    passwordMinScore: attempt(() => int(env, 'PASSWORD_MIN_SCORE', 3, 1, 4), 3),
     authRateLimit: {
       points: attempt(() => int(env, 'AUTH_RATE_LIMIT', 20, 1, 100000), 20),
       windowSeconds: attempt(() => int(env, 'AUTH_RATE_LIMIT_WINDOW', 60, 1, 86400), 60),
@@ -207,6 +237,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // the Stripe client gives up after 3 attempts of 20 s: a request older than this is not waiting on Stripe any more
     refundReservationStaleMs: attempt(() => int(env, 'REFUND_RESERVATION_STALE_MS', 120_000, 0, 86_400_000), 120_000),
     maxPaymentAmount: attempt(() => int(env, 'MAX_PAYMENT_AMOUNT', 10_000_000_00, 1, Number.MAX_SAFE_INTEGER), 0),
+    workflow: {
+      reviewPeriodDays: attempt(() => int(env, 'REVIEW_PERIOD_DAYS', 7, 1, 30), 7),
+      maxChangeRequests: attempt(() => int(env, 'MAX_CHANGE_REQUESTS', 3, 0, 100), 3),
+      autoReleaseIntervalMs: attempt(() => int(env, 'AUTO_RELEASE_INTERVAL_MS', 60_000, 0, 86_400_000), 60_000),
+    },
     runWorker: attempt(() => bool(env, 'RUN_WORKER', true), true),
     runSchedulers: attempt(() => bool(env, 'RUN_SCHEDULERS', true), true),
     webhooks: {
@@ -219,6 +254,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: attempt(() => int(env, 'WEBHOOK_CONCURRENCY', 8, 1, 100), 8),
       jobLockMs: attempt(() => int(env, 'WEBHOOK_JOB_LOCK_MS', 30_000, 1000, 600_000), 30_000),
       batchSize: attempt(() => int(env, 'WEBHOOK_BATCH_SIZE', 25, 1, 500), 25),
+      reconcileOnStart: attempt(() => bool(env, 'WEBHOOK_RECONCILE_ON_START', nodeEnv !== 'test'), true),
+    },
+    retention: {
+      intervalMs: attempt(() => int(env, 'RETENTION_INTERVAL_MS', 3_600_000, 0, 86_400_000), 3_600_000),
+      outboxSentHours: attempt(() => int(env, 'OUTBOX_RETENTION_HOURS', 24 * 7, 1, 24 * 3650), 24 * 7),
+      inboxProcessedHours: attempt(() => int(env, 'WEBHOOK_INBOX_RETENTION_HOURS', 24 * 30, 24 * 4, 24 * 3650), 24 * 30),
     },
     serveSpa: attempt(() => bool(env, 'SERVE_SPA', true), true),
     spaDir: env.SPA_DIR || undefined,
@@ -232,6 +273,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       claimTimeoutMs: attempt(() => int(env, 'MAIL_CLAIM_TIMEOUT_MS', 300_000, 1000, 86_400_000), 300_000),
     },
   };
+  // a redelivered or reconciled event whose inbox row is gone would be applied again
+  if (cfg.retention.inboxProcessedHours * 3600 < cfg.webhooks.reconcileLookbackS + 86_400) {
+    errors.push(
+      `WEBHOOK_INBOX_RETENTION_HOURS (${cfg.retention.inboxProcessedHours}) must exceed WEBHOOK_RECONCILE_LOOKBACK_S by at least 24 hours (${Math.ceil((cfg.webhooks.reconcileLookbackS + 86_400) / 3600)} h)`,
+    );
+  }
   if (errors.length) {
     throw new ConfigError(`Invalid configuration:\n  - ${errors.join('\n  - ')}`);
   }

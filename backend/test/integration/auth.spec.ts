@@ -3,7 +3,8 @@ import { createTestContext, TestContext } from '../support/test-app';
 describe('auth (real Postgres + Redis)', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext({ label: 'auth', env: { AUTH_RATE_LIMIT: '30', AUTH_RATE_LIMIT_WINDOW: '60' } });
+    // a day-long window: the fixed window must not roll over during the 40 attempts on a slow, busy machine
+    ctx = await createTestContext({ label: 'auth', env: { AUTH_RATE_LIMIT: '30', AUTH_RATE_LIMIT_WINDOW: '86400' } });
   });
   afterAll(() => ctx?.close());
 
@@ -11,11 +12,11 @@ describe('auth (real Postgres + Redis)', () => {
 
   it('registers, logs in and reads /me', async () => {
     const e = email();
-    const reg = await ctx.http.post('/api/auth/register', { email: e, password: 'longenough', name: 'Brand', role: 'company' });
+    const reg = await ctx.http.post('/api/auth/register', { email: e, password: 'correct-horse-battery', name: 'Brand', role: 'company' });
     expect(reg.status).toBe(201);
     expect(reg.body.user).toEqual({ id: expect.any(String), email: e, name: 'Brand', role: 'company' });
     expect(reg.body.user.passwordHash).toBeUndefined();
-    const login = await ctx.http.post('/api/auth/login', { email: e.toUpperCase(), password: 'longenough' });
+    const login = await ctx.http.post('/api/auth/login', { email: e.toUpperCase(), password: 'correct-horse-battery' });
     expect(login.status).toBe(200);
     const me = await ctx.http.get('/api/auth/me', { token: login.body.accessToken });
     expect(me.status).toBe(200);
@@ -27,7 +28,7 @@ describe('auth (real Postgres + Redis)', () => {
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('VALIDATION_FAILED');
     expect(r.body.errors).toEqual(expect.arrayContaining([expect.stringMatching(/email/), expect.stringMatching(/password/), expect.stringMatching(/role/)]));
-    const extra = await ctx.http.post('/api/auth/register', { email: email(), password: 'longenough', name: 'x', role: 'company', isAdmin: true });
+    const extra = await ctx.http.post('/api/auth/register', { email: email(), password: 'correct-horse-battery', name: 'x', role: 'company', isAdmin: true });
     expect(extra.status).toBe(400);
     expect(extra.body.message).toMatch(/isAdmin/);
     const malformed = await ctx.http.request('POST', '/api/auth/login', undefined, { raw: '{"email":', headers: { 'content-type': 'application/json' } });
@@ -39,8 +40,8 @@ describe('auth (real Postgres + Redis)', () => {
 
   it('409 on a duplicate email (case-insensitive)', async () => {
     const e = email();
-    expect((await ctx.http.post('/api/auth/register', { email: e, password: 'longenough', name: 'A', role: 'influencer' })).status).toBe(201);
-    const dup = await ctx.http.post('/api/auth/register', { email: e.toUpperCase(), password: 'longenough', name: 'B', role: 'company' });
+    expect((await ctx.http.post('/api/auth/register', { email: e, password: 'correct-horse-battery', name: 'A', role: 'influencer' })).status).toBe(201);
+    const dup = await ctx.http.post('/api/auth/register', { email: e.toUpperCase(), password: 'correct-horse-battery', name: 'B', role: 'company' });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('EMAIL_TAKEN');
   });
@@ -58,8 +59,13 @@ describe('auth (real Postgres + Redis)', () => {
   it('403 by role on admin routes', async () => {
     const company = await ctx.user('company');
     const r = await ctx.http.get('/api/admin/ledger/check', { token: company.token });
-    expect([403, 404]).toContain(r.status); // 404 until the ledger module lands; never 200
-    if (r.status === 403) expect(r.body.code).toBe('FORBIDDEN_ROLE');
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('FORBIDDEN_ROLE');
+    const influencer = await ctx.user('influencer');
+    const i = await ctx.http.get('/api/admin/ledger/check', { token: influencer.token });
+    expect({ status: i.status, code: i.body.code }).toEqual({ status: 403, code: 'FORBIDDEN_ROLE' });
+    const admin = await ctx.user('admin');
+    expect((await ctx.http.get('/api/admin/ledger/check', { token: admin.token })).status).toBe(200);
   });
 
   it('answers 404 with a code for unknown routes and serves the OpenAPI document', async () => {
@@ -77,6 +83,7 @@ describe('auth (real Postgres + Redis)', () => {
     expect(r.body).toEqual({
       publishableKey: ctx.emulator.publishableKey,
       stripeMode: 'emulator',
+      platformFeeBps: ctx.config.platformFeeBps,
       stripeApiBase: ctx.emulator.url,
       stripeJsUrl: `${ctx.emulator.url}/js/v3/stripe.js`,
     });

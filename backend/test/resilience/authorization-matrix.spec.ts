@@ -1,6 +1,6 @@
 import { expectLedgerClean, payWith, proposeAndAccept } from '../support/flows';
 import { createTestContext, TestContext, TestUser } from '../support/test-app';
-import { discoverRoutes, fillPath, PUBLIC_ROUTES, Route } from './routes';
+import { discoverRoutes, fillPath, PUBLIC_ROUTES, REVOKES_TOKEN, Route, workflowIds } from './routes';
 
 /**
  * Calls every documented route as nobody, as each role, and as the other party's peer, against resources that
@@ -50,23 +50,44 @@ describe('authorization matrix: every route × every role × the peer of each pa
       collaborationId: collaboration.id,
       id: paymentId,
     };
+    Object.assign(ids, await workflowIds(ctx, companyA, { collaborationId: collaboration.id, milestoneId: ids.milestoneId, paymentId }));
     routes = await discoverRoutes(ctx);
     before = (await ctx.http.get(`/api/payments/${paymentId}`, { token: companyA.token })).body;
   });
   afterAll(() => ctx?.close());
 
-  const secretsOf = () => [ids['/api/collaborations/=id'], ids['/api/payments/=id'], ids.milestoneId];
+  const secretsOf = () => [ids['/api/collaborations/=id'], ids['/api/payments/=id'], ids.milestoneId, ids.disputeId];
 
   it('discovers the routes of every module', () => {
     const paths = routes.map((r) => `${r.method} ${r.path}`);
     expect(paths).toEqual(
-      expect.arrayContaining(['POST /api/collaborations', 'POST /api/payments/create-intent', 'GET /api/payments/{id}', 'GET /api/admin/ledger/check']),
+      expect.arrayContaining([
+        'POST /api/collaborations',
+        'POST /api/payments/create-intent',
+        'GET /api/payments/{id}',
+        'GET /api/admin/ledger/check',
+        'GET /api/influencers',
+        'POST /api/collaborations/{id}/milestones/{milestoneId}/submit',
+        'POST /api/collaborations/{id}/milestones/{milestoneId}/approve',
+        'POST /api/collaborations/{id}/milestones/{milestoneId}/request-changes',
+        'POST /api/collaborations/{id}/disputes',
+        'GET /api/disputes',
+        'GET /api/disputes/{id}',
+        'POST /api/disputes/{id}/messages',
+        'POST /api/disputes/{id}/withdraw',
+        'POST /api/admin/disputes/{id}/resolve',
+        'POST /api/admin/payments/{id}/clawback',
+        'POST /api/admin/jobs/auto-release/run',
+        'GET /api/admin/audit-log',
+      ]),
     );
     expect(routes.length).toBeGreaterThan(15);
   });
 
   it('without a token: 401 everywhere but the public routes', async () => {
-    for (const r of routes) {
+    const all = await discoverRoutes(ctx, { withLogout: true });
+    expect(all.map((r) => `${r.method} ${r.path}`)).toContain(REVOKES_TOKEN);
+    for (const r of all) {
       const key = `${r.method} ${r.path}`;
       const res = await ctx.http.request(r.method, fillPath(r.path, ids), r.hasBody ? {} : undefined);
       expect({ key, status: res.status }).not.toEqual({ key, status: 500 });
@@ -115,6 +136,14 @@ describe('authorization matrix: every route × every role × the peer of each pa
     expect((await ctx.http.post(`/api/payments/collaboration/${ids.collaborationId}/release`, {}, { token: influencerA.token })).status).toBe(403);
     expect((await ctx.http.post(`/api/payments/${ids.id}/refund`, {}, { token: influencerA.token })).status).toBe(403);
     expect((await ctx.http.post(`/api/collaborations/${ids.collaborationId}/accept`, {}, { token: companyA.token })).status).toBe(403);
+    // the workflow: each party reads the dispute; neither acts in the other's role
+    for (const u of [companyA, influencerA]) expect((await ctx.http.get(`/api/disputes/${ids.disputeId}`, { token: u.token })).status).toBe(200);
+    const m = `/api/collaborations/${ids.collaborationId}/milestones/${ids.milestoneId}`;
+    expect((await ctx.http.post(`${m}/submit`, { note: 'x' }, { token: companyA.token })).status).toBe(403);
+    expect((await ctx.http.post(`${m}/approve`, {}, { token: influencerA.token })).status).toBe(403);
+    expect((await ctx.http.post(`${m}/request-changes`, { note: 'x' }, { token: influencerA.token })).status).toBe(403);
+    expect((await ctx.http.post(`/api/disputes/${ids.disputeId}/withdraw`, {}, { token: influencerA.token })).status).toBe(403);
+    expect((await ctx.http.get('/api/influencers?q=creator', { token: influencerA.token })).status).toBe(403);
   });
 
   it('admins reach the admin routes; others get 403', async () => {

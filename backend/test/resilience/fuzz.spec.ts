@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expectLedgerClean, payWith, proposeAndAccept } from '../support/flows';
 import { createTestContext, TestContext, TestUser } from '../support/test-app';
-import { discoverRoutes, fillPath, Route } from './routes';
+import { discoverRoutes, fillPath, Route, workflowIds } from './routes';
 
 /** Random and schema-shaped bodies for every documented route: any answer but a 5xx. */
 describe('fuzz: no body ever produces a 500', () => {
@@ -31,6 +31,7 @@ describe('fuzz: no body ever produces a 500', () => {
       milestoneId: collaboration.milestones[0].id,
       id: paymentId,
     };
+    Object.assign(ids, await workflowIds(ctx, company, { collaborationId: collaboration.id, milestoneId: collaboration.milestones[1].id, paymentId }));
     routes = (await discoverRoutes(ctx)).filter((r) => r.hasBody && r.path !== '/api/payments/webhook');
   });
   afterAll(() => ctx?.close());
@@ -50,6 +51,9 @@ describe('fuzz: no body ever produces a 500', () => {
       '',
       ' ',
       '\u0000',
+      'a\u0000b',
+      '\ud800',
+      'x\udfff',
       'a'.repeat(5000),
       '<script>',
       "' OR 1=1 --",
@@ -98,6 +102,90 @@ describe('fuzz: no body ever produces a 500', () => {
         }),
         { numRuns: Number(process.env.FUZZ_RUNS ?? 25) },
       );
+    }
+  });
+
+  // Text PostgreSQL cannot store: NUL (refused in text and jsonb) and lone UTF-16 surrogates (not Unicode).
+  const UNSTORABLE = ['\u0000', 'a\u0000b', '\ud800', 'x\udfff'];
+  const URL_UNSTORABLE = ['%00', 'a%00b'];
+
+  /** Sends as every user: none may see a 5xx, and (the global rule) whoever may call the route gets 400 INVALID_CHARACTERS. */
+  async function expectRefusedForAll(method: Route['method'], path: string, body: unknown, what: string) {
+    const codes: string[] = [];
+    for (const u of users) {
+      const res = await ctx.http.request(method, path, undefined, {
+        token: u.token,
+        ...(body === undefined ? {} : { raw: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
+      codes.push(`${u.role}:${res.status}:${res.body?.code}`);
+      expect({ what, as: u.role, status: res.status < 500 }).toEqual({ what, as: u.role, status: true });
+    }
+    expect({ what, codes }).toEqual({ what, codes: expect.arrayContaining([expect.stringMatching(/:400:INVALID_CHARACTERS$/)]) });
+  }
+
+  /** `{field: bad}` for every field of the DTO, and one level down for nested objects and arrays of them. */
+  function unstorableBodies(r: Route, bad: string): { field: string; body: unknown }[] {
+    const schema = resolve(r.bodySchema, r.schemas);
+    const out: { field: string; body: unknown }[] = [];
+    for (const [k, prop] of Object.entries<any>(schema?.properties ?? {})) {
+      out.push({ field: k, body: { [k]: bad } });
+      const inner = resolve(prop.type === 'array' ? prop.items : prop, r.schemas);
+      for (const k2 of Object.keys(inner?.properties ?? {})) {
+        out.push({ field: `${k}.${k2}`, body: { [k]: prop.type === 'array' ? [{ [k2]: bad }] : { [k2]: bad } } });
+      }
+    }
+    return out;
+  }
+
+  it('text PostgreSQL cannot store, in any body field of any route, is 400 INVALID_CHARACTERS (never a 500)', async () => {
+    let checked = 0;
+    for (const r of routes) {
+      for (const bad of UNSTORABLE) {
+        for (const { field, body } of unstorableBodies(r, bad)) {
+          await expectRefusedForAll(r.method, fillPath(r.path, ids), body, `${r.method} ${r.path} ${field}=${JSON.stringify(bad)}`);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    // the probe's case, without a token
+    const res = await ctx.http.post('/api/auth/register', { email: 'nul@example.com', password: 'correct-horse-battery', name: '\u0000', role: 'company' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_CHARACTERS', field: 'name' });
+  });
+
+  it('... in any path parameter (e.g. /api/admin/webhook-events/%00) or query parameter, is 400 INVALID_CHARACTERS', async () => {
+    const all = (await discoverRoutes(ctx)).filter((r) => r.path !== '/api/payments/webhook' && !r.path.startsWith('/api/docs'));
+    let paths = 0;
+    let queries = 0;
+    for (const r of all) {
+      const body = r.hasBody ? {} : undefined;
+      for (const p of r.params) {
+        for (const bad of URL_UNSTORABLE) {
+          if (p.in === 'path') {
+            await expectRefusedForAll(r.method, fillPath(r.path, ids, { name: p.name, value: bad }), body, `${r.method} ${r.path} {${p.name}}=${bad}`);
+            paths++;
+          } else {
+            await expectRefusedForAll(
+              r.method,
+              `${fillPath(r.path, ids)}?${encodeURIComponent(p.name)}=${bad}`,
+              body,
+              `${r.method} ${r.path}?${p.name}=${bad}`,
+            );
+            queries++;
+          }
+        }
+      }
+    }
+    expect(paths).toBeGreaterThan(10);
+    expect(queries).toBeGreaterThan(5);
+    const admin = users[2];
+    for (const [method, path] of [
+      ['GET', '/api/admin/webhook-events/%00'],
+      ['POST', '/api/admin/webhook-events/%00/replay'],
+    ] as const) {
+      const res = await ctx.http.request(method, path, undefined, { token: admin.token });
+      expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 400, code: 'INVALID_CHARACTERS' });
     }
   });
 

@@ -13,6 +13,10 @@ export const T = {
   connect: 'connect: an Express account whose creation answer is lost is created once; a lost account link is simply replaced; failed reads are retried',
   payout: 'payouts: lost transfer and payout answers are resolved by reconciliation without moving money twice',
   reversal: 'payouts: a failed payout whose reversal answer is lost is reversed once',
+  disputeResolution: 'disputes: a resolution whose refund answer is lost refunds once and is completed by the retry with the same split',
+  clawback: 'clawback: a clawback whose refund answer is lost refunds once and recovers once when retried',
+  webhookRereads:
+    'webhooks: failed re-reads before money moves (a refunded charge, a failure event for a completed payout) retry the event; the money moves once, or not at all',
 } as const;
 
 /**
@@ -25,12 +29,16 @@ export const T = {
  */
 export const CALL_SITES: Record<string, { test: string; safety: 'key' | 'natural' | 'read' | 'local' }> = {
   'modules/payments/payments.service.ts:paymentIntents.create': { test: T.piCreate, safety: 'key' },
+  'modules/disputes/dispute-resolution.service.ts:refunds.create': { test: T.disputeResolution, safety: 'key' },
+  'modules/clawback/clawback.service.ts:refunds.create': { test: T.clawback, safety: 'key' },
   'modules/payments/payments.service.ts:paymentIntents.retrieve': { test: T.paymentReads, safety: 'read' },
   'modules/payments/payments.service.ts:charges.retrieve': { test: T.paymentReads, safety: 'read' },
   // the key comes from the reservation's row id (collabpay-refund-<refund id>), whoever retries the call
   'modules/payments/refunds/refunds.service.ts:refunds.create': { test: T.refund, safety: 'key' },
   'modules/payments/refunds/refunds.service.ts:refunds.list': { test: T.refund, safety: 'read' },
   'modules/payments/payment-webhooks.handler.ts:paymentIntents.retrieve': { test: T.paymentReads, safety: 'read' },
+  'modules/payments/payment-webhooks.handler.ts:charges.retrieve': { test: T.webhookRereads, safety: 'read' },
+  'modules/payouts/payout-webhooks.handler.ts:payouts.retrieve': { test: T.webhookRereads, safety: 'read' },
   'modules/webhooks/webhook-maintenance.service.ts:accounts.list': { test: T.paymentReads, safety: 'read' },
   'modules/webhooks/webhook-maintenance.service.ts:events.list': { test: T.paymentReads, safety: 'read' },
   'modules/webhooks/webhook-ingest.service.ts:webhooks.constructEvent': { test: T.paymentReads, safety: 'local' },

@@ -128,7 +128,7 @@ describe('Stripe fault injection: Connect and payouts (real Postgres, Redis, web
     expect((await ctx.stripe.transfers.list({ transfer_group: transferGroup(id), limit: 100 })).data.map((t) => t.amount)).toEqual([30000]);
     const payouts = (await ctx.stripe.payouts.list({ limit: 100 }, { stripeAccount: accountId })).data.filter(byMetadata('payout_id', id));
     expect(payouts.map((p) => [p.amount, p.status])).toEqual([[30000, 'paid']]);
-    expect(await wallet(ben)).toEqual([{ currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000 }]);
+    expect(await wallet(ben)).toEqual([{ currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000, owed: 0 }]);
     expectOwnKeys(wire.posts(/^\/v1\/transfers$/), `collabpay-payout-transfer-${id}`);
     expectOwnKeys(wire.posts(/^\/v1\/payouts$/), `collabpay-payout-${id}`);
     await expectLedgerCheckClean(ctx, admin);
@@ -164,7 +164,7 @@ describe('Stripe fault injection: Connect and payouts (real Postgres, Redis, web
     expect(tr.reversals.data.map((r) => r.amount)).toEqual([20000]);
     expect((await payout(id))!.stripeReversalId).toBe(tr.reversals.data[0].id);
     expectOwnKeys(wire.posts(new RegExp(`^/v1/transfers/${transferId}/reversals$`)), `collabpay-payout-reversal-${id}`);
-    expect(await wallet(cleo)).toEqual([{ currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0 }]);
+    expect(await wallet(cleo)).toEqual([{ currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0, owed: 0 }]);
     await expectLedgerCheckClean(ctx, admin);
   });
 });

@@ -80,6 +80,8 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
     AUTH_RATE_LIMIT: '100000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     SERVE_SPA: 'false',
+    // the auto-release pass runs when a test asks (POST /api/admin/jobs/auto-release/run); workflow tests turn the schedule on
+    AUTO_RELEASE_INTERVAL_MS: '0',
     ...opts.env,
   };
   const config = loadConfig(env);

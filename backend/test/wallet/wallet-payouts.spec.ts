@@ -94,7 +94,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     const collab = await earn(ctx, company, ben, 150000, 'Launch, "phase" 1');
 
     const b0 = await ctx.http.get('/api/wallet/balance', { token });
-    expect(b0.body).toEqual({ balances: [{ currency: 'usd', available: 135000, pending: 0, totalEarned: 135000, totalWithdrawn: 0 }] });
+    expect(b0.body).toEqual({ balances: [{ currency: 'usd', available: 135000, pending: 0, totalEarned: 135000, totalWithdrawn: 0, owed: 0 }] });
 
     // validation and rules
     const cases: Array<[unknown, number, string]> = [
@@ -136,7 +136,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect(stripePayouts[0]).toMatchObject({ amount: 50000, currency: 'usd', metadata: { payout_id: payout.id } });
 
     const b1 = await ctx.http.get('/api/wallet/balance', { token });
-    expect(b1.body.balances).toEqual([{ currency: 'usd', available: 85000, pending: 50000, totalEarned: 135000, totalWithdrawn: 0 }]);
+    expect(b1.body.balances).toEqual([{ currency: 'usd', available: 85000, pending: 50000, totalEarned: 135000, totalWithdrawn: 0, owed: 0 }]);
 
     await settlePayouts(ctx);
     const done = await eventually(async () => {
@@ -146,7 +146,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect(done.completedAt).toEqual(expect.any(String));
     expect(await balance(ctx, Accounts.payoutsInTransit(ben.id))).toBe(0);
     const b2 = await ctx.http.get('/api/wallet/balance', { token });
-    expect(b2.body.balances).toEqual([{ currency: 'usd', available: 85000, pending: 0, totalEarned: 135000, totalWithdrawn: 50000 }]);
+    expect(b2.body.balances).toEqual([{ currency: 'usd', available: 85000, pending: 0, totalEarned: 135000, totalWithdrawn: 50000, owed: 0 }]);
 
     const list = await ctx.http.get('/api/wallet/payouts', { token });
     expect(list.body).toEqual({ data: [expect.objectContaining({ id: payout.id, status: 'COMPLETED', amount: 50000, currency: 'usd' })], nextCursor: null });
@@ -269,7 +269,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     });
     expect(failed).toMatchObject({ failureCode: 'no_account', failureMessage: expect.stringContaining('No bank account could be located') });
     const b = await ctx.http.get('/api/wallet/balance', { token });
-    expect(b.body.balances).toEqual([{ currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0 }]);
+    expect(b.body.balances).toEqual([{ currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0, owed: 0 }]);
     const tx = await ctx.http.get('/api/wallet/transactions', { token });
     expect(tx.body.data.map((t: any) => [t.type, t.amount, t.balanceBefore, t.balanceAfter])).toEqual([
       ['credit', 20000, 7000, 27000],
@@ -371,7 +371,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect((await repo.findById(a.id))!.status).toBe('COMPLETED');
     expect((await repo.findById(b.id))!.status).toBe('COMPLETED');
     const bal = await ctx.http.get('/api/wallet/balance', { token: dan.token });
-    expect(bal.body.balances).toEqual([{ currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000 }]);
+    expect(bal.body.balances).toEqual([{ currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000, owed: 0 }]);
     // the admin can run it on demand; others cannot
     const admin = await ctx.user('admin');
     expect((await ctx.http.post('/api/admin/payouts/reconcile', {}, { token: admin.token })).status).toBe(200);
@@ -394,8 +394,8 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect(res.body).toMatchObject({ status: 'FAILED', failureCode: 'no_external_account', failureMessage: expect.stringContaining('refused') });
     const bal = await ctx.http.get('/api/wallet/balance', { token: eve.token });
     expect(bal.body.balances).toEqual([
-      { currency: 'gbp', available: 18000, pending: 0, totalEarned: 18000, totalWithdrawn: 0 },
-      { currency: 'usd', available: 45000, pending: 0, totalEarned: 45000, totalWithdrawn: 0 },
+      { currency: 'gbp', available: 18000, pending: 0, totalEarned: 18000, totalWithdrawn: 0, owed: 0 },
+      { currency: 'usd', available: 45000, pending: 0, totalEarned: 45000, totalWithdrawn: 0, owed: 0 },
     ]);
     const transfers = (await ctx.stripe.transfers.list({ transfer_group: transferGroup(res.body.id) })).data;
     expect(transfers.map((t) => [t.amount, t.currency, t.destination])).toEqual([[18000, 'gbp', accountId]]);

@@ -58,6 +58,29 @@ describe('Stripe webhook pipeline', () => {
       expect(await row(ev.id)).toBeUndefined();
     });
 
+    it.each([
+      ['timestamped 1 h in the future', { timestamp: () => Math.floor(Date.now() / 1000) + 3600 }, 'WEBHOOK_SIGNATURE_INVALID'],
+      ['timestamped 10 years in the future', { timestamp: () => Math.floor(Date.now() / 1000) + 10 * 365 * 86400 }, 'WEBHOOK_SIGNATURE_INVALID'],
+      ['platform-signed but naming a connected account', { account: 'acct_1TestConnected', secret: 'platform' }, 'WEBHOOK_SECRET_MISMATCH'],
+      ['Connect-signed but without account', { secret: 'connect' }, 'WEBHOOK_SECRET_MISMATCH'],
+      ['signed, with a NUL in a string', { object: { id: 'obj_nul', description: 'a\u0000b' } }, 'INVALID_CHARACTERS'],
+      ['signed, with a lone surrogate in a string', { object: { id: 'obj_sur', description: 'a\ud800b' } }, 'INVALID_CHARACTERS'],
+    ] as const)('refuses an event %s with 400 and stores nothing', async (_name, c: Record<string, any>, code) => {
+      const ev = makeEvent('test.effect', c.object ?? { id: 'obj_bad' }, c.account ? { account: c.account } : {});
+      const secret = c.secret === 'connect' ? ctx.config.stripe.connectWebhookSecret : ctx.config.stripe.webhookSecret;
+      const r = await deliver(ctx, ev, { secret, timestamp: c.timestamp?.() });
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ statusCode: 400, code });
+      expect(await row(ev.id)).toBeUndefined();
+    });
+
+    it('accepts a timestamp a little ahead (clock skew within the tolerance)', async () => {
+      const ev = makeEvent('test.effect', { id: 'obj_skew' });
+      const r = await deliver(ctx, ev, { timestamp: Math.floor(Date.now() / 1000) + 240 });
+      expect(r.status).toBe(200);
+      await processed(ev.id);
+    });
+
     it('refuses a tampered or re-serialised body carrying the original signature', async () => {
       const ev = makeEvent('test.effect', { id: 'obj_amount', amount: 100 });
       const signature = sign(ev.payload, ctx.config.stripe.webhookSecret);

@@ -236,3 +236,35 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 export function usd(cents: number): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(cents / 100);
 }
+
+/** Waits until a StatusBadge shows the raw status `code` (its `data-status`; the visible text is the human label). */
+export async function expectStatus(locator: Locator, code: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  let seen: string | null = null;
+  try {
+    return await until(
+      async () => {
+        seen = await locator.first().getAttribute('data-status', { timeout: 1000 });
+        return seen !== null && (typeof code === 'string' ? seen === code : code.test(seen)) ? seen : false;
+      },
+      `status ${String(code)}`,
+      timeoutMs,
+    );
+  } catch {
+    throw new Error(`Expected ${locator.toString()} to have status ${String(code)} within ${timeoutMs} ms; last seen: ${JSON.stringify(seen)}`);
+  }
+}
+
+/** Confirms the open ConfirmDialog (every money action asks first). */
+export async function confirmIn(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('confirm-action').click();
+  await until(async () => (await dialog.count()) === 0, 'the confirmation dialog to close', 20_000);
+}
+
+/** Picks the influencer in the proposal form's search-as-you-type combobox (types `query`, clicks the option named `option`). */
+export async function pickInfluencer(page: Page, query: string, option: string | RegExp): Promise<void> {
+  const box = page.getByRole('combobox', { name: 'Influencer' });
+  await box.fill(query);
+  await page.getByRole('option', { name: option }).first().click();
+  await page.getByTestId('chosen-influencer').waitFor();
+}

@@ -19,8 +19,10 @@ const WalletRoute = lazy(() => import('./routes/WalletRoute'));
 const ConnectReturnRoute = lazy(() => import('./routes/ConnectReturnRoute'));
 const ConnectRefreshRoute = lazy(() => import('./routes/ConnectRefreshRoute'));
 const AdminRoute = lazy(() => import('./routes/AdminRoute'));
+const DisputeRoute = lazy(() => import('./routes/DisputeRoute'));
 const BillingRoute = lazy(() => import('./routes/BillingRoute'));
 const NotFoundRoute = lazy(() => import('./routes/NotFoundRoute'));
+const NotificationSettingsRoute = lazy(() => import('./routes/NotificationSettingsRoute'));
 
 export const router = createBrowserRouter([
   {
@@ -33,7 +35,7 @@ export const router = createBrowserRouter([
       {
         path: 'dashboard',
         element: (
-          <RequireAuth roles={['influencer', 'company']}>
+          <RequireAuth>
             <DashboardRoute />
           </RequireAuth>
         ),
@@ -119,10 +121,26 @@ export const router = createBrowserRouter([
         ),
       },
       {
+        path: 'disputes/:id',
+        element: (
+          <RequireAuth>
+            <DisputeRoute />
+          </RequireAuth>
+        ),
+      },
+      {
         path: 'admin',
         element: (
           <RequireAuth roles={['admin']}>
             <AdminRoute />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: 'settings/notifications',
+        element: (
+          <RequireAuth>
+            <NotificationSettingsRoute />
           </RequireAuth>
         ),
       },

@@ -1,34 +1,14 @@
-/** Renders a raw status string (e.g. `HELD`) coloured by outcome. */
-const TONES: Record<string, 'success' | 'error' | 'warning' | 'info' | 'neutral'> = {
-  HELD: 'success',
-  RELEASED: 'success',
-  PARTIALLY_RELEASED: 'success',
-  COMPLETED: 'success',
-  ACTIVE: 'success',
-  ACCEPTED: 'info',
-  PAID: 'success',
-  FAILED: 'error',
-  DISPUTED: 'error',
-  DECLINED: 'error',
-  RESTRICTED: 'error',
-  CANCELED: 'neutral',
-  REFUNDED: 'warning',
-  PARTIALLY_REFUNDED: 'warning',
-  PENDING: 'info',
-  PROCESSING: 'info',
-  PROPOSED: 'info',
-  IN_TRANSIT: 'info',
-  NOT_STARTED: 'neutral',
-};
+import { statusLabel, type StatusKind } from '../lib/labels';
 
-export function statusTone(status: string): 'success' | 'error' | 'warning' | 'info' | 'neutral' {
-  return TONES[status.toUpperCase()] ?? 'neutral';
-}
-
-export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
+/**
+ * A status as people read it ("Held in escrow", not `HELD`), coloured by outcome, with the plain-words explanation
+ * as its title. The raw code stays in `data-status` for tests and tools.
+ */
+export function StatusBadge({ status, kind = 'payment', testId }: { status: string; kind?: StatusKind; testId?: string }) {
+  const l = statusLabel(kind, status);
   return (
-    <span className={`badge badge-${statusTone(status)}`} data-testid={testId}>
-      {status}
+    <span className={`badge badge-${l.tone}`} data-testid={testId} data-status={status.toUpperCase()} title={l.explanation || undefined}>
+      {l.label}
     </span>
   );
 }

@@ -3,6 +3,7 @@
  * JSON in and out, and a typed ApiError built from the contract's error JSON.
  */
 import { getAccessToken, setSession } from './auth-storage';
+import { humanError } from './errors';
 
 export const API_BASE = '/api';
 
@@ -148,8 +149,9 @@ export function newIdempotencyKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
 }
 
+/** The sentence to show a person (mapped from the API's stable `code`, see lib/errors.ts). */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError) return humanError(error);
   if (error instanceof Error) return error.message;
   return 'Something went wrong';
 }

@@ -150,3 +150,29 @@ export function tryParseMajorToMinor(input: string, currency: string): { ok: tru
     return { ok: false, error: e instanceof Error ? e.message : 'Invalid amount' };
   }
 }
+
+/**
+ * The platform fee on `amount` at `bps` basis points, as the server computes it: round(amount × bps / 10000),
+ * halves rounded up, in exact integer arithmetic. The influencer receives `amount - platformFee(amount, bps)`.
+ */
+export function platformFee(amount: number, bps: number): number {
+  if (!Number.isSafeInteger(amount) || amount < 0) throw new MoneyParseError('Amount must be a non-negative safe integer');
+  if (!Number.isSafeInteger(bps) || bps < 0 || bps > 10000) throw new MoneyParseError('Fee rate must be within 0..10000 basis points');
+  const product = BigInt(amount) * BigInt(bps);
+  const q = product / 10000n;
+  return Number((product % 10000n) * 2n >= 10000n ? q + 1n : q);
+}
+
+/** `1000` bps → "10%", `1250` → "12.5%". */
+export function formatBps(bps: number): string {
+  return `${Number((bps / 100).toFixed(2))}%`;
+}
+
+/**
+ * The platform fee's share of one release `part` of a payment, as the server splits it: the fee of everything
+ * released so far is fee(total) × cumulative / total rounded down, and the release that completes the total takes the rest.
+ */
+export function feeShare(totalAmount: number, totalFee: number, releasedBefore: number, part: number): number {
+  const feeAt = (cumulative: number) => (cumulative >= totalAmount ? totalFee : Number((BigInt(totalFee) * BigInt(cumulative)) / BigInt(totalAmount)));
+  return feeAt(releasedBefore + part) - feeAt(releasedBefore);
+}

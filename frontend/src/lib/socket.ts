@@ -31,7 +31,24 @@ export interface PayoutUpdateEvent extends RealtimeBase {
   message?: string;
 }
 
+export interface CollaborationUpdateEvent extends RealtimeBase {
+  collaborationId: string;
+  status: string;
+  milestoneId?: string;
+  milestoneStatus?: string;
+  message?: string;
+}
+
+export interface DisputeUpdateEvent extends RealtimeBase {
+  disputeId: string;
+  collaborationId: string;
+  status: string;
+  message?: string;
+}
+
 export interface ServerToClientEvents {
+  'collaboration:update': (e: CollaborationUpdateEvent) => void;
+  'dispute:update': (e: DisputeUpdateEvent) => void;
   'payment:update': (e: PaymentUpdateEvent) => void;
   'wallet:update': (e: WalletUpdateEvent) => void;
   'payout:update': (e: PayoutUpdateEvent) => void;

@@ -1,17 +1,51 @@
-/** Entity shapes from shared/API.md (money is always integer minor units + lowercase currency). */
+/**
+ * The SPA's API types. Request bodies come from the OpenAPI document (`npm run gen:api -w @collabpay/frontend`
+ * generates openapi.gen.ts from backend/openapi.json, which a backend test keeps equal to GET /api/docs-json); the
+ * server does not describe its responses in that document yet, so the entity shapes below follow shared/API.md
+ * (money is always integer minor units + lowercase currency).
+ */
+import type { components } from './openapi.gen';
+
 export type { User, Role, AuthSession } from '../lib/auth-storage';
+export type { components, operations, paths } from './openapi.gen';
+
+type Schemas = components['schemas'];
+export type RegisterBody = Schemas['RegisterDto'];
+export type LoginBody = Schemas['LoginDto'];
+export type CreateCollaborationBody = Schemas['CreateCollaborationDto'];
+export type ReleaseBody = Schemas['ReleaseDto'];
+export type RefundBody = Schemas['RefundDto'];
+export type RequestPayoutBody = Schemas['RequestPayoutDto'];
+export type PayWithSavedCardBody = Schemas['PayWithSavedCardDto'];
+export type StartRetainerBody = Schemas['StartRetainerDto'];
+export type CreateInvoiceBody = Schemas['CreateInvoiceDto'];
 
 export type CollaborationStatus = 'PROPOSED' | 'ACCEPTED' | 'ACTIVE' | 'COMPLETED' | 'DECLINED' | 'CANCELED';
 
 export type PaymentStatus =
   'PENDING' | 'PROCESSING' | 'HELD' | 'PARTIALLY_RELEASED' | 'RELEASED' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | 'FAILED' | 'CANCELED' | 'DISPUTED';
 
+export type MilestoneStatus = 'PENDING' | 'SUBMITTED' | 'CHANGES_REQUESTED' | 'RELEASED' | 'DISPUTED' | 'REFUNDED';
+
+export interface MilestoneSubmission {
+  id: string;
+  note: string;
+  links: string[];
+  createdAt: string;
+}
+
 export interface Milestone {
   id: string;
   title: string;
   amount: number;
-  status?: string;
+  status?: MilestoneStatus | string;
   releasedAt?: string | null;
+  /** the company must answer a submission by then, or the milestone is released automatically */
+  reviewDueAt?: string | null;
+  submittedAt?: string | null;
+  changeRequestCount?: number;
+  submissions?: MilestoneSubmission[];
+  changeRequests?: { note: string; createdAt: string }[];
 }
 
 export interface PaymentSummary {
@@ -26,7 +60,14 @@ export interface PaymentSummary {
 export interface Collaboration {
   id: string;
   companyId: string;
-  influencerId: string;
+  /** null while an invitation by email waits for its influencer to sign up */
+  influencerId: string | null;
+  invitedEmail?: string | null;
+  influencerHandle?: string | null;
+  reviewPeriodDays?: number;
+  /** platform fee rate fixed when proposed */
+  platformFeeBps?: number;
+  feePreview?: { platformFee: number; influencerAmount: number };
   title: string;
   description?: string | null;
   amount: number;
@@ -69,6 +110,8 @@ export interface Payment {
 
 export interface WalletBalance {
   currency: string;
+  /** owed to CollabPay after a clawback; payouts are paused until later earnings repay it */
+  owed?: number;
   available: number;
   pending: number;
   totalEarned: number;
@@ -114,6 +157,8 @@ export interface AppConfig {
   stripeMode: 'emulator' | 'test' | 'live';
   stripeApiBase?: string;
   stripeJsUrl?: string;
+  /** the platform fee rate (basis points) a proposal made now is fixed at */
+  platformFeeBps?: number;
 }
 
 /** Admin shapes are not fixed by the contract; fields are read defensively. */

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { AuthUser, Role } from './auth.types';
+import type { AuthUser, Role, VerifiedToken } from './auth.types';
 
 export const IS_PUBLIC = 'collabpay:public';
 export const ROLES_KEY = 'collabpay:roles';
@@ -10,3 +10,5 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** The authenticated user. */
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest().user);
+/** The verified access token of the request (its `jti` and expiry), for logout. */
+export const CurrentToken = createParamDecorator((_: unknown, ctx: ExecutionContext): VerifiedToken => ctx.switchToHttp().getRequest().token);

@@ -1,11 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
-import type { AuthUser, JwtPayload } from './auth.types';
+import type { AuthUser, JwtPayload, VerifiedToken } from './auth.types';
 import { ROLES } from './auth.types';
 
-/** Signs and verifies access tokens; shared by HTTP guards and the Socket.io gateway. */
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Signs and verifies access tokens (signature, `exp`, `jti`); shared by HTTP guards and the Socket.io gateway.
+ * Whether the user still exists with that role and the token is not revoked is SessionService's question.
+ */
 @Injectable()
 export class TokenService {
   private readonly jwt: JwtService;
@@ -18,17 +24,22 @@ export class TokenService {
   }
 
   sign(user: AuthUser): string {
-    const payload: JwtPayload = { sub: user.id, email: user.email, role: user.role };
+    const payload: JwtPayload = { sub: user.id, email: user.email, role: user.role, jti: randomUUID() };
     return this.jwt.sign(payload);
   }
 
-  /** Returns the user and the expiry (ms since epoch) or null when the token is missing, malformed or expired. */
-  verify(token: string | undefined | null): (AuthUser & { expiresAt: number }) | null {
+  /**
+   * The token's claims, or null when it is missing, malformed, badly signed or expired, or lacks `exp` (a token
+   * without one would never expire) or a `jti` (it could not be revoked).
+   */
+  verify(token: string | undefined | null): VerifiedToken | null {
     if (!token || typeof token !== 'string') return null;
     try {
       const p = this.jwt.verify<JwtPayload>(token);
-      if (!p.sub || !ROLES.includes(p.role)) return null;
-      return { id: p.sub, email: p.email, role: p.role, expiresAt: (p.exp ?? 0) * 1000 };
+      if (typeof p.sub !== 'string' || !UUID_RE.test(p.sub) || !ROLES.includes(p.role)) return null;
+      if (typeof p.exp !== 'number' || !Number.isFinite(p.exp)) return null;
+      if (typeof p.jti !== 'string' || !UUID_RE.test(p.jti)) return null;
+      return { id: p.sub, email: p.email, role: p.role, jti: p.jti.toLowerCase(), expiresAt: p.exp * 1000 };
     } catch {
       return null;
     }

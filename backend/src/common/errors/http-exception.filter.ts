@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { AppError } from './app-error';
+import { isDatabaseUnavailable, isDependencyUnavailable } from './dependency-errors';
 
 const DEFAULT_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -36,7 +37,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.code === 'SERVICE_UNAVAILABLE') {
+      this.logger.warn(`${req.method} ${req.path} answered 503: ${(exception as Error)?.message ?? String(exception)}`);
+    } else if (body.statusCode >= 500) {
       this.logger.error(`${req.method} ${req.path} failed: ${(exception as Error)?.stack ?? String(exception)}`);
     }
     if (res.headersSent) return;
@@ -85,6 +88,16 @@ export function toErrorBody(exception: unknown): ErrorBody {
       e.type === 'entity.parse.failed' ? 'INVALID_JSON' : e.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : (DEFAULT_CODES[status] ?? 'BAD_REQUEST');
     const message = e.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : (e.message ?? 'Bad request');
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message };
+  }
+  // PostgreSQL or Redis unreachable (refused, terminated, pool timeout, shutting down): a temporary condition
+  if (isDependencyUnavailable(exception)) {
+    const what = isDatabaseUnavailable(exception) ? 'The database' : 'A backing service';
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      error: STATUS_CODES[503]!,
+      code: 'SERVICE_UNAVAILABLE',
+      message: `${what} is temporarily unavailable; try again shortly`,
+    };
   }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', code: 'INTERNAL_ERROR', message: 'Something went wrong on our side' };
 }

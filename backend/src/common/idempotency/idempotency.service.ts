@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { badRequest, conflict, unprocessable } from '../errors/app-error';
 import { toErrorBody } from '../errors/http-exception.filter';
 
-const TTL_MS = 24 * 3600 * 1000;
+/** How long a key answers with its first response; the retention job deletes older keys. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 const WAIT_MS = 15_000;
 
 function canonical(v: unknown): string {
@@ -98,7 +99,7 @@ export class IdempotencyService {
         [userId, scope, key],
       );
       if (row && row.request_hash !== hash) throw unprocessable('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
-      if (row?.state === 'completed' && Date.now() - new Date(row.created_at).getTime() < TTL_MS) {
+      if (row?.state === 'completed' && Date.now() - new Date(row.created_at).getTime() < IDEMPOTENCY_TTL_MS) {
         if (row.response_status >= 400) throw new HttpException(row.response_body, row.response_status);
         return { status: row.response_status, body: row.response_body };
       }

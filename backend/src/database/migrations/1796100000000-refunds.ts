@@ -28,9 +28,12 @@ export class Refunds1796100000000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX refunds_request_key ON refunds (payment_id, request_key) WHERE request_key IS NOT NULL`);
     await q.query(`CREATE INDEX refunds_payment ON refunds (payment_id)`);
     await q.query(`CREATE INDEX refunds_pending ON refunds (created_at) WHERE status = 'PENDING'`);
+    // the single reservation on the payment row (payments.pending_refund) is replaced by these rows
+    await q.query(`ALTER TABLE payments DROP COLUMN pending_refund`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE payments ADD COLUMN pending_refund jsonb`);
     await q.query(`DROP TABLE refunds`);
   }
 }

@@ -4,7 +4,10 @@ import { Billing1795345269198 } from './1795345269198-billing';
 import { WalletConnectPayouts1795345294948 } from './1795345294948-wallet-connect-payouts';
 import { UntrackedPlatformBalances1795400000000 } from './1795400000000-untracked-platform-balances';
 import { OutboxSeqAtRelay1795400000001 } from './1795400000001-outbox-seq-at-relay';
+import { RevokedTokens1795450000000 } from './1795450000000-revoked-tokens';
 import { EmailNotifications1795500000000 } from './1795500000000-email-notifications';
+import { RetentionIndexes1795600000000 } from './1795600000000-retention-indexes';
+import { CollaborationWorkflow1796000000000 } from './1796000000000-collaboration-workflow';
 import { Refunds1796100000000 } from './1796100000000-refunds';
 import { RetainerSyncOutsideLocks1796100000001 } from './1796100000001-retainer-sync-outside-locks';
 
@@ -16,7 +19,10 @@ export const MIGRATIONS = [
   WalletConnectPayouts1795345294948,
   UntrackedPlatformBalances1795400000000,
   OutboxSeqAtRelay1795400000001,
+  RevokedTokens1795450000000,
   EmailNotifications1795500000000,
+  RetentionIndexes1795600000000,
+  CollaborationWorkflow1796000000000,
   Refunds1796100000000,
   RetainerSyncOutsideLocks1796100000001,
 ];

@@ -7,7 +7,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { TokenService } from '../../common/auth/token.service';
+import { SessionCheck, SessionService } from '../../common/auth/session.service';
 import { QUEUES } from '../../common/queue/queue.module';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
@@ -34,18 +34,24 @@ function readCookie(header: string | undefined, name: string): string | undefine
  * it is then moved into an HttpOnly cookie scoped to the dashboard and the browser is redirected to the same
  * URL without it (so the token does not stay in the address bar or history).
  */
-export function queueDashboardAuth(tokens: TokenService, cfg: Pick<AppConfig, 'publicUrl' | 'jwtExpiresIn'>) {
+export function queueDashboardAuth(sessions: SessionService, cfg: Pick<AppConfig, 'publicUrl' | 'jwtExpiresIn'>) {
   const fail = (res: Response, status: 401 | 403, code: string, message: string) => {
     res.status(status).json({ statusCode: status, error: STATUS_CODES[status], code, message });
   };
-  return (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const bearer = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const query = typeof req.query?.token === 'string' ? req.query.token : undefined;
     const cookie = readCookie(req.headers.cookie, QUEUE_DASHBOARD_COOKIE);
     const token = bearer ?? query ?? cookie;
     if (!token) return fail(res, 401, 'UNAUTHORIZED', 'Sign in as an admin (Bearer token or ?token=)');
-    const user = tokens.verify(token);
-    if (!user) return fail(res, 401, 'UNAUTHORIZED', 'Invalid or expired token');
+    let session: SessionCheck;
+    try {
+      session = await sessions.check(token); // signature, exp, and the user, role and revocation in the database
+    } catch {
+      return res.status(503).json({ statusCode: 503, error: STATUS_CODES[503], code: 'SERVICE_UNAVAILABLE', message: 'Cannot check the session now' });
+    }
+    if (!session.ok) return fail(res, 401, session.reason === 'TOKEN_REVOKED' ? 'TOKEN_REVOKED' : 'UNAUTHORIZED', 'Invalid, expired or revoked token');
+    const user = { ...session.user, expiresAt: session.token.expiresAt };
     if (user.role !== 'admin') return fail(res, 403, 'FORBIDDEN_ROLE', 'This page needs role admin');
     if (query && !bearer) {
       const secure = cfg.publicUrl.startsWith('https:') ? '; Secure' : '';
@@ -72,7 +78,7 @@ export class QueueDashboardModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly moduleRef: ModuleRef,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionService,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
 
@@ -90,7 +96,7 @@ export class QueueDashboardModule implements OnModuleInit {
       serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
       options: { uiConfig: { boardTitle: 'CollabPay queues' } },
     });
-    http.getInstance().use(QUEUE_DASHBOARD_PATH, queueDashboardAuth(this.tokens, this.cfg), serverAdapter.getRouter());
+    http.getInstance().use(QUEUE_DASHBOARD_PATH, queueDashboardAuth(this.sessions, this.cfg), serverAdapter.getRouter());
     this.logger.log(`queue dashboard at ${QUEUE_DASHBOARD_PATH} (admins only)`);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../../common/auth/auth.types';
-import { CurrentUser, Public } from '../../common/auth/decorators';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthUser, VerifiedToken } from '../../common/auth/auth.types';
+import { CurrentToken, CurrentUser, Public } from '../../common/auth/decorators';
 import { AuthRateLimitGuard } from '../../common/http/rate-limit.guard';
 import { AuthService } from './auth.service';
 import { LoginDto, RegisterDto } from './dto/auth.dto';
@@ -24,6 +24,14 @@ export class AuthController {
   @HttpCode(200)
   login(@Body() dto: LoginDto) {
     return this.auth.login(dto.email, dto.password);
+  }
+
+  @ApiBearerAuth()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revokes this access token at once, on every instance and across restarts' })
+  async logout(@CurrentToken() token: VerifiedToken): Promise<void> {
+    await this.auth.logout(token);
   }
 
   @ApiBearerAuth()

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../../common/auth/auth.types';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { UuidPipe } from '../../common/http/uuid.pipe';
 import { CollaborationsService } from './collaborations.service';
-import { CreateCollaborationDto, ListCollaborationsQueryDto } from './dto/collaboration.dto';
+import { CollaborationDto, CreateCollaborationDto, ListCollaborationsQueryDto } from './dto/collaboration.dto';
 
 @ApiTags('collaborations')
 @ApiBearerAuth()
@@ -14,6 +14,7 @@ export class CollaborationsController {
 
   @Roles('company')
   @Post()
+  @ApiCreatedResponse({ type: CollaborationDto })
   propose(@CurrentUser() user: AuthUser, @Body() dto: CreateCollaborationDto) {
     return this.service.propose(user, dto);
   }
@@ -25,6 +26,7 @@ export class CollaborationsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: CollaborationDto })
   get(@CurrentUser() user: AuthUser, @Param('id', UuidPipe) id: string) {
     return this.service.get(user, id);
   }
@@ -39,6 +41,7 @@ export class CollaborationsController {
   @Roles('influencer')
   @Post(':id/decline')
   @HttpCode(200)
+  @ApiOkResponse({ type: CollaborationDto })
   decline(@CurrentUser() user: AuthUser, @Param('id', UuidPipe) id: string) {
     return this.service.decline(user, id);
   }

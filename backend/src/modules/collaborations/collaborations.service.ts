@@ -1,39 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { authorize, NotFound } from '../../common/access/access.policy';
 import type { AuthUser } from '../../common/auth/auth.types';
 import { inTransaction } from '../../common/database/transaction';
-import { badRequest, conflict, notFound } from '../../common/errors/app-error';
-import { assertValidAmount } from '../../common/money/currency';
+import { badRequest, conflict } from '../../common/errors/app-error';
+import { assertValidAmount, formatMoney } from '../../common/money/currency';
 import { decodeCursor, Page, toPage } from '../../common/pagination/pagination';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { OutboxService } from '../outbox/outbox.service';
 import { PaymentRepository } from '../payments/payment.repository';
-import { PaymentView, toPaymentView } from '../payments/payment.view';
 import { PaymentsService } from '../payments/payments.service';
 import { UserRepository } from '../users/user.repository';
-import { CollaborationRecord, CollaborationRepository, MilestoneRecord } from './collaboration.repository';
+import { CollaborationEvents } from './collaboration-events';
+import { CollaborationRepository } from './collaboration.repository';
+import { CollaborationView, CollaborationViews } from './collaboration.view';
 import { CreateCollaborationDto } from './dto/collaboration.dto';
 
-export interface CollaborationView {
-  id: string;
-  companyId: string;
-  influencerId: string;
-  companyName?: string;
-  influencerName?: string;
-  title: string;
-  description: string | null;
-  amount: number;
-  currency: string;
-  billing: string;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-  acceptedAt: string | null;
-  completedAt: string | null;
-  milestones: Array<{ id: string; position: number; title: string; amount: number; currency: string; status: string; releasedAt: string | null }>;
-  payment: PaymentView | null;
-}
+export type { CollaborationView } from './collaboration.view';
 
 @Injectable()
 export class CollaborationsService {
@@ -43,10 +27,17 @@ export class CollaborationsService {
     private readonly users: UserRepository,
     private readonly payments: PaymentsService,
     private readonly paymentRepo: PaymentRepository,
+    private readonly events: CollaborationEvents,
+    private readonly views: CollaborationViews,
     private readonly outbox: OutboxService,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
 
+  /**
+   * A company proposes to an influencer named by id or by email. An email nobody registered becomes an
+   * invitation (`influencerId: null`, `invitedEmail`). The fee rate and review period are fixed here.
+   * A one-time collaboration without milestones gets one milestone covering its whole amount.
+   */
   async propose(user: AuthUser, dto: CreateCollaborationDto): Promise<CollaborationView> {
     assertValidAmount(dto.amount, dto.currency, { max: this.cfg.maxPaymentAmount });
     const milestones = dto.milestones ?? [];
@@ -59,46 +50,67 @@ export class CollaborationsService {
     if (milestones.length && milestones.reduce((a, m) => a + m.amount, 0) !== dto.amount) {
       throw badRequest('MILESTONES_SUM_MISMATCH', 'The milestone amounts must add up to the collaboration amount');
     }
-    const influencer = await this.users.findById(dto.influencerId);
-    if (!influencer || influencer.role !== 'influencer') throw badRequest('INFLUENCER_NOT_FOUND', 'influencerId does not name an influencer');
-    const c = await inTransaction(this.ds, (em) =>
-      this.repo.insert(
+    if ((dto.influencerId === undefined) === (dto.influencerEmail === undefined))
+      throw badRequest('INFLUENCER_REQUIRED', 'Name the influencer with exactly one of influencerId and influencerEmail');
+    let influencerId: string | null = null;
+    let invitedEmail: string | null = null;
+    if (dto.influencerId !== undefined) {
+      const influencer = await this.users.findById(dto.influencerId);
+      if (!influencer || influencer.role !== 'influencer') throw badRequest('INFLUENCER_NOT_FOUND', 'influencerId does not name an influencer');
+      influencerId = influencer.id;
+    } else {
+      const existing = await this.users.findByEmail(dto.influencerEmail!);
+      if (existing && existing.role !== 'influencer') throw badRequest('NOT_AN_INFLUENCER', 'This email belongs to an account that is not an influencer');
+      influencerId = existing?.id ?? null;
+      invitedEmail = dto.influencerEmail!;
+    }
+    const oneTime = (dto.billing ?? 'one_time') === 'one_time';
+    const c = await inTransaction(this.ds, async (em) => {
+      const c = await this.repo.insert(
         em,
         {
           companyId: user.id,
-          influencerId: dto.influencerId,
+          influencerId,
+          invitedEmail,
           title: dto.title,
           description: dto.description?.trim() || null,
           amount: dto.amount,
           currency: dto.currency,
           billing: dto.billing ?? 'one_time',
+          reviewPeriodDays: dto.reviewPeriodDays ?? this.cfg.workflow.reviewPeriodDays,
+          platformFeeBps: this.cfg.platformFeeBps,
         },
-        milestones,
-      ),
-    );
-    return this.view(c);
+        milestones.length || !oneTime ? milestones : [{ title: dto.title, amount: dto.amount }],
+      );
+      await this.events.notify(em, c, `New proposal “${c.title}” for ${formatMoney(c)}`);
+      return c;
+    });
+    this.outbox.notifyCommitted();
+    return this.views.view(c);
   }
 
   async list(user: AuthUser, limit = 20, cursor?: string, status?: string): Promise<Page<CollaborationView>> {
     if (limit < 1 || limit > 100) throw badRequest('VALIDATION_FAILED', 'limit must be an integer between 1 and 100');
     const rows = await this.repo.listForUser(user.id, user.role, limit, decodeCursor(cursor), status);
     const page = toPage(rows, limit, (r) => ({ createdAt: new Date(r.createdAt), id: r.id }));
-    return { data: await Promise.all(page.data.map((c) => this.view(c))), nextCursor: page.nextCursor };
+    return { data: await Promise.all(page.data.map((c) => this.views.view(c))), nextCursor: page.nextCursor };
   }
 
   async get(user: AuthUser, id: string): Promise<CollaborationView> {
-    return this.view(await this.findOwned(user, id));
+    return this.views.view(authorize(user, await this.repo.findById(id), 'view', NotFound.collaboration));
   }
 
   async accept(user: AuthUser, id: string) {
     const { collaboration, payment } = await inTransaction(this.ds, async (em) => {
-      const c = await this.repo.findById(id, em, true);
-      if (!c || c.influencerId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+      const c = authorize(user, await this.repo.findById(id, em, true), 'influencer', NotFound.collaboration);
+      const influencerId = c.influencerId!;
       if (c.status === 'PROPOSED') {
         await this.repo.setStatus(em, c.id, 'ACCEPTED', 'accepted');
+        const accepted = { ...c, influencerId, status: 'ACCEPTED' as const };
         // a monthly retainer is paid by its subscription (period 0 = the first month), never by a card intent
-        const payment = await this.payments.createForCollaboration(em, c, 0, c.billing === 'monthly' ? 'subscription' : 'card');
-        return { collaboration: { ...c, status: 'ACCEPTED' as const }, payment };
+        const payment = await this.payments.createForCollaboration(em, accepted, 0, c.billing === 'monthly' ? 'subscription' : 'card');
+        await this.events.notify(em, accepted, `Proposal “${c.title}” accepted`);
+        return { collaboration: accepted, payment };
       }
       if (c.status === 'ACCEPTED' || c.status === 'ACTIVE') {
         // accepting twice is harmless: answer with the current state
@@ -110,7 +122,7 @@ export class CollaborationsService {
     // The PaymentIntent exists from here on (idempotency key from the payment id; create-intent repairs a failed call).
     const p = payment && payment.method === 'card' && !payment.stripePaymentIntentId ? await this.payments.ensureIntent(payment.id) : payment;
     return {
-      collaboration: await this.view(collaboration),
+      collaboration: await this.views.view(collaboration),
       requiresPayment: !!p && ['PENDING', 'PROCESSING', 'FAILED'].includes(p.status),
       paymentInfo: p ? { paymentId: p.id, collaborationId: collaboration.id, amount: p.amount, currency: p.currency } : null,
     };
@@ -118,57 +130,15 @@ export class CollaborationsService {
 
   async decline(user: AuthUser, id: string): Promise<CollaborationView> {
     const c = await inTransaction(this.ds, async (em) => {
-      const c = await this.repo.findById(id, em, true);
-      if (!c || c.influencerId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+      const c = authorize(user, await this.repo.findById(id, em, true), 'influencer', NotFound.collaboration);
       if (c.status !== 'PROPOSED')
         throw conflict('COLLABORATION_NOT_PROPOSED', `This collaboration is ${c.status.toLowerCase()} and can no longer be declined`);
       await this.repo.setStatus(em, c.id, 'DECLINED');
-      return { ...c, status: 'DECLINED' as const };
+      const declined = { ...c, status: 'DECLINED' as const };
+      await this.events.notify(em, declined, `Proposal “${c.title}” declined`);
+      return declined;
     });
-    return this.view(c);
-  }
-
-  private async findOwned(user: AuthUser, id: string): Promise<CollaborationRecord> {
-    const c = await this.repo.findById(id);
-    if (!c || !(user.role === 'admin' || c.companyId === user.id || c.influencerId === user.id))
-      throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
-    return c;
-  }
-
-  private async view(c: CollaborationRecord): Promise<CollaborationView> {
-    const [milestones, payment, company, influencer] = await Promise.all([
-      this.repo.milestones(c.id),
-      this.paymentRepo.findByCollaboration(c.id),
-      this.users.findById(c.companyId),
-      this.users.findById(c.influencerId),
-    ]);
-    const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-    return {
-      id: c.id,
-      companyId: c.companyId,
-      influencerId: c.influencerId,
-      companyName: company?.name,
-      influencerName: influencer?.name,
-      title: c.title,
-      description: c.description,
-      amount: c.amount,
-      currency: c.currency,
-      billing: c.billing,
-      status: c.status,
-      createdAt: iso(c.createdAt)!,
-      updatedAt: iso(c.updatedAt)!,
-      acceptedAt: iso(c.acceptedAt),
-      completedAt: iso(c.completedAt),
-      milestones: milestones.map((m: MilestoneRecord) => ({
-        id: m.id,
-        position: m.position,
-        title: m.title,
-        amount: m.amount,
-        currency: c.currency,
-        status: m.status,
-        releasedAt: iso(m.releasedAt),
-      })),
-      payment: payment ? toPaymentView(payment) : null,
-    };
+    this.outbox.notifyCommitted();
+    return this.views.view(c);
   }
 }

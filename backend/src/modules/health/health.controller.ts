@@ -7,7 +7,7 @@ import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/decorators';
 import { QUEUES } from '../../common/queue/queue.module';
-import { REDIS } from '../../common/redis/redis.module';
+import { REDIS, redisReady } from '../../common/redis/redis.module';
 
 type Status = { status: 'up' | 'down'; error?: string; [k: string]: unknown };
 
@@ -37,10 +37,13 @@ export class HealthController {
       check(async () => {
         await this.ds.query('SELECT 1');
       }),
+      // a client that is reconnecting answers "down" at once instead of queueing the check until it gives up
       check(async () => {
+        if (!redisReady(this.redis)) throw new Error(`Redis is ${this.redis.status}`);
         await this.redis.ping();
       }),
       check(async () => {
+        if (!redisReady(this.queue.client)) throw new Error(`the queue's Redis connection is ${this.queue.client.status}`);
         const counts = await this.queue.getJobCounts();
         return { name: this.queue.name, ...counts };
       }),

@@ -30,13 +30,18 @@ export class PaymentWebhooksHandler implements OnModuleInit {
     }
     this.registry.register(
       'charge.refunded',
-      async (e, em, funding) => {
-        const charge = e.data.object as Stripe.Charge;
+      async (e, em, pre) => {
         if (e.account) return 'ignored';
-        await this.ensureFunded(em, charge.payment_intent, funding as Stripe.PaymentIntent | null);
+        const { charge, funding } = pre as { charge: Stripe.Charge; funding: Stripe.PaymentIntent | null };
+        await this.ensureFunded(em, charge.payment_intent, funding);
         return this.payments.applyChargeRefunded(em, charge);
       },
-      (e) => (e.account ? Promise.resolve(null) : this.readUnfunded((e.data.object as Stripe.Charge).payment_intent)),
+      async (e) => {
+        if (e.account) return null;
+        // money leaves escrow on this event: trust Stripe's current charge (amount_refunded), not the event's copy
+        const charge = await this.stripe.charges.retrieve((e.data.object as Stripe.Charge).id);
+        return { charge, funding: await this.readUnfunded(charge.payment_intent) };
+      },
     );
     for (const [type, phase] of [
       ['charge.dispute.created', 'opened'],

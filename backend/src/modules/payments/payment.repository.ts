@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Keyset } from '../../common/pagination/pagination';
-import type { PaymentStatus } from './domain/payment-status.machine';
+import type { PaymentSnapshot, PaymentStatus } from './domain/payment-status.machine';
 
 export interface PaymentRecord {
   id: string;
@@ -15,6 +15,12 @@ export interface PaymentRecord {
   influencerAmount: number;
   amountReleased: number;
   amountRefunded: number;
+  /** refunded to the company after release and recovered from the influencer */
+  amountClawedBack: number;
+  /** a clawback reserved before its Stripe refund: {amount, reason, key} */
+  pendingClawback: { amount: number; reason: string; actorId: string } | null;
+  /** refunds of held money reserved before their Stripe call (PENDING rows of `refunds`): frozen until booked or released */
+  refundReserved: number;
   feeRecognized: number;
   stripeFee: number;
   status: PaymentStatus;
@@ -34,7 +40,7 @@ export interface PaymentRecord {
 
 const COLS = `id, collaboration_id AS "collaborationId", period_index AS "periodIndex", company_id AS "companyId", influencer_id AS "influencerId",
   amount, currency, platform_fee AS "platformFee", influencer_amount AS "influencerAmount", amount_released AS "amountReleased",
-  amount_refunded AS "amountRefunded", fee_recognized AS "feeRecognized", stripe_fee AS "stripeFee", status,
+  amount_refunded AS "amountRefunded", amount_clawed_back AS "amountClawedBack", pending_clawback AS "pendingClawback", (SELECT COALESCE(sum(r.amount), 0) FROM refunds r WHERE r.payment_id = payments.id AND r.status = 'PENDING')::bigint AS "refundReserved", fee_recognized AS "feeRecognized", stripe_fee AS "stripeFee", status,
   status_before_dispute AS "statusBeforeDispute", failure_message AS "failureMessage", method,
   stripe_payment_intent_id AS "stripePaymentIntentId", stripe_charge_id AS "stripeChargeId", stripe_invoice_id AS "stripeInvoiceId",
   client_secret AS "clientSecret", version, created_at AS "createdAt", updated_at AS "updatedAt", held_at AS "heldAt", released_at AS "releasedAt"`;
@@ -47,6 +53,8 @@ export type PaymentPatch = Partial<
     | 'failureMessage'
     | 'amountReleased'
     | 'amountRefunded'
+    | 'amountClawedBack'
+    | 'pendingClawback'
     | 'feeRecognized'
     | 'stripeFee'
     | 'stripeChargeId'
@@ -63,6 +71,8 @@ const COLUMN: Record<string, string> = {
   failureMessage: 'failure_message',
   amountReleased: 'amount_released',
   amountRefunded: 'amount_refunded',
+  amountClawedBack: 'amount_clawed_back',
+  pendingClawback: 'pending_clawback',
   feeRecognized: 'fee_recognized',
   stripeFee: 'stripe_fee',
   stripeChargeId: 'stripe_charge_id',
@@ -71,6 +81,23 @@ const COLUMN: Record<string, string> = {
   stripeInvoiceId: 'stripe_invoice_id',
   method: 'method',
 };
+
+export const paymentSnapshot = (p: PaymentRecord): PaymentSnapshot => ({
+  status: p.status,
+  amount: p.amount,
+  amountReleased: p.amountReleased,
+  amountRefunded: p.amountRefunded,
+  statusBeforeDispute: p.statusBeforeDispute,
+});
+
+/** Held money not reserved by a refund waiting for Stripe: what a release may take. */
+export const heldFree = (p: PaymentRecord): number => p.amount - p.amountReleased - p.amountRefunded - p.refundReserved;
+
+/** The snapshot as if the reserved refund were done: releases and new refunds are checked against it. */
+export const reservedSnapshot = (p: PaymentRecord): PaymentSnapshot => ({
+  ...paymentSnapshot(p),
+  amountRefunded: p.amountRefunded + p.refundReserved,
+});
 
 @Injectable()
 export class PaymentRepository {
@@ -97,26 +124,36 @@ export class PaymentRepository {
     return row;
   }
 
-  async findById(id: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
-    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+  /**
+   * One payment by `where` (`$1` = `arg`). With `lock`, the row is locked first and then read by a second statement:
+   * a statement that waited for the lock sees the row's new version but otherwise its old snapshot, so the refunds
+   * another transaction reserved before releasing the lock would be missing from `refundReserved`.
+   */
+  private async findOne(em: EntityManager, where: string, arg: string, lock: boolean): Promise<PaymentRecord | null> {
+    if (lock) {
+      const [locked] = await em.query(`SELECT id FROM payments WHERE ${where} FOR UPDATE`, [arg]);
+      if (!locked) return null;
+      const rows = await em.query(`SELECT ${COLS} FROM payments WHERE id = $1`, [locked.id]);
+      return rows[0] ?? null;
+    }
+    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE ${where}`, [arg]);
     return rows[0] ?? null;
+  }
+
+  async findById(id: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
+    return this.findOne(em, 'id = $1', id, lock);
   }
 
   async findByCollaboration(collaborationId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
-    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE collaboration_id = $1 ORDER BY period_index DESC LIMIT 1 ${lock ? 'FOR UPDATE' : ''}`, [
-      collaborationId,
-    ]);
-    return rows[0] ?? null;
+    return this.findOne(em, 'id = (SELECT id FROM payments WHERE collaboration_id = $1 ORDER BY period_index DESC LIMIT 1)', collaborationId, lock);
   }
 
   async findByIntent(intentId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
-    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE stripe_payment_intent_id = $1 ${lock ? 'FOR UPDATE' : ''}`, [intentId]);
-    return rows[0] ?? null;
+    return this.findOne(em, 'stripe_payment_intent_id = $1', intentId, lock);
   }
 
   async findByCharge(chargeId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
-    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE stripe_charge_id = $1 ${lock ? 'FOR UPDATE' : ''}`, [chargeId]);
-    return rows[0] ?? null;
+    return this.findOne(em, 'stripe_charge_id = $1', chargeId, lock);
   }
 
   /** Updates the listed fields and bumps `version`. */

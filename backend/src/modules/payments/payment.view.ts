@@ -13,6 +13,7 @@ export function toPaymentView(p: PaymentRecord) {
     influencerAmount: p.influencerAmount,
     amountReleased: p.amountReleased,
     amountRefunded: p.amountRefunded,
+    amountClawedBack: p.amountClawedBack,
     amountHeld: p.heldAt ? p.amount - p.amountReleased - p.amountRefunded : 0,
     status: p.status,
     ...(p.failureMessage ? { failureMessage: p.failureMessage } : {}),

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CollaborationsController } from '../collaborations/collaborations.controller';
 import { CollaborationsService } from '../collaborations/collaborations.service';
+import { CollaborationViews } from '../collaborations/collaboration.view';
+import { EscrowReleaseService } from './escrow-release.service';
+import { PaymentNotifier } from './payment-notifier';
+import { RecoveryService } from './recovery.service';
 import { PaymentWebhooksHandler } from './payment-webhooks.handler';
 import { PaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
@@ -11,7 +15,19 @@ import { RefundsService } from './refunds/refunds.service';
 
 @Module({
   controllers: [CollaborationsController, PaymentsController],
-  providers: [PaymentRepository, PaymentsService, CollaborationsService, PaymentWebhooksHandler, RefundRepository, RefundsService, RefundsReconcileJob],
-  exports: [PaymentRepository, PaymentsService, RefundRepository, RefundsService],
+  providers: [
+    PaymentRepository,
+    PaymentNotifier,
+    RecoveryService,
+    EscrowReleaseService,
+    PaymentsService,
+    CollaborationsService,
+    CollaborationViews,
+    PaymentWebhooksHandler,
+    RefundRepository,
+    RefundsService,
+    RefundsReconcileJob,
+  ],
+  exports: [PaymentRepository, PaymentNotifier, RecoveryService, EscrowReleaseService, PaymentsService, CollaborationViews, RefundRepository, RefundsService],
 })
 export class PaymentsModule {}

@@ -1,33 +1,31 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
+import { authorize, NotFound } from '../../common/access/access.policy';
 import type { AuthUser } from '../../common/auth/auth.types';
 import { inTransaction } from '../../common/database/transaction';
 import { AppError, badGateway, badRequest, conflict, forbidden, notFound } from '../../common/errors/app-error';
-import { feeShare, formatMoney, platformFee } from '../../common/money/currency';
+import { formatMoney, platformFee } from '../../common/money/currency';
 import { decodeCursor, Page, toPage } from '../../common/pagination/pagination';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
+import { CollaborationEvents } from '../collaborations/collaboration-events';
 import { CollaborationRecord, CollaborationRepository } from '../collaborations/collaboration.repository';
 import { Accounts } from '../ledger/domain/accounts';
-import { LedgerRepository, balanceAfterOf } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
+import type { WalletPosting } from '../ledger/wallet-debt.service';
+import { OPEN_MILESTONE } from '../milestones/domain/milestone-status.machine';
 import { OutboxService } from '../outbox/outbox.service';
 import { STRIPE } from '../stripe/stripe.module';
 import { heldRemaining, PaymentEvent, PaymentSnapshot, transition } from './domain/payment-status.machine';
-import { PaymentRecord, PaymentRepository } from './payment.repository';
+import { EscrowReleaseService } from './escrow-release.service';
+import { PaymentNotifier } from './payment-notifier';
+import { RecoveryService } from './recovery.service';
+import { heldFree, PaymentRecord, PaymentRepository, paymentSnapshot as snapshot } from './payment.repository';
 import { PaymentView, toPaymentView } from './payment.view';
-import { RefundRepository } from './refunds/refund.repository';
 
 type Outcome = 'applied' | 'ignored';
 
-export const snapshot = (p: PaymentRecord): PaymentSnapshot => ({
-  status: p.status,
-  amount: p.amount,
-  amountReleased: p.amountReleased,
-  amountRefunded: p.amountRefunded,
-  statusBeforeDispute: p.statusBeforeDispute,
-});
 
 export function stripeErrorToApp(e: unknown): AppError {
   const err = e as { type?: string; code?: string; message?: string; statusCode?: number };
@@ -49,9 +47,11 @@ export class PaymentsService {
     private readonly payments: PaymentRepository,
     private readonly collaborations: CollaborationRepository,
     private readonly ledger: LedgerService,
-    private readonly ledgerRepo: LedgerRepository,
+    private readonly escrow: EscrowReleaseService,
+    private readonly recovery: RecoveryService,
+    private readonly collabEvents: CollaborationEvents,
+    private readonly notifier: PaymentNotifier,
     private readonly outbox: OutboxService,
-    private readonly refunds: RefundRepository,
     @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
@@ -60,6 +60,7 @@ export class PaymentsService {
 
   /** Creates the payment row for an accepted collaboration (inside the accept transaction). */
   async createForCollaboration(em: EntityManager, c: CollaborationRecord, periodIndex = 0, method = 'card'): Promise<PaymentRecord> {
+    if (!c.influencerId) throw conflict('COLLABORATION_NOT_ACCEPTED', 'The influencer has not accepted this collaboration yet');
     const p = await this.payments.insert(em, {
       collaborationId: c.id,
       periodIndex,
@@ -67,7 +68,8 @@ export class PaymentsService {
       influencerId: c.influencerId,
       amount: c.amount,
       currency: c.currency,
-      platformFee: platformFee(c.amount, this.cfg.platformFeeBps),
+      // the rate fixed on the collaboration when it was proposed, never a later configuration
+      platformFee: platformFee(c.amount, c.platformFeeBps),
       method,
     });
     await this.notifyParties(em, p, `Payment of ${formatMoney(p)} required for “${c.title}”`);
@@ -102,8 +104,7 @@ export class PaymentsService {
   }
 
   async createIntent(user: AuthUser, collaborationId: string): Promise<{ payment: PaymentView; clientSecret: string }> {
-    const c = await this.collaborations.findById(collaborationId);
-    if (!c || c.companyId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+    const c = authorize(user, await this.collaborations.findById(collaborationId), 'company', NotFound.collaboration);
     if (c.status === 'PROPOSED') throw conflict('COLLABORATION_NOT_ACCEPTED', 'The influencer has not accepted this collaboration yet');
     if (c.status === 'DECLINED' || c.status === 'CANCELED') throw conflict('COLLABORATION_CLOSED', `This collaboration is ${c.status.toLowerCase()}`);
     let p = await this.payments.findByCollaboration(c.id);
@@ -123,8 +124,7 @@ export class PaymentsService {
   }
 
   async clientSecret(user: AuthUser, paymentId: string): Promise<{ clientSecret: string; publishableKey: string }> {
-    const p = await this.payments.findById(paymentId);
-    if (!p || p.companyId !== user.id) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+    const p = authorize(user, await this.payments.findById(paymentId), 'company', NotFound.payment);
     if (!['PENDING', 'PROCESSING', 'FAILED'].includes(p.status)) throw conflict('PAYMENT_ALREADY_COMPLETED', `Payment is ${p.status}`);
     if (p.method === 'invoice') throw conflict('PAYMENT_BY_INVOICE', 'This collaboration is being paid by invoice');
     if (p.method === 'subscription') throw conflict('PAYMENT_BY_SUBSCRIPTION', 'This collaboration is a monthly retainer, paid by its subscription');
@@ -134,8 +134,7 @@ export class PaymentsService {
 
   /** The browser calls this after confirmPayment: re-read the intent from Stripe and apply it. */
   async confirm(user: AuthUser, paymentId: string): Promise<PaymentView> {
-    const p = await this.payments.findById(paymentId);
-    if (!p || p.companyId !== user.id) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+    const p = authorize(user, await this.payments.findById(paymentId), 'company', NotFound.payment);
     if (!p.stripePaymentIntentId) return toPaymentView(p);
     let pi: Stripe.PaymentIntent;
     try {
@@ -246,7 +245,10 @@ export class PaymentsService {
     const d = transition(snapshot(p), event);
     if (d.kind !== 'apply') return 'ignored';
     const updated = await this.payments.update(em, p.id, { status: d.next.status, ...patch });
-    if (d.next.status === 'CANCELED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+    if (d.next.status === 'CANCELED') {
+      await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+      await this.collabEvents.notify(em, { id: p.collaborationId, companyId: p.companyId, influencerId: p.influencerId, status: 'CANCELED' }, message);
+    }
     await this.notifyParties(em, updated, message);
     return 'applied';
   }
@@ -256,66 +258,32 @@ export class PaymentsService {
   /** `paymentId` picks one period of a monthly retainer (default: the collaboration's latest payment). */
   async release(user: AuthUser, collaborationId: string, milestoneId?: string, paymentId?: string): Promise<PaymentView> {
     const result = await inTransaction(this.ds, async (em) => {
-      const c = await this.collaborations.findById(collaborationId, em);
-      if (!c || c.companyId !== user.id) throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+      const c = authorize(user, await this.collaborations.findById(collaborationId, em), 'company', NotFound.collaboration);
       const p = paymentId ? await this.payments.findById(paymentId, em, true) : await this.payments.findByCollaboration(collaborationId, em, true);
       if (!p || p.collaborationId !== collaborationId) throw conflict('PAYMENT_NOT_HELD', 'This collaboration has not been paid yet');
       const retainer = c.billing === 'monthly';
       const milestones = retainer ? [] : await this.collaborations.milestones(collaborationId, em, true);
-      const reserved = await this.refunds.reserved(em, p.id);
-      let amount: number;
-      let releasedMilestones: string[];
+      await this.escrow.assertNotFrozen(em, c.id, milestoneId);
       if (milestoneId) {
         const m = milestones.find((x) => x.id === milestoneId);
         if (!m) throw notFound('MILESTONE_NOT_FOUND', 'Milestone not found in this collaboration');
-        if (m.status !== 'PENDING') throw conflict('MILESTONE_ALREADY_RELEASED', `Milestone “${m.title}” is already ${m.status.toLowerCase()}`);
-        amount = m.amount;
-        releasedMilestones = [m.id];
-      } else {
-        amount = heldRemaining(p) - reserved;
-        releasedMilestones = milestones.filter((m) => m.status === 'PENDING').map((m) => m.id);
+        if (!OPEN_MILESTONE.includes(m.status)) throw conflict('MILESTONE_ALREADY_RELEASED', `Milestone “${m.title}” is already ${m.status.toLowerCase()}`);
+        return this.escrow.release(em, c, p, {
+          amount: Math.min(m.amount, heldFree(p)),
+          milestoneIds: [m.id],
+          entryKey: `release-milestone:${m.id}`,
+          description: `Milestone released for collaboration “${c.title}”`,
+          milestone: m,
+          message: `Milestone “${m.title}” released`,
+        });
       }
-      // money reserved by a refund waiting for Stripe is not releasable (checked as if the refund were done)
-      const free = transition({ ...snapshot(p), amountRefunded: p.amountRefunded + reserved }, { type: 'RELEASE', amount });
-      if (free.kind === 'reject') throw conflict(reserved > 0 && ['AMOUNT_EXCEEDS_HELD', 'INVALID_AMOUNT'].includes(free.code) ? 'REFUND_IN_PROGRESS' : free.code, free.message);
-      if (free.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', free.reason);
-      const d = transition(snapshot(p), { type: 'RELEASE', amount });
-      if (d.kind !== 'apply') throw conflict('PAYMENT_NOT_HELD', 'Nothing to release');
-      const fee = feeShare(p.amount, p.platformFee, p.amountReleased, amount);
-      const net = amount - fee;
-      const posted = await this.ledger.post(em, {
-        type: 'release',
-        referenceType: 'payment',
-        referenceId: p.id,
-        description: milestoneId ? `Milestone released for collaboration “${c.title}”` : `Released for collaboration “${c.title}”`,
-        idempotencyKey: `release:${p.id}:${p.amountReleased}:${amount}`,
-        lines: [
-          { account: Accounts.escrow(p.id), currency: p.currency, amount },
-          { account: Accounts.walletAvailable(p.influencerId), currency: p.currency, amount: -net },
-          { account: Accounts.feeRevenue, currency: p.currency, amount: -fee },
-        ],
+      return this.escrow.release(em, c, p, {
+        amount: heldFree(p),
+        // everything: the open milestones close, unless a refund reserved part of the money (they close with it)
+        milestoneIds: p.refundReserved > 0 ? [] : milestones.filter((m) => OPEN_MILESTONE.includes(m.status)).map((m) => m.id),
+        entryKey: `release:${p.id}:${p.amountReleased}:${heldFree(p)}`,
+        description: `Released for collaboration “${c.title}”`,
       });
-      if (!posted) throw conflict('RELEASE_IN_PROGRESS', 'This release was already recorded');
-      await this.collaborations.markMilestones(em, releasedMilestones, 'RELEASED');
-      const updated = await this.payments.update(em, p.id, {
-        status: d.next.status,
-        amountReleased: d.next.amountReleased,
-        feeRecognized: p.feeRecognized + fee,
-        ...(d.next.status === 'RELEASED' ? { releasedAt: 'now' as const } : {}),
-      });
-      // a retainer goes on after one month is released; it ends with its subscription
-      if (d.next.status === 'RELEASED' && !retainer) await this.collaborations.setStatus(em, c.id, 'COMPLETED', 'completed');
-      await this.notifyParties(em, updated, `${formatMoney({ amount, currency: p.currency })} released to the influencer's wallet`);
-      const walletLine = posted.lines.find((l) => l.account === Accounts.walletAvailable(p.influencerId))!;
-      await this.notifyWallet(em, p.influencerId, p.currency, {
-        id: posted.entryId,
-        type: 'credit',
-        amount: net,
-        currency: p.currency,
-        balanceAfter: balanceAfterOf(walletLine),
-        description: `Released from “${c.title}” (${formatMoney({ amount, currency: p.currency })} less ${formatMoney({ amount: fee, currency: p.currency })} platform fee)`,
-      });
-      return updated;
     });
     this.outbox.notifyCommitted();
     return toPaymentView(result);
@@ -345,8 +313,14 @@ export class PaymentsService {
     if (!posted) return p;
     await this.collaborations.markMilestones(em, await this.refundedMilestones(em, p, d.next.amountRefunded), 'REFUNDED');
     const updated = await this.payments.update(em, p.id, { status: d.next.status, amountRefunded: d.next.amountRefunded });
-    if (d.next.status === 'REFUNDED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
-    else if (d.next.status === 'RELEASED') await this.collaborations.setStatus(em, p.collaborationId, 'COMPLETED', 'completed');
+    if (d.next.status === 'REFUNDED') {
+      await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
+      await this.collabEvents.notify(
+        em,
+        { id: p.collaborationId, companyId: p.companyId, influencerId: p.influencerId, status: 'CANCELED' },
+        'Refunded and canceled',
+      );
+    } else if (d.next.status === 'RELEASED') await this.collaborations.setStatus(em, p.collaborationId, 'COMPLETED', 'completed');
     await this.notifyParties(em, updated, `${formatMoney({ amount, currency: p.currency })} refunded to the company`);
     return updated;
   }
@@ -354,7 +328,7 @@ export class PaymentsService {
   /** When everything still held is refunded, the pending milestones are closed as refunded. */
   private async refundedMilestones(em: EntityManager, p: PaymentRecord, refundedAfter: number): Promise<string[]> {
     if (p.amount - p.amountReleased - refundedAfter > 0) return [];
-    return (await this.collaborations.milestones(p.collaborationId, em)).filter((m) => m.status === 'PENDING').map((m) => m.id);
+    return (await this.collaborations.milestones(p.collaborationId, em)).filter((m) => OPEN_MILESTONE.includes(m.status)).map((m) => m.id);
   }
 
   /** charge.refunded: a refund made outside CollabPay (e.g. in the Stripe Dashboard) is booked from held funds. */
@@ -362,9 +336,10 @@ export class PaymentsService {
     const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
     const p = (await this.payments.findByCharge(charge.id, em, true)) ?? (piId ? await this.payments.findByIntent(piId, em, true) : null);
     if (!p || !p.heldAt) return 'ignored';
-    // a refund CollabPay reserved is booked by its own finish (or reconciliation), never here: Stripe's total may
-    // include it already, so only what is neither booked nor reserved is a refund made outside CollabPay
-    const missing = charge.amount_refunded - p.amountRefunded - (await this.refunds.reserved(em, p.id));
+    // refunds CollabPay made itself after release (clawbacks), and refunds it reserved and has not booked yet (its own
+    // finish or reconciliation books those, never this event: Stripe's total may include them already), are not
+    // refunds made outside CollabPay
+    const missing = charge.amount_refunded - p.amountRefunded - p.amountClawedBack - (await this.reservedRefunds(em, p));
     if (missing <= 0) return 'ignored';
     const d = transition(snapshot(p), { type: 'REFUND', amount: missing });
     if (d.kind !== 'apply') {
@@ -373,6 +348,15 @@ export class PaymentsService {
     }
     await this.bookRefund(em, p, missing, `refund-external:${charge.id}:${charge.amount_refunded}`, 'Refund made in Stripe');
     return 'applied';
+  }
+
+  /** Refunds reserved under the payment's lock and not yet recorded: a refund of held money, a clawback, a dispute resolution's refund. */
+  private async reservedRefunds(em: EntityManager, p: PaymentRecord): Promise<number> {
+    const [row] = await em.query(
+      `SELECT COALESCE(sum((pending_resolution->>'refundAmount')::bigint), 0)::bigint AS s FROM disputes WHERE payment_id = $1 AND status = 'OPEN' AND pending_resolution IS NOT NULL`,
+      [p.id],
+    );
+    return Number(row.s) + (p.pendingClawback?.amount ?? 0) + p.refundReserved;
   }
 
   // ---------------------------------------------------------------- disputes
@@ -405,20 +389,23 @@ export class PaymentsService {
     if (dispute.status !== 'won' && dispute.status !== 'lost') return 'ignored';
     const d = transition(snapshot(p), { type: dispute.status === 'won' ? 'DISPUTE_WON' : 'DISPUTE_LOST' });
     if (d.kind !== 'apply') return 'ignored';
+    // lost: held funds cover the chargeback first; money already released is recovered from the influencer like a
+    // clawback (wallet first, the rest owed); only what was never ours to recover is a loss
+    const fromEscrow = dispute.status === 'lost' ? Math.min(heldRemaining(p), dispute.amount) : 0;
+    const recoverable = dispute.status === 'lost' ? Math.min(dispute.amount - fromEscrow, p.amountReleased - p.amountClawedBack) : 0;
+    const recovery = recoverable > 0 ? await this.recovery.lines(em, p, recoverable) : null;
     const lines =
       dispute.status === 'won'
         ? [
             { account: Accounts.stripeBalance, currency: cur, amount: dispute.amount },
             { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
           ]
-        : (() => {
-            const fromEscrow = Math.min(heldRemaining(p), dispute.amount);
-            return [
-              { account: Accounts.escrow(p.id), currency: cur, amount: fromEscrow },
-              { account: Accounts.disputeLosses, currency: cur, amount: dispute.amount - fromEscrow },
-              { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
-            ];
-          })();
+        : [
+            { account: Accounts.escrow(p.id), currency: cur, amount: fromEscrow },
+            ...(recovery?.lines ?? []),
+            { account: Accounts.disputeLosses, currency: cur, amount: dispute.amount - fromEscrow - recoverable },
+            { account: Accounts.disputed(p.id), currency: cur, amount: -dispute.amount },
+          ];
     const posted = await this.ledger.post(em, {
       type: `dispute_${dispute.status}`,
       referenceType: 'payment',
@@ -428,6 +415,10 @@ export class PaymentsService {
       lines,
     });
     if (!posted) return 'ignored';
+    if (recovery) {
+      await this.payments.update(em, p.id, { amountClawedBack: p.amountClawedBack + recoverable });
+      await this.recovery.notify(em, p, recovery, posted, `Card dispute lost after release: ${formatMoney({ amount: recoverable, currency: cur })} recovered`);
+    }
     const updated = await this.payments.update(em, p.id, { status: d.next.status, statusBeforeDispute: null, amountRefunded: d.next.amountRefunded });
     if (dispute.status === 'lost' && d.next.status === 'REFUNDED') await this.collaborations.setStatus(em, p.collaborationId, 'CANCELED');
     await this.notifyParties(
@@ -443,15 +434,11 @@ export class PaymentsService {
   // ---------------------------------------------------------------- reads
 
   async getForUser(user: AuthUser, id: string): Promise<PaymentView> {
-    const p = await this.payments.findById(id);
-    if (!p || !(user.role === 'admin' || p.companyId === user.id || p.influencerId === user.id)) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
-    return toPaymentView(p);
+    return toPaymentView(authorize(user, await this.payments.findById(id), 'view', NotFound.payment));
   }
 
   async getByCollaboration(user: AuthUser, collaborationId: string): Promise<PaymentView> {
-    const c = await this.collaborations.findById(collaborationId);
-    if (!c || !(user.role === 'admin' || c.companyId === user.id || c.influencerId === user.id))
-      throw notFound('COLLABORATION_NOT_FOUND', 'Collaboration not found');
+    authorize(user, await this.collaborations.findById(collaborationId), 'view', NotFound.collaboration);
     const p = await this.payments.findByCollaboration(collaborationId);
     if (!p) throw notFound('PAYMENT_NOT_FOUND', 'This collaboration has no payment yet');
     return toPaymentView(p);
@@ -473,25 +460,12 @@ export class PaymentsService {
 
   // ---------------------------------------------------------------- realtime
 
-  async notifyParties(em: EntityManager, p: PaymentRecord, message: string): Promise<void> {
-    const payload = { paymentId: p.id, collaborationId: p.collaborationId, status: p.status, amount: p.amount, currency: p.currency, message };
-    await this.outbox.append(em, p.companyId, 'payment:update', payload);
-    await this.outbox.append(em, p.influencerId, 'payment:update', payload);
+  notifyParties(em: EntityManager, p: PaymentRecord, message: string): Promise<void> {
+    return this.notifier.parties(em, p, message);
   }
 
-  /**
-   * `wallet:update` with the figures of GET /api/wallet/balance: `available` is withdrawable, `pending` is money
-   * on its way to the bank (payouts requested and not yet paid: `payouts:in_transit:<user>`). `lastTransaction`
-   * is the wallet posting that caused the update, or null when only `pending` moved (a payout was paid).
-   */
-  async notifyWallet(
-    em: EntityManager,
-    userId: string,
-    currency: string,
-    lastTransaction: { id: string; type: 'credit' | 'debit'; amount: number; currency: string; balanceAfter: number; description: string } | null,
-  ): Promise<void> {
-    const available = await this.ledgerRepo.balance(Accounts.walletAvailable(userId), currency, em);
-    const pending = await this.ledgerRepo.balance(Accounts.payoutsInTransit(userId), currency, em);
-    await this.outbox.append(em, userId, 'wallet:update', { currency, available, pending, lastTransaction });
+  /** `wallet:update` (see PaymentNotifier.wallet). */
+  notifyWallet(em: EntityManager, userId: string, currency: string, lastTransaction: WalletPosting | null): Promise<void> {
+    return this.notifier.wallet(em, userId, currency, lastTransaction);
   }
 }

@@ -89,7 +89,7 @@ export class PayoutExecutionService {
       const po = p.stripePayoutId
         ? await this.stripe.payouts.retrieve(p.stripePayoutId, {}, { stripeAccount: p.stripeAccountId })
         : await this.ensurePayout(p, resuming);
-      await inTransaction(this.ds, (em) => this.state.applyStripePayout(em, po));
+      await inTransaction(this.ds, (em) => this.state.applyStripePayout(em, po, { readFromStripe: true }));
       this.outbox.notifyCommitted();
       await this.repo.release(p.id);
     } catch (e) {
@@ -239,7 +239,7 @@ export class PayoutExecutionService {
         const p = await this.repo.findById(id);
         if (!p?.stripePayoutId || p.status !== 'IN_TRANSIT') continue;
         const po = await this.stripe.payouts.retrieve(p.stripePayoutId, {}, { stripeAccount: p.stripeAccountId });
-        const r = await inTransaction(this.ds, (em) => this.state.applyStripePayout(em, po));
+        const r = await inTransaction(this.ds, (em) => this.state.applyStripePayout(em, po, { readFromStripe: true }));
         if (r === 'applied') {
           result.advanced++;
           this.outbox.notifyCommitted();

@@ -13,6 +13,7 @@ import { OutboxService } from '../outbox/outbox.service';
 import { PaymentsService } from '../payments/payments.service';
 import { eventForStripePayout, LedgerEffect, PayoutEvent, transition } from './domain/payout-status.machine';
 import { PayoutRecord, PayoutRepository } from './payout.repository';
+import { WebhookRetryLaterError } from '../webhooks/webhook-handler.registry';
 
 export type Outcome = 'applied' | 'ignored';
 
@@ -40,10 +41,9 @@ export class PayoutStateService {
    * Applies the state of a Stripe Payout to ours. `connectedAccount` (the event's `account`) must be the payout's
    * account when given, so that nothing but our own connected account can move one of our payouts.
    */
-  async applyStripePayout(em: EntityManager, po: Stripe.Payout, connectedAccount?: string | null): Promise<Outcome> {
-    const payoutId = po.metadata?.payout_id;
-    const p =
-      payoutId && /^[0-9a-f-]{36}$/i.test(payoutId) ? await this.repo.findById(payoutId, em, true) : await this.repo.findByStripePayout(po.id, em, true);
+  async applyStripePayout(em: EntityManager, po: Stripe.Payout, source: { account?: string | null; readFromStripe: boolean }): Promise<Outcome> {
+    const connectedAccount = source.account;
+    const p = await this.find(em, po, true);
     if (!p) return 'ignored';
     if (connectedAccount && connectedAccount !== p.stripeAccountId) {
       this.logger.warn(`Stripe payout ${po.id} on ${connectedAccount} names payout ${p.id} of account ${p.stripeAccountId}; ignored`);
@@ -59,7 +59,18 @@ export class PayoutStateService {
     }
     const event = eventForStripePayout(po);
     if (!event) return 'ignored';
+    // Money back after COMPLETED (a bank return) only on Stripe's own current word; an event's copy may be stale or
+    // forged. (The webhook handler re-reads when it sees COMPLETED; this covers a payout completed in between.)
+    if (!source.readFromStripe && transition(p.status, event).kind === 'apply' && p.status === 'COMPLETED') {
+      throw new WebhookRetryLaterError(`payout ${p.id} completed meanwhile: the failure event is checked against Stripe on retry`);
+    }
     return this.apply(em, p, event, po.id);
+  }
+
+  /** Our payout that a Stripe Payout names (by metadata, else by its id); locked when `lock`. */
+  find(em: EntityManager, po: Stripe.Payout, lock = false): Promise<PayoutRecord | null> {
+    const payoutId = po.metadata?.payout_id;
+    return payoutId && /^[0-9a-f-]{36}$/i.test(payoutId) ? this.repo.findById(payoutId, em, lock) : this.repo.findByStripePayout(po.id, em, lock);
   }
 
   /** Stripe definitively refused to move the money (a 4xx on the transfer or the payout): FAILED, money back. */

@@ -1,5 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type Stripe from 'stripe';
+import { STRIPE } from '../stripe/stripe.module';
 import type { EntityManager } from 'typeorm';
 import { WebhookHandlerRegistry } from '../webhooks/webhook-handler.registry';
 import { PayoutRepository } from './payout.repository';
@@ -8,7 +9,7 @@ import { PayoutStateService } from './payout-state.service';
 /**
  * Payout events are Connect events (`event.account` is the influencer's account): `payout.paid` → COMPLETED,
  * `payout.failed` / `payout.canceled` → FAILED with Stripe's failure code and message (and `payout.failed` after
- * `payout.paid`, a bank return, → FAILED too). `transfer.created` teaches us a transfer id we may have missed.
+ * `payout.paid`, a bank return, → FAILED too, but only once Stripe itself, re-read, says the payout failed). `transfer.created` teaches us a transfer id we may have missed.
  */
 @Injectable()
 export class PayoutWebhooksHandler implements OnModuleInit {
@@ -16,6 +17,7 @@ export class PayoutWebhooksHandler implements OnModuleInit {
     private readonly registry: WebhookHandlerRegistry,
     private readonly state: PayoutStateService,
     private readonly repo: PayoutRepository,
+    @Inject(STRIPE) private readonly stripe: Stripe,
   ) {}
 
   onModuleInit() {
@@ -27,7 +29,17 @@ export class PayoutWebhooksHandler implements OnModuleInit {
 
   private async onPayout(event: Stripe.Event, em: EntityManager): Promise<'applied' | 'ignored'> {
     if (!event.account) return 'ignored'; // payouts of the platform account itself are not ours
-    return this.state.applyStripePayout(em, event.data.object as Stripe.Payout, event.account);
+    let po = event.data.object as Stripe.Payout;
+    // A failure for a payout we hold as COMPLETED would put money back in the wallet (a bank return): believe only
+    // Stripe's current word, not the event's (re-read before any row lock; a stale or forged event moves nothing).
+    if (po.status === 'failed' || po.status === 'canceled') {
+      const ours = await this.state.find(em, po);
+      if (ours?.status === 'COMPLETED') {
+        po = await this.stripe.payouts.retrieve(po.id, {}, { stripeAccount: event.account });
+        return this.state.applyStripePayout(em, po, { account: event.account, readFromStripe: true });
+      }
+    }
+    return this.state.applyStripePayout(em, po, { account: event.account, readFromStripe: false });
   }
 
   private async onTransfer(event: Stripe.Event, em: EntityManager): Promise<'applied' | 'ignored'> {

@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import type Redis from 'ioredis';
 import { QUEUES } from '../../common/queue/queue.module';
-import { REDIS } from '../../common/redis/redis.module';
+import { ScheduledJobs } from '../../common/queue/scheduled-jobs.service';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { PayoutExecutionService } from './payout-execution.service';
@@ -11,41 +10,27 @@ import type { ReverseJob } from './payout-state.service';
 
 /**
  * Queue work of payouts (`payouts` queue): the reversal of a failed payout's transfer. Consumed where
- * RUN_WORKER=true. Where RUN_SCHEDULERS=true, reconciliation runs every
- * PAYOUT_RECONCILE_INTERVAL_MS (one instance per interval, through a Redis lock).
+ * RUN_WORKER=true. Reconciliation runs every PAYOUT_RECONCILE_INTERVAL_MS as the `payouts-reconcile`
+ * repeatable job of the `maintenance` queue (one run per interval for the deployment, see ScheduledJobs).
  */
 @Injectable()
-export class PayoutsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PayoutsProcessor implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('PayoutsProcessor');
-  private timer: NodeJS.Timeout | null = null;
   private started = false;
 
   constructor(
     private readonly execution: PayoutExecutionService,
     @InjectQueue(QUEUES.payouts) private readonly queue: Queue,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly scheduled: ScheduledJobs,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.cfg.runWorker) this.start();
-    const every = this.cfg.payoutReconcileIntervalMs;
-    if (this.cfg.runSchedulers && every > 0) {
-      this.timer = setInterval(() => {
-        void (async () => {
-          const ok = await this.redis
-            .set(`${this.cfg.queuePrefix}:payouts:reconcile-lock`, String(process.pid), 'PX', Math.max(1000, every - 500), 'NX')
-            .catch(() => null);
-          if (ok !== 'OK') return;
-          await this.execution.reconcile();
-        })().catch((e) => this.logger.warn(`scheduled payout reconciliation failed: ${(e as Error).message}`));
-      }, every);
-      this.timer.unref();
-    }
+  onModuleInit(): void {
+    this.scheduled.register({ name: 'payouts-reconcile', everyMs: this.cfg.payoutReconcileIntervalMs, run: () => this.execution.reconcile() });
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  onApplicationBootstrap(): void {
+    if (this.cfg.runWorker) this.start();
   }
 
   start(): void {

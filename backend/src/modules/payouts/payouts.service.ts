@@ -11,6 +11,7 @@ import type { AppConfig } from '../../config/env.schema';
 import { ConnectService } from '../connect/connect.service';
 import { Accounts } from '../ledger/domain/accounts';
 import { LedgerService } from '../ledger/ledger.service';
+import { WalletDebtService } from '../ledger/wallet-debt.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { PaymentsService } from '../payments/payments.service';
 import { PayoutExecutionService } from './payout-execution.service';
@@ -31,6 +32,7 @@ export class PayoutsService {
     private readonly ds: DataSource,
     private readonly repo: PayoutRepository,
     private readonly ledger: LedgerService,
+    private readonly debt: WalletDebtService,
     private readonly state: PayoutStateService,
     private readonly execution: PayoutExecutionService,
     private readonly connect: ConnectService,
@@ -45,6 +47,9 @@ export class PayoutsService {
     const account = await this.connect.payoutAccount(user.id);
     if (!account) throw conflict('PAYOUTS_NOT_ENABLED', 'Complete your payout account setup (Connect onboarding) before requesting a payout');
     const payout = await inTransaction(this.ds, async (em) => {
+      // a debt left by a clawback is repaid from later earnings, never by paying out first (locks the wallet)
+      if ((await this.debt.lockedBalances(em, user.id, cur)).owed > 0)
+        throw conflict('BALANCE_OWED', 'You owe CollabPay money after a clawback: payouts resume once your next earnings have repaid it');
       const p = await this.repo.insert(em, { userId: user.id, amount, currency: cur, stripeAccountId: account.stripeAccountId });
       const description = `Payout of ${formatMoney({ amount, currency: cur })} to your bank account`;
       // throws 409 INSUFFICIENT_FUNDS (and rolls the payout row back) when the wallet does not hold the amount

@@ -3,7 +3,7 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect,
 import { createAdapter } from '@socket.io/redis-adapter';
 import type Redis from 'ioredis';
 import type { Namespace, Socket } from 'socket.io';
-import { TokenService } from '../../common/auth/token.service';
+import { SessionService } from '../../common/auth/session.service';
 import { createRedis } from '../../common/redis/redis.module';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
@@ -11,6 +11,20 @@ import { OutboxEventRepository } from './outbox-event.repository';
 import { OutboxRelay } from './outbox-relay.service';
 import { MAX_SOCKETS_PER_USER, REALTIME_NAMESPACE, SOCKET_OPTIONS, SYNC_MAX_ROWS, SYNC_PAGE, userRoom } from './realtime.constants';
 import { toWire } from './realtime-event';
+
+/** Makes `publish` never reject: a failed cross-instance broadcast is logged (once per outage) and dropped. */
+export function guardPublish(pub: Redis, log: Logger): Redis {
+  const publish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
+  let failing = false;
+  pub.on('ready', () => (failing = false));
+  (pub as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args: unknown[]) =>
+    publish(...args).catch((e: Error) => {
+      if (!failing) log.warn(`realtime events are not shared with other instances while Redis is unavailable (${e.message})`);
+      failing = true;
+      return 0;
+    });
+  return pub;
+}
 
 /** Node timers overflow past 2^31-1 ms (~24.8 days); longer expiries re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -41,27 +55,36 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   constructor(
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionService,
     private readonly relay: OutboxRelay,
     private readonly repo: OutboxEventRepository,
   ) {}
 
   afterInit(nsp: Namespace): void {
     this.nsp = nsp;
-    this.pub = createRedis(this.cfg.redisUrl, 'socket.io-pub');
+    // While Redis is away, emits still reach this instance's sockets (the adapter emits locally first); what the
+    // other instances miss, their clients get back with `sync` once they reconnect. The publisher fails fast
+    // (no offline queue) and its failures are swallowed here: the adapter fires and forgets `publish`, so a
+    // rejected publish was an unhandled rejection that took the process down.
+    this.pub = createRedis(this.cfg.redisUrl, 'socket.io-pub', { offlineQueue: false });
     this.sub = createRedis(this.cfg.redisUrl, 'socket.io-sub');
-    for (const c of [this.pub, this.sub]) c.on('error', (e: Error) => this.log.warn(`socket.io redis: ${e.message}`));
-    nsp.server.adapter(createAdapter(this.pub, this.sub, { key: `${this.cfg.queuePrefix}:socket.io` }));
+    nsp.server.adapter(createAdapter(guardPublish(this.pub, this.log), this.sub, { key: `${this.cfg.queuePrefix}:socket.io` }));
 
     nsp.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const user = this.tokens.verify(typeof token === 'string' ? token : undefined);
-      if (!user || user.expiresAt <= Date.now()) return next(new Error('unauthorized'));
-      if ((this.perUser.get(user.id) ?? 0) >= MAX_SOCKETS_PER_USER) return next(new Error('too many connections'));
-      const data = socket.data as SocketData;
-      data.userId = user.id;
-      data.expiresAt = user.expiresAt;
-      next();
+      // the same check as HTTP: signature, exp, and the user, role and revocation in the database
+      this.sessions.check(typeof token === 'string' ? token : undefined).then(
+        (session) => {
+          if (!session.ok) return next(new Error('unauthorized'));
+          const user = session.token;
+          if ((this.perUser.get(user.id) ?? 0) >= MAX_SOCKETS_PER_USER) return next(new Error('too many connections'));
+          const data = socket.data as SocketData;
+          data.userId = user.id;
+          data.expiresAt = user.expiresAt;
+          next();
+        },
+        () => next(new Error('unavailable')),
+      );
     });
 
     this.startRelay();

@@ -9,7 +9,7 @@ import type { AppConfig } from '../../config/env.schema';
 export class ConfigController {
   constructor(@Inject(APP_CONFIG) private readonly cfg: AppConfig) {}
 
-  /** What the SPA needs to load Stripe.js (or the emulator's stand-in). */
+  /** What the SPA needs to load Stripe.js (or the emulator's stand-in), and the fee rate a proposal made now is fixed at. */
   @Public()
   @Get()
   get() {
@@ -17,6 +17,7 @@ export class ConfigController {
     return {
       publishableKey: s.publishableKey,
       stripeMode: s.mode,
+      platformFeeBps: this.cfg.platformFeeBps,
       ...(s.mode === 'emulator' ? { stripeApiBase: process.env.STRIPE_PUBLIC_API_BASE || s.apiBase, stripeJsUrl: s.stripeJsUrl } : {}),
     };
   }

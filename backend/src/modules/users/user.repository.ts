@@ -7,22 +7,26 @@ export interface UserRecord {
   email: string;
   name: string;
   role: Role;
+  handle: string | null;
   passwordHash: string;
   createdAt: Date;
 }
 
-const COLS = `id, email, name, role, password_hash AS "passwordHash", created_at AS "createdAt"`;
+const COLS = `id, email, name, role, handle, password_hash AS "passwordHash", created_at AS "createdAt"`;
 
 @Injectable()
 export class UserRepository {
   constructor(private readonly ds: DataSource) {}
 
   /** Returns null when the email is taken. */
-  async insert(u: { email: string; name: string; role: Role; passwordHash: string }, em: EntityManager = this.ds.manager): Promise<UserRecord | null> {
+  async insert(
+    u: { email: string; name: string; role: Role; passwordHash: string; handle?: string | null },
+    em: EntityManager = this.ds.manager,
+  ): Promise<UserRecord | null> {
     const rows: UserRecord[] = await em.query(
-      `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
+      `INSERT INTO users (email, name, role, password_hash, handle) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT ((lower(email))) DO NOTHING RETURNING ${COLS}`,
-      [u.email, u.name, u.role, u.passwordHash],
+      [u.email, u.name, u.role, u.passwordHash, u.handle ?? null],
     );
     return rows[0] ?? null;
   }
@@ -35,6 +39,17 @@ export class UserRepository {
   async findById(id: string, em: EntityManager = this.ds.manager): Promise<UserRecord | null> {
     const rows: UserRecord[] = await em.query(`SELECT ${COLS} FROM users WHERE id = $1`, [id]);
     return rows[0] ?? null;
+  }
+
+  /** At most 20 influencers whose name or handle starts with `prefix` (case-insensitive), names first. */
+  async searchInfluencers(prefix: string): Promise<Array<{ id: string; name: string; handle: string | null }>> {
+    const like = prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+    return this.ds.query(
+      `SELECT id, name, handle FROM users
+        WHERE role = 'influencer' AND (lower(name) LIKE $1 OR handle LIKE $1)
+        ORDER BY lower(name), handle NULLS LAST, id LIMIT 20`,
+      [like],
+    );
   }
 
   async updatePassword(id: string, passwordHash: string): Promise<void> {

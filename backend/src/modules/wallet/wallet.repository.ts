@@ -11,6 +11,8 @@ export interface WalletFigures {
   pending: number;
   totalEarned: number;
   totalWithdrawn: number;
+  /** what the influencer owes after a clawback (repaid first from later earnings) */
+  owed: number;
 }
 
 export interface WalletPostingRow {
@@ -45,8 +47,9 @@ export class WalletRepository {
       `WITH bal AS (
          SELECT currency,
                 sum(CASE WHEN code = $1 THEN balance ELSE 0 END) AS available,
-                sum(CASE WHEN code = $2 THEN balance ELSE 0 END) AS pending
-           FROM ledger_accounts WHERE code IN ($1, $2) GROUP BY currency
+                sum(CASE WHEN code = $2 THEN balance ELSE 0 END) AS pending,
+                sum(CASE WHEN code = $4 THEN balance ELSE 0 END) AS owed
+           FROM ledger_accounts WHERE code IN ($1, $2, $4) GROUP BY currency
        ), flows AS (
          SELECT p.currency,
                 sum(CASE WHEN p.account_code = $1 AND je.type <> ALL($3::text[]) THEN -p.amount ELSE 0 END) AS earned,
@@ -58,10 +61,11 @@ export class WalletRepository {
        )
        SELECT COALESCE(bal.currency, flows.currency) AS currency,
               COALESCE(bal.available, 0)::bigint AS available, COALESCE(bal.pending, 0)::bigint AS pending,
-              COALESCE(flows.earned, 0)::bigint AS earned, COALESCE(flows.withdrawn, 0)::bigint AS withdrawn
+              COALESCE(flows.earned, 0)::bigint AS earned, COALESCE(flows.withdrawn, 0)::bigint AS withdrawn,
+              COALESCE(bal.owed, 0)::bigint AS owed
          FROM bal FULL OUTER JOIN flows ON flows.currency = bal.currency
         ORDER BY 1`,
-      [wallet, transit, [...PAYOUT_ENTRY_TYPES]],
+      [wallet, transit, [...PAYOUT_ENTRY_TYPES], Accounts.walletOwed(userId)],
     );
     return rows.map((r) => ({
       currency: r.currency,
@@ -69,6 +73,7 @@ export class WalletRepository {
       pending: Number(r.pending),
       totalEarned: Number(r.earned),
       totalWithdrawn: Number(r.withdrawn),
+      owed: Number(r.owed),
     }));
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { badRequest } from '../../common/errors/app-error';
+import { findUnstorable, INVALID_CHARACTERS } from '../../common/http/storable-text.pipe';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { STRIPE } from '../stripe/stripe.module';
@@ -24,9 +25,22 @@ export interface IngestResult {
  * one enqueue. Under load, the requests that arrive in the same turn of the event loop share that INSERT (one
  * commit, one WAL flush) and that enqueue (one round trip to Redis). Processing happens on the queue.
  */
+type EventKind = 'platform' | 'connect';
+
+/** The `t=` of a Stripe-Signature header (seconds), or null. */
+export function signatureTimestamp(header: string): number | null {
+  const t = header
+    .split(',')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith('t='));
+  const n = t ? Number(t.slice(2)) : NaN;
+  return Number.isSafeInteger(n) ? n : null;
+}
+
 @Injectable()
 export class WebhookIngestService {
-  private readonly secrets: { name: 'platform' | 'connect'; secret: string }[];
+  /** Each signing secret with the kind(s) of event it may sign: a Connect endpoint's events carry `account`. */
+  private readonly secrets: { kinds: EventKind[]; secret: string }[];
 
   constructor(
     @Inject(STRIPE) private readonly stripe: Stripe,
@@ -34,20 +48,29 @@ export class WebhookIngestService {
     private readonly events: WebhookEventRepository,
     private readonly queue: WebhookQueueService,
   ) {
-    this.secrets = [{ name: 'platform' as const, secret: cfg.stripe.webhookSecret }];
-    if (cfg.stripe.connectWebhookSecret && cfg.stripe.connectWebhookSecret !== cfg.stripe.webhookSecret) {
-      this.secrets.push({ name: 'connect', secret: cfg.stripe.connectWebhookSecret });
-    }
+    const { webhookSecret, connectWebhookSecret } = cfg.stripe;
+    // One secret for both (a development setup): it can tell the kinds apart by nothing, so it signs both.
+    this.secrets =
+      connectWebhookSecret && connectWebhookSecret !== webhookSecret
+        ? [
+            { kinds: ['platform'], secret: webhookSecret },
+            { kinds: ['connect'], secret: connectWebhookSecret },
+          ]
+        : [{ kinds: ['platform', 'connect'], secret: webhookSecret }];
     this.secrets = this.secrets.filter((s) => s.secret);
   }
 
-  /** Verifies against the platform secret, then the Connect secret. Throws 400 with a stable code. */
+  /**
+   * Verifies against the platform secret, then the Connect secret, and refuses (400, stable codes) an event of
+   * the other secret's kind (a platform-signed event naming an `account`, a Connect-signed one without), and a
+   * signature timestamp more than the tolerance in the future (stripe-node checks only the past).
+   */
   verify(rawBody: Buffer | undefined, signature: string | string[] | undefined): Stripe.Event {
     if (!signature || (Array.isArray(signature) && !signature.length)) throw badRequest('WEBHOOK_SIGNATURE_MISSING', 'The Stripe-Signature header is missing');
     if (Array.isArray(signature)) throw badRequest('WEBHOOK_SIGNATURE_INVALID', 'Exactly one Stripe-Signature header is expected');
     if (!rawBody?.length) throw badRequest('WEBHOOK_PAYLOAD_INVALID', 'The webhook body must be the raw JSON event (Content-Type: application/json)');
     let tooOld = false;
-    for (const { secret } of this.secrets) {
+    for (const { kinds, secret } of this.secrets) {
       let event: Stripe.Event;
       try {
         event = this.stripe.webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_S);
@@ -59,9 +82,28 @@ export class WebhookIngestService {
         // signed correctly but not JSON
         throw badRequest('WEBHOOK_PAYLOAD_INVALID', 'The webhook body is not a JSON event');
       }
+      const t = signatureTimestamp(signature);
+      if (t === null || t - Math.floor(Date.now() / 1000) > SIGNATURE_TOLERANCE_S) {
+        throw badRequest('WEBHOOK_SIGNATURE_INVALID', 'The Stripe-Signature timestamp is in the future (beyond the tolerance window)');
+      }
       if (!event || typeof event !== 'object' || typeof event.id !== 'string' || !event.id || typeof event.type !== 'string' || !event.type) {
         throw badRequest('WEBHOOK_PAYLOAD_INVALID', 'The webhook body is not a Stripe event (id and type are required)');
       }
+      const kind: EventKind = event.account === undefined || event.account === null ? 'platform' : 'connect';
+      if (kind === 'connect' && (typeof event.account !== 'string' || !event.account)) {
+        throw badRequest('WEBHOOK_PAYLOAD_INVALID', 'The event account must be a connected account id');
+      }
+      if (!kinds.includes(kind)) {
+        throw badRequest(
+          'WEBHOOK_SECRET_MISMATCH',
+          kind === 'connect'
+            ? 'A Connect event (with account) must be signed by the Connect endpoint secret'
+            : 'An event without account must be signed by the platform endpoint secret',
+        );
+      }
+      // the inbox stores the payload as jsonb, which cannot hold NUL or lone surrogates: refuse rather than fail
+      const bad = findUnstorable(event, 'event');
+      if (bad) throw badRequest(INVALID_CHARACTERS, `${bad.path} ${bad.reason}`);
       return event;
     }
     throw badRequest(

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import Stripe from 'stripe';
+import { ScheduledJobs } from '../../common/queue/scheduled-jobs.service';
 import { REDIS } from '../../common/redis/redis.module';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
@@ -40,52 +41,52 @@ const PAGE = 100;
  *   (Redis was down when they arrived, Redis lost its data, a job died for good);
  * - reconciliation pages Stripe's Events API (platform, then each connected account) into the same inbox
  *   (source 'reconciliation'), so an event whose webhook never arrived is still applied.
- * Both run on demand (admin endpoints, tests) and on an interval where RUN_SCHEDULERS=true; several instances
- * share the work through a Redis lock (and would be harmless without it: the inbox and job ids deduplicate).
+ * Both run on demand (admin endpoints, tests) and as Bull repeatable jobs of the `maintenance` queue
+ * (`webhooks-sweep`, `webhooks-reconcile`; one run per interval for the whole deployment, see ScheduledJobs).
+ * At start (WEBHOOK_RECONCILE_ON_START), a catch-up reconciliation applies what Stripe sent while the server was
+ * down; when Redis comes back after an enqueue failed, the sweep runs at once.
  */
 @Injectable()
-export class WebhookMaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookMaintenanceService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('WebhookMaintenance');
-  private readonly timers: NodeJS.Timeout[] = [];
   private sweeping: Promise<SweepResult> | null = null;
   private reconciling: Promise<ReconcileResult> | null = null;
+  /** The catch-up reconciliation started at boot (tests wait for it). */
+  catchUp: Promise<ReconcileResult | undefined> = Promise.resolve(undefined);
 
   constructor(
     private readonly events: WebhookEventRepository,
     private readonly queue: WebhookQueueService,
+    private readonly scheduled: ScheduledJobs,
     @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    const { sweepIntervalMs, reconcileIntervalMs } = this.cfg.webhooks;
+    this.scheduled.register({ name: 'webhooks-sweep', everyMs: sweepIntervalMs, run: () => this.sweep() });
+    this.scheduled.register({ name: 'webhooks-reconcile', everyMs: reconcileIntervalMs, run: () => this.reconcile() });
+  }
 
   onApplicationBootstrap(): void {
     // whoever failed to enqueue (any instance that ingests) sweeps as soon as Redis is back
     this.queue.onRecovered(
       () => void this.sweep({ olderThanMs: 0 }).catch((e) => this.logger.warn(`sweep after Redis came back failed: ${(e as Error).message}`)),
     );
-    if (!this.cfg.runSchedulers) return;
-    const { sweepIntervalMs, reconcileIntervalMs } = this.cfg.webhooks;
-    if (sweepIntervalMs > 0) this.every(sweepIntervalMs, 'sweep', () => this.sweep());
-    if (reconcileIntervalMs > 0) this.every(reconcileIntervalMs, 'reconcile', () => this.reconcile());
-  }
-
-  onApplicationShutdown(): void {
-    for (const t of this.timers) clearInterval(t);
-  }
-
-  private every(ms: number, name: string, run: () => Promise<unknown>): void {
-    const t = setInterval(() => {
-      void (async () => {
-        // one instance per interval does the work
-        const ok = await this.redis
-          .set(`${this.cfg.queuePrefix}:webhooks:${name}-lock`, String(process.pid), 'PX', Math.max(1000, ms - 500), 'NX')
-          .catch(() => null);
-        if (ok !== 'OK') return;
-        await run();
-      })().catch((e) => this.logger.warn(`scheduled webhook ${name} failed: ${(e as Error).message}`));
-    }, ms);
-    t.unref();
-    this.timers.push(t);
+    if (this.cfg.webhooks.reconcileOnStart) {
+      // events Stripe sent while this server was down (crash, deploy): applied now rather than at the next run
+      this.catchUp = new Promise<void>((r) => setImmediate(r))
+        .then(() => this.reconcile())
+        .then((r) => {
+          this.logger.log(`catch-up reconciliation at start: ${r.listed} event(s) listed, ${r.inserted} missed one(s) stored and enqueued`);
+          return r;
+        })
+        .catch((e) => {
+          this.logger.warn(`catch-up reconciliation at start failed (the scheduled one will retry): ${(e as Error).message}`);
+          return undefined;
+        });
+    }
   }
 
   /** Re-enqueues stale RECEIVED rows that have no live job. Concurrent calls share one run. */
@@ -116,7 +117,7 @@ export class WebhookMaintenanceService implements OnApplicationBootstrap, OnAppl
   }
 
   private get watermarkKey(): string {
-    return `${this.cfg.queuePrefix}:webhooks:reconciled-since`;
+    return `${this.cfg.queuePrefix}:webhooks-reconciled-since`;
   }
 
   /**

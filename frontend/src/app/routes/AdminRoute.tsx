@@ -1,5 +1,8 @@
+import { AuditLogList } from '../../features/admin/components/AuditLogList';
+import { ClawbackForm } from '../../features/admin/components/ClawbackForm';
 import { FailedWebhookEvents } from '../../features/admin/components/FailedWebhookEvents';
 import { LedgerCheckCard } from '../../features/admin/components/LedgerCheckCard';
+import { AdminDisputeQueue } from '../../features/disputes/components/AdminDisputeQueue';
 
 export default function AdminRoute() {
   return (
@@ -10,8 +13,11 @@ export default function AdminRoute() {
           Queue dashboard
         </a>
       </header>
+      <AdminDisputeQueue />
       <LedgerCheckCard />
       <FailedWebhookEvents />
+      <ClawbackForm />
+      <AuditLogList />
     </div>
   );
 }

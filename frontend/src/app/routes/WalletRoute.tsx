@@ -87,7 +87,9 @@ export default function WalletRoute() {
         <PayoutModal
           balances={balances}
           onClose={() => setPayoutOpen(false)}
-          onRequested={(p) => toast.push({ tone: 'info', title: 'Payout requested', message: `${formatMoney(p)} is on its way.` })}
+          onRequested={(p) =>
+            toast.push({ tone: 'info', title: 'Payout requested', message: `${formatMoney(p)} is on its way to your bank.`, group: `payout:${p.id}` })
+          }
         />
       )}
     </div>

@@ -6,10 +6,11 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
     if (toast.duration <= 0) return;
     const timer = setTimeout(() => onDismiss(toast.id), toast.duration);
     return () => clearTimeout(timer);
-  }, [toast.id, toast.duration, onDismiss]);
+    // a newer message about the same object (version) restarts the timer
+  }, [toast.id, toast.duration, toast.version, onDismiss]);
 
   return (
-    <div className={`toast toast-${toast.tone}`} role="status" data-testid="toast" data-tone={toast.tone}>
+    <div className={`toast toast-${toast.tone}`} role="status" data-testid="toast" data-tone={toast.tone} data-group={toast.group}>
       <div className="toast-body">
         <strong className="toast-title">{toast.title}</strong>
         {toast.message && <p className="toast-message">{toast.message}</p>}
@@ -21,13 +22,16 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
   );
 }
 
-/** A live region holding the stacked toasts (newest at the bottom). */
+/**
+ * The stacked toasts (newest at the bottom) in a labelled region landmark, so its content is inside a landmark and
+ * its label is allowed (axe). On phones it sits at the bottom edge, below the key figures at the top of each screen.
+ */
 export function ToastStack({ toasts, onDismiss }: { toasts: Toast[]; onDismiss: (id: number) => void }) {
   return (
-    <div className="toast-stack" aria-live="polite" aria-relevant="additions text" aria-label="Notifications">
+    <section className="toast-stack" aria-live="polite" aria-relevant="additions text" aria-label="Notifications">
       {toasts.map((t) => (
         <ToastItem key={t.id} toast={t} onDismiss={onDismiss} />
       ))}
-    </div>
+    </section>
   );
 }

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH } from '../domain/password-policy';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -11,10 +12,10 @@ export class RegisterDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ minLength: 8 })
+  @ApiProperty({ minLength: 8, maxLength: PASSWORD_MAX_LENGTH, description: 'Judged by a strength estimator (zxcvbn-ts): 400 WEAK_PASSWORD when guessable' })
   @IsString()
   @MinLength(8, { message: 'password must be at least 8 characters' })
-  @MaxLength(128)
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: `password must be at most ${PASSWORD_MAX_LENGTH} characters` })
   password: string;
 
   @ApiProperty({ example: 'Acme Brands' })
@@ -27,6 +28,12 @@ export class RegisterDto {
   @ApiProperty({ enum: ['company', 'influencer'] })
   @IsIn(['company', 'influencer'], { message: 'role must be company or influencer' })
   role: 'company' | 'influencer';
+
+  @ApiPropertyOptional({ pattern: '^[a-z0-9_.]{3,30}$', example: 'mia.creates', description: 'influencers only: the public handle companies find them by' })
+  @IsOptional()
+  @IsString({ message: 'handle must be 3 to 30 of a-z, 0-9, _ and .' })
+  @Matches(/^[a-z0-9_.]{3,30}$/, { message: 'handle must be 3 to 30 of a-z, 0-9, _ and .' })
+  handle?: string;
 }
 
 export class LoginDto {
@@ -39,6 +46,6 @@ export class LoginDto {
   @ApiProperty()
   @IsString()
   @MinLength(1)
-  @MaxLength(128)
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;
 }

@@ -115,7 +115,7 @@ export class RetainersService {
       (await this.repo.insertIfMissing({
         collaborationId: c.id,
         companyId: c.companyId,
-        influencerId: c.influencerId,
+        influencerId: c.influencerId!, // accepted: the influencer is known
         amount: c.amount,
         currency: c.currency,
         defaultPaymentMethod: pm,

@@ -20,6 +20,7 @@ export const Accounts = {
   disputed: (paymentId: string) => `disputes:${paymentId}`, // asset: withdrawn by Stripe while a dispute is open
   walletAvailable: (userId: string) => `wallet:${userId}:available`, // liability: owed to the influencer, withdrawable
   walletPending: (userId: string) => `wallet:${userId}:pending`, // liability: owed, not yet withdrawable
+  walletOwed: (userId: string) => `wallet:${userId}:owed`, // asset: what the influencer owes the platform after a clawback (a debt, >= 0)
   payoutsInTransit: (userId: string) => `payouts:in_transit:${userId}`, // liability: on its way to the bank
 } as const;
 
@@ -30,6 +31,8 @@ const RULES: Array<[RegExp, (m: RegExpMatchArray) => AccountMeta]> = [
   [new RegExp(`^escrow:${UUID}$`), () => ({ normal: 'credit', nonNegative: true, ownerUserId: null })],
   [new RegExp(`^disputes:${UUID}$`), () => ({ normal: 'debit', nonNegative: true, ownerUserId: null })],
   [new RegExp(`^wallet:(${UUID}):(available|pending)$`), (m) => ({ normal: 'credit', nonNegative: true, ownerUserId: m[1] })],
+  // the debt is its own debit-normal account, so it too can never go below zero: no wallet balance is ever negative
+  [new RegExp(`^wallet:(${UUID}):owed$`), (m) => ({ normal: 'debit', nonNegative: true, ownerUserId: m[1] })],
   [new RegExp(`^payouts:in_transit:(${UUID})$`), (m) => ({ normal: 'credit', nonNegative: true, ownerUserId: m[1] })],
 ];
 

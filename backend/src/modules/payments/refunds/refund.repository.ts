@@ -49,12 +49,6 @@ export class RefundRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  /** The amount reserved by refunds not yet booked or released: frozen for releases and other refunds. */
-  async reserved(em: EntityManager, paymentId: string): Promise<number> {
-    const [row] = await em.query(`SELECT COALESCE(sum(amount), 0)::bigint AS s FROM refunds WHERE payment_id = $1 AND status = 'PENDING'`, [paymentId]);
-    return Number(row.s);
-  }
-
   async listPending(olderThanMs: number, limit = 100): Promise<RefundRecord[]> {
     const rows = await this.ds.query(
       `SELECT ${COLS} FROM refunds WHERE status = 'PENDING' AND created_at <= now() - make_interval(secs => $1::double precision / 1000)

@@ -4,11 +4,13 @@ import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../../common/auth/auth.types';
 import { inTransaction } from '../../../common/database/transaction';
-import { badGateway, conflict, notFound } from '../../../common/errors/app-error';
+import { badGateway, conflict } from '../../../common/errors/app-error';
 import { OutboxService } from '../../outbox/outbox.service';
 import { STRIPE } from '../../stripe/stripe.module';
-import { heldRemaining, transition } from '../domain/payment-status.machine';
-import { PaymentRecord, PaymentRepository } from '../payment.repository';
+import { authorize, NotFound } from '../../../common/access/access.policy';
+import { transition } from '../domain/payment-status.machine';
+import { EscrowReleaseService } from '../escrow-release.service';
+import { heldFree, PaymentRecord, PaymentRepository, reservedSnapshot } from '../payment.repository';
 import { PaymentView, toPaymentView } from '../payment.view';
 import { PaymentsService, stripeErrorToApp } from '../payments.service';
 import { RefundRecord, RefundRepository } from './refund.repository';
@@ -48,6 +50,7 @@ export class RefundsService {
     private readonly refunds: RefundRepository,
     private readonly paymentRepo: PaymentRepository,
     private readonly payments: PaymentsService,
+    private readonly escrow: EscrowReleaseService,
     private readonly outbox: OutboxService,
     @Inject(STRIPE) private readonly stripe: Stripe,
   ) {}
@@ -65,16 +68,17 @@ export class RefundsService {
   async reserve(user: AuthUser, paymentId: string, amount: number | undefined, reason: string | null, requestKey: string | null): Promise<RefundRecord> {
     return inTransaction(this.ds, async (em) => {
       const p = await this.paymentRepo.findById(paymentId, em, true);
-      if (!p || (user.role !== 'admin' && p.companyId !== user.id)) throw notFound('PAYMENT_NOT_FOUND', 'Payment not found');
+      if (!p || !(user.role === 'admin' || authorize(user, p, 'company', NotFound.payment))) throw NotFound.payment();
       if (requestKey) {
         const same = await this.refunds.findByRequestKey(em, p.id, requestKey);
         if (same) return same;
       }
-      const reserved = await this.refunds.reserved(em, p.id);
-      const refundAmount = amount ?? heldRemaining(p) - reserved;
-      if (amount === undefined && refundAmount <= 0 && reserved > 0)
+      await this.escrow.assertNotFrozen(em, p.collaborationId);
+      // what is neither released, refunded nor reserved by another refund waiting for Stripe
+      const refundAmount = amount ?? heldFree(p);
+      if (amount === undefined && refundAmount <= 0 && p.refundReserved > 0)
         throw conflict('REFUND_IN_PROGRESS', 'What is still held is being refunded by another request');
-      const d = transition({ ...this.payments.snapshot(p), amountRefunded: p.amountRefunded + reserved }, { type: 'REFUND', amount: refundAmount });
+      const d = transition(reservedSnapshot(p), { type: 'REFUND', amount: refundAmount });
       if (d.kind === 'reject') throw conflict(d.code, d.message);
       if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
       if (!p.stripeChargeId && !p.stripePaymentIntentId) throw conflict('PAYMENT_NOT_HELD', 'Nothing to refund');

@@ -7,6 +7,8 @@ export interface RegisterInput {
   password: string;
   name: string;
   role: 'company' | 'influencer';
+  /** influencers: how companies find them (`^[a-z0-9_.]{3,30}$`, unique) */
+  handle?: string;
 }
 
 export function register(input: RegisterInput): Promise<AuthSession> {

@@ -50,7 +50,7 @@ describe('SignInForm', () => {
     await user.type(screen.getByLabelText('Password'), 'wrong-password');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('Email or password is wrong');
+    expect(await screen.findByRole('alert')).toHaveTextContent('That email and password do not match an account.');
     expect(onSuccess).not.toHaveBeenCalled();
   });
 });

@@ -49,7 +49,35 @@ describe('SignUpForm', () => {
     await user.type(screen.getByLabelText('Password'), 'longenough');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('This email is already registered');
+    expect(await screen.findByRole('alert')).toHaveTextContent('An account with this email already exists. Sign in instead.');
+  });
+
+  it('shows the password strength as the server will judge it, with advice', async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<SignUpForm onSuccess={jest.fn()} />);
+    expect(screen.getByText(/a few uncommon words work well/)).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Password'), 'password');
+    expect(await screen.findByText('Very weak')).toBeInTheDocument();
+    expect(screen.getByText(/too easy to guess/)).toHaveTextContent('heavily used password');
+    await user.clear(screen.getByLabelText('Password'));
+    await user.type(screen.getByLabelText('Password'), 'violet-harbour-ostrich');
+    expect(await screen.findByText('Very strong')).toBeInTheDocument();
+    expect(screen.queryByText(/too easy to guess/)).not.toBeInTheDocument();
+  });
+
+  it("shows the server's WEAK_PASSWORD advice", async () => {
+    mockFetch({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', code: 'WEAK_PASSWORD', message: 'This password is too easy to guess. Add another word or two.' },
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<SignUpForm onSuccess={jest.fn()} />);
+    await user.click(screen.getByLabelText('Company (brand)'));
+    await user.type(screen.getByLabelText('Name'), 'Acme');
+    await user.type(screen.getByLabelText('Email'), 'a@acme.io');
+    await user.type(screen.getByLabelText('Password'), 'longenough');
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('This password is too easy to guess. Add another word or two.');
   });
 
   it('validateSignUp accepts a complete form', () => {

@@ -5,12 +5,17 @@ import { FormError } from '../../../components/QueryState';
 import { errorMessage } from '../../../lib/api-client';
 import type { AuthSession } from '../../../lib/auth-storage';
 import { useRegister, type RegisterInput } from '../api/register.api';
+import { MIN_SCORE, STRENGTH_LABELS, usePasswordStrength } from '../hooks/use-password-strength';
 import { EMAIL_RE, type FieldErrors } from './validation';
 
-type Field = 'name' | 'email' | 'password' | 'role';
+type Field = 'name' | 'handle' | 'email' | 'password' | 'role';
 
-export function validateSignUp(values: { name: string; email: string; password: string; role: string }): FieldErrors<Field> {
+export const HANDLE_RE = /^[a-z0-9_.]{3,30}$/;
+
+export function validateSignUp(values: { name: string; email: string; password: string; role: string; handle?: string }): FieldErrors<Field> {
   const errors: FieldErrors<Field> = {};
+  const handle = (values.handle ?? '').trim().replace(/^@/, '');
+  if (values.role === 'influencer' && handle && !HANDLE_RE.test(handle)) errors.handle = '3 to 30 lowercase letters, digits, dots or underscores';
   if (!values.name.trim()) errors.name = 'Enter your name';
   if (!values.email.trim()) errors.email = 'Enter your email';
   else if (!EMAIL_RE.test(values.email.trim())) errors.email = 'Enter a valid email address';
@@ -23,20 +28,26 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [handle, setHandle] = useState('');
   const [role, setRole] = useState<'' | RegisterInput['role']>('');
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
   const mutation = useRegister();
+  const strength = usePasswordStrength(password, [name, email, email.split('@')[0]]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const found = validateSignUp({ name, email, password, role });
+    const found = validateSignUp({ name, email, password, role, handle });
     setErrors(found);
     const first = Object.keys(found)[0];
     if (first) {
       document.getElementById(first === 'role' ? 'signup-role-company' : `signup-${first}`)?.focus();
       return;
     }
-    mutation.mutate({ name: name.trim(), email: email.trim(), password, role: role as RegisterInput['role'] }, { onSuccess });
+    const h = handle.trim().replace(/^@/, '');
+    mutation.mutate(
+      { name: name.trim(), email: email.trim(), password, role: role as RegisterInput['role'], ...(role === 'influencer' && h ? { handle: h } : {}) },
+      { onSuccess },
+    );
   };
 
   return (
@@ -62,6 +73,19 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
         )}
       </fieldset>
       <TextField id="signup-name" label="Name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} />
+      {role === 'influencer' && (
+        <TextField
+          id="signup-handle"
+          label="Handle (optional)"
+          autoComplete="username"
+          spellCheck={false}
+          autoCapitalize="none"
+          value={handle}
+          onChange={(e) => setHandle(e.target.value.toLowerCase())}
+          error={errors.handle}
+          hint="How companies find you, e.g. jenny.makes"
+        />
+      )}
       <TextField
         id="signup-email"
         label="Email"
@@ -79,7 +103,16 @@ export function SignUpForm({ onSuccess }: { onSuccess: (session: AuthSession) =>
         value={password}
         onChange={(e) => setPassword(e.target.value)}
         error={errors.password}
-        hint="At least 8 characters."
+        hint={
+          strength ? (
+            <span data-score={strength.score}>
+              Strength: <strong>{STRENGTH_LABELS[strength.score]}</strong>
+              {strength.score < MIN_SCORE ? ' (too easy to guess)' : ''}. {[strength.warning, ...strength.suggestions].filter(Boolean).join(' ')}
+            </span>
+          ) : (
+            'At least 8 characters, hard to guess: a few uncommon words work well.'
+          )
+        }
       />
       <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
         {mutation.isPending ? 'Creating account…' : 'Create account'}

@@ -20,7 +20,7 @@ export function useAuth(): AuthContextValue {
 export function homePathFor(role: User['role'] | undefined): string {
   switch (role) {
     case 'company':
-      return '/collaborations';
+      return '/dashboard';
     case 'influencer':
       return '/dashboard';
     case 'admin':

@@ -28,7 +28,8 @@ describe('InvoiceList', () => {
     renderWithProviders(<InvoiceList canManage />);
     const row = await screen.findByTestId('invoice-inv-1');
     expect(within(row).getByText('$1,500.00')).toBeInTheDocument();
-    expect(within(row).getByTestId('invoice-status')).toHaveTextContent('OPEN');
+    expect(within(row).getByTestId('invoice-status')).toHaveTextContent('Due');
+    expect(within(row).getByTestId('invoice-status')).toHaveAttribute('data-status', 'OPEN');
     expect(within(row).getByRole('link', { name: 'Pay online' })).toHaveAttribute('href', base.hostedInvoiceUrl);
     expect(within(row).getByRole('link', { name: 'PDF' })).toHaveAttribute('href', base.invoicePdf);
     const paid = screen.getByTestId('invoice-inv-2');
@@ -42,11 +43,17 @@ describe('InvoiceList', () => {
       { body: { ...base, status: 'void' } },
       { body: { data: [{ ...base, status: 'void' }], nextCursor: null } },
     );
-    jest.spyOn(window, 'confirm').mockReturnValue(true);
+    const confirm = jest.spyOn(window, 'confirm');
     renderWithProviders(<InvoiceList canManage />);
     await userEvent.click(await screen.findByRole('button', { name: 'Void' }));
+    const dialog = screen.getByRole('dialog', { name: 'Void invoice EMU0001' });
+    expect(dialog).toHaveTextContent('$1,500.00');
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Void invoice' }));
     await waitFor(() => expect(fetchMock.mock.calls.some((c) => String(c[0]).endsWith('/api/invoices/inv-1/void'))).toBe(true));
-    await waitFor(() => expect(screen.getByTestId('invoice-status')).toHaveTextContent('VOID'));
+    await waitFor(() => expect(screen.getByTestId('invoice-status')).toHaveTextContent('Voided'));
+    expect(confirm).not.toHaveBeenCalled();
   });
 
   it('hides actions from the influencer', async () => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { EmptyState, ErrorMessage, Spinner } from '../../../components/QueryState';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { useToast } from '../../../components/toast/toast-context';
 import { errorMessage } from '../../../lib/api-client';
@@ -17,15 +18,13 @@ export function InvoiceList({ canManage, collaborationId }: { canManage: boolean
   const voidInvoice = useVoidInvoice();
   const sendInvoice = useSendInvoice();
   const toast = useToast();
+  const [voiding, setVoiding] = useState<Invoice | null>(null);
 
-  const act = (inv: Invoice, action: 'void' | 'send') => {
-    if (action === 'void' && !window.confirm(`Void invoice ${inv.number ?? ''}? The collaboration can then be paid by card.`)) return;
-    const m = action === 'void' ? voidInvoice : sendInvoice;
-    m.mutate(inv.id, {
-      onSuccess: () => toast.push({ tone: 'info', title: action === 'void' ? 'Invoice voided' : 'Invoice sent', message: inv.number ?? '' }),
-      onError: (e) => toast.push({ tone: 'error', title: 'Could not update the invoice', message: errorMessage(e) }),
+  const send = (inv: Invoice) =>
+    sendInvoice.mutate(inv.id, {
+      onSuccess: () => toast.push({ tone: 'info', title: 'Invoice sent', message: inv.number ?? '' }),
+      onError: (e) => toast.push({ tone: 'error', title: 'Could not send the invoice', message: errorMessage(e) }),
     });
-  };
 
   return (
     <section className="card" aria-labelledby="invoices-title">
@@ -38,7 +37,7 @@ export function InvoiceList({ canManage, collaborationId }: { canManage: boolean
         <EmptyState>No invoices yet. Choose “Pay by invoice” on an accepted collaboration.</EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="invoice-table">
+          <table className="table cards" data-testid="invoice-table">
             <thead>
               <tr>
                 <th scope="col">Invoice</th>
@@ -53,20 +52,22 @@ export function InvoiceList({ canManage, collaborationId }: { canManage: boolean
             <tbody>
               {invoices.data.data.map((inv) => (
                 <tr key={inv.id} data-testid={`invoice-${inv.id}`}>
-                  <td>
+                  <td data-label="Invoice">
                     {inv.number ?? '—'}
                     {inv.kind === 'retainer' && <span className="muted"> · month {(inv.periodIndex ?? 0) + 1}</span>}
                   </td>
-                  <td>
-                    <Link to={`/collaborations/${inv.collaborationId}`}>View</Link>
+                  <td data-label="Collaboration">
+                    <Link to={`/collaborations/${inv.collaborationId}`}>
+                      View<span className="sr-only"> collaboration of invoice {inv.number ?? ''}</span>
+                    </Link>
                   </td>
-                  <td>{formatMoney(inv)}</td>
-                  <td>
-                    <StatusBadge status={inv.status.toUpperCase()} testId="invoice-status" />
+                  <td data-label="Amount">{formatMoney(inv)}</td>
+                  <td data-label="Status">
+                    <StatusBadge kind="invoice" status={inv.status} testId="invoice-status" />
                     {inv.lastError && inv.status === 'open' && <div className="muted small">Last attempt: {inv.lastError}</div>}
                   </td>
-                  <td>{formatDate(inv.dueDate)}</td>
-                  <td>
+                  <td data-label="Due">{formatDate(inv.dueDate)}</td>
+                  <td data-label="Links">
                     {inv.hostedInvoiceUrl && (
                       <a href={inv.hostedInvoiceUrl} target="_blank" rel="noreferrer">
                         {inv.status === 'open' ? 'Pay online' : 'View'}
@@ -82,13 +83,13 @@ export function InvoiceList({ canManage, collaborationId }: { canManage: boolean
                     )}
                   </td>
                   {canManage && (
-                    <td>
+                    <td data-label="Actions">
                       {inv.kind === 'one_time' && inv.status === 'open' && (
                         <div className="row">
-                          <button type="button" className="btn btn-small btn-secondary" onClick={() => act(inv, 'send')} disabled={sendInvoice.isPending}>
+                          <button type="button" className="btn btn-small btn-secondary" onClick={() => send(inv)} disabled={sendInvoice.isPending}>
                             Send
                           </button>
-                          <button type="button" className="btn btn-small btn-danger" onClick={() => act(inv, 'void')} disabled={voidInvoice.isPending}>
+                          <button type="button" className="btn btn-small btn-danger" onClick={() => setVoiding(inv)}>
                             Void
                           </button>
                         </div>
@@ -100,6 +101,24 @@ export function InvoiceList({ canManage, collaborationId }: { canManage: boolean
             </tbody>
           </table>
         </div>
+      )}
+      {voiding && (
+        <ConfirmDialog
+          title={`Void invoice ${voiding.number ?? ''}`.trim()}
+          destructive
+          confirmLabel="Void invoice"
+          pendingLabel="Voiding…"
+          onClose={() => setVoiding(null)}
+          onConfirm={async () => {
+            await voidInvoice.mutateAsync(voiding.id);
+            toast.push({ tone: 'info', title: 'Invoice voided', message: voiding.number ?? '' });
+          }}
+        >
+          <p>
+            The invoice for {formatMoney(voiding)} can no longer be paid and nothing is charged. The collaboration goes back to awaiting payment: you can then
+            pay it by card or issue a new invoice.
+          </p>
+        </ConfirmDialog>
       )}
       {invoices.data?.nextCursor && (
         <button type="button" className="btn btn-secondary btn-small" onClick={() => setCursor(invoices.data!.nextCursor ?? undefined)}>

@@ -1,8 +1,10 @@
 import { lazy, Suspense, useState } from 'react';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { EmptyState, ErrorMessage, Spinner } from '../../../components/QueryState';
 import { useToast } from '../../../components/toast/toast-context';
 import { errorMessage } from '../../../lib/api-client';
 import { useRemoveCard, useSavedCards, useSetDefaultCard } from '../api/saved-cards.api';
+import type { SavedCard } from '../api/types';
 
 const AddCardForm = lazy(() => import('./AddCardForm').then((m) => ({ default: m.AddCardForm })));
 
@@ -13,6 +15,7 @@ export function SavedCards() {
   const remove = useRemoveCard();
   const toast = useToast();
   const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<SavedCard | null>(null);
   const onError = (e: unknown) => toast.push({ tone: 'error', title: 'Could not update the card', message: errorMessage(e) });
 
   return (
@@ -63,18 +66,28 @@ export function SavedCards() {
                     Make default
                   </button>
                 )}
-                <button
-                  type="button"
-                  className="btn btn-small btn-danger"
-                  disabled={remove.isPending}
-                  onClick={() => window.confirm(`Remove the card ending ${c.last4}?`) && remove.mutate(c.id, { onError })}
-                >
+                <button type="button" className="btn btn-small btn-danger" onClick={() => setRemoving(c)}>
                   Remove
                 </button>
               </span>
             </li>
           ))}
         </ul>
+      )}
+      {removing && (
+        <ConfirmDialog
+          title={`Remove the card ending ${removing.last4}`}
+          destructive
+          confirmLabel="Remove card"
+          pendingLabel="Removing…"
+          onClose={() => setRemoving(null)}
+          onConfirm={() => remove.mutateAsync(removing.id)}
+        >
+          <p>
+            Nothing is charged. You can no longer pay in one click with this card
+            {removing.isDefault ? ', and monthly retainers charged to it need another card before their next month' : ''}.
+          </p>
+        </ConfirmDialog>
       )}
     </section>
   );

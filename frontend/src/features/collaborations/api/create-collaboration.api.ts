@@ -4,7 +4,12 @@ import type { Collaboration } from '../../../types/api';
 import { collaborationKeys } from './query-keys';
 
 export interface CreateCollaborationInput {
-  influencerId: string;
+  /** exactly one of influencerId and influencerEmail */
+  influencerId?: string;
+  /** invite by email: an unregistered email becomes the influencer when it signs up as one */
+  influencerEmail?: string;
+  /** days the company has to review a submission before it is released automatically (1..30) */
+  reviewPeriodDays?: number;
   title: string;
   description?: string;
   amount: number;

@@ -4,8 +4,10 @@ import { ErrorMessage, FormError, Spinner } from '../../../components/QueryState
 import { StatusBadge } from '../../../components/StatusBadge';
 import { errorMessage } from '../../../lib/api-client';
 import { formatDateTime } from '../../../lib/format';
-import { formatMoney } from '../../../lib/money';
+import { formatBps, formatMoney } from '../../../lib/money';
 import type { Milestone, Payment } from '../../../types/api';
+import { CollaborationDisputes } from '../../disputes/components/CollaborationDisputes';
+import { MilestoneList } from '../../milestones/components/MilestoneList';
 import { useAuth } from '../../auth/hooks/use-auth';
 import { useCollaborationPayment } from '../../payments/api/get-collaboration-payment.api';
 import { RefundDialog, heldAmount } from '../../payments/components/RefundDialog';
@@ -16,10 +18,6 @@ import { useCollaboration } from '../api/get-collaboration.api';
 
 const RELEASABLE = ['HELD', 'PARTIALLY_RELEASED'];
 const PAYABLE = ['PENDING', 'FAILED'];
-
-function milestoneReleased(m: Milestone): boolean {
-  return !!m.releasedAt || (m.status ?? '').toUpperCase() === 'RELEASED';
-}
 
 export function CollaborationDetail({ id }: { id: string }) {
   const { user } = useAuth();
@@ -52,7 +50,7 @@ export function CollaborationDetail({ id }: { id: string }) {
           <h1>{c.title}</h1>
           <p className="muted">Proposed {formatDateTime(c.createdAt)}</p>
         </div>
-        <StatusBadge status={c.status} testId="collaboration-status" />
+        <StatusBadge kind="collaboration" status={c.status} testId="collaboration-status" />
       </header>
 
       <section className="card" aria-labelledby="collab-terms">
@@ -63,7 +61,32 @@ export function CollaborationDetail({ id }: { id: string }) {
           <dt>Company</dt>
           <dd>{c.companyName ?? c.company?.name ?? c.company?.email ?? <code>{c.companyId}</code>}</dd>
           <dt>Influencer</dt>
-          <dd>{c.influencerName ?? c.influencer?.name ?? c.influencer?.email ?? <code>{c.influencerId}</code>}</dd>
+          <dd data-testid="collaboration-influencer">
+            {c.influencerId ? (
+              <>
+                {c.influencerName ?? c.influencer?.name ?? c.influencer?.email ?? <code>{c.influencerId}</code>}
+                {c.influencerHandle && <span className="muted"> @{c.influencerHandle}</span>}
+              </>
+            ) : (
+              <>Invited: {c.invitedEmail} (sees this proposal once signed up)</>
+            )}
+          </dd>
+          {c.feePreview && c.platformFeeBps !== undefined && (
+            <>
+              <dt>Platform fee ({formatBps(c.platformFeeBps)})</dt>
+              <dd>{formatMoney({ amount: c.feePreview.platformFee, currency: c.currency })}</dd>
+              <dt>The influencer receives</dt>
+              <dd data-testid="collaboration-net">{formatMoney({ amount: c.feePreview.influencerAmount, currency: c.currency })}</dd>
+            </>
+          )}
+          {c.reviewPeriodDays !== undefined && (
+            <>
+              <dt>Review period</dt>
+              <dd>
+                {c.reviewPeriodDays} day{c.reviewPeriodDays === 1 ? '' : 's'} after each submission
+              </dd>
+            </>
+          )}
         </dl>
         {c.description && <p className="description">{c.description}</p>}
         <FormError message={actionError ? errorMessage(actionError) : null} />
@@ -80,27 +103,12 @@ export function CollaborationDetail({ id }: { id: string }) {
       </section>
 
       {c.milestones && c.milestones.length > 0 && (
-        <section className="card" aria-labelledby="collab-milestones">
-          <h2 id="collab-milestones">Milestones</h2>
-          <ul className="list">
-            {c.milestones.map((m) => (
-              <li className="list-item" key={m.id} data-testid={`milestone-${m.id}`}>
-                <div className="list-main">
-                  <span className="list-title">{m.title}</span>
-                  <span className="muted">{formatMoney({ amount: m.amount, currency: c.currency })}</span>
-                </div>
-                <div className="list-side">
-                  {m.status && <StatusBadge status={m.status} />}
-                  {canRelease && !milestoneReleased(m) && (
-                    <button type="button" className="btn btn-secondary btn-small" onClick={() => setRelease({ milestone: m, amount: m.amount })}>
-                      Release
-                    </button>
-                  )}
-                </div>
-              </li>
-            ))}
-          </ul>
-        </section>
+        <MilestoneList
+          collaboration={c}
+          payment={payment}
+          viewer={isCompany ? 'company' : isInfluencer ? 'influencer' : 'other'}
+          onRelease={canRelease ? (m) => setRelease({ milestone: m, amount: m.amount }) : undefined}
+        />
       )}
 
       {hasPayment && (
@@ -158,6 +166,8 @@ export function CollaborationDetail({ id }: { id: string }) {
           </div>
         </section>
       )}
+
+      {(isCompany || isInfluencer) && <CollaborationDisputes collaboration={c} payment={payment} />}
 
       {release && payment && (
         <ReleaseDialog

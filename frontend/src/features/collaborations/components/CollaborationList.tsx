@@ -31,7 +31,7 @@ export function CollaborationList({ emptyText }: { emptyText: string }) {
               </span>
             </div>
             <div className="list-side">
-              <StatusBadge status={c.status} />
+              <StatusBadge kind="collaboration" status={c.status} />
               {c.payment && <StatusBadge status={c.payment.status} />}
             </div>
           </li>

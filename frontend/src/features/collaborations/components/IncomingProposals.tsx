@@ -6,6 +6,7 @@ import { formatMoney } from '../../../lib/money';
 import { useAcceptCollaboration } from '../api/accept-collaboration.api';
 import { useDeclineCollaboration } from '../api/decline-collaboration.api';
 import { useCollaborations } from '../api/get-collaborations.api';
+import { collaborationToastKey } from '../../realtime/hooks/realtime-messages';
 
 /** The influencer's proposals waiting for an answer (`?status=PROPOSED`, filtered again here). */
 export function IncomingProposals() {
@@ -46,7 +47,13 @@ export function IncomingProposals() {
                   data-testid={`accept-${c.id}`}
                   onClick={() =>
                     accept.mutate(c.id, {
-                      onSuccess: () => toast.push({ tone: 'success', title: 'Proposal accepted', message: `${c.title}: the company can now pay.` }),
+                      onSuccess: () =>
+                        toast.push({
+                          tone: 'success',
+                          title: 'Proposal accepted',
+                          message: `${c.title}: the company can now pay.`,
+                          key: collaborationToastKey(c.id, 'ACCEPTED'),
+                        }),
                     })
                   }
                 >
@@ -57,7 +64,11 @@ export function IncomingProposals() {
                   className="btn btn-secondary btn-small"
                   disabled={busyId === c.id}
                   data-testid={`decline-${c.id}`}
-                  onClick={() => decline.mutate(c.id, { onSuccess: () => toast.push({ tone: 'info', title: 'Proposal declined', message: c.title }) })}
+                  onClick={() =>
+                    decline.mutate(c.id, {
+                      onSuccess: () => toast.push({ tone: 'info', title: 'Proposal declined', message: c.title, key: collaborationToastKey(c.id, 'DECLINED') }),
+                    })
+                  }
                 >
                   Decline
                 </button>

@@ -4,23 +4,34 @@ import { FormError } from '../../../components/QueryState';
 import { errorMessage } from '../../../lib/api-client';
 import { SUPPORTED_CURRENCIES, formatMoney, tryParseMajorToMinor } from '../../../lib/money';
 import type { Collaboration } from '../../../types/api';
+import { useConfig } from '../../payments/api/get-config.api';
 import { useCreateCollaboration } from '../api/create-collaboration.api';
-import { milestonesTotal, validateProposal, type ProposalDraft, type ProposalErrors } from './proposal-validation';
+import type { InfluencerSummary } from '../api/search-influencers.api';
+import { FeePreview } from './FeePreview';
+import { InfluencerCombobox } from './InfluencerCombobox';
+import { DEFAULT_REVIEW_PERIOD_DAYS, milestonesTotal, validateProposal, type ProposalDraft, type ProposalErrors } from './proposal-validation';
 
 function firstErrorId(errors: ProposalErrors, draft: ProposalDraft): string | null {
   if (errors.influencerId) return 'propose-influencer';
+  if (errors.influencerEmail) return 'propose-influencer-email';
   if (errors.title) return 'propose-title-input';
   if (errors.amount) return 'propose-amount';
   const bad = draft.milestones.find((m) => errors.milestoneFields?.[m.key]);
   if (bad) return `milestone-${bad.key}-${errors.milestoneFields?.[bad.key]?.title ? 'title' : 'amount'}`;
   if (errors.milestones) return 'milestones-error';
+  if (errors.reviewPeriodDays) return 'propose-review-days';
   return null;
 }
 
-export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collaboration) => void }) {
+export function ProposeCollaborationForm({ onCreated, searchDebounceMs }: { onCreated: (c: Collaboration) => void; searchDebounceMs?: number }) {
   const nextKey = useRef(1);
+  const config = useConfig();
+  const [influencer, setInfluencer] = useState<InfluencerSummary | null>(null);
   const [draft, setDraft] = useState<ProposalDraft>({
+    mode: 'search',
     influencerId: '',
+    influencerEmail: '',
+    reviewPeriodDays: String(DEFAULT_REVIEW_PERIOD_DAYS),
     title: '',
     description: '',
     amount: '',
@@ -71,16 +82,42 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
     <form className="card form propose-form" onSubmit={submit} noValidate aria-labelledby="propose-title">
       <h1 id="propose-title">Propose a collaboration</h1>
       <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
-      <TextField
-        id="propose-influencer"
-        label="Influencer id"
-        value={draft.influencerId}
-        onChange={(e) => set('influencerId', e.target.value)}
-        autoComplete="off"
-        spellCheck={false}
-        error={errors.influencerId}
-        hint="The influencer can copy their id from their dashboard."
-      />
+      <fieldset className="field">
+        <legend>Who</legend>
+        <div className="radio-row">
+          <label>
+            <input type="radio" name="propose-who" checked={draft.mode !== 'email'} onChange={() => set('mode', 'search')} />
+            Find on CollabPay
+          </label>
+          <label>
+            <input type="radio" name="propose-who" checked={draft.mode === 'email'} onChange={() => set('mode', 'email')} />
+            Invite by email
+          </label>
+        </div>
+      </fieldset>
+      {draft.mode === 'email' ? (
+        <TextField
+          id="propose-influencer-email"
+          label="Influencer's email"
+          type="email"
+          autoComplete="off"
+          value={draft.influencerEmail ?? ''}
+          onChange={(e) => set('influencerEmail', e.target.value)}
+          error={errors.influencerEmail}
+          hint="Not on CollabPay yet? They see this proposal as soon as they sign up with this email."
+        />
+      ) : (
+        <InfluencerCombobox
+          id="propose-influencer"
+          value={influencer}
+          debounceMs={searchDebounceMs}
+          error={errors.influencerId}
+          onChange={(i) => {
+            setInfluencer(i);
+            set('influencerId', i?.id ?? '');
+          }}
+        />
+      )}
       <TextField id="propose-title-input" label="Title" value={draft.title} onChange={(e) => set('title', e.target.value)} error={errors.title} />
       <div className="field">
         <label htmlFor="propose-description">Description (optional)</label>
@@ -179,6 +216,21 @@ export function ProposeCollaborationForm({ onCreated }: { onCreated: (c: Collabo
             Add milestone
           </button>
         </fieldset>
+      )}
+
+      <TextField
+        id="propose-review-days"
+        label="Review period (days)"
+        inputMode="numeric"
+        value={draft.reviewPeriodDays ?? ''}
+        onChange={(e) => set('reviewPeriodDays', e.target.value)}
+        error={errors.reviewPeriodDays}
+        hint="After the influencer submits work you have this many days to approve or ask for changes; then it is released automatically."
+        fieldClassName="field-narrow"
+      />
+
+      {parsedAmount.ok && parsedAmount.value > 0 && config.data?.platformFeeBps !== undefined && (
+        <FeePreview amount={parsedAmount.value} currency={draft.currency} bps={config.data.platformFeeBps} />
       )}
 
       <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>

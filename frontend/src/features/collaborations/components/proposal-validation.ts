@@ -8,7 +8,12 @@ export interface MilestoneDraft {
 }
 
 export interface ProposalDraft {
+  /** find a registered influencer (influencerId from the search) or invite by email */
+  mode?: 'search' | 'email';
   influencerId: string;
+  influencerEmail?: string;
+  /** days the company has to review a submission (1..30); empty = the server's default */
+  reviewPeriodDays?: string;
   title: string;
   description: string;
   amount: string;
@@ -20,6 +25,8 @@ export interface ProposalDraft {
 
 export interface ProposalErrors {
   influencerId?: string;
+  influencerEmail?: string;
+  reviewPeriodDays?: string;
   title?: string;
   amount?: string;
   milestones?: string;
@@ -27,13 +34,26 @@ export interface ProposalErrors {
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const DEFAULT_REVIEW_PERIOD_DAYS = 7;
 
 /** Validates a proposal; returns the payload (minor units) only when there are no errors. */
 export function validateProposal(draft: ProposalDraft): { errors: ProposalErrors; payload?: CreateCollaborationInput } {
   const errors: ProposalErrors = {};
+  const byEmail = draft.mode === 'email';
   const influencerId = draft.influencerId.trim();
-  if (!influencerId) errors.influencerId = "Enter the influencer's id";
-  else if (!UUID_RE.test(influencerId)) errors.influencerId = 'The influencer id is a UUID, e.g. 3f0c…-…; copy it from their dashboard';
+  const influencerEmail = (draft.influencerEmail ?? '').trim().toLowerCase();
+  if (byEmail) {
+    if (!influencerEmail) errors.influencerEmail = "Enter the influencer's email";
+    else if (!EMAIL_RE.test(influencerEmail) || influencerEmail.length > 254) errors.influencerEmail = 'Enter a valid email, e.g. name@example.com';
+  } else if (!influencerId) errors.influencerId = 'Find the influencer by name or handle and pick them from the list';
+  else if (!UUID_RE.test(influencerId)) errors.influencerId = 'Pick the influencer from the list';
+  let reviewPeriodDays: number | undefined;
+  const review = (draft.reviewPeriodDays ?? '').trim();
+  if (review !== '') {
+    if (!/^\d+$/.test(review) || Number(review) < 1 || Number(review) > 30) errors.reviewPeriodDays = 'The review period is 1 to 30 days';
+    else reviewPeriodDays = Number(review);
+  }
   if (!draft.title.trim()) errors.title = 'Enter a title';
 
   const currency = draft.currency;
@@ -74,7 +94,13 @@ export function validateProposal(draft: ProposalDraft): { errors: ProposalErrors
   }
 
   if (Object.keys(errors).length > 0 || amount === undefined) return { errors };
-  const payload: CreateCollaborationInput = { influencerId, title: draft.title.trim(), amount, currency };
+  const payload: CreateCollaborationInput = {
+    ...(byEmail ? { influencerEmail } : { influencerId }),
+    title: draft.title.trim(),
+    amount,
+    currency,
+    ...(reviewPeriodDays !== undefined ? { reviewPeriodDays } : {}),
+  };
   if (draft.description.trim()) payload.description = draft.description.trim();
   if (monthly) payload.billing = 'monthly';
   else if (milestones.length > 0) payload.milestones = milestones;

@@ -25,7 +25,7 @@ export function ConnectStatusCard({ poll = false }: { poll?: boolean }) {
       ) : (
         <>
           <p>
-            Status: <StatusBadge status={status.data.status} testId="connect-status" />{' '}
+            Status: <StatusBadge kind="connect" status={status.data.status} testId="connect-status" />{' '}
             {status.data.payoutsEnabled && <span className="muted">(payouts enabled)</span>}
           </p>
           <p>{TEXT[status.data.status] ?? ''}</p>

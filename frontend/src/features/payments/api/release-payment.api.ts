@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiClient, newIdempotencyKey } from '../../../lib/api-client';
-import type { Payment } from '../../../types/api';
+import type { Payment, ReleaseBody } from '../../../types/api';
 import { paymentKeys } from './query-keys';
 
 export interface ReleaseInput {
@@ -9,7 +9,8 @@ export interface ReleaseInput {
 }
 
 export function releasePayment({ collaborationId, milestoneId }: ReleaseInput, idempotencyKey = newIdempotencyKey()): Promise<Payment> {
-  return apiClient.post<Payment>(`/payments/collaboration/${encodeURIComponent(collaborationId)}/release`, milestoneId ? { milestoneId } : {}, {
+  const body: ReleaseBody = milestoneId ? { milestoneId } : {};
+  return apiClient.post<Payment>(`/payments/collaboration/${encodeURIComponent(collaborationId)}/release`, body, {
     idempotencyKey,
   });
 }

@@ -6,6 +6,9 @@ interface CheckoutFormProps {
   collaborationId: string;
   amount: number;
   currency: string;
+  /** CollabPay's fee and what the influencer receives, when known (shown as a breakdown above the card form). */
+  fee?: number;
+  net?: number;
   /** A failure message from a previous attempt (e.g. after a redirect back). */
   previousError?: string | null;
 }
@@ -15,7 +18,7 @@ export function returnUrlFor(collaborationId: string): string {
 }
 
 /** The Payment Element plus the Pay button; shows confirmPayment's error and lets the company retry. */
-export function CheckoutForm({ collaborationId, amount, currency, previousError }: CheckoutFormProps) {
+export function CheckoutForm({ collaborationId, amount, currency, fee, net, previousError }: CheckoutFormProps) {
   const stripe = useStripe();
   const elements = useElements();
   const [error, setError] = useState<string | null>(previousError ?? null);
@@ -46,9 +49,24 @@ export function CheckoutForm({ collaborationId, amount, currency, previousError 
   return (
     <form className="card form checkout-form" onSubmit={submit} aria-labelledby="checkout-title" noValidate>
       <h2 id="checkout-title">Card details</h2>
-      <p className="checkout-amount">
-        Amount due: <strong data-testid="checkout-amount">{formatMoney({ amount, currency })}</strong>
-      </p>
+      <dl className="breakdown" data-testid="checkout-breakdown">
+        <div className="breakdown-total">
+          <dt>Amount due</dt>
+          <dd data-testid="checkout-amount">{formatMoney({ amount, currency })}</dd>
+        </div>
+        {typeof fee === 'number' && typeof net === 'number' && (
+          <>
+            <div>
+              <dt>CollabPay fee (included)</dt>
+              <dd data-testid="checkout-fee">{formatMoney({ amount: fee, currency })}</dd>
+            </div>
+            <div>
+              <dt>Influencer receives on release</dt>
+              <dd data-testid="checkout-net">{formatMoney({ amount: net, currency })}</dd>
+            </div>
+          </>
+        )}
+      </dl>
       <div className="payment-element">
         <PaymentElement onReady={() => setReady(true)} onChange={() => error && setError(null)} />
         {!ready && <p className="muted">Loading the secure card form…</p>}

@@ -18,7 +18,7 @@ function NotPayable({ collaborationId, status }: { collaborationId: string; stat
   return (
     <div className="card">
       <p>
-        This collaboration's payment is <StatusBadge status={status} testId="payment-status" />.
+        This collaboration's payment: <StatusBadge status={status} testId="payment-status" />.
       </p>
       <Link className="btn btn-secondary" to={`/payments/result/${collaborationId}`}>
         View payment
@@ -115,6 +115,8 @@ export function CheckoutPage({ collaborationId }: { collaborationId: string }) {
           collaborationId={collaborationId}
           amount={payment.amount}
           currency={payment.currency}
+          fee={payment.platformFee}
+          net={payment.influencerAmount}
           previousError={payment.status === 'FAILED' ? payment.failureMessage : null}
         />
       </Elements>

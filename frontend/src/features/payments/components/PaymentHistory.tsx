@@ -5,6 +5,7 @@ import { EmptyState, ErrorMessage, Spinner } from '../../../components/QueryStat
 import { StatusBadge } from '../../../components/StatusBadge';
 import { useCursorPages } from '../../../components/use-cursor-pages';
 import { formatDateTime } from '../../../lib/format';
+import { statusLabel } from '../../../lib/labels';
 import { formatMoney } from '../../../lib/money';
 import type { PaymentStatus } from '../../../types/api';
 import { usePayments } from '../api/get-payments.api';
@@ -44,7 +45,7 @@ export function PaymentHistory() {
             <option value="">All</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {statusLabel('payment', s).label}
               </option>
             ))}
           </select>
@@ -55,10 +56,10 @@ export function PaymentHistory() {
       ) : query.isError ? (
         <ErrorMessage error={query.error} onRetry={() => query.refetch()} />
       ) : query.data.data.length === 0 ? (
-        <EmptyState>{status ? `No ${status} payments.` : 'No payments yet.'}</EmptyState>
+        <EmptyState>{status ? `No payments are “${statusLabel('payment', status).label}”.` : 'No payments yet.'}</EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="payments-table">
+          <table className="table cards" data-testid="payments-table">
             <thead>
               <tr>
                 <th scope="col">Date</th>
@@ -72,15 +73,21 @@ export function PaymentHistory() {
             <tbody>
               {query.data.data.map((p) => (
                 <tr key={p.id} data-testid={`payment-row-${p.id}`}>
-                  <td>{formatDateTime(p.createdAt)}</td>
-                  <td>{formatMoney(p)}</td>
-                  <td>
-                    <StatusBadge status={p.status} />
+                  <td data-label="Date">{formatDateTime(p.createdAt)}</td>
+                  <td data-label="Amount">{formatMoney(p)}</td>
+                  <td data-label="Status">
+                    <StatusBadge kind="payment" status={p.status} />
                   </td>
-                  <td>{formatMoney({ amount: p.amountReleased ?? 0, currency: p.currency })}</td>
-                  <td>{formatMoney({ amount: p.amountRefunded ?? 0, currency: p.currency })}</td>
-                  <td>
-                    <Link to={`/collaborations/${p.collaborationId}`}>View</Link>
+                  <td data-label="Released">{formatMoney({ amount: p.amountReleased ?? 0, currency: p.currency })}</td>
+                  <td data-label="Refunded">{formatMoney({ amount: p.amountRefunded ?? 0, currency: p.currency })}</td>
+                  <td data-label="Collaboration">
+                    <Link to={`/collaborations/${p.collaborationId}`}>
+                      View
+                      <span className="sr-only">
+                        {' '}
+                        collaboration of {formatMoney(p)} from {formatDateTime(p.createdAt)}
+                      </span>
+                    </Link>
                   </td>
                 </tr>
               ))}

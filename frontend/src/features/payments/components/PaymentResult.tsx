@@ -49,9 +49,10 @@ export function PaymentResult({ collaborationId }: { collaborationId: string }) 
     announced.current = true;
     toast.push({
       tone: 'success',
-      title: 'Payment HELD',
+      title: 'Payment: Held in escrow',
       message: `Payment received: ${formatMoney({ amount: held.amount, currency: held.currency })} is held by CollabPay`,
       key: `payment:${held.id}:HELD`,
+      group: `payment:${held.id}`,
     });
   }, [held, redirectStatus, toast]);
 

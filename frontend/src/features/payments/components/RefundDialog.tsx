@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Dialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/QueryState';
 import { errorMessage } from '../../../lib/api-client';
@@ -19,9 +19,13 @@ export function RefundDialog({ payment, onClose }: { payment: Payment; onClose: 
   const [fieldError, setFieldError] = useState<string | null>(null);
   const mutation = useRefundPayment();
   const keyFor = useIdempotencyKey();
+  const running = useRef(false);
+  const preview = amount.trim() ? tryParseMajorToMinor(amount, payment.currency) : { ok: true as const, value: held };
+  const refundMinor = preview.ok && preview.value > 0 && preview.value <= held ? preview.value : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (running.current) return;
     let minor: number | undefined;
     if (amount.trim()) {
       const parsed = tryParseMajorToMinor(amount, payment.currency);
@@ -32,7 +36,16 @@ export function RefundDialog({ payment, onClose }: { payment: Payment; onClose: 
     }
     setFieldError(null);
     const body = { paymentId: payment.id, amount: minor, reason };
-    mutation.mutate({ ...body, idempotencyKey: keyFor(body) }, { onSuccess: onClose });
+    running.current = true;
+    mutation.mutate(
+      { ...body, idempotencyKey: keyFor(body) },
+      {
+        onSuccess: onClose,
+        onSettled: () => {
+          running.current = false;
+        },
+      },
+    );
   };
 
   return (
@@ -69,11 +82,30 @@ export function RefundDialog({ payment, onClose }: { payment: Payment; onClose: 
             <option value="fraudulent">Fraudulent</option>
           </select>
         </div>
+        {refundMinor !== null && (
+          <dl className="breakdown" data-testid="confirm-breakdown">
+            <div>
+              <dt>Refund</dt>
+              <dd data-testid="confirm-gross">{formatMoney({ amount: refundMinor, currency: payment.currency })}</dd>
+            </div>
+            <div>
+              <dt>CollabPay fee kept</dt>
+              <dd data-testid="confirm-fee">{formatMoney({ amount: 0, currency: payment.currency })}</dd>
+            </div>
+            <div className="breakdown-total">
+              <dt>Company gets back</dt>
+              <dd data-testid="confirm-net">{formatMoney({ amount: refundMinor, currency: payment.currency })}</dd>
+            </div>
+          </dl>
+        )}
+        <p className="muted small">
+          The money goes back to the card or account it came from; banks take 5–10 days to show it. It is no longer held for the influencer.
+        </p>
         <div className="dialog-actions">
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-danger" disabled={mutation.isPending}>
+          <button type="submit" className="btn btn-danger" disabled={mutation.isPending} data-testid="confirm-action">
             {mutation.isPending ? 'Refunding…' : 'Confirm refund'}
           </button>
         </div>

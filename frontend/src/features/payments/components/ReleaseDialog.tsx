@@ -1,10 +1,10 @@
-import { Dialog } from '../../../components/Dialog';
-import { FormError } from '../../../components/QueryState';
-import { errorMessage } from '../../../lib/api-client';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { formatMoney } from '../../../lib/money';
 import { useIdempotencyKey } from '../../../lib/use-idempotency-key';
 import type { Milestone } from '../../../types/api';
+import { useCollaborationPayment } from '../api/get-collaboration-payment.api';
 import { useReleasePayment } from '../api/release-payment.api';
+import { breakdownOf } from '../fees';
 
 interface ReleaseDialogProps {
   collaborationId: string;
@@ -16,44 +16,34 @@ interface ReleaseDialogProps {
   onReleased?: () => void;
 }
 
+/** Release to the influencer: gross, CollabPay's fee and what the influencer nets; Cancel has the focus. */
 export function ReleaseDialog({ collaborationId, currency, amount, milestone, onClose, onReleased }: ReleaseDialogProps) {
   const mutation = useReleasePayment();
+  const payment = useCollaborationPayment(collaborationId);
   const keyFor = useIdempotencyKey();
-
-  const confirm = () => {
-    const body = { collaborationId, milestoneId: milestone?.id };
-    mutation.mutate(
-      { ...body, idempotencyKey: keyFor(body) },
-      {
-        onSuccess: () => {
-          onReleased?.();
-          onClose();
-        },
-      },
-    );
-  };
-
+  const breakdown = breakdownOf(payment.data ? { ...payment.data, currency } : null, amount);
   const what = milestone ? `the milestone “${milestone.title}”` : 'everything still held';
+
   return (
-    <Dialog
+    <ConfirmDialog
       title={milestone ? 'Release milestone' : 'Release all funds'}
+      breakdown={breakdown ?? undefined}
+      confirmLabel={`Release ${formatMoney({ amount, currency })}`}
+      pendingLabel="Releasing…"
       onClose={onClose}
-      description={
-        <p>
-          Release {what} ({formatMoney({ amount, currency })}) to the influencer? The platform fee is deducted and the rest goes to their wallet. This cannot be
-          undone.
-        </p>
-      }
+      onConfirm={async () => {
+        const body = { collaborationId, milestoneId: milestone?.id };
+        await mutation.mutateAsync({ ...body, idempotencyKey: keyFor(body) });
+        onReleased?.();
+      }}
     >
-      <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
-      <div className="dialog-actions">
-        <button type="button" className="btn btn-secondary" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="btn btn-primary" onClick={confirm} disabled={mutation.isPending} data-autofocus>
-          {mutation.isPending ? 'Releasing…' : 'Confirm release'}
-        </button>
-      </div>
-    </Dialog>
+      <p>
+        Release {what} to the influencer.{' '}
+        {breakdown
+          ? `They receive ${formatMoney({ amount: breakdown.net, currency })} in their wallet`
+          : 'The fee is deducted and the rest goes to their wallet'}{' '}
+        right away and can pay it out to their bank once Stripe makes it available. This cannot be undone.
+      </p>
+    </ConfirmDialog>
   );
 }

@@ -44,8 +44,9 @@ function Probe() {
   return <span data-testid="status">{status}</span>;
 }
 
-function setup() {
+function setup(seed?: (qc: QueryClient) => void) {
   const queryClient = new QueryClient();
+  seed?.(queryClient);
   const invalidate = jest.spyOn(queryClient, 'invalidateQueries');
   render(
     <QueryClientProvider client={queryClient}>
@@ -54,7 +55,7 @@ function setup() {
       </ToastProvider>
     </QueryClientProvider>,
   );
-  return { invalidate };
+  return { invalidate, queryClient };
 }
 
 const payment = (seq: number, status = 'HELD') => ({
@@ -78,11 +79,12 @@ describe('usePaymentUpdates', () => {
     expect(socket.emitted).toHaveLength(0); // nothing seen yet: no sync
 
     act(() => socket.fire('payment:update', payment(1)));
-    expect(screen.getByTestId('toast')).toHaveTextContent('Payment HELD');
+    expect(screen.getByTestId('toast')).toHaveTextContent('Payment: Held in escrow');
     expect(screen.getByTestId('toast')).toHaveAttribute('data-tone', 'success');
-    expect(screen.getByText('$1,500.00 is now HELD.')).toBeInTheDocument();
-    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['payments'] });
-    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['collaborations'] });
+    expect(screen.getByTestId('toast')).toHaveTextContent('$1,500.00. Paid. CollabPay holds the money');
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['payments', 'detail', 'p1'] });
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['collaborations', 'detail', 'c1'] });
+    expect(invalidate).not.toHaveBeenCalledWith({ queryKey: ['payments'] });
 
     act(() =>
       socket.fire('wallet:update', {
@@ -95,15 +97,57 @@ describe('usePaymentUpdates', () => {
       }),
     );
     expect(screen.getByText('Wallet credited')).toBeInTheDocument();
-    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['wallet'] });
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['wallet', 'transactions'] });
+    expect(invalidate).not.toHaveBeenCalledWith({ queryKey: ['wallet'] });
+  });
+
+  it('patches the cached balance and payout row from the event instead of refetching every wallet endpoint', () => {
+    const { invalidate, queryClient } = setup((qc) => {
+      qc.setQueryData(['wallet', 'balance'], { balances: [{ currency: 'usd', available: 0, pending: 0, totalEarned: 0, totalWithdrawn: 0 }] });
+      qc.setQueryData(['wallet', 'payouts', { limit: 20 }], { data: [{ id: 'po1', status: 'IN_TRANSIT', amount: 100, currency: 'usd' }], nextCursor: null });
+    });
+    act(() => socket.fire('connect'));
+    act(() =>
+      socket.fire('wallet:update', {
+        currency: 'usd',
+        available: 90000,
+        pending: 0,
+        lastTransaction: { type: 'credit', amount: 90000, description: 'Released from “Spring”' },
+        seq: 1,
+        timestamp: '',
+      }),
+    );
+    expect(queryClient.getQueryData(['wallet', 'balance'])).toEqual({
+      balances: [{ currency: 'usd', available: 90000, pending: 0, totalEarned: 90000, totalWithdrawn: 0 }],
+    });
+    act(() => socket.fire('payout:update', { payoutId: 'po1', status: 'COMPLETED', amount: 100, currency: 'usd', seq: 2, timestamp: '' }));
+    expect(queryClient.getQueryData<{ data: { status: string }[] }>(['wallet', 'payouts', { limit: 20 }])?.data[0].status).toBe('COMPLETED');
+    const walletRefetches = invalidate.mock.calls.map(([f]) => JSON.stringify(f?.queryKey)).filter((k) => k?.startsWith('["wallet"'));
+    // transactions for the credit; the balance once, for the withdrawn total a paid payout changes
+    expect(walletRefetches).toEqual(['["wallet","transactions"]', '["wallet","balance"]']);
+  });
+
+  it('keeps a payout to one toast slot and stays quiet about debits and money coming back from a payout', () => {
+    setup();
+    act(() => socket.fire('connect'));
+    const debit = { currency: 'usd', available: 0, pending: 0, lastTransaction: { type: 'debit', amount: 100, description: 'Payout of $1.00' }, timestamp: '' };
+    act(() => socket.fire('wallet:update', { ...debit, seq: 1 }));
+    act(() => socket.fire('payout:update', { payoutId: 'po9', status: 'PENDING', amount: 100, currency: 'usd', seq: 2, timestamp: '' }));
+    act(() => socket.fire('payout:update', { payoutId: 'po9', status: 'IN_TRANSIT', amount: 100, currency: 'usd', seq: 3, timestamp: '' }));
+    expect(screen.queryAllByTestId('toast')).toHaveLength(0);
+    act(() => socket.fire('payout:update', { payoutId: 'po9', status: 'FAILED', amount: 100, currency: 'usd', seq: 4, timestamp: '' }));
+    const back = { ...debit, lastTransaction: { type: 'credit', amount: 100, description: 'Payout of $1.00 failed: returned to the wallet' } };
+    act(() => socket.fire('wallet:update', { ...back, seq: 5 }));
+    expect(screen.getAllByTestId('toast')).toHaveLength(1);
+    expect(screen.getByTestId('toast')).toHaveTextContent('Payout: Failed');
   });
 
   it('ignores duplicates and syncs from the last seq on reconnect until caught up', () => {
     setup();
     act(() => socket.fire('connect'));
-    act(() => socket.fire('payout:update', { payoutId: 'po1', status: 'IN_TRANSIT', amount: 100, currency: 'usd', seq: 5, timestamp: '' }));
-    act(() => socket.fire('payout:update', { payoutId: 'po1', status: 'IN_TRANSIT', amount: 100, currency: 'usd', seq: 5, timestamp: '' }));
-    expect(screen.getAllByText('Payout IN_TRANSIT')).toHaveLength(1);
+    act(() => socket.fire('payout:update', { payoutId: 'po1', status: 'FAILED', amount: 100, currency: 'usd', seq: 5, timestamp: '' }));
+    act(() => socket.fire('payout:update', { payoutId: 'po1', status: 'FAILED', amount: 100, currency: 'usd', seq: 5, timestamp: '' }));
+    expect(screen.getAllByText('Payout: Failed')).toHaveLength(1);
 
     act(() => socket.fire('disconnect', 'transport close'));
     expect(screen.getByTestId('status')).toHaveTextContent('reconnecting');
@@ -116,7 +160,7 @@ describe('usePaymentUpdates', () => {
     expect(socket.emitted[1]).toMatchObject({ event: 'sync', payload: { since: 6 } });
     act(() => socket.emitted[1].ack?.(0));
     expect(socket.emitted).toHaveLength(2);
-    expect(screen.getByText('Payout COMPLETED')).toBeInTheDocument();
+    expect(screen.getByText('Payout: Paid out')).toBeInTheDocument();
     expect(sessionStorage.getItem('collabpay.seq.user-1')).toBe('6');
   });
 
@@ -133,7 +177,7 @@ describe('usePaymentUpdates', () => {
         window.dispatchEvent(new Event('beforeunload'));
       });
       act(() => socket.fire('payment:update', payment(4, 'HELD')));
-      expect(screen.queryByText('Payment HELD')).not.toBeInTheDocument();
+      expect(screen.queryByText('Payment: Held in escrow')).not.toBeInTheDocument();
       expect(sessionStorage.getItem('collabpay.seq.user-1')).toBe('3');
 
       // the navigation did not happen after all: catch up from seq 3
@@ -142,7 +186,7 @@ describe('usePaymentUpdates', () => {
       });
       expect(socket.emitted.at(-1)).toMatchObject({ event: 'sync', payload: { since: 3 } });
       act(() => socket.fire('payment:update', payment(4, 'HELD')));
-      expect(screen.getByText('Payment HELD')).toBeInTheDocument();
+      expect(screen.getByText('Payment: Held in escrow')).toBeInTheDocument();
       expect(sessionStorage.getItem('collabpay.seq.user-1')).toBe('4');
     } finally {
       jest.useRealTimers();
@@ -153,5 +197,41 @@ describe('usePaymentUpdates', () => {
     setup();
     act(() => socket.fire('connect_error', new Error('unauthorized')));
     expect(screen.getByTestId('status')).toHaveTextContent('unauthorized');
+  });
+  it('collaboration:update and dispute:update refresh only the affected collaboration, disputes and lists', () => {
+    const { invalidate } = setup();
+    act(() => socket.fire('connect'));
+    act(() =>
+      socket.fire('collaboration:update', {
+        collaborationId: 'c9',
+        status: 'ACTIVE',
+        milestoneId: 'm1',
+        milestoneStatus: 'SUBMITTED',
+        message: 'Draft cut was submitted for review',
+        seq: 1,
+        timestamp: '',
+      }),
+    );
+    expect(screen.getByText('Work submitted')).toBeInTheDocument();
+    expect(screen.getByText('Draft cut was submitted for review')).toBeInTheDocument();
+    expect(invalidate.mock.calls.map(([f]) => f?.queryKey)).toEqual([
+      ['collaborations', 'detail', 'c9'],
+      ['collaborations', 'list'],
+    ]);
+    invalidate.mockClear();
+    act(() =>
+      socket.fire('dispute:update', { disputeId: 'd1', collaborationId: 'c9', status: 'RESOLVED', message: 'Resolved by CollabPay', seq: 2, timestamp: '' }),
+    );
+    expect(screen.getByText('Dispute resolved')).toBeInTheDocument();
+    expect(invalidate.mock.calls.map(([f]) => f?.queryKey)).toEqual([
+      ['disputes', 'detail', 'd1'],
+      ['disputes', 'list'],
+      ['collaborations', 'detail', 'c9'],
+      ['payments'],
+    ]);
+    // a replayed event is not applied twice
+    invalidate.mockClear();
+    act(() => socket.fire('dispute:update', { disputeId: 'd1', collaborationId: 'c9', status: 'RESOLVED', seq: 2, timestamp: '' }));
+    expect(invalidate).not.toHaveBeenCalled();
   });
 });

@@ -1,8 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useToast, type ToastInput } from '../../../components/toast/toast-context';
-import { createPaymentsSocket, type PaymentUpdateEvent, type PayoutUpdateEvent, type WalletUpdateEvent } from '../../../lib/socket';
-import { paymentToast, payoutToast, walletToast } from './realtime-messages';
+import {
+  createPaymentsSocket,
+  type CollaborationUpdateEvent,
+  type DisputeUpdateEvent,
+  type PaymentUpdateEvent,
+  type PayoutUpdateEvent,
+  type WalletUpdateEvent,
+} from '../../../lib/socket';
+import { applyPaymentUpdate, applyPayoutUpdate, applyWalletUpdate } from './live-cache';
+import { collaborationToast, disputeToast, paymentToast, payoutToast, walletToast } from './realtime-messages';
 
 export type RealtimeStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized';
 
@@ -29,7 +37,7 @@ function notify(toast: ToastInput) {
   if (typeof window === 'undefined' || !('Notification' in window)) return;
   if (Notification.permission !== 'granted') return;
   try {
-    new Notification(toast.title, { body: toast.message, tag: `collabpay-${toast.title}` });
+    new Notification(toast.title, { body: toast.message, tag: `collabpay-${toast.group ?? toast.title}` });
   } catch {
     /* some browsers only allow notifications from a service worker */
   }
@@ -38,7 +46,7 @@ function notify(toast: ToastInput) {
 /**
  * Follows the user's realtime events on the `/payments` namespace: remembers the last `seq`
  * (per user, across reloads in this tab), emits `sync {since}` on (re)connect to receive missed events,
- * drops duplicates, invalidates the affected TanStack queries and shows a toast (plus a browser
+ * drops duplicates, patches the affected TanStack queries (live-cache.ts) and shows a toast (plus a browser
  * notification when allowed).
  */
 export function usePaymentUpdates(token: string | null, userId: string | null): RealtimeStatus {
@@ -71,9 +79,10 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
       writeSeq(userId, seq);
       return true;
     };
-    const show = (t: ToastInput) => {
-      toastRef.current.push(t);
-      notify(t);
+    const show = (t: ToastInput | null) => {
+      if (!t) return;
+      // a browser notification only when a toast was actually shown (coalesced progress stays quiet)
+      if (toastRef.current.push(t) !== null && !t.updateOnly) notify(t);
     };
 
     // Ask for the gap; the server replays in pages and acks with the count, so repeat until nothing comes back.
@@ -120,19 +129,35 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
 
     socket.on('payment:update', (e: PaymentUpdateEvent) => {
       if (!accept(e.seq)) return;
-      void queryClient.invalidateQueries({ queryKey: ['payments'] });
-      void queryClient.invalidateQueries({ queryKey: ['collaborations'] });
+      applyPaymentUpdate(queryClient, e);
       show(paymentToast(e));
     });
     socket.on('wallet:update', (e: WalletUpdateEvent) => {
       if (!accept(e.seq)) return;
-      void queryClient.invalidateQueries({ queryKey: ['wallet'] });
+      applyWalletUpdate(queryClient, e);
       show(walletToast(e));
     });
     socket.on('payout:update', (e: PayoutUpdateEvent) => {
       if (!accept(e.seq)) return;
-      void queryClient.invalidateQueries({ queryKey: ['wallet'] });
+      applyPayoutUpdate(queryClient, e);
       show(payoutToast(e));
+    });
+
+    socket.on('collaboration:update', (e: CollaborationUpdateEvent) => {
+      if (!accept(e.seq)) return;
+      // only this collaboration and the lists that show it (a new proposal, a status change)
+      void queryClient.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
+      void queryClient.invalidateQueries({ queryKey: ['collaborations', 'list'] });
+      show(collaborationToast(e));
+    });
+    socket.on('dispute:update', (e: DisputeUpdateEvent) => {
+      if (!accept(e.seq)) return;
+      void queryClient.invalidateQueries({ queryKey: ['disputes', 'detail', e.disputeId] });
+      void queryClient.invalidateQueries({ queryKey: ['disputes', 'list'] });
+      // a dispute freezes or unfreezes milestones and the money held
+      void queryClient.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
+      if (e.status !== 'OPEN') void queryClient.invalidateQueries({ queryKey: ['payments'] });
+      show(disputeToast(e));
     });
 
     return () => {

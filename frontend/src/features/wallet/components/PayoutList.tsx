@@ -37,7 +37,7 @@ export function PayoutList() {
                 )}
               </div>
               <div className="list-side">
-                <StatusBadge status={p.status} testId="payout-status" />
+                <StatusBadge kind="payout" status={p.status} testId="payout-status" />
               </div>
             </li>
           ))}

@@ -90,7 +90,7 @@ describe('PayoutModal', () => {
     const { user, onClose } = setup();
     await user.type(screen.getByLabelText('Amount (USD)'), '10');
     await user.click(screen.getByRole('button', { name: 'Confirm payout' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('Complete payout setup before requesting a payout');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Set up payouts first');
     expect(onClose).not.toHaveBeenCalled();
   });
 

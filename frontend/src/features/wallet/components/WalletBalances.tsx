@@ -19,6 +19,12 @@ export function WalletBalances({ balances }: { balances: WalletBalance[] }) {
             <dt>Withdrawn</dt>
             <dd data-testid={`wallet-withdrawn-${b.currency}`}>{formatMoney({ amount: b.totalWithdrawn, currency: b.currency })}</dd>
           </dl>
+          {!!b.owed && b.owed > 0 && (
+            <p className="alert alert-warning" role="status" data-testid={`wallet-owed-${b.currency}`}>
+              You owe {formatMoney({ amount: b.owed, currency: b.currency })} after a clawback. Payouts are paused until it is repaid; your next earnings repay
+              it first.
+            </p>
+          )}
         </section>
       ))}
     </div>

@@ -1,0 +1,6 @@
+export const QUEUES = {
+  webhooks: 'stripe-webhooks',
+  maintenance: 'maintenance',
+  payouts: 'payouts',
+  workflow: 'workflow',
+} as const;
