@@ -33,6 +33,10 @@ export interface AppConfig {
   payoutMinAmount: number;
   /** Resolve unfinished payouts (ask Stripe) every this many ms where RUN_SCHEDULERS=true (0 = off). PAYOUT_RECONCILE_INTERVAL_MS */
   payoutReconcileIntervalMs: number;
+  /** Refund reservations whose request died are resolved (ask Stripe) every this many ms (0 = off). REFUND_RECONCILE_INTERVAL_MS */
+  refundReconcileIntervalMs: number;
+  /** A refund reservation this old has no request still waiting on Stripe: reconciliation may resolve it. REFUND_RESERVATION_STALE_MS */
+  refundReservationStaleMs: number;
   maxPaymentAmount: number;
   /** The collaboration workflow (deliverables, review, auto-release). */
   workflow: WorkflowConfig;
@@ -229,6 +233,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     platformFeeBps: attempt(() => int(env, 'PLATFORM_FEE_BPS', 1000, 0, 5000), 1000),
     payoutMinAmount: attempt(() => int(env, 'PAYOUT_MIN_AMOUNT', 100, 1, 1_000_000_00), 100),
     payoutReconcileIntervalMs: attempt(() => int(env, 'PAYOUT_RECONCILE_INTERVAL_MS', 60_000, 0, 86_400_000), 60_000),
+    refundReconcileIntervalMs: attempt(() => int(env, 'REFUND_RECONCILE_INTERVAL_MS', 60_000, 0, 86_400_000), 60_000),
+    // the Stripe client gives up after 3 attempts of 20 s: a request older than this is not waiting on Stripe any more
+    refundReservationStaleMs: attempt(() => int(env, 'REFUND_RESERVATION_STALE_MS', 120_000, 0, 86_400_000), 120_000),
     maxPaymentAmount: attempt(() => int(env, 'MAX_PAYMENT_AMOUNT', 10_000_000_00, 1, Number.MAX_SAFE_INTEGER), 0),
     workflow: {
       reviewPeriodDays: attempt(() => int(env, 'REVIEW_PERIOD_DAYS', 7, 1, 30), 7),

@@ -34,12 +34,12 @@ describe('every Stripe call site in backend/src has a fault test', () => {
       mkdirSync(join(dir, 'modules/payments'), { recursive: true });
       writeFileSync(
         join(dir, 'modules/payments/payments.service.ts'),
-        'await this.stripe.refunds.create({});\nconst x = await this.stripe\n  .paymentIntents\n  .capture(id);\nstripe.transfers.create({});\n',
+        'await this.stripe.paymentIntents.create({});\nconst x = await this.stripe\n  .paymentIntents\n  .capture(id);\nstripe.transfers.create({});\n',
       );
       const found = scanCallSites(dir);
       expect([...found.keys()].sort()).toEqual([
         'modules/payments/payments.service.ts:paymentIntents.capture',
-        'modules/payments/payments.service.ts:refunds.create',
+        'modules/payments/payments.service.ts:paymentIntents.create',
         'modules/payments/payments.service.ts:transfers.create',
       ]);
       expect(audit(found).missing).toEqual([

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 /** The titles of the fault tests (one `it` each, in this directory's *.spec.ts files). */
 export const T = {
   piCreate: 'payments: a PaymentIntent whose creation answer is lost on every SDK attempt is created once when the client retries',
-  refund: 'payments: a refund whose answer is lost refunds once, even when charge.refunded landed before the client retried',
+  refund: 'payments: a refund whose answer is lost refunds once: charge.refunded never books the reservation, the client retry or reconciliation books it once',
   paymentReads: 'payments: failed reads (500, reset) while confirming and while pulling missed events leave state intact and succeed on retry',
   customer: 'billing: customer creation, billing details, setup intents, default card and card removal are safe after lost answers',
   savedCard: 'billing: a saved-card payment whose confirmation answer is lost charges the card once and reports success on retry',
@@ -36,8 +36,10 @@ export const CALL_SITES: Record<string, { test: string; safety: 'key' | 'natural
   'modules/disputes/dispute-resolution.service.ts:refunds.create': { test: T.disputeResolution, safety: 'key' },
   'modules/clawback/clawback.service.ts:refunds.create': { test: T.clawback, safety: 'key' },
   'modules/payments/payments.service.ts:paymentIntents.retrieve': { test: T.paymentReads, safety: 'read' },
-  'modules/payments/payments.service.ts:charges.retrieve': { test: T.refund, safety: 'read' },
-  'modules/payments/payments.service.ts:refunds.create': { test: T.refund, safety: 'key' },
+  'modules/payments/payments.service.ts:charges.retrieve': { test: T.paymentReads, safety: 'read' },
+  // the key comes from the reservation's row id (collabpay-refund-<refund id>), whoever retries the call
+  'modules/payments/refunds/refunds.service.ts:refunds.create': { test: T.refund, safety: 'key' },
+  'modules/payments/refunds/refunds.service.ts:refunds.list': { test: T.refund, safety: 'read' },
   'modules/payments/payment-webhooks.handler.ts:paymentIntents.retrieve': { test: T.paymentReads, safety: 'read' },
   'modules/payments/payment-webhooks.handler.ts:charges.retrieve': { test: T.webhookRereads, safety: 'read' },
   'modules/payouts/payout-webhooks.handler.ts:payouts.retrieve': { test: T.webhookRereads, safety: 'read' },

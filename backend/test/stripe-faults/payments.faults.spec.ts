@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { RefundsService } from '../../src/modules/payments/refunds/refunds.service';
 import { WebhookMaintenanceService } from '../../src/modules/webhooks/webhook-maintenance.service';
 import { payWith, proposeAndAccept } from '../support/flows';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
@@ -70,43 +71,48 @@ describe('Stripe fault injection: payments (real Postgres, Redis, webhooks and t
     const paid = await payWith(ctx, company, collaboration.id);
     expect(paid.payment.status).toBe('HELD');
     await ctx.emulator.flushWebhooks();
+    const refundRows = () => ctx.db.query(`SELECT id, status, amount::int AS amount FROM refunds WHERE payment_id = $1 ORDER BY created_at`, [paymentId]);
 
     loseEveryAttempt(ctx, 'POST', '^/v1/refunds$');
     const headers = { 'Idempotency-Key': 'refund-1' };
     const first = await ctx.http.post(`/api/payments/${paymentId}/refund`, { amount: 10000 }, { token: company.token, headers });
     expect(first.status).toBe(502);
     expectFaultsSpent(ctx);
-    // Stripe refunded; its charge.refunded webhook books it before the client comes back
-    await eventually(async () => (await paymentRow(paymentId)).amount_refunded === 10000, 15_000, 'charge.refunded applied');
+    // Stripe refunded; its charge.refunded is applied before the client comes back and leaves the reservation alone
+    await ctx.emulator.flushWebhooks();
+    await eventually(async () => (await ctx.db.query(`SELECT 1 FROM webhook_events WHERE type = 'charge.refunded' AND status <> 'RECEIVED'`)).length > 0);
+    expect(await paymentRow(paymentId)).toEqual({ status: 'HELD', amount_refunded: 0 });
+    const [reserved] = await refundRows();
+    expect(reserved).toMatchObject({ status: 'PENDING', amount: 10000 });
 
-    // a read that fails while the retry checks the charge does not book anything either
-    fault(ctx, { method: 'GET', path: '^/v1/charges/ch_', mode: 'error_before', times: sdkAttempts(ctx) });
-    const failedRead = await ctx.http.post(`/api/payments/${paymentId}/refund`, { amount: 10000 }, { token: company.token, headers });
-    expect(failedRead.status).toBe(502);
-    expectFaultsSpent(ctx);
-
+    // the client's retry (same Idempotency-Key) resumes the reservation: same Stripe key, Stripe replays, booked once
     const retry = await ctx.http.post(`/api/payments/${paymentId}/refund`, { amount: 10000 }, { token: company.token, headers });
     expect(retry.status).toBe(200);
     expect(retry.body.amountRefunded).toBe(10000);
-    const refunds = await ctx.stripe.refunds.list({ payment_intent: paid.piId, limit: 100 });
-    expect(refunds.data.map((r) => r.amount)).toEqual([10000]);
-    const charge = await ctx.stripe.charges.retrieve((await ctx.stripe.paymentIntents.retrieve(paid.piId)).latest_charge as string);
-    expect(charge.amount_refunded).toBe(10000);
-    expectOwnKeys(wire.posts(/^\/v1\/refunds$/), `collabpay-refund-${paymentId}-`);
-    expect(new Set(wire.posts(/^\/v1\/refunds$/).map((r) => r.idempotencyKey)).size).toBe(1);
+    expect((await ctx.stripe.refunds.list({ payment_intent: paid.piId, limit: 100 })).data.map((r) => r.amount)).toEqual([10000]);
+    expectOwnKeys(wire.posts(/^\/v1\/refunds$/), `collabpay-refund-${reserved.id}`);
+    expect(new Set(wire.posts(/^\/v1\/refunds$/).map((r) => r.idempotencyKey))).toEqual(new Set([`collabpay-refund-${reserved.id}`]));
     expect(await paymentRow(paymentId)).toEqual({ status: 'PARTIALLY_REFUNDED', amount_refunded: 10000 });
 
-    // a second, deliberate refund (new Idempotency-Key) is a new refund
-    const second = await ctx.http.post(
-      `/api/payments/${paymentId}/refund`,
-      { amount: 5000 },
-      { token: company.token, headers: { 'Idempotency-Key': 'refund-2' } },
-    );
-    expect(second.status).toBe(200);
-    expect(second.body.amountRefunded).toBe(15000);
+    // without a client key, a lost answer is found by reconciliation (a failed lookup first changes nothing)
+    wire.clear();
+    loseEveryAttempt(ctx, 'POST', '^/v1/refunds$');
+    const second = await ctx.http.post(`/api/payments/${paymentId}/refund`, { amount: 5000 }, { token: company.token });
+    expect(second.status).toBe(502);
+    const refunds = ctx.app.get(RefundsService);
+    fault(ctx, { method: 'GET', path: '^/v1/refunds', mode: 'error_before', times: sdkAttempts(ctx) });
+    expect(await refunds.reconcile(0)).toEqual({ booked: 0, released: 0, failed: 1 });
+    expectFaultsSpent(ctx);
+    expect(await refunds.reconcile(0)).toEqual({ booked: 1, released: 0, failed: 0 });
+    const keys = new Set(wire.posts(/^\/v1\/refunds$/).map((r) => r.idempotencyKey));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toBe(`collabpay-refund-${(await refundRows())[1].id}`);
     await ctx.emulator.flushWebhooks();
     expect((await ctx.stripe.refunds.list({ payment_intent: paid.piId })).data.map((r) => r.amount).sort()).toEqual([10000, 5000]);
-    expect((await paymentRow(paymentId)).amount_refunded).toBe(15000);
+    const charge = await ctx.stripe.charges.retrieve((await ctx.stripe.paymentIntents.retrieve(paid.piId)).latest_charge as string);
+    expect(charge.amount_refunded).toBe(15000);
+    expect(await paymentRow(paymentId)).toEqual({ status: 'PARTIALLY_REFUNDED', amount_refunded: 15000 });
+    expect((await refundRows()).map((r: { status: string }) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     await expectLedgerCheckClean(ctx, admin);
   });
 

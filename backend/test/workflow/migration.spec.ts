@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/database/data-source';
 import { CollaborationWorkflow1796000000000 } from '../../src/database/migrations/1796000000000-collaboration-workflow';
+import { Refunds1796100000000 } from '../../src/database/migrations/1796100000000-refunds';
+import { RetainerSyncOutsideLocks1796100000001 } from '../../src/database/migrations/1796100000001-retainer-sync-outside-locks';
 import { createTestDatabase } from '../support/database';
 
 /** The workflow migration on data written before it: one implicit milestone per one-time collaboration, fee rate kept. */
@@ -21,6 +23,9 @@ describe('migration: collaboration workflow on existing data', () => {
   it('down, legacy rows, up: milestones, statuses and fee rates as the payments imply', async () => {
     const migration = new CollaborationWorkflow1796000000000();
     const qr = ds.createQueryRunner();
+    // the migrations after it first, in reverse order
+    await new RetainerSyncOutsideLocks1796100000001().down(qr);
+    await new Refunds1796100000000().down(qr);
     await migration.down(qr);
     const [co] = await qr.query(`INSERT INTO users (email, password_hash, name, role) VALUES ('c@x', 'h', 'C', 'company') RETURNING id`);
     const [inf] = await qr.query(`INSERT INTO users (email, password_hash, name, role) VALUES ('i@x', 'h', 'I', 'influencer') RETURNING id`);

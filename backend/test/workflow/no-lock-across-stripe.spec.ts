@@ -18,7 +18,7 @@ describe('workflow: reserve → Stripe → finish', () => {
   afterAll(() => ctx?.close());
   afterEach(() => ctx.emulator.faults.clear());
 
-  it('a refund waiting at Stripe reserves its amount: approval of another milestone goes on, a second refund is 409', async () => {
+  it('a refund waiting at Stripe reserves its amount: approval of another milestone goes on, more than is free is 409', async () => {
     const {
       collaboration: c,
       paymentId,
@@ -37,9 +37,10 @@ describe('workflow: reserve → Stripe → finish', () => {
       return r;
     });
     // the refund is reserved and waiting at Stripe
-    await eventually(async () => (await ctx.db.query(`SELECT 1 FROM payments WHERE id = $1 AND pending_refund IS NOT NULL`, [paymentId])).length > 0);
-    const second = await ctx.http.post(`/api/payments/${paymentId}/refund`, { amount: 100 }, { token: company.token });
-    expect(second).toMatchObject({ status: 409, body: { code: 'REFUND_IN_PROGRESS' } });
+    await eventually(async () => (await ctx.db.query(`SELECT 1 FROM refunds WHERE payment_id = $1 AND status = 'PENDING'`, [paymentId])).length > 0);
+    // 7000 of the 10000 held are reserved: a refund of more than the 3000 left is refused at once
+    const second = await ctx.http.post(`/api/payments/${paymentId}/refund`, { amount: 3001 }, { token: company.token });
+    expect(second).toMatchObject({ status: 409, body: { code: 'AMOUNT_EXCEEDS_HELD' } });
     // 3000 of the 10000 held are not reserved: the approval of milestone a does not wait for Stripe
     const a = await approve(ctx, company, c.id, milestones[0].id);
     order.push('approve');

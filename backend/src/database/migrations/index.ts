@@ -9,6 +9,8 @@ import { EmailNotifications1795500000000 } from './1795500000000-email-notificat
 import { PayoutSources1795500013700 } from './1795500013700-payout-sources';
 import { RetentionIndexes1795600000000 } from './1795600000000-retention-indexes';
 import { CollaborationWorkflow1796000000000 } from './1796000000000-collaboration-workflow';
+import { Refunds1796100000000 } from './1796100000000-refunds';
+import { RetainerSyncOutsideLocks1796100000001 } from './1796100000001-retainer-sync-outside-locks';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   PayoutSources1795500013700,
   RetentionIndexes1795600000000,
   CollaborationWorkflow1796000000000,
+  Refunds1796100000000,
+  RetainerSyncOutsideLocks1796100000001,
 ];

@@ -4,11 +4,16 @@ import type { EntityManager } from 'typeorm';
 import { STRIPE } from '../stripe/stripe.module';
 import { WebhookHandlerRegistry } from '../webhooks/webhook-handler.registry';
 import { CustomersService } from './customers/customers.service';
-import { InvoicesService } from './invoices/invoices.service';
-import { RetainersService } from './retainers/retainers.service';
+import { InvoiceCharge, InvoicesService } from './invoices/invoices.service';
+import { RetainerInvoicePrefetch, RetainersService } from './retainers/retainers.service';
 import { invoiceFailure, retainerMetadata } from './retainers/subscription-invoice';
 
 export const INVOICE_EVENTS = ['invoice.finalized', 'invoice.paid', 'invoice.payment_failed', 'invoice.voided', 'invoice.marked_uncollectible', 'invoice.sent'];
+type SubscriptionRead = { ticket: number; sub: Stripe.Subscription };
+type PreparedInvoice =
+  | { kind: 'retainer'; inv: Stripe.Invoice; failure: string | undefined; retainer: RetainerInvoicePrefetch | null }
+  | { kind: 'one_time'; inv: Stripe.Invoice; failure: string | undefined; charge: InvoiceCharge | null };
+
 export const SUBSCRIPTION_EVENTS = ['customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted'];
 
 /**
@@ -28,26 +33,58 @@ export class BillingWebhooksHandler implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    for (const type of INVOICE_EVENTS) this.registry.register(type, (e, em) => this.onInvoice(e, em));
-    for (const type of SUBSCRIPTION_EVENTS) this.registry.register(type, (e, em) => this.onSubscription(e, em));
-    this.registry.register('setup_intent.succeeded', (e) => this.onSetupIntent(e));
+    // every Stripe read happens in `prepare`, before the processor's transaction (no row lock across a Stripe call)
+    for (const type of INVOICE_EVENTS)
+      this.registry.register(
+        type,
+        (e, em, pre) => this.onInvoice(e, em, pre as PreparedInvoice | null),
+        (e) => this.prepareInvoice(e),
+      );
+    for (const type of SUBSCRIPTION_EVENTS)
+      this.registry.register(
+        type,
+        (e, em, pre) => this.onSubscription(e, em, pre as SubscriptionRead | null),
+        (e) => this.prepareSubscription(e),
+      );
+    this.registry.register(
+      'setup_intent.succeeded',
+      async (_e, _em, outcome) => outcome as 'applied' | 'ignored',
+      (e) => this.onSetupIntent(e),
+    );
   }
 
-  async onInvoice(event: Stripe.Event, em: EntityManager): Promise<'applied' | 'ignored'> {
-    if (event.account) return 'ignored';
+  /** Re-reads the invoice and what applying it needs (failure reason, subscription, charge). null: not ours. */
+  async prepareInvoice(event: Stripe.Event): Promise<PreparedInvoice | null> {
+    if (event.account) return null;
     const obj = event.data.object as Stripe.Invoice;
     const kind = retainerMetadata(obj) ? 'retainer' : obj.metadata?.kind;
-    if (kind !== 'one_time' && kind !== 'retainer') return 'ignored';
+    if (kind !== 'one_time' && kind !== 'retainer') return null;
     const inv = await this.stripe.invoices.retrieve(obj.id, { expand: ['payments'] });
     // a failure is reported only while the invoice is still unpaid (a late payment_failed after a successful retry is stale)
     const failure = event.type === 'invoice.payment_failed' && inv.status === 'open' ? await this.failureOf(inv) : undefined;
-    const row = kind === 'retainer' ? await this.retainers.applyInvoice(em, inv, failure) : await this.invoices.applyInvoice(em, inv, failure);
+    if (kind === 'retainer') return { kind, inv, failure, retainer: await this.retainers.prefetchInvoice(inv) };
+    return { kind, inv, failure, charge: await this.invoices.prefetchCharge(inv) };
+  }
+
+  /** `prepared`: from prepareInvoice (the processor passes it; a direct caller may leave it out). */
+  async onInvoice(event: Stripe.Event, em: EntityManager, prepared?: PreparedInvoice | null): Promise<'applied' | 'ignored'> {
+    const pre = prepared === undefined ? await this.prepareInvoice(event) : prepared;
+    if (!pre) return 'ignored';
+    const row =
+      pre.kind === 'retainer'
+        ? await this.retainers.applyInvoice(em, pre.inv, pre.failure, pre.retainer)
+        : await this.invoices.applyInvoice(em, pre.inv, pre.failure, pre.charge);
     return row ? 'applied' : 'ignored';
   }
 
-  async onSubscription(event: Stripe.Event, em: EntityManager): Promise<'applied' | 'ignored'> {
+  async prepareSubscription(event: Stripe.Event): Promise<SubscriptionRead | null> {
+    if (event.account) return null;
+    return this.retainers.readSubscriptionFor(event.data.object as Stripe.Subscription);
+  }
+
+  async onSubscription(event: Stripe.Event, em: EntityManager, read?: SubscriptionRead | null): Promise<'applied' | 'ignored'> {
     if (event.account) return 'ignored';
-    return this.retainers.onSubscriptionEvent(em, event.data.object as Stripe.Subscription);
+    return this.retainers.onSubscriptionEvent(em, event.data.object as Stripe.Subscription, read ?? undefined);
   }
 
   async onSetupIntent(event: Stripe.Event): Promise<'applied' | 'ignored'> {

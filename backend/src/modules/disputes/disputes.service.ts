@@ -43,7 +43,7 @@ export class DisputesService {
         throw notFound('MILESTONE_NOT_FOUND', 'Milestone not found in this collaboration');
       if (p?.status === 'DISPUTED') throw conflict('PAYMENT_DISPUTED', 'A card dispute is open on this payment: its funds are already frozen');
       if (!p || !FUNDED_OPEN.includes(p.status) || heldRemaining(p) <= 0) throw conflict('NOTHING_HELD', 'No money is held for this collaboration');
-      if (p.pendingRefund) throw conflict('REFUND_IN_PROGRESS', 'A refund of this payment is being made: try again in a moment');
+      if (p.refundReserved > 0) throw conflict('REFUND_IN_PROGRESS', 'A refund of this payment is being made: try again in a moment');
       const open = await em.query(`SELECT 1 FROM disputes WHERE collaboration_id = $1 AND status = 'OPEN'`, [c.id]);
       if (open.length) throw conflict('DISPUTE_ALREADY_OPEN', 'A dispute is already open on this collaboration');
       const targets = dto.milestoneId ? milestones.filter((m) => m.id === dto.milestoneId) : milestones.filter((m) => OPEN_MILESTONE.includes(m.status));

@@ -19,8 +19,8 @@ export interface PaymentRecord {
   amountClawedBack: number;
   /** a clawback reserved before its Stripe refund: {amount, reason, key} */
   pendingClawback: { amount: number; reason: string; actorId: string } | null;
-  /** a refund of held money reserved before its Stripe call: the money is frozen until it is recorded */
-  pendingRefund: { amount: number; reason: string | null; refundedBefore: number; reservedAt: string; stripeKey: string } | null;
+  /** refunds of held money reserved before their Stripe call (PENDING rows of `refunds`): frozen until booked or released */
+  refundReserved: number;
   feeRecognized: number;
   stripeFee: number;
   status: PaymentStatus;
@@ -40,7 +40,7 @@ export interface PaymentRecord {
 
 const COLS = `id, collaboration_id AS "collaborationId", period_index AS "periodIndex", company_id AS "companyId", influencer_id AS "influencerId",
   amount, currency, platform_fee AS "platformFee", influencer_amount AS "influencerAmount", amount_released AS "amountReleased",
-  amount_refunded AS "amountRefunded", amount_clawed_back AS "amountClawedBack", pending_clawback AS "pendingClawback", pending_refund AS "pendingRefund", fee_recognized AS "feeRecognized", stripe_fee AS "stripeFee", status,
+  amount_refunded AS "amountRefunded", amount_clawed_back AS "amountClawedBack", pending_clawback AS "pendingClawback", (SELECT COALESCE(sum(r.amount), 0) FROM refunds r WHERE r.payment_id = payments.id AND r.status = 'PENDING')::bigint AS "refundReserved", fee_recognized AS "feeRecognized", stripe_fee AS "stripeFee", status,
   status_before_dispute AS "statusBeforeDispute", failure_message AS "failureMessage", method,
   stripe_payment_intent_id AS "stripePaymentIntentId", stripe_charge_id AS "stripeChargeId", stripe_invoice_id AS "stripeInvoiceId",
   client_secret AS "clientSecret", version, created_at AS "createdAt", updated_at AS "updatedAt", held_at AS "heldAt", released_at AS "releasedAt"`;
@@ -55,7 +55,6 @@ export type PaymentPatch = Partial<
     | 'amountRefunded'
     | 'amountClawedBack'
     | 'pendingClawback'
-    | 'pendingRefund'
     | 'feeRecognized'
     | 'stripeFee'
     | 'stripeChargeId'
@@ -74,7 +73,6 @@ const COLUMN: Record<string, string> = {
   amountRefunded: 'amount_refunded',
   amountClawedBack: 'amount_clawed_back',
   pendingClawback: 'pending_clawback',
-  pendingRefund: 'pending_refund',
   feeRecognized: 'fee_recognized',
   stripeFee: 'stripe_fee',
   stripeChargeId: 'stripe_charge_id',
@@ -93,12 +91,12 @@ export const paymentSnapshot = (p: PaymentRecord): PaymentSnapshot => ({
 });
 
 /** Held money not reserved by a refund waiting for Stripe: what a release may take. */
-export const heldFree = (p: PaymentRecord): number => p.amount - p.amountReleased - p.amountRefunded - (p.pendingRefund?.amount ?? 0);
+export const heldFree = (p: PaymentRecord): number => p.amount - p.amountReleased - p.amountRefunded - p.refundReserved;
 
 /** The snapshot as if the reserved refund were done: releases and new refunds are checked against it. */
 export const reservedSnapshot = (p: PaymentRecord): PaymentSnapshot => ({
   ...paymentSnapshot(p),
-  amountRefunded: p.amountRefunded + (p.pendingRefund?.amount ?? 0),
+  amountRefunded: p.amountRefunded + p.refundReserved,
 });
 
 @Injectable()
@@ -126,26 +124,36 @@ export class PaymentRepository {
     return row;
   }
 
-  async findById(id: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
-    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+  /**
+   * One payment by `where` (`$1` = `arg`). With `lock`, the row is locked first and then read by a second statement:
+   * a statement that waited for the lock sees the row's new version but otherwise its old snapshot, so the refunds
+   * another transaction reserved before releasing the lock would be missing from `refundReserved`.
+   */
+  private async findOne(em: EntityManager, where: string, arg: string, lock: boolean): Promise<PaymentRecord | null> {
+    if (lock) {
+      const [locked] = await em.query(`SELECT id FROM payments WHERE ${where} FOR UPDATE`, [arg]);
+      if (!locked) return null;
+      const rows = await em.query(`SELECT ${COLS} FROM payments WHERE id = $1`, [locked.id]);
+      return rows[0] ?? null;
+    }
+    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE ${where}`, [arg]);
     return rows[0] ?? null;
+  }
+
+  async findById(id: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
+    return this.findOne(em, 'id = $1', id, lock);
   }
 
   async findByCollaboration(collaborationId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
-    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE collaboration_id = $1 ORDER BY period_index DESC LIMIT 1 ${lock ? 'FOR UPDATE' : ''}`, [
-      collaborationId,
-    ]);
-    return rows[0] ?? null;
+    return this.findOne(em, 'id = (SELECT id FROM payments WHERE collaboration_id = $1 ORDER BY period_index DESC LIMIT 1)', collaborationId, lock);
   }
 
   async findByIntent(intentId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
-    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE stripe_payment_intent_id = $1 ${lock ? 'FOR UPDATE' : ''}`, [intentId]);
-    return rows[0] ?? null;
+    return this.findOne(em, 'stripe_payment_intent_id = $1', intentId, lock);
   }
 
   async findByCharge(chargeId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
-    const rows = await em.query(`SELECT ${COLS} FROM payments WHERE stripe_charge_id = $1 ${lock ? 'FOR UPDATE' : ''}`, [chargeId]);
-    return rows[0] ?? null;
+    return this.findOne(em, 'stripe_charge_id = $1', chargeId, lock);
   }
 
   /** Updates the listed fields and bumps `version`. */

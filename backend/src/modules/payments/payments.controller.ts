@@ -7,6 +7,7 @@ import { UuidPipe } from '../../common/http/uuid.pipe';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { CreateIntentDto, ListPaymentsQueryDto, RefundDto, ReleaseDto } from './dto/payment.dto';
 import { PaymentsService } from './payments.service';
+import { RefundsService } from './refunds/refunds.service';
 
 /** The client's Idempotency-Key, if it sent one: a retry of the same request then reaches Stripe with the same key. */
 function requestKeyOf(req: Request): string | undefined {
@@ -22,6 +23,7 @@ const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, descripti
 export class PaymentsController {
   constructor(
     private readonly payments: PaymentsService,
+    private readonly refunds: RefundsService,
     private readonly idempotency: IdempotencyService,
   ) {}
 
@@ -82,7 +84,7 @@ export class PaymentsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.idempotency.run(req, res, user.id, () => this.payments.refund(user, id, dto.amount, dto.reason, requestKeyOf(req)), 200);
+    return this.idempotency.run(req, res, user.id, () => this.refunds.refund(user, id, dto.amount, dto.reason, requestKeyOf(req)), 200);
   }
 
   @Roles('company', 'influencer', 'admin')

@@ -10,6 +10,9 @@ import { PaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 import { WalletModule } from '../wallet/wallet.module';
+import { RefundRepository } from './refunds/refund.repository';
+import { RefundsReconcileJob } from './refunds/refunds-reconcile.job';
+import { RefundsService } from './refunds/refunds.service';
 
 @Module({
   imports: [WalletModule],
@@ -23,7 +26,10 @@ import { WalletModule } from '../wallet/wallet.module';
     CollaborationsService,
     CollaborationViews,
     PaymentWebhooksHandler,
+    RefundRepository,
+    RefundsService,
+    RefundsReconcileJob,
   ],
-  exports: [PaymentRepository, PaymentNotifier, RecoveryService, EscrowReleaseService, PaymentsService, CollaborationViews],
+  exports: [PaymentRepository, PaymentNotifier, RecoveryService, EscrowReleaseService, PaymentsService, CollaborationViews, RefundRepository, RefundsService],
 })
 export class PaymentsModule {}

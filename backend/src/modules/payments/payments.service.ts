@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { authorize, NotFound } from '../../common/access/access.policy';
@@ -18,24 +17,15 @@ import type { WalletPosting } from '../ledger/wallet-debt.service';
 import { OPEN_MILESTONE } from '../milestones/domain/milestone-status.machine';
 import { OutboxService } from '../outbox/outbox.service';
 import { STRIPE } from '../stripe/stripe.module';
-import { heldRemaining, PaymentEvent, transition } from './domain/payment-status.machine';
+import { heldRemaining, PaymentEvent, PaymentSnapshot, transition } from './domain/payment-status.machine';
 import { EscrowReleaseService } from './escrow-release.service';
 import { PaymentNotifier } from './payment-notifier';
 import { RecoveryService } from './recovery.service';
-import { heldFree, PaymentRecord, PaymentRepository, paymentSnapshot as snapshot, reservedSnapshot } from './payment.repository';
+import { heldFree, PaymentRecord, PaymentRepository, paymentSnapshot as snapshot } from './payment.repository';
 import { PaymentView, toPaymentView } from './payment.view';
 
 type Outcome = 'applied' | 'ignored';
 
-/** A refund reservation older than this (its request died) is resumed by the next identical refund request. */
-export const REFUND_RESUME_AFTER_MS = 30_000;
-
-/** The Stripe key of a refund: from the client's Idempotency-Key when it sent one, else from the payment's state. */
-export function refundKey(p: PaymentRecord, amount: number, userId: string, requestKey?: string): string {
-  if (!requestKey) return `collabpay-refund-${p.id}-${p.amountRefunded}-${amount}`;
-  const digest = createHash('sha256').update(`${userId}\u0000${requestKey}`).digest('hex').slice(0, 32);
-  return `collabpay-refund-${p.id}-req-${digest}`;
-}
 
 export function stripeErrorToApp(e: unknown): AppError {
   const err = e as { type?: string; code?: string; message?: string; statusCode?: number };
@@ -290,7 +280,7 @@ export class PaymentsService {
       return this.escrow.release(em, c, p, {
         amount: heldFree(p),
         // everything: the open milestones close, unless a refund reserved part of the money (they close with it)
-        milestoneIds: p.pendingRefund ? [] : milestones.filter((m) => OPEN_MILESTONE.includes(m.status)).map((m) => m.id),
+        milestoneIds: p.refundReserved > 0 ? [] : milestones.filter((m) => OPEN_MILESTONE.includes(m.status)).map((m) => m.id),
         entryKey: `release:${p.id}:${p.amountReleased}:${heldFree(p)}`,
         description: `Released for collaboration “${c.title}”`,
       });
@@ -302,99 +292,11 @@ export class PaymentsService {
   // ---------------------------------------------------------------- refund
 
   /**
-   * Refund of held money: reserve (under the payment lock: `pendingRefund` reserves the amount, so that releases and
-   * other refunds only take what is not reserved) → the Stripe refund outside any lock → record it (under the lock).
-   * The Stripe key comes from the client's Idempotency-Key when it sent one (`refundKey`), so a retry after a lost
-   * answer resumes the reservation and replays the same refund; without one, a reservation whose request died is
-   * resumed by the same request after REFUND_RESUME_AFTER_MS. Meanwhile other refunds answer 409 REFUND_IN_PROGRESS.
-   * charge.refunded landing first books the reservation itself; the charge is re-read before recording so that a
-   * refund already on the books is never booked twice.
+   * Books a refund Stripe made from held money: journal entry escrow → Stripe balance (`key` makes it once), the
+   * payment's amounts and status, milestones and notifications. Callers hold the payment's lock (`p` read under it).
+   * Refunds are made through RefundsService (reserve → Stripe → finish); this is its finish and the webhook's.
    */
-  async refund(user: AuthUser, paymentId: string, amount?: number, reason?: string, requestKey?: string): Promise<PaymentView> {
-    const reserved = await inTransaction(this.ds, async (em) => {
-      const p = await this.payments.findById(paymentId, em, true);
-      if (!p || !(user.role === 'admin' || authorize(user, p, 'company', NotFound.payment))) throw NotFound.payment();
-      if (p.pendingRefund) {
-        const r = p.pendingRefund;
-        const same = r.amount === (amount ?? r.amount) && r.reason === (reason ?? null);
-        const sameRequest = !!requestKey && r.stripeKey === refundKey(p, r.amount, user.id, requestKey);
-        const stale = Date.now() - new Date(r.reservedAt).getTime() > REFUND_RESUME_AFTER_MS;
-        if (same && (sameRequest || (!requestKey && stale))) return { p, pending: r };
-        throw conflict('REFUND_IN_PROGRESS', 'Another refund of this payment is in progress; try again in a moment');
-      }
-      await this.escrow.assertNotFrozen(em, p.collaborationId);
-      const refundAmount = amount ?? heldFree(p);
-      const d = transition(reservedSnapshot(p), { type: 'REFUND', amount: refundAmount });
-      if (d.kind === 'reject') throw conflict(d.code, d.message);
-      if (d.kind === 'ignore') throw conflict('PAYMENT_NOT_HELD', d.reason);
-      if (!p.stripeChargeId && !p.stripePaymentIntentId) throw conflict('PAYMENT_NOT_HELD', 'Nothing to refund');
-      const pending = {
-        amount: refundAmount,
-        reason: reason ?? null,
-        refundedBefore: p.amountRefunded,
-        reservedAt: new Date().toISOString(),
-        stripeKey: refundKey(p, refundAmount, user.id, requestKey),
-      };
-      await this.payments.update(em, p.id, { pendingRefund: pending });
-      return { p, pending };
-    });
-    const { p, pending } = reserved;
-    let refund: Stripe.Refund;
-    let charge: Stripe.Charge | null = null;
-    try {
-      refund = await this.stripe.refunds.create(
-        {
-          ...(p.stripeChargeId ? { charge: p.stripeChargeId } : { payment_intent: p.stripePaymentIntentId! }),
-          amount: pending.amount,
-          metadata: { payment_id: p.id, collaboration_id: p.collaborationId, reason: pending.reason ?? '' },
-          ...(pending.reason && ['duplicate', 'fraudulent', 'requested_by_customer'].includes(pending.reason)
-            ? { reason: pending.reason as Stripe.RefundCreateParams.Reason }
-            : {}),
-        },
-        { idempotencyKey: pending.stripeKey },
-      );
-    } catch (e) {
-      const type = (e as { type?: string }).type;
-      // a definite refusal moved nothing at Stripe: release the reservation
-      if (type === 'StripeInvalidRequestError' || type === 'StripeCardError') await this.releaseRefundReservation(p.id);
-      throw stripeErrorToApp(e);
-    }
-    if (refund.status === 'failed' || refund.status === 'canceled') {
-      await this.releaseRefundReservation(p.id);
-      throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
-    }
-    // A retried refund may already be on the books (charge.refunded was applied while its answer was lost).
-    const chargeId = typeof refund.charge === 'string' ? refund.charge : (refund.charge?.id ?? p.stripeChargeId);
-    if (chargeId) {
-      try {
-        charge = await this.stripe.charges.retrieve(chargeId);
-      } catch (e) {
-        throw stripeErrorToApp(e); // the reservation stays: the same request retried completes it
-      }
-    }
-    const result = await inTransaction(this.ds, async (em) => {
-      const locked = (await this.payments.findById(p.id, em, true))!;
-      if (locked.pendingRefund?.stripeKey !== pending.stripeKey) return locked; // recorded by a retry or by charge.refunded
-      const cleared = await this.payments.update(em, p.id, { pendingRefund: null });
-      if (charge && charge.amount_refunded - cleared.amountRefunded - cleared.amountClawedBack - (await this.reservedRefunds(em, cleared)) < pending.amount)
-        return cleared;
-      return this.recordRefund(
-        em,
-        cleared,
-        pending.amount,
-        `refund:${pending.stripeKey}`,
-        pending.reason ? `Refund: ${pending.reason}` : 'Refund to the company',
-      );
-    });
-    this.outbox.notifyCommitted();
-    return toPaymentView(result);
-  }
-
-  private async releaseRefundReservation(paymentId: string): Promise<void> {
-    await inTransaction(this.ds, (em) => this.payments.update(em, paymentId, { pendingRefund: null }));
-  }
-
-  private async recordRefund(em: EntityManager, p: PaymentRecord, amount: number, key: string, description: string): Promise<PaymentRecord> {
+  async bookRefund(em: EntityManager, p: PaymentRecord, amount: number, key: string, description: string): Promise<PaymentRecord> {
     const d = transition(snapshot(p), { type: 'REFUND', amount });
     if (d.kind !== 'apply') throw conflict(d.kind === 'reject' ? d.code : 'PAYMENT_NOT_HELD', d.kind === 'reject' ? d.message : d.reason);
     const posted = await this.ledger.post(em, {
@@ -434,36 +336,27 @@ export class PaymentsService {
     const piId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
     const p = (await this.payments.findByCharge(charge.id, em, true)) ?? (piId ? await this.payments.findByIntent(piId, em, true) : null);
     if (!p || !p.heldAt) return 'ignored';
-    // refunds CollabPay made itself after release (clawbacks) or is making right now (a clawback or a dispute's
-    // refund reserved, not yet recorded) are not refunds from held funds
-    let missing = charge.amount_refunded - p.amountRefunded - p.amountClawedBack - (await this.reservedRefunds(em, p, false));
-    // a refund of held money CollabPay reserved whose answer has not come back: Stripe's total includes it, book it now
-    if (p.pendingRefund && missing >= p.pendingRefund.amount) {
-      const r = p.pendingRefund;
-      const cleared = await this.payments.update(em, p.id, { pendingRefund: null });
-      await this.recordRefund(em, cleared, r.amount, `refund:${r.stripeKey}`, r.reason ? `Refund: ${r.reason}` : 'Refund to the company');
-      missing -= r.amount;
-      if (missing <= 0) return 'applied';
-      return this.applyChargeRefunded(em, charge);
-    }
-    if (p.pendingRefund) missing -= p.pendingRefund.amount;
+    // refunds CollabPay made itself after release (clawbacks), and refunds it reserved and has not booked yet (its own
+    // finish or reconciliation books those, never this event: Stripe's total may include them already), are not
+    // refunds made outside CollabPay
+    const missing = charge.amount_refunded - p.amountRefunded - p.amountClawedBack - (await this.reservedRefunds(em, p));
     if (missing <= 0) return 'ignored';
     const d = transition(snapshot(p), { type: 'REFUND', amount: missing });
     if (d.kind !== 'apply') {
       this.logger.error(`Stripe refunded ${missing} more on ${charge.id} than CollabPay holds for payment ${p.id} (${p.status}); needs manual review`);
       return 'ignored';
     }
-    await this.recordRefund(em, p, missing, `refund-external:${charge.id}:${charge.amount_refunded}`, 'Refund made in Stripe');
+    await this.bookRefund(em, p, missing, `refund-external:${charge.id}:${charge.amount_refunded}`, 'Refund made in Stripe');
     return 'applied';
   }
 
-  /** Refunds reserved under the payment's lock and not yet recorded: a clawback, a dispute resolution's refund. */
-  private async reservedRefunds(em: EntityManager, p: PaymentRecord, withRefund = true): Promise<number> {
+  /** Refunds reserved under the payment's lock and not yet recorded: a refund of held money, a clawback, a dispute resolution's refund. */
+  private async reservedRefunds(em: EntityManager, p: PaymentRecord): Promise<number> {
     const [row] = await em.query(
       `SELECT COALESCE(sum((pending_resolution->>'refundAmount')::bigint), 0)::bigint AS s FROM disputes WHERE payment_id = $1 AND status = 'OPEN' AND pending_resolution IS NOT NULL`,
       [p.id],
     );
-    return Number(row.s) + (p.pendingClawback?.amount ?? 0) + (withRefund ? (p.pendingRefund?.amount ?? 0) : 0);
+    return Number(row.s) + (p.pendingClawback?.amount ?? 0) + p.refundReserved;
   }
 
   // ---------------------------------------------------------------- disputes
@@ -555,6 +448,10 @@ export class PaymentsService {
     const rows = await this.payments.listForUser(user, limit, decodeCursor(cursor), status);
     const page = toPage(rows, limit, (r) => ({ createdAt: new Date(r.createdAt), id: r.id }));
     return { data: page.data.map(toPaymentView), nextCursor: page.nextCursor };
+  }
+
+  snapshot(p: PaymentRecord): PaymentSnapshot {
+    return snapshot(p);
   }
 
   assertCompany(user: AuthUser) {

@@ -39,45 +39,47 @@ export class SavedCardPaymentService {
     const customer = await this.customers.ownCard(user, paymentMethodId);
     const withIntent = await this.payments.ensureIntent(first.id);
     const piId = withIntent.stripePaymentIntentId!;
-    // The payment row stays locked across the Stripe calls: a second click waits here, then finds it paid (409),
-    // so the card can never be confirmed twice for one collaboration.
-    const { p, pi, error } = await inTransaction(this.ds, async (em) => {
-      const p = (await this.paymentRepo.findById(paymentId, em, true))!;
-      this.assertPayable(p);
-      let error: unknown = null;
-      try {
-        // An earlier attempt whose answer was lost may have charged the card already: ask before confirming. Each
-        // attempt that reached the card left a charge, so the key names the last one: a retry after a lost answer
-        // replays that attempt, a new attempt after a decline gets a new key.
-        const before = await this.stripe.paymentIntents.retrieve(piId);
-        if (!SETTLED.includes(before.status)) {
-          const attempt = idOf(before.latest_charge) ?? 'first';
-          await this.stripe.paymentIntents.update(
-            piId,
-            { customer: customer.stripeCustomerId },
-            { idempotencyKey: `collabpay-pi-customer-${piId}-${customer.stripeCustomerId}` },
-          );
-          await this.stripe.paymentIntents.confirm(
-            piId,
-            { payment_method: paymentMethodId, off_session: true },
-            { idempotencyKey: `collabpay-pi-confirm-${piId}-${attempt}-${paymentMethodId}` },
-          );
-        }
-      } catch (e) {
-        error = e;
-      }
-      let pi: Stripe.PaymentIntent;
-      try {
-        pi = await this.stripe.paymentIntents.retrieve(piId, { expand: ['latest_charge.balance_transaction'] });
-      } catch (e) {
-        throw stripeErrorToApp(error ?? e);
-      }
-      // the confirmation went through although its answer was lost
-      const lostAnswer = ['StripeConnectionError', 'StripeAPIError'].includes((error as { type?: string } | null)?.type ?? '');
-      if (lostAnswer && SETTLED.includes(pi.status)) error = null;
-      await this.payments.applyIntent(em, pi);
-      return { p, pi, error };
+    // No row lock across the Stripe calls: a short transaction checks (under the payment's lock) that it is still
+    // payable, the Stripe calls run outside any transaction, and applying the intent is the finish. The card is never
+    // charged twice for one collaboration because the payment has one PaymentIntent (a PaymentIntent succeeds once)
+    // and concurrent clicks send the same confirmation under the same key (Stripe runs it once, replays it to the rest).
+    const p = await inTransaction(this.ds, async (em) => {
+      const locked = (await this.paymentRepo.findById(paymentId, em, true))!;
+      this.assertPayable(locked);
+      return locked;
     });
+    let error: unknown = null;
+    try {
+      // An earlier attempt whose answer was lost may have charged the card already: ask before confirming. Each
+      // attempt that reached the card left a charge, so the key names the last one: a retry after a lost answer
+      // replays that attempt, a new attempt after a decline gets a new key.
+      const before = await this.stripe.paymentIntents.retrieve(piId);
+      if (!SETTLED.includes(before.status)) {
+        const attempt = idOf(before.latest_charge) ?? 'first';
+        await this.stripe.paymentIntents.update(
+          piId,
+          { customer: customer.stripeCustomerId },
+          { idempotencyKey: `collabpay-pi-customer-${piId}-${customer.stripeCustomerId}` },
+        );
+        await this.stripe.paymentIntents.confirm(
+          piId,
+          { payment_method: paymentMethodId, off_session: true },
+          { idempotencyKey: `collabpay-pi-confirm-${piId}-${attempt}-${paymentMethodId}` },
+        );
+      }
+    } catch (e) {
+      error = e;
+    }
+    let pi: Stripe.PaymentIntent;
+    try {
+      pi = await this.stripe.paymentIntents.retrieve(piId, { expand: ['latest_charge.balance_transaction'] });
+    } catch (e) {
+      throw stripeErrorToApp(error ?? e);
+    }
+    // the confirmation went through although its answer was lost, or another click's confirmation did
+    const unknownOutcome = ['StripeConnectionError', 'StripeAPIError', 'StripeIdempotencyError'].includes((error as { type?: string } | null)?.type ?? '');
+    if (unknownOutcome && SETTLED.includes(pi.status)) error = null;
+    await inTransaction(this.ds, (em) => this.payments.applyIntent(em, pi));
     this.outbox.notifyCommitted();
     if (error) {
       const err = error as { code?: string; decline_code?: string; type?: string; message?: string };
@@ -99,6 +101,7 @@ export class SavedCardPaymentService {
           declineCode: err.decline_code ?? err.code ?? null,
         });
       }
+      if (err.type === 'StripeIdempotencyError') throw conflict('PAYMENT_PROCESSING', 'A payment for this collaboration is being processed');
       throw stripeErrorToApp(error);
     }
     return toPaymentView((await this.paymentRepo.findById(p.id))!);

@@ -16,6 +16,9 @@ import { CustomersService } from '../customers/customers.service';
 import { InvoiceRecord, InvoiceRepository, InvoiceStatus } from './invoice.repository';
 import { invoiceStatusAdvances, InvoiceView, toInvoiceView } from './invoice.view';
 
+/** The charge behind a paid invoice and Stripe's fee on it. */
+export type InvoiceCharge = { chargeId: string | null; fee: number };
+
 type Outcome = 'applied' | 'ignored';
 
 const DEFAULT_DAYS_UNTIL_DUE = 30;
@@ -97,6 +100,12 @@ export class InvoicesService {
       }
       inv = now;
     }
+    let charge: InvoiceCharge | null;
+    try {
+      charge = await this.prefetchCharge(inv);
+    } catch (e) {
+      throw stripeErrorToApp(e);
+    }
     const view = await inTransaction(this.ds, async (em) => {
       const locked = (await this.paymentRepo.findById(p.id, em, true))!;
       if (PRE_FUNDING.includes(locked.status) && (locked.method !== 'invoice' || locked.stripeInvoiceId !== inv.id)) {
@@ -108,7 +117,7 @@ export class InvoicesService {
         });
         await this.payments.notifyParties(em, updated, `Invoice ${inv.number ?? ''} of ${formatMoney(p)} issued for “${c.title}”`);
       }
-      const row = await this.applyInvoice(em, inv);
+      const row = await this.applyInvoice(em, inv, undefined, charge);
       return toInvoiceView(row!);
     });
     this.outbox.notifyCommitted();
@@ -168,7 +177,8 @@ export class InvoicesService {
   /** Re-reads the invoice from Stripe and applies it (used after API calls and by the webhook handlers). */
   async refresh(stripeInvoiceId: string): Promise<InvoiceRecord | null> {
     const inv = await this.stripe.invoices.retrieve(stripeInvoiceId);
-    const row = await inTransaction(this.ds, (em) => this.applyInvoice(em, inv));
+    const charge = await this.prefetchCharge(inv);
+    const row = await inTransaction(this.ds, (em) => this.applyInvoice(em, inv, undefined, charge));
     this.outbox.notifyCommitted();
     return row;
   }
@@ -178,7 +188,7 @@ export class InvoicesService {
    * invoice puts the payment in HELD, a voided one hands the payment back to the card route. Idempotent and
    * order-insensitive. Returns the local row (null when the invoice is not a CollabPay one-time invoice).
    */
-  async applyInvoice(em: EntityManager, inv: Stripe.Invoice, failure?: string): Promise<InvoiceRecord | null> {
+  async applyInvoice(em: EntityManager, inv: Stripe.Invoice, failure: string | undefined, charge: InvoiceCharge | null): Promise<InvoiceRecord | null> {
     const md = inv.metadata ?? {};
     if (md.kind !== 'one_time' || !md.payment_id) return null;
     const p = await this.paymentRepo.findById(md.payment_id, em, true);
@@ -212,7 +222,7 @@ export class InvoicesService {
       },
       advances && next === 'paid' ? 'paid' : advances && next === 'void' ? 'voided' : undefined,
     );
-    if (row.status === 'paid') await this.onPaid(em, p, inv);
+    if (row.status === 'paid') await this.onPaid(em, p, inv, charge);
     else if (row.status === 'void' && advances) await this.onVoided(em, p, inv);
     else if (failure && row.status === 'open') {
       await this.outbox.append(em, p.companyId, 'payment:update', {
@@ -227,13 +237,15 @@ export class InvoicesService {
     return row;
   }
 
-  private async onPaid(em: EntityManager, p: PaymentRecord, inv: Stripe.Invoice): Promise<Outcome> {
+  private async onPaid(em: EntityManager, p: PaymentRecord, inv: Stripe.Invoice, charge: InvoiceCharge | null): Promise<Outcome> {
     if (!PRE_FUNDING.includes(p.status)) {
       if (p.stripeInvoiceId !== inv.id)
         this.logger.error(`invoice ${inv.id} was paid but payment ${p.id} is already ${p.status} (paid otherwise): needs a refund`);
       return 'ignored';
     }
-    const { chargeId, fee } = await this.invoiceCharge(inv);
+    // read before the payment's lock was taken (prefetchCharge: whenever Stripe's copy says paid); only a stale
+    // copy of an invoice already recorded as paid gets here without it
+    const { chargeId, fee } = charge ?? (await this.invoiceCharge(inv));
     return this.payments.markHeld(em, p, { chargeId, fee, source: 'invoice', invoiceId: inv.id });
   }
 
@@ -242,6 +254,11 @@ export class InvoicesService {
     // back to the card route: ensureIntent creates a fresh PaymentIntent (its key names this invoice)
     const updated = await this.paymentRepo.update(em, p.id, { method: 'card', stripePaymentIntentId: null, clientSecret: null });
     await this.payments.notifyParties(em, updated, `Invoice ${inv.number ?? ''} was voided; the collaboration can be paid by card`);
+  }
+
+  /** What applying a paid invoice reads from Stripe, read before any lock is taken (null unless paid). */
+  async prefetchCharge(inv: Stripe.Invoice): Promise<InvoiceCharge | null> {
+    return inv.status === 'paid' && inv.metadata?.kind === 'one_time' ? this.invoiceCharge(inv) : null;
   }
 
   /** The charge behind a paid invoice and Stripe's fee on it (none when paid out of band). */
@@ -298,11 +315,14 @@ export class InvoicesService {
 
   /** The invoice could not be finalized after the card intent was canceled: let the card route create a new intent. */
   private async releaseToCard(paymentId: string): Promise<void> {
+    // read the intent first, then check under the lock that the payment still has that intent
+    const first = await this.paymentRepo.findById(paymentId);
+    if (!first?.stripePaymentIntentId) return;
+    const pi = await this.stripe.paymentIntents.retrieve(first.stripePaymentIntentId).catch(() => null);
     await inTransaction(this.ds, async (em) => {
       const p = await this.paymentRepo.findById(paymentId, em, true);
-      if (p && p.method === 'card' && PRE_FUNDING.includes(p.status) && p.stripePaymentIntentId) {
-        const pi = await this.stripe.paymentIntents.retrieve(p.stripePaymentIntentId).catch(() => null);
-        if (pi?.status === 'canceled')
+      if (p && p.method === 'card' && PRE_FUNDING.includes(p.status) && p.stripePaymentIntentId && p.stripePaymentIntentId === pi?.id) {
+        if (pi.status === 'canceled')
           await this.paymentRepo.update(em, p.id, {
             stripeInvoiceId: pi.metadata?.collabpay_superseded_by ?? null,
             stripePaymentIntentId: null,
@@ -341,7 +361,13 @@ export class InvoicesService {
   }
 
   private async applyAndView(inv: Stripe.Invoice): Promise<InvoiceView> {
-    const row = await inTransaction(this.ds, (em) => this.applyInvoice(em, inv));
+    let charge: InvoiceCharge | null;
+    try {
+      charge = await this.prefetchCharge(inv);
+    } catch (e) {
+      throw stripeErrorToApp(e);
+    }
+    const row = await inTransaction(this.ds, (em) => this.applyInvoice(em, inv, undefined, charge));
     this.outbox.notifyCommitted();
     return toInvoiceView(row!);
   }

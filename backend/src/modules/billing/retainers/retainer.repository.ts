@@ -93,13 +93,36 @@ export class RetainerRepository {
     return rows[0] ?? null;
   }
 
+  /** A ticket taken before reading the subscription from Stripe (a sequence: no lock). */
+  async nextSyncTicket(): Promise<number> {
+    const [row] = await this.ds.query(`SELECT nextval('retainer_sync_seq')::bigint AS t`);
+    return Number(row.t);
+  }
+
   /**
-   * Copies the Stripe subscription's state onto the retainer (the caller holds the row lock and read the
-   * subscription after taking it). The subscription id is only ever set once; `canceled` is final.
+   * Claims the creation of the retainer's subscription (caller holds the row lock): the card of a claim younger than
+   * `staleMs` wins, so concurrent starts send the same request; an older claim (its request is over) is replaced.
+   */
+  async claimSubscription(em: EntityManager, id: string, pm: string, staleMs: number): Promise<string> {
+    const [[row]] = await em.query(
+      `UPDATE retainers SET subscription_claim_pm = CASE WHEN subscription_claim_pm IS NOT NULL
+                 AND subscription_claimed_at > now() - make_interval(secs => $3::double precision / 1000) THEN subscription_claim_pm ELSE $2 END,
+              subscription_claimed_at = CASE WHEN subscription_claim_pm IS NOT NULL
+                 AND subscription_claimed_at > now() - make_interval(secs => $3::double precision / 1000) THEN subscription_claimed_at ELSE now() END
+        WHERE id = $1 RETURNING subscription_claim_pm AS pm`,
+      [id, pm, staleMs],
+    );
+    return row.pm;
+  }
+
+  /**
+   * Copies a subscription read from Stripe under ticket `ticket` onto the retainer, unless a later read was applied
+   * already (then the row is returned as it is).
    */
   async applySubscription(
     em: EntityManager,
     id: string,
+    ticket: number,
     s: {
       subscriptionId: string;
       status: RetainerStatus;
@@ -116,11 +139,12 @@ export class RetainerRepository {
               cancel_at_period_end = $4, current_period_start = $5, current_period_end = $6,
               default_payment_method = COALESCE($7, default_payment_method),
               canceled_at = CASE WHEN status = 'canceled' OR $3 = 'canceled' THEN COALESCE(canceled_at, $8, now()) ELSE NULL END,
-              updated_at = now()
-        WHERE id = $1 RETURNING ${COLS}`,
-      [id, s.subscriptionId, s.status, s.cancelAtPeriodEnd, s.periodStart, s.periodEnd, s.defaultPaymentMethod, s.endedAt],
+              updated_at = now(),
+              synced_seq = $9
+        WHERE id = $1 AND synced_seq < $9 RETURNING ${COLS}`,
+      [id, s.subscriptionId, s.status, s.cancelAtPeriodEnd, s.periodStart, s.periodEnd, s.defaultPaymentMethod, s.endedAt, ticket],
     );
-    return row;
+    return row ?? (await this.findById(id, em))!;
   }
 
   async paymentIdForPeriod(collaborationId: string, periodIndex: number, em: EntityManager = this.ds.manager): Promise<string | null> {

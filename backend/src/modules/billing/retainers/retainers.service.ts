@@ -18,6 +18,16 @@ import { invoiceStatusAdvances } from '../invoices/invoice.view';
 import { PeriodRow, RetainerRecord, RetainerRepository } from './retainer.repository';
 import { idOf, invoiceFailure, periodIndexOf, retainerMetadata, retainerStatusOf, subscriptionIdOf } from './subscription-invoice';
 
+/** A subscription claim older than this has no start still waiting on Stripe (the client gives up after ~1 min). */
+const SUBSCRIPTION_CLAIM_STALE_MS = 120_000;
+
+/** What applying a retainer invoice reads from Stripe, read before any lock: the subscription (with its sync ticket) and the charge. */
+export interface RetainerInvoicePrefetch {
+  ticket: number;
+  sub: Stripe.Subscription;
+  charge: { chargeId: string | null; fee: number } | null;
+}
+
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export function toRetainerView(r: RetainerRecord, periods: PeriodRow[] = []) {
@@ -117,45 +127,54 @@ export class RetainersService {
   }
 
   /**
-   * Creates the retainer's subscription once: under the retainer's row lock, adopting a subscription an earlier
-   * attempt created but could not record (found by its metadata), with an idempotency key per retainer and card.
+   * Creates the retainer's subscription once, with no row lock across the Stripe calls: reserve (under the row lock,
+   * claim the card it is created with; a concurrent start's fresh claim wins, so every start sends the same request
+   * under the same key) → Stripe (adopt a subscription an earlier attempt created but could not record, found by its
+   * metadata, else create it with a key per retainer and card) → finish (record it).
    */
   private async createSubscription(r: RetainerRecord, c: CollaborationRecord, customer: string, pm: string): Promise<Stripe.Subscription> {
-    return inTransaction(this.ds, async (em) => {
+    const claim = await inTransaction(this.ds, async (em) => {
       const locked = (await this.repo.findById(r.id, em, true))!;
-      let sub: Stripe.Subscription | undefined;
-      try {
-        if (locked.stripeSubscriptionId) {
-          sub = await this.stripe.subscriptions.retrieve(locked.stripeSubscriptionId);
-        } else {
-          const listed = await this.stripe.subscriptions.list({ customer, status: 'all', limit: 100 });
-          sub = listed.data.find((s) => s.metadata?.retainer_id === r.id);
-        }
-        if (!sub) {
-          const product = await this.stripe.products.create(
-            { name: `CollabPay retainer: ${c.title}`.slice(0, 250), metadata: { kind: 'retainer', retainer_id: r.id, collaboration_id: c.id } },
-            { idempotencyKey: `collabpay-retainer-product-${r.id}` },
-          );
-          sub = await this.stripe.subscriptions.create(
-            {
-              customer,
-              items: [{ price_data: { currency: r.currency, product: product.id, unit_amount: r.amount, recurring: { interval: 'month' } } }],
-              default_payment_method: pm,
-              collection_method: 'charge_automatically',
-              payment_behavior: 'allow_incomplete',
-              off_session: true,
-              description: `CollabPay retainer “${c.title}”`,
-              metadata: { kind: 'retainer', retainer_id: r.id, collaboration_id: c.id, company_id: r.companyId, influencer_id: r.influencerId },
-            },
-            { idempotencyKey: `collabpay-retainer-sub-${r.id}-${pm}` },
-          );
-        }
-      } catch (e) {
-        throw stripeErrorToApp(e);
-      }
-      await this.repo.applySubscription(em, r.id, this.subscriptionState(sub));
-      return sub;
+      if (locked.stripeSubscriptionId) return { subscriptionId: locked.stripeSubscriptionId, pm };
+      return { subscriptionId: null, pm: await this.repo.claimSubscription(em, r.id, pm, SUBSCRIPTION_CLAIM_STALE_MS) };
     });
+    const ticket = await this.repo.nextSyncTicket();
+    let sub: Stripe.Subscription | undefined;
+    try {
+      if (claim.subscriptionId) {
+        sub = await this.stripe.subscriptions.retrieve(claim.subscriptionId);
+      } else {
+        const listed = await this.stripe.subscriptions.list({ customer, status: 'all', limit: 100 });
+        sub = listed.data.find((s) => s.metadata?.retainer_id === r.id);
+      }
+      if (!sub) {
+        const product = await this.stripe.products.create(
+          { name: `CollabPay retainer: ${c.title}`.slice(0, 250), metadata: { kind: 'retainer', retainer_id: r.id, collaboration_id: c.id } },
+          { idempotencyKey: `collabpay-retainer-product-${r.id}` },
+        );
+        sub = await this.stripe.subscriptions.create(
+          {
+            customer,
+            items: [{ price_data: { currency: r.currency, product: product.id, unit_amount: r.amount, recurring: { interval: 'month' } } }],
+            default_payment_method: claim.pm,
+            collection_method: 'charge_automatically',
+            payment_behavior: 'allow_incomplete',
+            off_session: true,
+            description: `CollabPay retainer “${c.title}”`,
+            metadata: { kind: 'retainer', retainer_id: r.id, collaboration_id: c.id, company_id: r.companyId, influencer_id: r.influencerId },
+          },
+          { idempotencyKey: `collabpay-retainer-sub-${r.id}-${claim.pm}` },
+        );
+      }
+    } catch (e) {
+      throw stripeErrorToApp(e);
+    }
+    const created = sub;
+    await inTransaction(this.ds, async (em) => {
+      await this.repo.findById(r.id, em, true);
+      await this.repo.applySubscription(em, r.id, ticket, this.subscriptionState(created));
+    });
+    return created;
   }
 
   /** Cancel at period end (or undo it). A retainer whose first month was never paid ends at once. */
@@ -246,41 +265,73 @@ export class RetainersService {
       throw stripeErrorToApp(e);
     }
     const why = inv.status === 'open' && (inv.attempt_count ?? 0) > 0 ? (failure ?? (await invoiceFailure(this.stripe, inv))) : undefined;
-    await inTransaction(this.ds, (em) => this.applyInvoice(em, inv, why));
+    let pre: RetainerInvoicePrefetch | null;
+    try {
+      pre = await this.prefetchInvoice(inv);
+    } catch (e) {
+      throw stripeErrorToApp(e);
+    }
+    await inTransaction(this.ds, (em) => this.applyInvoice(em, inv, why, pre));
     this.outbox.notifyCommitted();
   }
 
   private async syncNow(retainerId: string): Promise<RetainerRecord> {
-    return inTransaction(this.ds, async (em) => (await this.syncSubscription(em, retainerId))?.retainer ?? (await this.repo.findById(retainerId, em))!);
+    return (await this.syncSubscription(null, retainerId))?.retainer ?? (await this.repo.findById(retainerId))!;
   }
 
   /** `customer.subscription.*`: the retainer follows its subscription (re-read from Stripe). */
-  async onSubscriptionEvent(em: EntityManager, obj: Stripe.Subscription): Promise<'applied' | 'ignored'> {
+  async onSubscriptionEvent(em: EntityManager, obj: Stripe.Subscription, read?: { ticket: number; sub: Stripe.Subscription }): Promise<'applied' | 'ignored'> {
     const byMeta = obj.metadata?.kind === 'retainer' && obj.metadata.retainer_id ? await this.repo.findById(obj.metadata.retainer_id, em) : null;
     const r = byMeta ?? (await this.repo.findBySubscription(obj.id, em));
     if (!r) return 'ignored';
-    return (await this.syncSubscription(em, r.id, obj.id)) ? 'applied' : 'ignored';
+    return (await this.syncSubscription(em, r.id, obj.id, read)) ? 'applied' : 'ignored';
+  }
+
+  /** Before a subscription event's transaction: its ticket and the subscription as Stripe has it now (null: not a retainer's). */
+  async readSubscriptionFor(obj: Stripe.Subscription): Promise<{ ticket: number; sub: Stripe.Subscription } | null> {
+    const byMeta = obj.metadata?.kind === 'retainer' && obj.metadata.retainer_id ? await this.repo.findById(obj.metadata.retainer_id) : null;
+    if (!(byMeta ?? (await this.repo.findBySubscription(obj.id)))) return null;
+    const ticket = await this.repo.nextSyncTicket();
+    return { ticket, sub: await this.stripe.subscriptions.retrieve(obj.id) };
   }
 
   /**
-   * Locks the retainer, then reads its subscription from Stripe and copies status, period, cancel flag and card:
-   * reading after the lock means concurrent syncs commit in the order they read. null: not this retainer's subscription.
+   * Reads the retainer's subscription from Stripe before taking any lock (a ticket first, or the read `pre` made),
+   * then, under the retainer's lock, copies status, period, cancel flag and card, unless a later read was applied
+   * already: concurrent syncs still land in the order they read. `em`: apply in that transaction (it must not
+   * hold locks yet when `pre` is not given); null: in its own. Returns null when it is not this retainer's subscription.
    */
   private async syncSubscription(
-    em: EntityManager,
+    em: EntityManager | null,
     retainerId: string,
     subscriptionId?: string,
+    pre?: { ticket: number; sub: Stripe.Subscription },
   ): Promise<{ retainer: RetainerRecord; sub: Stripe.Subscription } | null> {
-    const r = await this.repo.findById(retainerId, em, true);
+    const r = await this.repo.findById(retainerId, em ?? undefined);
     if (!r) return null;
     const id = r.stripeSubscriptionId ?? subscriptionId;
     if (!id || (subscriptionId && subscriptionId !== id)) {
       if (subscriptionId) this.logger.warn(`subscription ${subscriptionId} is not the one of retainer ${r.id} (${r.stripeSubscriptionId}); ignored`);
       return null;
     }
-    const sub = await this.stripe.subscriptions.retrieve(id);
+    const ticket = pre?.sub.id === id ? pre.ticket : await this.repo.nextSyncTicket();
+    const sub = pre?.sub.id === id ? pre.sub : await this.stripe.subscriptions.retrieve(id);
     if (sub.metadata?.retainer_id && sub.metadata.retainer_id !== r.id) return null;
-    return { retainer: await this.repo.applySubscription(em, r.id, this.subscriptionState(sub)), sub };
+    const apply = async (tx: EntityManager) => {
+      await this.repo.findById(r.id, tx, true);
+      return { retainer: await this.repo.applySubscription(tx, r.id, ticket, this.subscriptionState(sub)), sub };
+    };
+    return em ? apply(em) : inTransaction(this.ds, apply);
+  }
+
+  /** The Stripe reads applying a retainer invoice needs, made before any lock is taken (see applyInvoice). */
+  async prefetchInvoice(inv: Stripe.Invoice): Promise<RetainerInvoicePrefetch | null> {
+    const subId = subscriptionIdOf(inv);
+    if (!retainerMetadata(inv) || !subId) return null;
+    const ticket = await this.repo.nextSyncTicket();
+    const sub = await this.stripe.subscriptions.retrieve(subId);
+    const charge = inv.status === 'paid' ? await this.invoiceCharge(inv) : null;
+    return { ticket, sub, charge };
   }
 
   private subscriptionState(sub: Stripe.Subscription) {
@@ -304,14 +355,14 @@ export class RetainersService {
    * (only from PENDING: Stripe's retries fail the same invoice again, the company hears it once). The retainer
    * follows the subscription, re-read too. Locks: collaboration → retainer → payment → invoice.
    */
-  async applyInvoice(em: EntityManager, inv: Stripe.Invoice, failure?: string): Promise<InvoiceRecord | null> {
+  async applyInvoice(em: EntityManager, inv: Stripe.Invoice, failure: string | undefined, pre: RetainerInvoicePrefetch | null): Promise<InvoiceRecord | null> {
     const md = retainerMetadata(inv);
     const subId = subscriptionIdOf(inv);
-    if (!md || !subId) return null;
+    if (!md || !subId || !pre) return null;
     const found = (md.retainer_id ? await this.repo.findById(md.retainer_id, em) : null) ?? (await this.repo.findBySubscription(subId, em));
     if (!found) return null;
     const c = await this.collaborations.findById(found.collaborationId, em, true);
-    const synced = await this.syncSubscription(em, found.id, subId);
+    const synced = await this.syncSubscription(em, found.id, subId, pre);
     if (!c || !synced) return null;
     const { retainer: r, sub } = synced;
 
@@ -358,7 +409,7 @@ export class RetainersService {
     if (row.status === 'paid' && PRE_FUNDING.includes(p.status)) {
       if (inv.amount_paid !== p.amount)
         throw new Error(`invoice ${inv.id} paid ${inv.amount_paid} but period ${periodIndex} of retainer ${r.id} is ${p.amount}`);
-      const { chargeId, fee } = await this.invoiceCharge(inv);
+      const { chargeId, fee } = pre.charge ?? (await this.invoiceCharge(inv));
       await this.payments.markHeld(em, p, { chargeId, fee, source: 'invoice', invoiceId: inv.id });
     } else if (failure && row.status === 'open') {
       await this.markPeriodFailed(em, p, c, failure);
