@@ -18,7 +18,9 @@ export function dataSourceOptions(databaseUrl: string, extra: Partial<DataSource
     migrationsRun: false,
     synchronize: false,
     logging: false,
-    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 20), connectionTimeoutMillis: 5000 },
+    // A request waits up to 15 s for a free pooled connection under a burst (e.g. 100 payouts at once on a busy
+    // machine) before answering 503; an unreachable server still fails at once (connection refused), not after this.
+    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 20), connectionTimeoutMillis: 15_000 },
     ...extra,
   } as DataSourceOptions;
 }
