@@ -6,6 +6,7 @@
 import type { Browser, Route } from 'playwright-core';
 import { createTestContext, type TestContext, type TestUser } from '../../backend/test/support/test-app';
 import { proposeAndAccept } from '../../backend/test/support/flows';
+import { startTestSmtp, type TestSmtp } from '../../backend/test/support/smtp';
 import {
   type Actor,
   expectLive,
@@ -47,8 +48,12 @@ describe('payments in the browser (company and influencer side by side)', () => 
     return { ...res.body.user, token: res.body.accessToken };
   }
 
+  let smtp: TestSmtp;
+
   beforeAll(async () => {
-    ctx = await createTestContext({ label: 'e2e', env: spaEnv() });
+    // email goes through a real SMTP server the test reads (as MailDev catches it on `npm start`)
+    smtp = await startTestSmtp();
+    ctx = await createTestContext({ label: 'e2e', env: { ...spaEnv(), SMTP_URL: smtp.url, MAIL_POLL_MS: '250' } });
     browser = await launchBrowser();
     company = await newActor(browser, ctx.baseUrl, 'company');
     influencer = await newActor(browser, ctx.baseUrl, 'influencer');
@@ -57,6 +62,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
   afterAll(async () => {
     await browser?.close();
     await ctx?.close();
+    await smtp?.close();
   });
 
   test('main flow: propose with milestones, accept, pay with 4242 (both see HELD live), release a milestone then the rest, wallet credited live, onboarding, payout COMPLETED', async () => {
@@ -212,6 +218,21 @@ describe('payments in the browser (company and influencer side by side)', () => 
     // --- the server agrees
     const payment = await ctx.http.get(`/api/payments/collaboration/${collaborationId}`, { token: (await apiUser(companyEmail)).token });
     expect(payment.body).toMatchObject({ status: 'RELEASED', amount: 150000, amountReleased: 150000 });
+
+    // --- and told the influencer by email: the payment held once, each release (two milestones), the payout paid
+    await until(
+      async () => smtp.to(influencerEmail).filter((m) => m.header('x-collabpay-kind') === 'payment_released').length === 2,
+      'two "released" emails to the influencer',
+      20_000,
+    );
+    const mail = smtp.to(influencerEmail);
+    const held = mail.filter((m) => m.header('x-collabpay-kind') === 'payment_held');
+    expect(held).toHaveLength(1);
+    expect(held[0].subject).toBe('Payment of $1,500.00 is held by CollabPay');
+    expect(held[0].text).toContain(`/collaborations/${collaborationId}`);
+    expect(mail.filter((m) => m.header('x-collabpay-kind') === 'payment_released').every((m) => /released to your wallet$/.test(m.subject))).toBe(true);
+    await until(async () => smtp.to(influencerEmail).some((m) => m.header('x-collabpay-kind') === 'payout_paid'), 'the "payout paid" email', 20_000);
+    expect(smtp.to(companyEmail).filter((m) => m.header('x-collabpay-kind') === 'payment_held')).toHaveLength(1);
     // the intent the Payment Element confirmed succeeded at "Stripe"
     const pi = await ctx.stripe.paymentIntents.retrieve(payment.body.stripePaymentIntentId);
     expect(pi).toMatchObject({ status: 'succeeded', amount: 150000, currency: 'usd' });

@@ -8,7 +8,9 @@ import type { Browser, Page } from 'playwright-core';
 import { createTestContext, type TestContext } from '../../backend/test/support/test-app';
 import {
   type Actor,
+  confirmIn,
   expectLive,
+  expectStatus,
   expectText,
   expectToast,
   expectVisible,
@@ -99,7 +101,8 @@ describe('the collaboration workflow in the browser (company, influencer and adm
     await expectVisible(influencer.page.getByTestId(`proposal-${collaborationId}`));
     await expectToast(influencer, 'New proposal');
     await influencer.page.getByTestId(`accept-${collaborationId}`).click();
-    await expectText(company.page.getByTestId('collaboration-status'), 'ACCEPTED');
+    await expectStatus(company.page.getByTestId('collaboration-status'), 'ACCEPTED');
+    await expectText(company.page.getByTestId('collaboration-status'), 'Accepted — awaiting payment');
 
     // --- the company pays with 4242
     await company.page.getByRole('button', { name: 'Pay now' }).click();
@@ -107,9 +110,10 @@ describe('the collaboration workflow in the browser (company, influencer and adm
     await fillCard(company.page, '4242 4242 4242 4242');
     await company.page.getByRole('button', { name: 'Pay', exact: true }).click();
     await company.page.waitForURL(new RegExp(`/payments/result/${collaborationId}`));
-    await expectText(company.page.getByTestId('payment-status'), 'HELD', 30_000);
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD', 30_000);
     await company.page.getByRole('link', { name: 'Back to the collaboration' }).click();
-    await expectText(company.page.getByTestId('payment-status'), 'HELD');
+    await expectStatus(company.page.getByTestId('payment-status'), 'HELD');
+    await expectText(company.page.getByTestId('payment-status'), 'Held in escrow');
 
     // --- the influencer submits the draft; the company sees it live with the review countdown
     await influencer.page.goto(`/collaborations/${collaborationId}`);
@@ -120,6 +124,8 @@ describe('the collaboration workflow in the browser (company, influencer and adm
     await draftI.getByRole('button', { name: 'Submit work' }).click();
     const draftC = milestone(company.page, 'Draft cut');
     await expectText(draftC.locator('.milestone-words'), 'Submitted: waiting for your review');
+    await expectStatus(draftC.locator('.badge'), 'SUBMITTED');
+    await expectText(draftC.locator('.badge'), 'Waiting for review');
     await expectText(draftC.locator('.countdown'), /^4 days 23 hours left to review/);
     await expectText(draftI.locator('.countdown'), /left to review \(the company\)/);
     await expectToast(company, 'Work submitted');
@@ -147,9 +153,14 @@ describe('the collaboration workflow in the browser (company, influencer and adm
     await draftC.getByRole('button', { name: 'Approve' }).click();
     const approve = company.page.getByRole('dialog', { name: 'Approve milestone' });
     await expectText(approve.getByTestId('approve-summary'), new RegExp(`the influencer receives ${esc(usd(40000 - draftFee))}`));
+    await expectText(approve.getByTestId('confirm-gross'), usd(40000));
+    await expectText(approve.getByTestId('confirm-fee'), `− ${usd(draftFee)}`);
+    await expectText(approve.getByTestId('confirm-net'), usd(40000 - draftFee));
+    await expectText(approve.getByTestId('confirm-action'), `Approve and release ${usd(40000)}`);
     await screenshot(company.page, 'wf-03-approve');
-    await approve.getByRole('button', { name: /^Approve and release/ }).click();
+    await confirmIn(company.page);
     await expectText(draftC.locator('.milestone-words'), 'Approved and paid out');
+    await expectStatus(draftC.locator('.badge'), 'RELEASED');
     await expectText(influencer.page.getByTestId('wallet-available-usd'), usd(40000 - draftFee), 20_000);
     await expectToast(influencer, 'Wallet credited');
   });
@@ -169,13 +180,15 @@ describe('the collaboration workflow in the browser (company, influencer and adm
     await expectText(influencer.page.getByTestId('frozen-notice'), /\$600\.00 is frozen/);
     await expectToast(influencer, 'Dispute updated');
     await expectText(milestone(influencer.page, 'Final cut').locator('.milestone-words'), 'Frozen by a dispute');
+    await expectStatus(milestone(influencer.page, 'Final cut').locator('.badge'), 'DISPUTED');
 
     // --- both open the thread; the influencer answers, the company sees it live
     await influencer.page.getByTestId('collaboration-disputes').getByRole('link').first().click();
     await influencer.page.waitForURL(/\/disputes\/[0-9a-f-]{36}$/);
     disputeId = influencer.page.url().split('/').pop()!;
     await company.page.goto(`/disputes/${disputeId}`);
-    await expectText(company.page.getByTestId('dispute-status'), 'OPEN');
+    await expectStatus(company.page.getByTestId('dispute-status'), 'OPEN');
+    await expectText(company.page.getByTestId('dispute-status'), 'Open');
     expect(await influencer.page.getByRole('button', { name: 'Withdraw dispute' }).count()).toBe(0);
     await expectVisible(company.page.getByRole('button', { name: 'Withdraw dispute' }));
     await influencer.page.getByLabel('Message', { exact: true }).fill('I will swap the logo; please release half now.');
@@ -204,11 +217,15 @@ describe('the collaboration workflow in the browser (company, influencer and adm
     await expectText(a.page.getByTestId('resolve-total'), 'Assigned $600.00 of $600.00');
     await screenshot(a.page, 'wf-06-resolve');
     await a.page.getByRole('button', { name: 'Resolve dispute' }).click();
-    await expectText(a.page.getByTestId('dispute-status'), 'RESOLVED', 30_000);
+    const confirmResolve = a.page.getByRole('dialog', { name: 'Resolve dispute' });
+    await expectText(confirmResolve.getByTestId('resolve-summary'), /^\$300\.00 goes to the influencer[\s\S]*\$300\.00 goes back to the company/);
+    await confirmIn(a.page);
+    await expectStatus(a.page.getByTestId('dispute-status'), 'RESOLVED', 30_000);
 
     // --- both parties see the outcome live on the thread they have open
     for (const party of [company, influencer]) {
-      await expectText(party.page.getByTestId('dispute-status'), 'RESOLVED', 30_000);
+      await expectStatus(party.page.getByTestId('dispute-status'), 'RESOLVED', 30_000);
+      await expectText(party.page.getByTestId('dispute-status'), 'Resolved');
       await expectText(party.page.getByTestId('dispute-resolution'), /\$300\.00 released to the influencer[\s\S]*\$300\.00 refunded to the company/);
       await expectToast(party, 'Dispute resolved');
     }
@@ -258,7 +275,7 @@ describe('the collaboration workflow in the browser (company, influencer and adm
       await expectVisible(phone.page.locator('li.milestone').first());
       await fits(phone, '02-collaboration');
       await phone.page.goto(`/disputes/${disputeId}`);
-      await expectText(phone.page.getByTestId('dispute-status'), 'RESOLVED');
+      await expectStatus(phone.page.getByTestId('dispute-status'), 'RESOLVED');
       await fits(phone, '03-dispute');
       await signIn(phoneI.page, influencerEmail);
       await phoneI.page.goto(`/collaborations/${collaborationId}`);

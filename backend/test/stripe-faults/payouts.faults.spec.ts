@@ -7,8 +7,9 @@ import { T } from './call-sites';
 import { byMetadata, expectFaultsSpent, expectLedgerCheckClean, expectOwnKeys, fault, loseEveryAttempt, sdkAttempts, StripeWire } from './support';
 
 /**
- * Payouts and Connect as they are on main: a Transfer to the connected account, then a Payout on it, each with a key
- * from the payout id; reconciliation resumes a payout whose Stripe calls landed without an answer.
+ * Payouts and Connect: one Transfer per charge the payout draws on (`source_transaction`), then a Payout on the
+ * connected account, each with a key from the payout id (and the charge); reconciliation resumes a payout whose Stripe
+ * calls landed without an answer.
  */
 describe('Stripe fault injection: Connect and payouts (real Postgres, Redis, webhooks and the emulator via the SDK)', () => {
   let ctx: TestContext;
@@ -55,7 +56,7 @@ describe('Stripe fault injection: Connect and payouts (real Postgres, Redis, web
 
     // a link whose answer is lost is never seen by anyone: the retry's fresh link onboards
     loseEveryAttempt(ctx, 'POST', '^/v1/account_links$');
-    const urls = { returnUrl: 'http://localhost:5173/connect/return', refreshUrl: 'http://localhost:5173/connect/refresh' };
+    const urls = { returnUrl: `${ctx.baseUrl}/connect/return`, refreshUrl: `${ctx.baseUrl}/connect/refresh` };
     expect((await ctx.http.post('/api/connect/account-link', urls, { token: ava.token })).status).toBe(502);
     expectFaultsSpent(ctx);
     const link = await ctx.http.post('/api/connect/account-link', urls, { token: ava.token });
@@ -128,8 +129,12 @@ describe('Stripe fault injection: Connect and payouts (real Postgres, Redis, web
     expect((await ctx.stripe.transfers.list({ transfer_group: transferGroup(id), limit: 100 })).data.map((t) => t.amount)).toEqual([30000]);
     const payouts = (await ctx.stripe.payouts.list({ limit: 100 }, { stripeAccount: accountId })).data.filter(byMetadata('payout_id', id));
     expect(payouts.map((p) => [p.amount, p.status])).toEqual([[30000, 'paid']]);
-    expect(await wallet(ben)).toEqual([{ currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000, owed: 0 }]);
-    expectOwnKeys(wire.posts(/^\/v1\/transfers$/), `collabpay-payout-transfer-${id}`);
+    expect(await wallet(ben)).toEqual([
+      { currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000, owed: 0, availableForPayout: 60000, nextAvailableOn: null },
+    ]);
+    const [{ charge }] = await ctx.db.query(`SELECT source AS charge FROM payout_transfers WHERE payout_id = $1`, [id]);
+    expect(charge).toMatch(/^ch_/);
+    expectOwnKeys(wire.posts(/^\/v1\/transfers$/), `collabpay-payout-transfer-${id}-${charge}`);
     expectOwnKeys(wire.posts(/^\/v1\/payouts$/), `collabpay-payout-${id}`);
     await expectLedgerCheckClean(ctx, admin);
   });
@@ -163,8 +168,10 @@ describe('Stripe fault injection: Connect and payouts (real Postgres, Redis, web
     expect(tr.amount_reversed).toBe(20000);
     expect(tr.reversals.data.map((r) => r.amount)).toEqual([20000]);
     expect((await payout(id))!.stripeReversalId).toBe(tr.reversals.data[0].id);
-    expectOwnKeys(wire.posts(new RegExp(`^/v1/transfers/${transferId}/reversals$`)), `collabpay-payout-reversal-${id}`);
-    expect(await wallet(cleo)).toEqual([{ currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0, owed: 0 }]);
+    expectOwnKeys(wire.posts(new RegExp(`^/v1/transfers/${transferId}/reversals$`)), `collabpay-payout-reversal-${id}-${tr.source_transaction}`);
+    expect(await wallet(cleo)).toEqual([
+      { currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0, owed: 0, availableForPayout: 27000, nextAvailableOn: null },
+    ]);
     await expectLedgerCheckClean(ctx, admin);
   });
 });

@@ -57,11 +57,9 @@ export async function createTestContext(opts: TestContextOptions = {}): Promise<
     opts.sharedEmulator ??
     (await startStripeEmulator({
       port: 0,
-      // TEMPORARY crutch until the server transfers against the payment's charge (source_transaction) and creates
-      // connected accounts on manual payouts: funds available at once (Stripe: ~2 days) and connected accounts on
-      // manual payouts (Stripe's default: daily automatic). Remove both when the server does it right.
-      delays: { payoutMs: 300, processingMs: 200, availableMs: 0 },
-      defaultPayoutInterval: 'manual',
+      // Stripe's rules as they are: card funds pending ~2 days (availableMs default), connected accounts on Stripe's
+      // default daily automatic payouts unless created otherwise (the server creates them on manual payouts)
+      delays: { payoutMs: 300, processingMs: 200 },
       ...opts.emulator,
     }));
   const queuePrefix = opts.queuePrefix ?? `cptest:${process.env.COLLABPAY_TEST_RUN_ID}:${process.pid}:${++seq}:${label}`;

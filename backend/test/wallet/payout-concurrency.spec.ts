@@ -51,7 +51,18 @@ describe('payouts under concurrency (real Postgres, Redis and the Stripe emulato
     expect(onStripe).toHaveLength(accepted.length);
     expect(onStripe.reduce((s, p) => s + p.amount, 0)).toBe(accepted.length * each);
     const bal = await ctx.http.get('/api/wallet/balance', { token: ivy.token });
-    expect(bal.body.balances).toEqual([{ currency: 'usd', available, pending: accepted.length * each, totalEarned: start, totalWithdrawn: 0, owed: 0 }]);
+    expect(bal.body.balances).toEqual([
+      {
+        currency: 'usd',
+        available,
+        pending: accepted.length * each,
+        totalEarned: start,
+        totalWithdrawn: 0,
+        owed: 0,
+        availableForPayout: available,
+        nextAvailableOn: null,
+      },
+    ]);
     await expectLedgerClean(ctx);
   });
 

@@ -33,8 +33,17 @@ describe('payout failure events for a completed payout (real webhooks, Stripe em
     // the event claims a bank return; Stripe (re-read) says paid
     const forged = { ...stripePayout, status: 'failed', failure_code: 'account_closed', failure_message: 'The bank account has been closed' };
     const ev = makeEvent('payout.failed', forged, { account: accountId });
+    // Stripe is slow to answer the re-read: meanwhile neither the event nor the payout is locked (read first, then apply)
+    const slow = ctx.emulator.faults.add({ method: 'GET', path: `^/v1/payouts/${stripePayout.id}$`, mode: 'delay', delayMs: 2000, times: 1 });
     const r = await deliver(ctx, ev, { secret: ctx.config.stripe.connectWebhookSecret });
     expect(r.status).toBe(200);
+    await eventually(async () => (ctx.emulator.faults.list().find((f) => f.id === slow.id)?.hits ?? 0) > 0, 10_000, 're-read under way');
+    const locked = await inTransaction(ctx.app.get(DataSource), async (em) => {
+      const ev1 = await em.query(`SELECT id FROM webhook_events WHERE id = $1 AND status = 'RECEIVED' FOR UPDATE NOWAIT`, [ev.id]);
+      const po1 = await em.query(`SELECT id FROM payouts WHERE id = $1 FOR UPDATE NOWAIT`, [res.body.id]);
+      return [ev1.length, po1.length];
+    });
+    expect(locked).toEqual([1, 1]);
     const [row] = await eventually(async () => {
       const rows = await ctx.db.query(`SELECT status FROM webhook_events WHERE id = $1 AND status <> 'RECEIVED'`, [ev.id]);
       return rows.length ? rows : null;

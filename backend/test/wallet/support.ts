@@ -5,7 +5,7 @@ export const OK_BANK = '000123456789';
 export const NO_ACCOUNT_BANK = '000111111116';
 
 /** Payouts settle only when a test advances the emulator's clock (`settlePayouts`), never on their own mid-assertion. */
-export const PAYOUT_DELAYS = { payoutMs: 600_000, processingMs: 200, availableMs: 0 };
+export const PAYOUT_DELAYS = { payoutMs: 600_000, processingMs: 200 };
 
 /** The row as the webhook left it (reads the table, so that GET /status's own refresh from Stripe is not involved). */
 export async function connectRow(
@@ -40,21 +40,25 @@ export async function onboard(ctx: TestContext, influencer: TestUser, accountNum
   if (created.status !== 201) throw new Error(`create account: ${created.status} ${JSON.stringify(created.body)}`);
   const link = await ctx.http.post(
     '/api/connect/account-link',
-    { returnUrl: 'http://localhost:5173/connect/return', refreshUrl: 'http://localhost:5173/connect/refresh' },
+    { returnUrl: `${ctx.baseUrl}/connect/return`, refreshUrl: `${ctx.baseUrl}/connect/refresh` },
     { token: influencer.token },
   );
   if (link.status !== 201) throw new Error(`account link: ${link.status} ${JSON.stringify(link.body)}`);
   const done = await completeHostedOnboarding(link.body.url, accountNumber);
-  if (done.status !== 302 || done.headers.get('location') !== 'http://localhost:5173/connect/return')
+  if (done.status !== 302 || done.headers.get('location') !== `${ctx.baseUrl}/connect/return`)
     throw new Error(`onboarding submit answered ${done.status} → ${done.headers.get('location')}`);
   await eventually(async () => (await connectRow(ctx, influencer.id))?.status === 'ACTIVE', 10_000, 'account.updated → ACTIVE');
   return created.body.accountId;
 }
 
-/** A paid collaboration fully released: the influencer's wallet is credited amount less the 10% platform fee. */
+/**
+ * A paid collaboration fully released: the influencer's wallet is credited amount less the 10% platform fee. Paid with
+ * Stripe's 4000000000000077 test card, whose funds are available at once, so that the money is payable right away
+ * (payments with 4242, pending for two days, are in stripe-funds.spec.ts).
+ */
 export async function earn(ctx: TestContext, company: TestUser, influencer: TestUser, amount = 150000, title = 'Spring campaign') {
   const { collaboration } = await proposeAndAccept(ctx, company, influencer, { amount, title });
-  const paid = await payWith(ctx, company, collaboration.id);
+  const paid = await payWith(ctx, company, collaboration.id, 'pm_card_bypassPending');
   if (paid.payment.status !== 'HELD') throw new Error(`payment not held: ${JSON.stringify(paid.payment)}`);
   const r = await ctx.http.post(`/api/payments/collaboration/${collaboration.id}/release`, {}, { token: company.token });
   if (r.status !== 200) throw new Error(`release: ${r.status} ${JSON.stringify(r.body)}`);

@@ -2,6 +2,8 @@ import { Accounts } from '../../src/modules/ledger/domain/accounts';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { payoutKey, PayoutExecutionService, transferGroup, transferKey } from '../../src/modules/payouts/payout-execution.service';
 import { PayoutRepository } from '../../src/modules/payouts/payout.repository';
+import { WalletCreditsRepository } from '../../src/modules/wallet/wallet-credits.repository';
+import { WalletFundsService } from '../../src/modules/wallet/wallet-funds.service';
 import { balance, expectLedgerClean, payWith, proposeAndAccept } from '../support/flows';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
 import { completeHostedOnboarding, connectRow, earn, NO_ACCOUNT_BANK, onboard, PAYOUT_DELAYS, payoutStatus, settlePayouts } from './support';
@@ -25,8 +27,16 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect((await ctx.http.post('/api/connect/account', {}, { token: company.token })).status).toBe(403);
     expect((await ctx.http.get('/api/connect/status')).status).toBe(401);
 
-    expect((await ctx.http.get('/api/connect/status', { token })).body).toEqual({ status: 'NOT_STARTED', payoutsEnabled: false, requirementsDue: [] });
-    const noAccount = await ctx.http.post('/api/connect/account-link', { returnUrl: 'http://localhost/r', refreshUrl: 'http://localhost/f' }, { token });
+    expect((await ctx.http.get('/api/connect/status', { token })).body).toEqual({
+      status: 'NOT_STARTED',
+      payoutsEnabled: false,
+      requirementsDue: [],
+      disabledReason: null,
+      currentDeadline: null,
+      pastDue: [],
+    });
+    const own = (path: string) => `${ctx.baseUrl}${path}`;
+    const noAccount = await ctx.http.post('/api/connect/account-link', { returnUrl: own('/r'), refreshUrl: own('/f') }, { token });
     expect(noAccount.status).toBe(409);
     expect(noAccount.body.code).toBe('CONNECT_ACCOUNT_MISSING');
 
@@ -52,27 +62,32 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect(stillEarly.body.code).toBe('PAYOUTS_NOT_ENABLED');
 
     for (const bad of [
-      { returnUrl: 'javascript:alert(1)', refreshUrl: 'http://localhost/f' },
-      { returnUrl: 'http://localhost/r', refreshUrl: '/relative' },
-      { returnUrl: 'ftp://x.test/r', refreshUrl: 'http://localhost/f' },
+      { returnUrl: 'javascript:alert(1)', refreshUrl: own('/f') },
+      { returnUrl: own('/r'), refreshUrl: '/relative' },
+      { returnUrl: 'ftp://x.test/r', refreshUrl: own('/f') },
     ]) {
       const r = await ctx.http.post('/api/connect/account-link', bad, { token });
       expect(r.status).toBe(400);
       expect(r.body.code).toBe('INVALID_URL');
     }
-    const missing = await ctx.http.post('/api/connect/account-link', { returnUrl: 'http://localhost/r' }, { token });
+    const missing = await ctx.http.post('/api/connect/account-link', { returnUrl: own('/r') }, { token });
     expect(missing.status).toBe(400);
 
-    const link = await ctx.http.post(
-      '/api/connect/account-link',
-      { returnUrl: 'https://app.collabpay.test/connect/return', refreshUrl: 'https://app.collabpay.test/connect/refresh' },
-      { token },
-    );
+    // Stripe sends the influencer back to these URLs: only the app's own origin (PUBLIC_URL) is accepted
+    for (const foreign of [
+      { returnUrl: 'https://evil.example/connect/return', refreshUrl: own('/connect/refresh') },
+      { returnUrl: own('/connect/return'), refreshUrl: 'https://evil.example/connect/refresh' },
+      { returnUrl: own('/connect/return').replace('127.0.0.1', 'localhost'), refreshUrl: own('/connect/refresh') },
+    ]) {
+      const r = await ctx.http.post('/api/connect/account-link', foreign, { token });
+      expect([r.status, r.body.code]).toEqual([400, 'INVALID_REDIRECT_URL']);
+    }
+    const link = await ctx.http.post('/api/connect/account-link', { returnUrl: own('/connect/return'), refreshUrl: own('/connect/refresh') }, { token });
     expect(link.status).toBe(201);
     expect(link.body.url).toMatch(/\/connect\/onboarding\//);
     const submitted = await completeHostedOnboarding(link.body.url);
     expect(submitted.status).toBe(302);
-    expect(submitted.headers.get('location')).toBe('https://app.collabpay.test/connect/return');
+    expect(submitted.headers.get('location')).toBe(own('/connect/return'));
 
     // account.updated arrives through the real webhook endpoint and queue, and makes the account ACTIVE
     await eventually(async () => (await connectRow(ctx, ava.id))?.status === 'ACTIVE', 10_000, 'account.updated');
@@ -94,7 +109,11 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     const collab = await earn(ctx, company, ben, 150000, 'Launch, "phase" 1');
 
     const b0 = await ctx.http.get('/api/wallet/balance', { token });
-    expect(b0.body).toEqual({ balances: [{ currency: 'usd', available: 135000, pending: 0, totalEarned: 135000, totalWithdrawn: 0, owed: 0 }] });
+    expect(b0.body).toEqual({
+      balances: [
+        { currency: 'usd', available: 135000, pending: 0, totalEarned: 135000, totalWithdrawn: 0, owed: 0, availableForPayout: 135000, nextAvailableOn: null },
+      ],
+    });
 
     // validation and rules
     const cases: Array<[unknown, number, string]> = [
@@ -136,7 +155,9 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect(stripePayouts[0]).toMatchObject({ amount: 50000, currency: 'usd', metadata: { payout_id: payout.id } });
 
     const b1 = await ctx.http.get('/api/wallet/balance', { token });
-    expect(b1.body.balances).toEqual([{ currency: 'usd', available: 85000, pending: 50000, totalEarned: 135000, totalWithdrawn: 0, owed: 0 }]);
+    expect(b1.body.balances).toEqual([
+      { currency: 'usd', available: 85000, pending: 50000, totalEarned: 135000, totalWithdrawn: 0, owed: 0, availableForPayout: 85000, nextAvailableOn: null },
+    ]);
 
     await settlePayouts(ctx);
     const done = await eventually(async () => {
@@ -146,7 +167,9 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect(done.completedAt).toEqual(expect.any(String));
     expect(await balance(ctx, Accounts.payoutsInTransit(ben.id))).toBe(0);
     const b2 = await ctx.http.get('/api/wallet/balance', { token });
-    expect(b2.body.balances).toEqual([{ currency: 'usd', available: 85000, pending: 0, totalEarned: 135000, totalWithdrawn: 50000, owed: 0 }]);
+    expect(b2.body.balances).toEqual([
+      { currency: 'usd', available: 85000, pending: 0, totalEarned: 135000, totalWithdrawn: 50000, owed: 0, availableForPayout: 85000, nextAvailableOn: null },
+    ]);
 
     const list = await ctx.http.get('/api/wallet/payouts', { token });
     expect(list.body).toEqual({ data: [expect.objectContaining({ id: payout.id, status: 'COMPLETED', amount: 50000, currency: 'usd' })], nextCursor: null });
@@ -268,8 +291,16 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
       return p.status === 'FAILED' && p;
     });
     expect(failed).toMatchObject({ failureCode: 'no_account', failureMessage: expect.stringContaining('No bank account could be located') });
+    // the money is back in the wallet at once; payable again once the transfer is reversed
+    await eventually(
+      async () => (await ctx.db.query(`SELECT 1 FROM payouts WHERE id = $1 AND stripe_reversal_id IS NOT NULL`, [res.body.id])).length,
+      10_000,
+      'reversal recorded',
+    );
     const b = await ctx.http.get('/api/wallet/balance', { token });
-    expect(b.body.balances).toEqual([{ currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0, owed: 0 }]);
+    expect(b.body.balances).toEqual([
+      { currency: 'usd', available: 27000, pending: 0, totalEarned: 27000, totalWithdrawn: 0, owed: 0, availableForPayout: 27000, nextAvailableOn: null },
+    ]);
     const tx = await ctx.http.get('/api/wallet/transactions', { token });
     expect(tx.body.data.map((t: any) => [t.type, t.amount, t.balanceBefore, t.balanceAfter])).toEqual([
       ['credit', 20000, 7000, 27000],
@@ -303,6 +334,7 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
 
     // A payout whose first attempt sent both Stripe requests, which landed, but whose answers were lost (timeouts):
     // recorded and debited exactly as POST /api/wallet/payout does, then the two calls made "behind our back".
+    await ctx.app.get(WalletFundsService).refresh(dan.id);
     const lost = async (amount: number, stripeSteps: 'transfer' | 'both') => {
       const p = await ctx.db.transaction(async (em) => {
         const row = await repo.insert(em, { userId: dan.id, amount, currency: 'usd', stripeAccountId: accountId });
@@ -317,19 +349,22 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
             { account: Accounts.payoutsInTransit(dan.id), currency: 'usd', amount: -amount },
           ],
         });
-        return row;
+        const parts = await ctx.app.get(WalletCreditsRepository).draw(em, row.id, dan.id, 'usd', amount);
+        return { ...row, source: parts![0].source };
       });
       await ctx.db.query(`UPDATE payouts SET attempts = 1, last_error = 'timeout' WHERE id = $1`, [p.id]);
+      expect(p.source).toMatch(/^ch_/);
       await ctx.stripe.transfers.create(
         {
           amount,
           currency: 'usd',
           destination: accountId,
+          source_transaction: p.source,
           transfer_group: transferGroup(p.id),
           description: `CollabPay payout ${p.id}`,
-          metadata: { payout_id: p.id, user_id: dan.id },
+          metadata: { payout_id: p.id, user_id: dan.id, source: p.source },
         },
-        { idempotencyKey: transferKey(p.id) },
+        { idempotencyKey: transferKey(p.id, p.source) },
       );
       if (stripeSteps === 'both') {
         await ctx.stripe.payouts.create(
@@ -371,7 +406,9 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     expect((await repo.findById(a.id))!.status).toBe('COMPLETED');
     expect((await repo.findById(b.id))!.status).toBe('COMPLETED');
     const bal = await ctx.http.get('/api/wallet/balance', { token: dan.token });
-    expect(bal.body.balances).toEqual([{ currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000, owed: 0 }]);
+    expect(bal.body.balances).toEqual([
+      { currency: 'usd', available: 60000, pending: 0, totalEarned: 90000, totalWithdrawn: 30000, owed: 0, availableForPayout: 60000, nextAvailableOn: null },
+    ]);
     // the admin can run it on demand; others cannot
     const admin = await ctx.user('admin');
     expect((await ctx.http.post('/api/admin/payouts/reconcile', {}, { token: admin.token })).status).toBe(200);
@@ -385,21 +422,27 @@ describe('wallet, Connect onboarding and payouts (real Postgres, Redis, webhooks
     await earn(ctx, company, eve, 50000);
     // the connected account has a usd bank account only; a gbp wallet gets funded by a gbp collaboration
     const { collaboration } = await proposeAndAccept(ctx, company, eve, { amount: 20000, currency: 'gbp', title: 'UK launch' });
-    await payWith(ctx, company, collaboration.id);
+    await payWith(ctx, company, collaboration.id, 'pm_card_bypassPending');
     expect((await ctx.http.post(`/api/payments/collaboration/${collaboration.id}/release`, {}, { token: company.token })).status).toBe(200);
 
     const res = await ctx.http.post('/api/wallet/payout', { amount: 18000, currency: 'gbp' }, { token: eve.token });
     expect(res.status).toBe(201);
     // the transfer went through, the payout on the connected account was refused (no gbp bank account)
     expect(res.body).toMatchObject({ status: 'FAILED', failureCode: 'no_external_account', failureMessage: expect.stringContaining('refused') });
-    const bal = await ctx.http.get('/api/wallet/balance', { token: eve.token });
-    expect(bal.body.balances).toEqual([
-      { currency: 'gbp', available: 18000, pending: 0, totalEarned: 18000, totalWithdrawn: 0, owed: 0 },
-      { currency: 'usd', available: 45000, pending: 0, totalEarned: 45000, totalWithdrawn: 0, owed: 0 },
-    ]);
     const transfers = (await ctx.stripe.transfers.list({ transfer_group: transferGroup(res.body.id) })).data;
     expect(transfers.map((t) => [t.amount, t.currency, t.destination])).toEqual([[18000, 'gbp', accountId]]);
     await eventually(async () => (await ctx.stripe.transfers.retrieve(transfers[0].id)).amount_reversed === 18000, 10_000, 'reversal');
+    // once the transfer is back, the money is payable again (from the same charge)
+    await eventually(
+      async () => (await ctx.db.query(`SELECT 1 FROM payouts WHERE id = $1 AND stripe_reversal_id IS NOT NULL`, [res.body.id])).length,
+      10_000,
+      'reversal recorded',
+    );
+    const bal = await ctx.http.get('/api/wallet/balance', { token: eve.token });
+    expect(bal.body.balances).toEqual([
+      { currency: 'gbp', available: 18000, pending: 0, totalEarned: 18000, totalWithdrawn: 0, owed: 0, availableForPayout: 18000, nextAvailableOn: null },
+      { currency: 'usd', available: 45000, pending: 0, totalEarned: 45000, totalWithdrawn: 0, owed: 0, availableForPayout: 45000, nextAvailableOn: null },
+    ]);
     await expectLedgerClean(ctx);
   });
 });

@@ -1,9 +1,10 @@
 import { Accounts } from '../../src/modules/ledger/domain/accounts';
 import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { PaymentsService } from '../../src/modules/payments/payments.service';
+import { WalletCreditsRepository } from '../../src/modules/wallet/wallet-credits.repository';
 import { balance, expectLedgerClean } from '../support/flows';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
-import { onboard, PAYOUT_DELAYS } from '../wallet/support';
+import { NO_ACCOUNT_BANK, onboard, PAYOUT_DELAYS, payoutStatus, settlePayouts } from '../wallet/support';
 import { approve, funded, outboxEvents, walletAvailable, walletOwed } from './support';
 
 /** Clawback after release (admin, and a card dispute lost after release): wallet first, the rest owed. */
@@ -65,7 +66,7 @@ describe('workflow: clawback and debt', () => {
   it('without enough balance: the shortfall is owed, payouts are refused with BALANCE_OWED, the next release repays it first', async () => {
     const inf = await ctx.user('influencer');
     await onboard(ctx, inf);
-    const first = await funded(ctx, company, inf, { amount: 20000 });
+    const first = await funded(ctx, company, inf, { amount: 20000, paymentMethod: 'pm_card_bypassPending' });
     await releaseAll(first.collaboration.id);
     const payout = await ctx.http.post('/api/wallet/payout', { amount: 15000, currency: 'usd' }, { token: inf.token });
     expect(payout.status).toBe(201);
@@ -76,7 +77,12 @@ describe('workflow: clawback and debt', () => {
     // 20000 back to the company: 2000 fee returned by the platform, 3000 from the wallet, 15000 owed
     expect(await walletAvailable(ctx, inf)).toBe(0);
     expect(await walletOwed(ctx, inf)).toBe(15000);
-    expect(await figures(inf)).toMatchObject({ available: 0, owed: 15000 });
+    expect(await figures(inf)).toMatchObject({ available: 0, owed: 15000, availableForPayout: 0 });
+    // the wallet credits left by the release are closed with the money the clawback took (none left to pay out)
+    const credits = ctx.app.get(WalletCreditsRepository);
+    const openCredits = async () => (await credits.open(inf.id, 'usd')).reduce((s, c) => s + c.open, 0);
+    expect(await credits.mismatches(inf.id)).toEqual([]);
+    expect(await openCredits()).toBe(0);
     const tx = (await ctx.http.get('/api/wallet/transactions?limit=1', { token: inf.token })).body.data[0];
     expect(tx).toMatchObject({ type: 'debit', amount: 3000, balanceAfter: 0, description: 'Clawback: Deliverable taken down' });
     const w = (await outboxEvents(ctx, inf.id, 'wallet:update')).pop();
@@ -88,7 +94,7 @@ describe('workflow: clawback and debt', () => {
     });
 
     // the next release (10000, 9000 net of the fee) repays the debt first, as its own wallet transaction
-    const second = await funded(ctx, company, inf, { amount: 10000 });
+    const second = await funded(ctx, company, inf, { amount: 10000, paymentMethod: 'pm_card_bypassPending' });
     expect((await approve(ctx, company, second.collaboration.id, second.milestones[0].id)).status).toBe(200);
     expect(await walletOwed(ctx, inf)).toBe(6000);
     expect(await walletAvailable(ctx, inf)).toBe(0);
@@ -98,12 +104,51 @@ describe('workflow: clawback and debt', () => {
       ['credit', 9000],
     ]);
     expect(txs[0].description).toMatch(/Repayment of .* owed after a clawback/);
-    const third = await funded(ctx, company, inf, { amount: 10000 });
+    // what repaid the debt never becomes payable: its credit is closed
+    expect(await credits.mismatches(inf.id)).toEqual([]);
+    expect(await openCredits()).toBe(0);
+    expect(await figures(inf)).toMatchObject({ available: 0, owed: 6000, availableForPayout: 0 });
+    const third = await funded(ctx, company, inf, { amount: 10000, paymentMethod: 'pm_card_bypassPending' });
     await releaseAll(third.collaboration.id);
     expect(await walletOwed(ctx, inf)).toBe(0);
     expect(await walletAvailable(ctx, inf)).toBe(3000);
-    expect(await figures(inf)).toMatchObject({ available: 3000, owed: 0 });
-    expect((await ctx.http.post('/api/wallet/payout', { amount: 3000, currency: 'usd' }, { token: inf.token })).status).toBe(201);
+    expect(await figures(inf)).toMatchObject({ available: 3000, owed: 0, availableForPayout: 3000 });
+    expect(await credits.mismatches(inf.id)).toEqual([]);
+    const last = await ctx.http.post('/api/wallet/payout', { amount: 3000, currency: 'usd' }, { token: inf.token });
+    expect(last.status).toBe(201);
+    // paid out against the charge of the payment whose release was left after repaying the debt
+    const thirdPi = await ctx.stripe.paymentIntents.retrieve(
+      (await ctx.http.get(`/api/payments/${third.paymentId}`, { token: company.token })).body.stripePaymentIntentId,
+    );
+    const sources = await ctx.db.query(`SELECT source, amount::int AS amount FROM payout_transfers WHERE payout_id = $1`, [last.body.id]);
+    expect(sources).toEqual([{ source: thirdPi.latest_charge, amount: 3000 }]);
+    await expectLedgerClean(ctx);
+  });
+
+  it('a payout that fails while a debt is owed brings money back that is not payable: availableForPayout 0, BALANCE_OWED', async () => {
+    const inf = await ctx.user('influencer');
+    await onboard(ctx, inf, NO_ACCOUNT_BANK);
+    const first = await funded(ctx, company, inf, { amount: 20000, paymentMethod: 'pm_card_bypassPending' });
+    await releaseAll(first.collaboration.id);
+    const payout = await ctx.http.post('/api/wallet/payout', { amount: 15000, currency: 'usd' }, { token: inf.token });
+    expect(payout.status).toBe(201);
+    expect((await clawback(first.paymentId, 20000)).status).toBe(200);
+    expect(await walletOwed(ctx, inf)).toBe(15000);
+    // the bank refuses the payout: its 15000 comes back to the wallet (and its transfer is reversed)
+    await settlePayouts(ctx);
+    await eventually(async () => (await payoutStatus(ctx, inf, payout.body.id)).status === 'FAILED', 10_000, 'payout FAILED');
+    await eventually(
+      async () => (await ctx.db.query(`SELECT 1 FROM payouts WHERE id = $1 AND stripe_reversal_id IS NOT NULL`, [payout.body.id])).length,
+      10_000,
+      'reversal recorded',
+    );
+    expect(await walletAvailable(ctx, inf)).toBe(15000);
+    expect(await figures(inf)).toMatchObject({ available: 15000, owed: 15000, availableForPayout: 0 });
+    expect(await ctx.http.post('/api/wallet/payout', { amount: 100, currency: 'usd' }, { token: inf.token })).toMatchObject({
+      status: 409,
+      body: { code: 'BALANCE_OWED' },
+    });
+    expect(await ctx.app.get(WalletCreditsRepository).mismatches(inf.id)).toEqual([]);
     await expectLedgerClean(ctx);
   });
 
@@ -137,6 +182,9 @@ describe('workflow: clawback and debt', () => {
     expect(await walletAvailable(ctx, inf)).toBe(0);
     expect(await walletOwed(ctx, inf)).toBe(0);
     expect(await balance(ctx, Accounts.disputeLosses)).toBe(0);
+    // the released milestone's wallet credit is closed with it: nothing of that charge is left to transfer
+    expect(await ctx.app.get(WalletCreditsRepository).mismatches(inf.id)).toEqual([]);
+    expect((await ctx.app.get(WalletCreditsRepository).open(inf.id, 'usd')).length).toBe(0);
     await expectLedgerClean(ctx);
   });
 

@@ -2,15 +2,19 @@ import { Accounts } from '../../src/modules/ledger/domain/accounts';
 import { balance, payWith, proposeAndAccept } from '../support/flows';
 import type { TestContext, TestUser } from '../support/test-app';
 
-/** A collaboration proposed, accepted and paid (funds HELD), through the real API and the emulator. */
+/**
+ * A collaboration proposed, accepted and paid (funds HELD), through the real API and the emulator. `paymentMethod`
+ * 'pm_card_bypassPending' makes the charge's funds available at Stripe at once (payable after release).
+ */
 export async function funded(
   ctx: TestContext,
   company: TestUser,
   influencer: TestUser,
-  opts: { amount?: number; currency?: string; milestones?: Array<{ title: string; amount: number }> } = {},
+  opts: { amount?: number; currency?: string; milestones?: Array<{ title: string; amount: number }>; paymentMethod?: string } = {},
 ) {
-  const { collaboration, paymentId } = await proposeAndAccept(ctx, company, influencer, opts);
-  const paid = await payWith(ctx, company, collaboration.id);
+  const { paymentMethod, ...proposal } = opts;
+  const { collaboration, paymentId } = await proposeAndAccept(ctx, company, influencer, proposal);
+  const paid = await payWith(ctx, company, collaboration.id, paymentMethod);
   if (paid.payment?.status !== 'HELD') throw new Error(`payment not held: ${JSON.stringify(paid.payment)}`);
   return { collaboration, paymentId, milestones: collaboration.milestones as Array<{ id: string; amount: number; title: string }> };
 }

@@ -116,6 +116,10 @@ export interface WalletBalance {
   pending: number;
   totalEarned: number;
   totalWithdrawn: number;
+  /** What Stripe lets the influencer pay out now (the funds of the payments behind it are available). */
+  availableForPayout: number;
+  /** When more becomes payable (ISO date-time), or null. */
+  nextAvailableOn: string | null;
 }
 
 export interface WalletTransaction {
@@ -150,6 +154,14 @@ export interface ConnectStatus {
   status: ConnectStatusValue;
   payoutsEnabled: boolean;
   requirementsDue: string[];
+  accountId?: string;
+  detailsSubmitted?: boolean;
+  /** Why Stripe paused the account (e.g. `requirements.past_due`), or null. */
+  disabledReason: string | null;
+  /** When the requirements now due must be provided (ISO date-time), or null. */
+  currentDeadline: string | null;
+  /** Requirements whose deadline passed. */
+  pastDue: string[];
 }
 
 export interface AppConfig {

@@ -6,6 +6,7 @@ import { UntrackedPlatformBalances1795400000000 } from './1795400000000-untracke
 import { OutboxSeqAtRelay1795400000001 } from './1795400000001-outbox-seq-at-relay';
 import { RevokedTokens1795450000000 } from './1795450000000-revoked-tokens';
 import { EmailNotifications1795500000000 } from './1795500000000-email-notifications';
+import { PayoutSources1795500013700 } from './1795500013700-payout-sources';
 import { RetentionIndexes1795600000000 } from './1795600000000-retention-indexes';
 import { CollaborationWorkflow1796000000000 } from './1796000000000-collaboration-workflow';
 import { Refunds1796100000000 } from './1796100000000-refunds';
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   OutboxSeqAtRelay1795400000001,
   RevokedTokens1795450000000,
   EmailNotifications1795500000000,
+  PayoutSources1795500013700,
   RetentionIndexes1795600000000,
   CollaborationWorkflow1796000000000,
   Refunds1796100000000,

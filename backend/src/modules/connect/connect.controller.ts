@@ -28,6 +28,11 @@ export class ConnectController {
     return this.connect.createAccountLink(user, dto.returnUrl, dto.refreshUrl);
   }
 
+  @Post('login-link')
+  loginLink(@CurrentUser() user: AuthUser) {
+    return this.connect.createLoginLink(user);
+  }
+
   @Get('status')
   status(@CurrentUser() user: AuthUser) {
     return this.connect.status(user);

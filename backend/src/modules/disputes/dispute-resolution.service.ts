@@ -180,7 +180,7 @@ export class DisputeResolutionService {
     );
     if (net > 0) {
       const line = posted.lines.find((l) => l.account === Accounts.walletAvailable(p.influencerId))!;
-      await this.escrow.creditWallet(em, p.influencerId, cur, posted.entryId, {
+      await this.escrow.creditWallet(em, p, posted.entryId, {
         id: posted.entryId,
         type: 'credit',
         amount: net,

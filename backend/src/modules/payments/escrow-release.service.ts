@@ -8,6 +8,7 @@ import { Accounts } from '../ledger/domain/accounts';
 import { balanceAfterOf } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
 import { WalletDebtService, WalletPosting } from '../ledger/wallet-debt.service';
+import { WalletCreditsRepository } from '../wallet/wallet-credits.repository';
 import { PaymentNotifier } from './payment-notifier';
 import { transition } from './domain/payment-status.machine';
 import { PaymentRecord, PaymentRepository, paymentSnapshot, reservedSnapshot } from './payment.repository';
@@ -41,6 +42,7 @@ export class EscrowReleaseService {
     private readonly events: CollaborationEvents,
     private readonly debt: WalletDebtService,
     private readonly notifier: PaymentNotifier,
+    private readonly credits: WalletCreditsRepository,
   ) {}
 
   /** The open dispute of a collaboration (mediation), if any: it freezes the money it covers. */
@@ -99,7 +101,7 @@ export class EscrowReleaseService {
       input.milestone ? { id: input.milestone.id, status: 'RELEASED' } : undefined,
     );
     const walletLine = posted.lines.find((l) => l.account === Accounts.walletAvailable(p.influencerId))!;
-    await this.creditWallet(em, p.influencerId, p.currency, posted.entryId, {
+    await this.creditWallet(em, p, posted.entryId, {
       id: posted.entryId,
       type: 'credit',
       amount: net,
@@ -110,10 +112,26 @@ export class EscrowReleaseService {
     return updated;
   }
 
-  /** After a credit to the wallet: its `wallet:update`, then any debt is repaid first (its own transaction and update). */
-  async creditWallet(em: EntityManager, userId: string, currency: string, key: string, credit: WalletPosting): Promise<void> {
-    await this.notifier.wallet(em, userId, currency, credit);
-    const repayment = await this.debt.repay(em, userId, currency, key);
-    if (repayment) await this.notifier.wallet(em, userId, currency, repayment);
+  /**
+   * After a credit of a payment's money to the influencer's wallet (same transaction as its entry): records where
+   * it came from (a wallet credit, paid out later against the payment's charge), sends its `wallet:update`, then
+   * repays any debt first (its own entry and update) and closes that much of the credits: money that repaid a
+   * clawback's debt is never paid out.
+   */
+  async creditWallet(em: EntityManager, p: Pick<PaymentRecord, 'id' | 'influencerId' | 'stripeChargeId'>, key: string, credit: WalletPosting): Promise<void> {
+    const { influencerId: userId } = p;
+    await this.credits.record(em, {
+      userId,
+      currency: credit.currency,
+      amount: credit.amount,
+      paymentId: p.id,
+      stripeChargeId: p.stripeChargeId,
+      entryId: credit.id,
+    });
+    await this.notifier.wallet(em, userId, credit.currency, credit);
+    const repayment = await this.debt.repay(em, userId, credit.currency, key);
+    if (!repayment) return;
+    await this.credits.remove(em, userId, credit.currency, repayment.amount, p.id);
+    await this.notifier.wallet(em, userId, credit.currency, repayment);
   }
 }

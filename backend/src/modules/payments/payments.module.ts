@@ -12,8 +12,10 @@ import { PaymentsService } from './payments.service';
 import { RefundRepository } from './refunds/refund.repository';
 import { RefundsReconcileJob } from './refunds/refunds-reconcile.job';
 import { RefundsService } from './refunds/refunds.service';
+import { WalletModule } from '../wallet/wallet.module';
 
 @Module({
+  imports: [WalletModule],
   controllers: [CollaborationsController, PaymentsController],
   providers: [
     PaymentRepository,

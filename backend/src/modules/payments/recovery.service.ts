@@ -4,6 +4,7 @@ import { Accounts, PostingLine } from '../ledger/domain/accounts';
 import { balanceAfterOf } from '../ledger/ledger.repository';
 import type { PostedEntry } from '../ledger/ledger.service';
 import { WalletDebtService } from '../ledger/wallet-debt.service';
+import { WalletCreditsRepository } from '../wallet/wallet-credits.repository';
 import { recoveryFee } from './domain/recovery';
 import { PaymentNotifier } from './payment-notifier';
 import type { PaymentRecord } from './payment.repository';
@@ -26,6 +27,7 @@ export class RecoveryService {
   constructor(
     private readonly debt: WalletDebtService,
     private readonly notifier: PaymentNotifier,
+    private readonly credits: WalletCreditsRepository,
   ) {}
 
   async lines(em: EntityManager, p: PaymentRecord, amount: number): Promise<Recovery> {
@@ -43,8 +45,13 @@ export class RecoveryService {
     };
   }
 
-  /** `wallet:update` after a recovery (its wallet transaction when the available balance paid part of it). */
+  /**
+   * After the caller posted the recovery's entry: closes the wallet credits the available balance paid (this
+   * payment's first: its charge has that much less to transfer), then the `wallet:update` (its wallet transaction
+   * when the available balance paid part of it).
+   */
   async notify(em: EntityManager, p: PaymentRecord, r: Recovery, posted: PostedEntry, description: string): Promise<void> {
+    if (r.fromWallet > 0) await this.credits.remove(em, p.influencerId, p.currency, r.fromWallet, p.id);
     const line = posted.lines.find((l) => l.account === Accounts.walletAvailable(p.influencerId));
     await this.notifier.wallet(
       em,

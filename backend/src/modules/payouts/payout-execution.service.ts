@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { inTransaction } from '../../common/database/transaction';
 import { OutboxService } from '../outbox/outbox.service';
 import { STRIPE } from '../stripe/stripe.module';
-import { PayoutRecord, PayoutRepository } from './payout.repository';
+import { BALANCE_SOURCE } from '../wallet/domain/payout-allocation';
+import { PayoutRecord, PayoutRepository, PayoutTransferRecord } from './payout.repository';
 import { PayoutStateService } from './payout-state.service';
 
 /** How long one executor may hold a payout before another may take over (it died, or Stripe hangs). */
@@ -13,9 +14,10 @@ const MAX_BACKOFF_MS = 3_600_000;
 /** Pages of Stripe lists searched for a payout's objects before giving up (100 per page). */
 const MAX_PAGES = 20;
 
-export const transferKey = (payoutId: string) => `collabpay-payout-transfer-${payoutId}`;
+/** One Transfer per charge a payout draws on: the key names the payout and the charge (or `balance`). */
+export const transferKey = (payoutId: string, source: string) => `collabpay-payout-transfer-${payoutId}-${source}`;
 export const payoutKey = (payoutId: string) => `collabpay-payout-${payoutId}`;
-export const reversalKey = (payoutId: string) => `collabpay-payout-reversal-${payoutId}`;
+export const reversalKey = (payoutId: string, source: string) => `collabpay-payout-reversal-${payoutId}-${source}`;
 export const transferGroup = (payoutId: string) => `payout_${payoutId}`;
 
 /**
@@ -57,9 +59,10 @@ export interface ReconcileResult {
 }
 
 /**
- * Moves the money of a requested payout at Stripe: a Transfer from the platform to the influencer's connected
- * account, then a Payout on that account to their bank. Each Stripe call has an idempotency key derived from the
- * payout id, so repeating a step can never pay twice; a step whose outcome is unknown is resolved by
+ * Moves the money of a requested payout at Stripe: Transfers from the platform to the influencer's connected
+ * account (one per charge the payout draws on, with `source_transaction`), then a Payout on that account to their
+ * bank. Each Stripe call has an idempotency key derived from the payout id (and the charge), so repeating a step
+ * can never pay twice; a step whose outcome is unknown is resolved by
  * reconciliation, which asks Stripe (transfer group / payout metadata) before repeating it with the same key.
  */
 @Injectable()
@@ -75,16 +78,20 @@ export class PayoutExecutionService {
     @Inject(STRIPE) private readonly stripe: Stripe,
   ) {}
 
-  /** Runs (or resumes) a PENDING payout. Safe to call concurrently and repeatedly; returns the payout as it is now. */
+  /**
+   * Runs (or resumes) a PENDING payout: its Transfers (one per charge it draws on, each with `source_transaction`
+   * and its own idempotency key), then the Payout on the connected account. No database lock is held across a
+   * Stripe call: the lease is a committed row update. Safe to call concurrently and repeatedly.
+   */
   async execute(payoutId: string): Promise<PayoutRecord | null> {
     const p = await this.repo.lease(payoutId, LEASE_MS);
     if (!p) return this.repo.findById(payoutId);
     const resuming = p.attempts > 1;
-    let transferId = p.stripeTransferId;
     try {
-      if (!transferId) {
-        transferId = (await this.ensureTransfer(p, resuming)).id;
-        await this.repo.setTransfer(p.id, transferId);
+      for (const part of await this.repo.transfers(p.id)) {
+        if (part.stripeTransferId) continue;
+        const tr = await this.ensureTransfer(p, part, resuming);
+        await this.repo.setPartTransfer(p.id, part.source, tr.id);
       }
       const po = p.stripePayoutId
         ? await this.stripe.payouts.retrieve(p.stripePayoutId, {}, { stripeAccount: p.stripeAccountId })
@@ -108,22 +115,25 @@ export class PayoutExecutionService {
     return this.repo.findById(p.id);
   }
 
-  private async ensureTransfer(p: PayoutRecord, resuming: boolean): Promise<Stripe.Transfer> {
+  private async ensureTransfer(p: PayoutRecord, part: PayoutTransferRecord, resuming: boolean): Promise<Stripe.Transfer> {
     if (resuming) {
-      const found = await this.findTransfer(p);
+      const found = await this.findTransfer(p, part.source);
       if (found) return found;
     }
     try {
       return await this.stripe.transfers.create(
         {
-          amount: p.amount,
+          amount: part.amount,
           currency: p.currency,
           destination: p.stripeAccountId,
+          // money released from a payment is transferred against that payment's charge: Stripe allows it whatever
+          // the platform's available balance, caps it by what the charge has left, and makes it payable with the charge
+          ...(part.source !== BALANCE_SOURCE ? { source_transaction: part.source } : {}),
           transfer_group: transferGroup(p.id),
           description: `CollabPay payout ${p.id}`,
-          metadata: { payout_id: p.id, user_id: p.userId },
+          metadata: { payout_id: p.id, user_id: p.userId, source: part.source },
         },
-        { idempotencyKey: transferKey(p.id) },
+        { idempotencyKey: transferKey(p.id, part.source) },
       );
     } catch (e) {
       const c = classifyStripeError(e);
@@ -149,16 +159,18 @@ export class PayoutExecutionService {
     }
   }
 
-  /** The payout's transfer, if one was created (its transfer group is the payout's own). */
-  async findTransfer(p: PayoutRecord): Promise<Stripe.Transfer | null> {
+  /** The payout's transfer from `source`, if one was created (its transfer group is the payout's own). */
+  async findTransfer(p: PayoutRecord, source: string): Promise<Stripe.Transfer | null> {
     let startingAfter: string | undefined;
+    // transfers made before payouts were split by charge carry no `source` (they came from the balance)
+    const matches = (t: Stripe.Transfer) => t.metadata?.payout_id === p.id && (t.metadata?.source ?? BALANCE_SOURCE) === source;
     for (let page = 0; page < MAX_PAGES; page++) {
       const list = await this.stripe.transfers.list({
         transfer_group: transferGroup(p.id),
         limit: 100,
         ...(startingAfter ? { starting_after: startingAfter } : {}),
       });
-      const hit = list.data.find((t) => t.metadata?.payout_id === p.id);
+      const hit = list.data.find(matches);
       if (hit) return hit;
       if (!list.has_more || list.data.length === 0) return null;
       startingAfter = list.data[list.data.length - 1].id;
@@ -183,28 +195,51 @@ export class PayoutExecutionService {
     throw new Error(`could not search every payout of ${p.stripeAccountId} since ${since}`);
   }
 
-  /** Takes the transfer of a FAILED payout back from the connected account, once. */
+  /**
+   * Takes the transfers of a FAILED payout back from the connected account, each once (its own idempotency key).
+   * A transfer whose creation was never confirmed (lost response, then a refusal) is looked up first.
+   */
   async reverse(payoutId: string): Promise<'reversed' | 'not-needed' | 'not-yet'> {
     const p = await this.repo.findById(payoutId);
-    if (!p || !p.stripeTransferId || p.stripeReversalId) return 'not-needed';
+    if (!p || p.stripeReversalId) return 'not-needed';
     if (p.status !== 'FAILED') return p.status === 'PENDING' || p.status === 'IN_TRANSIT' ? 'not-yet' : 'not-needed';
-    let reversalId: string;
+    let reversed = 0;
+    let first: string | null = null;
+    for (const part of await this.repo.transfers(p.id)) {
+      let transferId = part.stripeTransferId;
+      if (!transferId) {
+        const found = await this.findTransfer(p, part.source);
+        if (!found) continue;
+        transferId = found.id;
+        await this.repo.setPartTransfer(p.id, part.source, transferId);
+      }
+      let reversalId = part.stripeReversalId;
+      if (!reversalId) {
+        reversalId = await this.reverseOne(p, part.source, transferId, part.amount);
+        await this.repo.setPartReversal(p.id, part.source, reversalId);
+        reversed++;
+      }
+      first ??= reversalId;
+    }
+    if (first) await this.repo.setReversal(p.id, first);
+    return reversed > 0 ? 'reversed' : 'not-needed';
+  }
+
+  private async reverseOne(p: PayoutRecord, source: string, transferId: string, amount: number): Promise<string> {
     try {
       const rev = await this.stripe.transfers.createReversal(
-        p.stripeTransferId,
-        { amount: p.amount, description: `Payout ${p.id} failed`, metadata: { payout_id: p.id } },
-        { idempotencyKey: reversalKey(p.id) },
+        transferId,
+        { amount, description: `Payout ${p.id} failed`, metadata: { payout_id: p.id, source } },
+        { idempotencyKey: reversalKey(p.id, source) },
       );
-      reversalId = rev.id;
+      return rev.id;
     } catch (e) {
       // reversed before (e.g. the idempotency key expired): find that reversal
-      const tr = await this.stripe.transfers.retrieve(p.stripeTransferId);
+      const tr = await this.stripe.transfers.retrieve(transferId);
       const existing = tr.reversals?.data.find((r) => r.metadata?.payout_id === p.id) ?? (tr.amount_reversed >= tr.amount ? tr.reversals?.data[0] : undefined);
       if (!existing) throw e;
-      reversalId = existing.id;
+      return existing.id;
     }
-    await this.repo.setReversal(p.id, reversalId);
-    return 'reversed';
   }
 
   /**

@@ -12,6 +12,7 @@ import { LedgerService } from '../ledger/ledger.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { PaymentsService } from '../payments/payments.service';
 import { eventForStripePayout, LedgerEffect, PayoutEvent, transition } from './domain/payout-status.machine';
+import { WalletCreditsRepository } from '../wallet/wallet-credits.repository';
 import { PayoutRecord, PayoutRepository } from './payout.repository';
 import { WebhookRetryLaterError } from '../webhooks/webhook-handler.registry';
 
@@ -34,6 +35,7 @@ export class PayoutStateService {
     private readonly ledger: LedgerService,
     private readonly payments: PaymentsService,
     private readonly outbox: OutboxService,
+    private readonly credits: WalletCreditsRepository,
     @InjectQueue(QUEUES.payouts) private readonly queue: Queue,
   ) {}
 
@@ -88,6 +90,8 @@ export class PayoutStateService {
       return 'ignored';
     }
     const walletLine = await this.post(em, p, d.ledger);
+    // the money is back in the wallet: so are the credits (and charges) it was drawn from
+    if (d.ledger === 'failed' || d.ledger === 'returned') await this.credits.giveBack(em, p);
     const failure = event.type === 'FAILED' ? { failureCode: event.code, failureMessage: event.message } : {};
     const updated = await this.repo.update(em, p.id, { status: d.next, stripePayoutId, ...failure });
     await this.notify(em, updated, this.message(updated, d.ledger));
@@ -106,7 +110,7 @@ export class PayoutStateService {
           }
         : null,
     );
-    if (d.next === 'FAILED' && updated.stripeTransferId && !updated.stripeReversalId) await this.scheduleReversal(p.id);
+    if (d.next === 'FAILED' && !updated.stripeReversalId) await this.scheduleReversal(p.id);
     return 'applied';
   }
 

@@ -2,14 +2,16 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { STRIPE } from '../stripe/stripe.module';
 import type { EntityManager } from 'typeorm';
-import { WebhookHandlerRegistry } from '../webhooks/webhook-handler.registry';
+import { WebhookHandlerRegistry, WebhookRetryLaterError } from '../webhooks/webhook-handler.registry';
+import { BALANCE_SOURCE } from '../wallet/domain/payout-allocation';
 import { PayoutRepository } from './payout.repository';
 import { PayoutStateService } from './payout-state.service';
 
 /**
  * Payout events are Connect events (`event.account` is the influencer's account): `payout.paid` → COMPLETED,
  * `payout.failed` / `payout.canceled` → FAILED with Stripe's failure code and message (and `payout.failed` after
- * `payout.paid`, a bank return, → FAILED too, but only once Stripe itself, re-read, says the payout failed). `transfer.created` teaches us a transfer id we may have missed.
+ * `payout.paid`, a bank return, → FAILED too, but only once Stripe itself, re-read, says the payout failed). `transfer.created`
+ * teaches us a transfer id we may have missed (one per charge the payout draws on).
  */
 @Injectable()
 export class PayoutWebhooksHandler implements OnModuleInit {
@@ -22,21 +24,34 @@ export class PayoutWebhooksHandler implements OnModuleInit {
 
   onModuleInit() {
     for (const type of ['payout.paid', 'payout.failed', 'payout.canceled', 'payout.updated']) {
-      this.registry.register(type, (e, em) => this.onPayout(e, em));
+      this.registry.register(type, (e, em, current) => this.onPayout(e, em, current as Stripe.Payout | undefined), {
+        prefetch: (e) => this.currentPayout(e),
+      });
     }
     this.registry.register('transfer.created', (e, em) => this.onTransfer(e, em));
   }
 
-  private async onPayout(event: Stripe.Event, em: EntityManager): Promise<'applied' | 'ignored'> {
+  /**
+   * A failure event may claim a bank return for a payout we hold as COMPLETED: Stripe's current word is read first,
+   * before (outside) the processor's transaction, and decides in it. Other events need no read.
+   */
+  private async currentPayout(event: Stripe.Event): Promise<Stripe.Payout | undefined> {
+    const po = event.data.object as Stripe.Payout;
+    if (!event.account || (po.status !== 'failed' && po.status !== 'canceled')) return undefined;
+    return this.stripe.payouts.retrieve(po.id, {}, { stripeAccount: event.account });
+  }
+
+  private async onPayout(event: Stripe.Event, em: EntityManager, current: Stripe.Payout | undefined): Promise<'applied' | 'ignored'> {
     if (!event.account) return 'ignored'; // payouts of the platform account itself are not ours
-    let po = event.data.object as Stripe.Payout;
+    const po = event.data.object as Stripe.Payout;
     // A failure for a payout we hold as COMPLETED would put money back in the wallet (a bank return): believe only
-    // Stripe's current word, not the event's (re-read before any row lock; a stale or forged event moves nothing).
+    // Stripe's current word (read before the transaction), not the event's; a stale or forged event moves nothing.
     if (po.status === 'failed' || po.status === 'canceled') {
       const ours = await this.state.find(em, po);
       if (ours?.status === 'COMPLETED') {
-        po = await this.stripe.payouts.retrieve(po.id, {}, { stripeAccount: event.account });
-        return this.state.applyStripePayout(em, po, { account: event.account, readFromStripe: true });
+        // (read before this transaction; an event applied without that read is retried by its own job)
+        if (!current) throw new WebhookRetryLaterError(`payout ${po.id}: Stripe's current payout was not read`);
+        return this.state.applyStripePayout(em, current, { account: event.account, readFromStripe: true });
       }
     }
     return this.state.applyStripePayout(em, po, { account: event.account, readFromStripe: false });
@@ -49,8 +64,10 @@ export class PayoutWebhooksHandler implements OnModuleInit {
     if (!payoutId || !/^[0-9a-f-]{36}$/i.test(payoutId)) return 'ignored';
     const p = await this.repo.findById(payoutId, em);
     const destination = typeof tr.destination === 'string' ? tr.destination : tr.destination?.id;
-    if (!p || p.stripeTransferId || destination !== p.stripeAccountId || tr.amount !== p.amount) return 'ignored';
-    await this.repo.setTransfer(p.id, tr.id, em);
+    if (!p || destination !== p.stripeAccountId) return 'ignored';
+    const part = (await this.repo.transfers(p.id, em)).find((t) => t.source === (tr.metadata?.source ?? BALANCE_SOURCE));
+    if (!part || part.stripeTransferId || part.amount !== tr.amount) return 'ignored';
+    await this.repo.setPartTransfer(p.id, part.source, tr.id, em);
     return 'applied';
   }
 }

@@ -3,6 +3,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Keyset } from '../../common/pagination/pagination';
 import type { PayoutStatus } from './domain/payout-status.machine';
 
+/** One Stripe Transfer of a payout: from one charge (`source` = its id, as `source_transaction`) or from the balance. */
+export interface PayoutTransferRecord {
+  payoutId: string;
+  source: string;
+  amount: number;
+  stripeTransferId: string | null;
+  stripeReversalId: string | null;
+}
+
 export interface PayoutRecord {
   id: string;
   userId: string;
@@ -81,6 +90,34 @@ export class PayoutRepository {
     await em.query(`UPDATE payouts SET stripe_transfer_id = $2, updated_at = now() WHERE id = $1 AND stripe_transfer_id IS NULL`, [id, transferId]);
   }
 
+  /** The payout's transfers (one per charge it draws on), in a stable order. */
+  async transfers(payoutId: string, em: EntityManager = this.ds.manager): Promise<PayoutTransferRecord[]> {
+    const rows = await em.query(
+      `SELECT payout_id AS "payoutId", source, amount::float8 AS amount, stripe_transfer_id AS "stripeTransferId", stripe_reversal_id AS "stripeReversalId"
+         FROM payout_transfers WHERE payout_id = $1 ORDER BY source = 'balance', source`,
+      [payoutId],
+    );
+    return rows.map((r: PayoutTransferRecord) => ({ ...r, amount: Number(r.amount) }));
+  }
+
+  /** Records the Stripe id of one of the payout's transfers (and the first one on the payout itself). */
+  async setPartTransfer(payoutId: string, source: string, transferId: string, em: EntityManager = this.ds.manager): Promise<void> {
+    await em.query(`UPDATE payout_transfers SET stripe_transfer_id = $3 WHERE payout_id = $1 AND source = $2 AND stripe_transfer_id IS NULL`, [
+      payoutId,
+      source,
+      transferId,
+    ]);
+    await this.setTransfer(payoutId, transferId, em);
+  }
+
+  async setPartReversal(payoutId: string, source: string, reversalId: string): Promise<void> {
+    await this.ds.query(`UPDATE payout_transfers SET stripe_reversal_id = $3 WHERE payout_id = $1 AND source = $2 AND stripe_reversal_id IS NULL`, [
+      payoutId,
+      source,
+      reversalId,
+    ]);
+  }
+
   async setReversal(id: string, reversalId: string): Promise<void> {
     await this.ds.query(`UPDATE payouts SET stripe_reversal_id = $2, updated_at = now() WHERE id = $1 AND stripe_reversal_id IS NULL`, [id, reversalId]);
   }
@@ -127,7 +164,9 @@ export class PayoutRepository {
       [inTransitOlderThanMs, limit],
     );
     const unreversed = await this.ds.query(
-      `SELECT id FROM payouts WHERE status = 'FAILED' AND stripe_transfer_id IS NOT NULL AND stripe_reversal_id IS NULL ORDER BY requested_at LIMIT $1`,
+      `SELECT p.id FROM payouts p WHERE p.status = 'FAILED' AND p.stripe_transfer_id IS NOT NULL AND p.stripe_reversal_id IS NULL
+          AND EXISTS (SELECT 1 FROM payout_transfers t WHERE t.payout_id = p.id AND t.stripe_transfer_id IS NOT NULL AND t.stripe_reversal_id IS NULL)
+        ORDER BY p.requested_at LIMIT $1`,
       [limit],
     );
     const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);

@@ -3,6 +3,14 @@ import type { AuthUser } from '../../common/auth/auth.types';
 import { Page } from '../../common/pagination/pagination';
 import { CSV_HEADER, csvRow, decodeTxCursor, encodeTxCursor, toTransaction, WalletTransaction } from './domain/wallet-transaction';
 import { WalletFigures, WalletRepository } from './wallet.repository';
+import { WalletFundsService } from './wallet-funds.service';
+
+export interface WalletBalance extends WalletFigures {
+  /** What Stripe lets the influencer pay out now (funds of the charges behind it available). */
+  availableForPayout: number;
+  /** When more becomes payable (ISO date-time), or null. */
+  nextAvailableOn: string | null;
+}
 
 /** Most rows one CSV export holds (newest first). */
 const CSV_MAX_ROWS = 50_000;
@@ -11,10 +19,26 @@ const CSV_PAGE = 1_000;
 /** The influencer's wallet: figures and transactions, all read from the ledger (nothing is stored twice). */
 @Injectable()
 export class WalletService {
-  constructor(private readonly repo: WalletRepository) {}
+  constructor(
+    private readonly repo: WalletRepository,
+    private readonly funds: WalletFundsService,
+  ) {}
 
-  async balance(user: AuthUser): Promise<{ balances: WalletFigures[] }> {
-    return { balances: await this.repo.figures(user.id) };
+  async balance(user: AuthUser): Promise<{ balances: WalletBalance[] }> {
+    const avail = await this.funds.availability(user.id);
+    const figures = await this.repo.figures(user.id);
+    return {
+      balances: figures.map((f) => {
+        const a = avail.get(f.currency);
+        // while a clawback's debt is owed nothing is paid out (a payout request answers 409 BALANCE_OWED)
+        const payable = f.owed > 0 ? 0 : Math.max(0, Math.min(f.available, a?.availableForPayout ?? 0));
+        return {
+          ...f,
+          availableForPayout: payable,
+          nextAvailableOn: a?.nextAvailableOn ? a.nextAvailableOn.toISOString() : null,
+        };
+      }),
+    };
   }
 
   async transactions(user: AuthUser, q: { limit?: number; cursor?: string; currency?: string; type?: 'credit' | 'debit' }): Promise<Page<WalletTransaction>> {

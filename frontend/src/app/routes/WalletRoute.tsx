@@ -10,6 +10,8 @@ import { PayoutList } from '../../features/wallet/components/PayoutList';
 import { PayoutModal } from '../../features/wallet/components/PayoutModal';
 import { TransactionHistory } from '../../features/wallet/components/TransactionHistory';
 import { WalletBalances } from '../../features/wallet/components/WalletBalances';
+import { EmulatorClockControl } from '../../features/wallet/components/EmulatorClockControl';
+import { payoutsPaused } from '../../features/connect/components/ConnectStatusCard';
 
 export default function WalletRoute() {
   const balance = useWalletBalance();
@@ -22,6 +24,12 @@ export default function WalletRoute() {
   const currencies = balances.map((b) => b.currency);
   const chartCur = chartCurrency ?? currencies[0] ?? null;
   const payoutsEnabled = connect.data?.payoutsEnabled ?? false;
+  const paused = connect.data ? payoutsPaused(connect.data) : false;
+  const nextAvailableOn =
+    balances
+      .map((b) => b.nextAvailableOn)
+      .filter((d): d is string => !!d)
+      .sort()[0] ?? null;
 
   return (
     <div className="stack">
@@ -31,15 +39,15 @@ export default function WalletRoute() {
           type="button"
           className="btn btn-primary"
           onClick={() => setPayoutOpen(true)}
-          disabled={balances.length === 0}
+          disabled={balances.length === 0 || !payoutsEnabled}
           aria-describedby={!payoutsEnabled && connect.isSuccess ? 'payout-setup-hint' : undefined}
         >
           Request payout
         </button>
       </header>
       {!payoutsEnabled && connect.isSuccess && (
-        <p id="payout-setup-hint" className="hint">
-          Set up payouts below before you can withdraw.
+        <p id="payout-setup-hint" className="hint" data-testid="payout-setup-hint">
+          {paused ? 'Payouts are paused by Stripe: see Payouts setup below to resume them.' : 'Set up payouts below before you can withdraw.'}
         </p>
       )}
 
@@ -79,6 +87,7 @@ export default function WalletRoute() {
         </section>
       )}
 
+      <EmulatorClockControl nextAvailableOn={nextAvailableOn} payoutInTransit={balances.some((b) => b.pending > 0)} />
       <ConnectStatusCard />
       <PayoutList />
       <TransactionHistory currencies={currencies} />

@@ -1,7 +1,14 @@
 import { accountFacts, deriveConnectStatus } from './connect-status';
 
 describe('deriveConnectStatus', () => {
-  const base = { payoutsEnabled: false, detailsSubmitted: false, disabledReason: 'requirements.past_due', currentlyDue: ['external_account'] };
+  const base = {
+    payoutsEnabled: false,
+    detailsSubmitted: false,
+    disabledReason: 'requirements.past_due',
+    currentlyDue: ['external_account'],
+    pastDue: [],
+    currentDeadline: null,
+  };
 
   it('NOT_STARTED without an account', () => expect(deriveConnectStatus(null)).toBe('NOT_STARTED'));
   it('PENDING while onboarding is not finished', () => expect(deriveConnectStatus(base)).toBe('PENDING'));
@@ -24,5 +31,20 @@ describe('deriveConnectStatus', () => {
       detailsSubmitted: true,
       disabledReason: null,
       currentlyDue: [],
+      pastDue: [],
+      currentDeadline: null,
     }));
+  it('keeps the deadline and what is past due', () =>
+    expect(
+      accountFacts({
+        payouts_enabled: false,
+        details_submitted: true,
+        requirements: {
+          disabled_reason: 'requirements.past_due',
+          currently_due: ['individual.id_number'],
+          past_due: ['individual.id_number'],
+          current_deadline: 1900000000,
+        },
+      }),
+    ).toMatchObject({ pastDue: ['individual.id_number'], currentDeadline: 1900000000, disabledReason: 'requirements.past_due' }));
 });

@@ -14,6 +14,10 @@ export interface AccountFacts {
   detailsSubmitted: boolean;
   disabledReason: string | null;
   currentlyDue: string[];
+  /** Requirements whose deadline passed: Stripe pauses payouts until they are provided. */
+  pastDue: string[];
+  /** When `currentlyDue` becomes past due (unix seconds), or null. */
+  currentDeadline: number | null;
 }
 
 const STILL_VERIFYING = new Set(['requirements.pending_verification', 'under_review']);
@@ -30,12 +34,19 @@ export function deriveConnectStatus(a: AccountFacts | null): ConnectStatus {
 export function accountFacts(acct: {
   payouts_enabled?: boolean | null;
   details_submitted?: boolean | null;
-  requirements?: { disabled_reason?: string | null; currently_due?: string[] | null } | null;
+  requirements?: {
+    disabled_reason?: string | null;
+    currently_due?: string[] | null;
+    past_due?: string[] | null;
+    current_deadline?: number | null;
+  } | null;
 }): AccountFacts {
   return {
     payoutsEnabled: !!acct.payouts_enabled,
     detailsSubmitted: !!acct.details_submitted,
     disabledReason: acct.requirements?.disabled_reason ?? null,
     currentlyDue: [...(acct.requirements?.currently_due ?? [])],
+    pastDue: [...(acct.requirements?.past_due ?? [])],
+    currentDeadline: acct.requirements?.current_deadline ?? null,
   };
 }

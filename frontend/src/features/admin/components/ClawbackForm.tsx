@@ -3,6 +3,7 @@ import { FormError, Spinner } from '../../../components/QueryState';
 import { TextField } from '../../../components/TextField';
 import { useToast } from '../../../components/toast/toast-context';
 import { errorMessage } from '../../../lib/api-client';
+import { statusLabel } from '../../../lib/labels';
 import { formatMoney, tryParseMajorToMinor } from '../../../lib/money';
 import { useIdempotencyKey } from '../../../lib/use-idempotency-key';
 import { usePayment } from '../../payments/api/get-payment.api';
@@ -82,8 +83,8 @@ export function ClawbackForm() {
       {p && (
         <>
           <p data-testid="clawback-payment-summary">
-            {formatMoney(p)} · {p.status} · released {formatMoney({ amount: p.amountReleased, currency: p.currency })} · can claw back{' '}
-            <strong>{formatMoney({ amount: clawbackable(p), currency: p.currency })}</strong>
+            {formatMoney(p)} · {statusLabel('payment', p.status).label} · released {formatMoney({ amount: p.amountReleased, currency: p.currency })} · can claw
+            back <strong>{formatMoney({ amount: clawbackable(p), currency: p.currency })}</strong>
           </p>
           <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
           <TextField id="clawback-amount" label="Amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={errors.amount} />

@@ -43,7 +43,7 @@ export function CollaborationDisputes({ collaboration: c, payment }: { collabora
                   {formatMoney(d)} · opened {formatDateTime(d.createdAt)}
                 </span>
               </div>
-              <StatusBadge status={d.status} />
+              <StatusBadge kind="dispute" status={d.status} />
             </li>
           ))}
         </ul>

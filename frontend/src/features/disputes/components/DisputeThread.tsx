@@ -108,7 +108,7 @@ export function DisputeThread({ id }: { id: string }) {
             )}
           </p>
         </div>
-        <StatusBadge status={d.status} testId="dispute-status" />
+        <StatusBadge kind="dispute" status={d.status} testId="dispute-status" />
       </header>
       <Outcome d={d} />
       <section className="card" aria-labelledby="thread-title">

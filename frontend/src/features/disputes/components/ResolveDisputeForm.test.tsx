@@ -64,6 +64,12 @@ describe('ResolveDisputeForm', () => {
     expect(screen.getByLabelText('Refund to the company')).toHaveValue('300.00');
     expect(screen.getByTestId('resolve-total')).toHaveTextContent('Assigned $600.00 of $600.00');
     await user.click(screen.getByRole('button', { name: 'Resolve dispute' }));
+    // moving money asks first: nothing is sent until the admin confirms the split
+    const dialog = screen.getByRole('dialog', { name: 'Resolve dispute' });
+    expect(dialog).toHaveTextContent('$300.00 goes to the influencer');
+    expect(dialog).toHaveTextContent('$300.00 goes back to the company');
+    expect(sentBodies(fetchMock, 'POST /api/admin/disputes/d1/resolve')).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Release $300.00, refund $300.00' }));
     await waitFor(() =>
       expect(sentBodies(fetchMock, 'POST /api/admin/disputes/d1/resolve')).toEqual([{ releaseAmount: 30000, refundAmount: 30000, note: 'Half each' }]),
     );

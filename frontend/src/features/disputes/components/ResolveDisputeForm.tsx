@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { FormError } from '../../../components/QueryState';
 import { TextField } from '../../../components/TextField';
 import { useToast } from '../../../components/toast/toast-context';
@@ -16,6 +17,7 @@ export function ResolveDisputeForm({ dispute }: { dispute: Dispute }) {
   const [refund, setRefund] = useState('');
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<SplitErrors>({});
+  const [confirming, setConfirming] = useState<{ releaseAmount: number; refundAmount: number; note: string } | null>(null);
   const mutation = useResolveDispute();
   const keyFor = useIdempotencyKey();
   const toast = useToast();
@@ -41,14 +43,14 @@ export function ResolveDisputeForm({ dispute }: { dispute: Dispute }) {
       document.getElementById(first)?.focus();
       return;
     }
+    // moving money: the shared confirmation states the split before anything happens
+    setConfirming(value);
+  };
+
+  const resolve = async (value: { releaseAmount: number; refundAmount: number; note: string }) => {
     const body = { disputeId: dispute.id, ...value };
-    mutation.mutate(
-      { ...body, idempotencyKey: keyFor(body) },
-      {
-        onSuccess: () =>
-          toast.push({ tone: 'success', title: 'Dispute resolved', message: `${money(value.releaseAmount)} released, ${money(value.refundAmount)} refunded.` }),
-      },
-    );
+    await mutation.mutateAsync({ ...body, idempotencyKey: keyFor(body) });
+    toast.push({ tone: 'success', title: 'Dispute resolved', message: `${money(value.releaseAmount)} released, ${money(value.refundAmount)} refunded.` });
   };
 
   return (
@@ -112,6 +114,20 @@ export function ResolveDisputeForm({ dispute }: { dispute: Dispute }) {
       <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
         {mutation.isPending ? 'Resolving…' : 'Resolve dispute'}
       </button>
+      {confirming && (
+        <ConfirmDialog
+          title="Resolve dispute"
+          confirmLabel={`Release ${money(confirming.releaseAmount)}, refund ${money(confirming.refundAmount)}`}
+          pendingLabel="Resolving…"
+          onClose={() => setConfirming(null)}
+          onConfirm={() => resolve(confirming)}
+        >
+          <p data-testid="resolve-summary">
+            {money(confirming.releaseAmount)} goes to the influencer&apos;s wallet, less its share of the platform fee; {money(confirming.refundAmount)} goes
+            back to the company&apos;s card. Both parties see your decision. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
     </form>
   );
 }

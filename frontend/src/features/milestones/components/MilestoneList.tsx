@@ -46,7 +46,7 @@ export function MilestoneList({ collaboration: c, payment, viewer, onRelease }: 
                   <span className="list-title">{m.title}</span>
                   <span className="muted">{formatMoney({ amount: m.amount, currency: c.currency })}</span>
                 </div>
-                <StatusBadge status={status} testId={`milestone-status-${m.id}`} />
+                <StatusBadge kind="milestone" status={status} testId={`milestone-status-${m.id}`} />
               </div>
               <p className="milestone-words" data-testid={`milestone-words-${m.id}`}>
                 {milestoneStatusWords(m, viewer)}

@@ -82,6 +82,11 @@ describe('MilestoneList (company)', () => {
     await user.click(screen.getByRole('button', { name: 'Approve' }));
     // fee share of the first 40% of a 10001 fee = floor(4000.4) = 4000
     expect(screen.getByTestId('approve-summary')).toHaveTextContent('the influencer receives $360.00 ($40.00 platform fee)');
+    // the shared money confirmation: gross, fee, net; Cancel has the focus so a stray Enter releases nothing
+    expect(screen.getByTestId('confirm-net')).toHaveTextContent('$360.00');
+    expect(screen.getByTestId('confirm-fee')).toHaveTextContent('$40.00');
+    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    expect(sentBodies(fetchMock, 'POST /api/collaborations/c1/milestones/m1/approve')).toHaveLength(0);
     await user.click(screen.getByRole('button', { name: 'Approve and release $400.00' }));
     await waitFor(() => expect(sentBodies(fetchMock, 'POST /api/collaborations/c1/milestones/m1/approve')).toHaveLength(1));
   });

@@ -1,3 +1,4 @@
+import { statusLabel } from '../../../lib/labels';
 import type { Milestone } from '../../../types/api';
 
 /** A milestone's status in plain words, from the point of view of who is reading. */
@@ -16,7 +17,7 @@ export function milestoneStatusWords(m: Milestone, viewer: 'company' | 'influenc
     case 'REFUNDED':
       return 'Refunded to the company';
     default:
-      return m.status ?? '—';
+      return m.status ? statusLabel('milestone', m.status).label : '—';
   }
 }
 

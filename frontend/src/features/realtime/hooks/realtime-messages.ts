@@ -72,12 +72,12 @@ export function collaborationToast(e: CollaborationUpdateEvent): ToastInput {
   return {
     tone,
     title,
-    message: e.message || `The collaboration is now ${e.status}.`,
+    message: e.message || `The collaboration is now: ${statusLabel('collaboration', e.status).label}.`,
     key: collaborationToastKey(e.collaborationId, e.milestoneStatus ?? e.status, e.milestoneId),
   };
 }
 
 export function disputeToast(e: DisputeUpdateEvent): ToastInput {
   const title = e.status === 'RESOLVED' ? 'Dispute resolved' : e.status === 'WITHDRAWN' ? 'Dispute withdrawn' : 'Dispute updated';
-  return { tone: e.status === 'OPEN' ? 'warning' : 'info', title, message: e.message || `The dispute is ${e.status}.` };
+  return { tone: e.status === 'OPEN' ? 'warning' : 'info', title, message: e.message || `The dispute is now: ${statusLabel('dispute', e.status).label}.` };
 }

@@ -5,8 +5,8 @@ import type { WalletBalance } from '../../../types/api';
 import { PayoutModal, validatePayout } from './PayoutModal';
 
 const balances: WalletBalance[] = [
-  { currency: 'usd', available: 123456, pending: 0, totalEarned: 123456, totalWithdrawn: 0 },
-  { currency: 'jpy', available: 5000, pending: 0, totalEarned: 5000, totalWithdrawn: 0 },
+  { currency: 'usd', available: 123456, pending: 0, totalEarned: 123456, totalWithdrawn: 0, availableForPayout: 123456, nextAvailableOn: null },
+  { currency: 'jpy', available: 5000, pending: 0, totalEarned: 5000, totalWithdrawn: 0, availableForPayout: 5000, nextAvailableOn: null },
 ];
 
 function setup(onClose = jest.fn(), onRequested = jest.fn()) {
@@ -77,7 +77,7 @@ describe('PayoutModal', () => {
     await user.clear(amount());
     await user.type(amount(), '1234.57');
     await submit();
-    expect(screen.getByText('You can withdraw at most $1,234.56')).toBeInTheDocument();
+    expect(screen.getByText('You can withdraw at most $1,234.56 now')).toBeInTheDocument();
     expect(amount()).toHaveAttribute('aria-invalid', 'true');
     expect(fetchMock).not.toHaveBeenCalled();
   });
@@ -110,6 +110,29 @@ describe('PayoutModal', () => {
 describe('validatePayout', () => {
   it('checks the available balance in minor units', () => {
     expect(validatePayout('0.29', 'usd', 29)).toEqual({ amount: 29 });
-    expect(validatePayout('0.30', 'usd', 29).error).toBe('You can withdraw at most $0.29');
+    expect(validatePayout('0.30', 'usd', 29).error).toBe('You can withdraw at most $0.29 now');
+  });
+
+  it('offers only what Stripe lets us pay out now, and says when the rest becomes payable', async () => {
+    const fetchMock = mockFetch({ body: {} });
+    const user = userEvent.setup();
+    const pending: WalletBalance[] = [
+      {
+        currency: 'usd',
+        available: 123456,
+        pending: 0,
+        totalEarned: 123456,
+        totalWithdrawn: 0,
+        availableForPayout: 100000,
+        nextAvailableOn: '2030-03-04T12:00:00Z',
+      },
+    ];
+    renderWithProviders(<PayoutModal balances={pending} onClose={jest.fn()} />);
+    expect(screen.getByTestId('payout-available')).toHaveTextContent('$1,000.00');
+    expect(screen.getByText(/\$234\.56 more from Mar 4, 2030/)).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Amount (USD)'), '1000.01');
+    await user.click(screen.getByRole('button', { name: 'Confirm payout' }));
+    expect(screen.getByText('You can withdraw at most $1,000.00 now')).toBeInTheDocument();
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 });

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Dialog } from '../../../components/Dialog';
 import { FormError } from '../../../components/QueryState';
 import { errorMessage } from '../../../lib/api-client';
+import { formatDate } from '../../../lib/format';
 import { currencyExponent, formatMoney, tryParseMajorToMinor } from '../../../lib/money';
 import { useIdempotencyKey } from '../../../lib/use-idempotency-key';
 import type { Payout, WalletBalance } from '../../../types/api';
@@ -12,7 +13,7 @@ export function validatePayout(input: string, currency: string, available: numbe
   if (!parsed.ok) return { error: parsed.error };
   if (parsed.value <= 0) return { error: 'Amount must be greater than zero' };
   if (parsed.value > available) {
-    return { error: `You can withdraw at most ${formatMoney({ amount: available, currency })}` };
+    return { error: `You can withdraw at most ${formatMoney({ amount: available, currency })} now` };
   }
   return { amount: parsed.value };
 }
@@ -32,7 +33,9 @@ export function PayoutModal({ balances, defaultCurrency, onClose, onRequested }:
   const mutation = useRequestPayout();
   const keyFor = useIdempotencyKey();
   const balance = balances.find((b) => b.currency === currency);
-  const available = balance?.available ?? 0;
+  // what Stripe lets us pay out now (the rest of the wallet waits for the payments' funds to become available)
+  const available = Math.min(balance?.availableForPayout ?? balance?.available ?? 0, balance?.available ?? 0);
+  const later = (balance?.available ?? 0) - available;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -95,7 +98,13 @@ export function PayoutModal({ balances, defaultCurrency, onClose, onRequested }:
             </p>
           )}
           <p id="payout-available" className="hint">
-            Available: <span data-testid="payout-available">{formatMoney({ amount: available, currency })}</span>
+            Payable now: <span data-testid="payout-available">{formatMoney({ amount: available, currency })}</span>
+            {later > 0 && balance?.nextAvailableOn && (
+              <>
+                {' '}
+                ({formatMoney({ amount: later, currency })} more from {formatDate(balance.nextAvailableOn)})
+              </>
+            )}
           </p>
         </div>
         <div className="dialog-actions">

@@ -1,4 +1,5 @@
 import type { WalletBalance } from '../../../types/api';
+import { formatDate } from '../../../lib/format';
 import { formatMoney } from '../../../lib/money';
 
 export function WalletBalances({ balances }: { balances: WalletBalance[] }) {
@@ -10,6 +11,16 @@ export function WalletBalances({ balances }: { balances: WalletBalance[] }) {
           <p className="balance-main">
             <span className="muted">Available</span>
             <strong data-testid={`wallet-available-${b.currency}`}>{formatMoney({ amount: b.available, currency: b.currency })}</strong>
+          </p>
+          <p className="hint" data-testid={`wallet-payable-${b.currency}`}>
+            Payable now: <strong>{formatMoney({ amount: b.availableForPayout, currency: b.currency })}</strong>
+            {b.nextAvailableOn && b.availableForPayout < b.available && (
+              <>
+                {' '}
+                · more on <span data-testid={`wallet-next-available-${b.currency}`}>{formatDate(b.nextAvailableOn)}</span> (Stripe holds card payments for about
+                two days)
+              </>
+            )}
           </p>
           <dl className="facts facts-compact">
             <dt>Pending</dt>
