@@ -2,17 +2,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_AVAILABLE_MS } from './balance';
 import { Core } from './core';
-import { startAutomaticPayouts } from './payouts';
+import { startAutomaticPayouts } from './resources/payouts';
 import { EndpointScope, EventBus } from './events';
 import { Fault, FaultSpec } from './faults';
 import { EmulatorServer } from './server';
 import { State } from './state';
-import { advanceSubscription, AdvanceResult, registerSubscriptionHooks } from './subscriptions';
+import { advanceSubscription, AdvanceResult, registerSubscriptionHooks } from './resources/subscriptions/renewal';
 
 export { signPayload } from './events';
 export { API_VERSION } from './core';
-export type { AdvanceResult } from './subscriptions';
-export { addIntervals } from './subscriptions';
+export type { AdvanceResult } from './resources/subscriptions/renewal';
+export { addIntervals } from './resources/subscriptions/periods';
 export type { Fault, FaultMode, FaultSpec } from './faults';
 
 export interface StripeEmulatorOptions {

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { Balances, BalanceTransactionInput } from './balance';
-import type { PayoutInterval } from './payout-schedule';
+import type { PayoutInterval } from './resources/payout-schedule';
 import { bankOutcome, CardInfo, cardInfo, luhnOk, TEST_BANK_ACCOUNT_TOKENS, TEST_TOKENS, DECLINE_MESSAGES } from './cards';
 import { Collection, Core, RequestContext } from './core';
 import { cardError, invalid, noSuch } from './errors';

@@ -7,7 +7,7 @@ import { StripeLockGuard } from '../support/stripe-lock-guard';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
 
 /**
- * The webhook processor reads Stripe in each handler's `prefetch`, before its transaction: no Stripe call while the
+ * The webhook processor reads Stripe in each handler's `prepare`, before its transaction: no Stripe call while the
  * event's inbox row (or any business row) is locked. One event at a time (WEBHOOK_CONCURRENCY=1), so every lock the
  * guard sees belongs to the processing that is calling Stripe.
  */

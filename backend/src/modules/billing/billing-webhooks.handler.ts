@@ -33,14 +33,24 @@ export class BillingWebhooksHandler implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    // every Stripe read happens in `prefetch`, before the processor's transaction (no row lock across a Stripe call)
+    // every Stripe read happens in `prepare`, before the processor's transaction (no row lock across a Stripe call)
     for (const type of INVOICE_EVENTS)
-      this.registry.register(type, (e, em, pre) => this.onInvoice(e, em, pre as PreparedInvoice | null), { prefetch: (e) => this.prepareInvoice(e) });
+      this.registry.register(
+        type,
+        (e, em, pre) => this.onInvoice(e, em, pre as PreparedInvoice | null),
+        (e) => this.prepareInvoice(e),
+      );
     for (const type of SUBSCRIPTION_EVENTS)
-      this.registry.register(type, (e, em, pre) => this.onSubscription(e, em, pre as SubscriptionRead | null), {
-        prefetch: (e) => this.prepareSubscription(e),
-      });
-    this.registry.register('setup_intent.succeeded', async (_e, _em, outcome) => outcome as 'applied' | 'ignored', { prefetch: (e) => this.onSetupIntent(e) });
+      this.registry.register(
+        type,
+        (e, em, pre) => this.onSubscription(e, em, pre as SubscriptionRead | null),
+        (e) => this.prepareSubscription(e),
+      );
+    this.registry.register(
+      'setup_intent.succeeded',
+      async (_e, _em, outcome) => outcome as 'applied' | 'ignored',
+      (e) => this.onSetupIntent(e),
+    );
   }
 
   /** Re-reads the invoice and what applying it needs (failure reason, subscription, charge). null: not ours. */

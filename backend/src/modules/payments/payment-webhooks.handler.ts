@@ -9,7 +9,7 @@ import { PaymentsService } from './payments.service';
 /**
  * Stripe events for payments. The event only says what happened at some moment; where it cannot decide on its
  * own (a failure that may belong to an earlier attempt, a success whose fee we need), re-read the intent — before
- * the processor's transaction (each handler's `prefetch`), so no row lock is held across the read.
+ * the processor's transaction (each handler's `prepare`), so no row lock is held across the read.
  */
 @Injectable()
 export class PaymentWebhooksHandler implements OnModuleInit {
@@ -22,7 +22,11 @@ export class PaymentWebhooksHandler implements OnModuleInit {
 
   onModuleInit() {
     for (const type of ['payment_intent.succeeded', 'payment_intent.processing', 'payment_intent.payment_failed', 'payment_intent.canceled']) {
-      this.registry.register(type, (e, em, fresh) => this.onIntent(e, em, fresh as Stripe.PaymentIntent | null), { prefetch: (e) => this.readIntent(e) });
+      this.registry.register(
+        type,
+        (e, em, fresh) => this.onIntent(e, em, fresh as Stripe.PaymentIntent | null),
+        (e) => this.readIntent(e),
+      );
     }
     this.registry.register(
       'charge.refunded',
@@ -32,13 +36,11 @@ export class PaymentWebhooksHandler implements OnModuleInit {
         await this.ensureFunded(em, charge.payment_intent, funding);
         return this.payments.applyChargeRefunded(em, charge);
       },
-      {
-        prefetch: async (e) => {
-          if (e.account) return null;
-          // money leaves escrow on this event: trust Stripe's current charge (amount_refunded), not the event's copy
-          const charge = await this.stripe.charges.retrieve((e.data.object as Stripe.Charge).id);
-          return { charge, funding: await this.readUnfunded(charge.payment_intent) };
-        },
+      async (e) => {
+        if (e.account) return null;
+        // money leaves escrow on this event: trust Stripe's current charge (amount_refunded), not the event's copy
+        const charge = await this.stripe.charges.retrieve((e.data.object as Stripe.Charge).id);
+        return { charge, funding: await this.readUnfunded(charge.payment_intent) };
       },
     );
     for (const [type, phase] of [
@@ -53,7 +55,7 @@ export class PaymentWebhooksHandler implements OnModuleInit {
           await this.ensureFunded(em, dispute.payment_intent, funding as Stripe.PaymentIntent | null);
           return this.payments.applyDispute(em, dispute, phase);
         },
-        { prefetch: (e) => (e.account ? Promise.resolve(null) : this.readUnfunded((e.data.object as Stripe.Dispute).payment_intent)) },
+        (e) => (e.account ? Promise.resolve(null) : this.readUnfunded((e.data.object as Stripe.Dispute).payment_intent)),
       );
     }
   }

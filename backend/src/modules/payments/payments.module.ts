@@ -9,10 +9,10 @@ import { PaymentWebhooksHandler } from './payment-webhooks.handler';
 import { PaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
+import { WalletModule } from '../wallet/wallet.module';
 import { RefundRepository } from './refunds/refund.repository';
 import { RefundsReconcileJob } from './refunds/refunds-reconcile.job';
 import { RefundsService } from './refunds/refunds.service';
-import { WalletModule } from '../wallet/wallet.module';
 
 @Module({
   imports: [WalletModule],

@@ -24,9 +24,11 @@ export class PayoutWebhooksHandler implements OnModuleInit {
 
   onModuleInit() {
     for (const type of ['payout.paid', 'payout.failed', 'payout.canceled', 'payout.updated']) {
-      this.registry.register(type, (e, em, current) => this.onPayout(e, em, current as Stripe.Payout | undefined), {
-        prefetch: (e) => this.currentPayout(e),
-      });
+      this.registry.register(
+        type,
+        (e, em, current) => this.onPayout(e, em, current as Stripe.Payout | undefined),
+        (e) => this.currentPayout(e),
+      );
     }
     this.registry.register('transfer.created', (e, em) => this.onTransfer(e, em));
   }

@@ -89,10 +89,17 @@ export class WebhookEventRepository {
   /** Other stored events never tried yet, oldest first, locked for this transaction (rows others hold are skipped). */
   async lockWaiting(em: EntityManager, excludeId: string, limit: number, excludeTypes: string[] = []): Promise<LockedWebhookEvent[]> {
     return em.query(
-      `SELECT id, type, status, payload FROM webhook_events WHERE status = 'RECEIVED' AND attempts = 0 AND id <> $1 AND type <> ALL($3::text[])
+      `SELECT id, type, status, payload FROM webhook_events WHERE status = 'RECEIVED' AND attempts = 0 AND id <> $1
+         AND NOT (type = ANY($3::text[]))
        ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [excludeId, limit, excludeTypes],
     );
+  }
+
+  /** The event as stored, without a lock (to prepare it before its transaction). */
+  async peek(id: string): Promise<Pick<LockedWebhookEvent, 'id' | 'type' | 'status' | 'payload'> | null> {
+    const rows = await this.ds.query(`SELECT id, type, status, payload FROM webhook_events WHERE id = $1`, [id]);
+    return rows[0] ?? null;
   }
 
   /** Marks an attempt that failed inside a batch (its own job retries it). */

@@ -5,18 +5,20 @@ import type { EntityManager } from 'typeorm';
 /**
  * Applies one Stripe event inside the processor's database transaction (the same transaction marks the
  * inbox row processed). Handlers must be idempotent and order-insensitive: go through the state machines,
- * ignore stale transitions, and re-read the object from Stripe when the event alone cannot decide.
+ * ignore stale transitions, and re-read the object from Stripe when the event alone cannot decide — in the
+ * handler's `prepare`, never in the handler: `prepare` runs before the transaction (no row lock held across a
+ * Stripe call) and its result is handed to the handler as `prepared`.
  * Return 'ignored' when the event had no effect (unknown object, stale), otherwise 'applied'.
  */
-export type WebhookHandler = (event: Stripe.Event, em: EntityManager, prefetched?: unknown) => Promise<'applied' | 'ignored' | void>;
+export type WebhookHandler = (event: Stripe.Event, em: EntityManager, prepared?: unknown) => Promise<'applied' | 'ignored' | void>;
 
-/**
- * A Stripe read an event needs before it is applied, run before (outside) the processor's transaction so no
- * network call happens while the event's rows are locked; its result is handed to the handler as `prefetched`.
- * A failed read fails the attempt (the event is retried). Events with a prefetch are never piggybacked on
- * another event's batch (their own job reads first).
- */
-export type WebhookPrefetch = (event: Stripe.Event) => Promise<unknown>;
+/** Reads what a handler needs from Stripe, outside any transaction (errors retry the event like a handler's). */
+export type WebhookPrepare = (event: Stripe.Event) => Promise<unknown>;
+
+interface Entry {
+  handler: WebhookHandler;
+  prepare?: WebhookPrepare;
+}
 
 /**
  * Throw from a handler when the event arrived before what it builds on (e.g. `charge.refunded` before the
@@ -32,35 +34,29 @@ export class WebhookRetryLaterError extends Error {
 
 @Injectable()
 export class WebhookHandlerRegistry {
-  private readonly handlers = new Map<string, Array<{ handler: WebhookHandler; prefetch?: WebhookPrefetch }>>();
+  private readonly handlers = new Map<string, Entry[]>();
 
-  /** Modules register their handlers in onModuleInit: registry.register('payment_intent.succeeded', h). */
-  register(type: string, handler: WebhookHandler, opts: { prefetch?: WebhookPrefetch } = {}): void {
+  /**
+   * Modules register their handlers in onModuleInit: registry.register('payment_intent.succeeded', h, prepare).
+   * Events of a type with a `prepare` are applied in their own transaction (never piggybacked on another's batch).
+   */
+  register(type: string, handler: WebhookHandler, prepare?: WebhookPrepare): void {
     const list = this.handlers.get(type) ?? [];
-    list.push({ handler, prefetch: opts.prefetch });
+    list.push({ handler, prepare });
     this.handlers.set(type, list);
   }
 
   handlersFor(type: string): WebhookHandler[] {
-    return (this.handlers.get(type) ?? []).map((h) => h.handler);
+    return this.entriesFor(type).map((e) => e.handler);
   }
 
-  /** Whether an event of this type needs Stripe reads before its transaction. */
-  needsPrefetch(type: string): boolean {
-    return (this.handlers.get(type) ?? []).some((h) => h.prefetch);
+  entriesFor(type: string): Entry[] {
+    return this.handlers.get(type) ?? [];
   }
 
-  /** Runs the reads of an event's handlers (outside any transaction); one result per handler, in order. */
-  async prefetch(event: Stripe.Event): Promise<unknown[]> {
-    const list = this.handlers.get(event.type) ?? [];
-    const out: unknown[] = [];
-    for (const h of list) out.push(h.prefetch ? await h.prefetch(event) : undefined);
-    return out;
-  }
-
-  /** The types that need prefetching (kept out of other events' batches). */
-  prefetchTypes(): string[] {
-    return [...this.handlers.keys()].filter((t) => this.needsPrefetch(t));
+  /** The types whose handlers read Stripe first (their events are not applied in another event's batch). */
+  typesWithPrepare(): string[] {
+    return [...this.handlers.entries()].filter(([, list]) => list.some((e) => e.prepare)).map(([type]) => type);
   }
 
   types(): string[] {

@@ -100,21 +100,24 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
    * savepoint (one commit for many events); one that fails is rolled back to its savepoint and left to its own job.
    */
   async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize): Promise<ProcessOutcome> {
+    // the handlers' Stripe reads, before the transaction: no row lock is held across a Stripe call
+    const peeked = await this.events.peek(eventId);
+    if (!peeked) return 'missing';
+    if (peeked.status !== 'RECEIVED') return 'already-done';
+    const prepared = await this.prepare(peeked.type, peeked.payload);
+    const noBatch = this.registry.typesWithPrepare();
     let piggybacked = 0;
-    // Stripe reads an event needs happen first, outside the transaction (no network call under a row lock)
-    const stored = await this.events.findById(eventId);
-    const prefetched = stored?.status === 'RECEIVED' && this.registry.needsPrefetch(stored.type) ? await this.registry.prefetch(stored.payload) : [];
     const outcome = await inTransaction(this.ds, async (em): Promise<ProcessOutcome> => {
       piggybacked = 0;
       const row = await this.events.lockForProcessing(em, eventId);
       if (!row) return (await this.events.exists(eventId)) ? 'busy' : 'missing';
       if (row.status !== 'RECEIVED') return 'already-done';
-      const own = await this.apply(em, row, prefetched);
+      const own = await this.apply(em, row, prepared);
       if (batch > 1) {
         // Piggybacked events never wait long for a lock that another transaction holds (that would chain batches
         // into each other and into deadlocks): such an event is rolled back to its savepoint and left to its own job.
         await em.query(`SET LOCAL lock_timeout = '100ms'`);
-        for (const other of await this.events.lockWaiting(em, eventId, batch - 1, this.registry.prefetchTypes())) {
+        for (const other of await this.events.lockWaiting(em, eventId, batch - 1, noBatch)) {
           await em.query('SAVEPOINT webhook_event');
           try {
             if ((await this.apply(em, other)) === 'processed') piggybacked++;
@@ -133,10 +136,16 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     return outcome;
   }
 
-  private async apply(em: EntityManager, row: LockedWebhookEvent, prefetched: unknown[] = []): Promise<'processed' | 'ignored'> {
+  private async prepare(type: string, payload: LockedWebhookEvent['payload']): Promise<unknown[]> {
+    const out: unknown[] = [];
+    for (const entry of this.registry.entriesFor(type)) out.push(entry.prepare ? await entry.prepare(payload) : undefined);
+    return out;
+  }
+
+  private async apply(em: EntityManager, row: LockedWebhookEvent, prepared: unknown[] = []): Promise<'processed' | 'ignored'> {
     let applied = false;
-    for (const [i, handler] of this.registry.handlersFor(row.type).entries()) {
-      const r = await handler(row.payload, em, prefetched[i]);
+    for (const [i, entry] of this.registry.entriesFor(row.type).entries()) {
+      const r = await entry.handler(row.payload, em, prepared[i]);
       if (r !== 'ignored') applied = true;
     }
     await this.events.markDone(em, row.id, applied ? 'PROCESSED' : 'IGNORED');

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
-export const externalAccountCreate = {
+const externalAccountCreate = {
   external_account: S.oneOf(
     S.string(),
     S.object<Stripe.AccountCreateExternalAccountParams.Card>({
@@ -40,7 +40,7 @@ export const externalAccountCreate = {
   metadata: S.metadata(),
 } satisfies ParamSchema<Stripe.AccountCreateExternalAccountParams>;
 
-export const externalAccountList = {
+const externalAccountList = {
   expand: S.expand(),
   object: S.enum('card', 'bank_account'),
   ending_before: S.id(),
@@ -48,15 +48,15 @@ export const externalAccountList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.AccountListExternalAccountsParams>;
 
-export const externalAccountRetrieve = {
+const externalAccountRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.AccountRetrieveExternalAccountParams>;
 
-export const loginLinkCreate = {
+const loginLinkCreate = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.AccountCreateLoginLinkParams>;
 
-export const accountLinkCreate = {
+const accountLinkCreate = {
   account: S.id().required(),
   type: S.enum('account_onboarding', 'account_update').required(),
   collect: S.enum('currently_due', 'eventually_due'),

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
-export const accountCreate = {
+const accountCreate = {
   account_token: S.string(),
   business_profile: S.object<Stripe.AccountCreateParams.BusinessProfile>({
     annual_revenue: S.unsupported,
@@ -162,7 +162,7 @@ export const accountCreate = {
   type: S.enum('custom', 'express', 'standard'),
 } satisfies ParamSchema<Stripe.AccountCreateParams>;
 
-export const accountList = {
+const accountList = {
   created: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -178,15 +178,15 @@ export const accountList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.AccountListParams>;
 
-export const accountRetrieveCurrent = {
+const accountRetrieveCurrent = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.AccountRetrieveCurrentParams>;
 
-export const accountRetrieve = {
+const accountRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.AccountRetrieveParams>;
 
-export const accountUpdate = {
+const accountUpdate = {
   account_token: S.string(),
   business_profile: S.object<Stripe.AccountUpdateParams.BusinessProfile>({
     annual_revenue: S.unsupported,
@@ -355,7 +355,7 @@ export const accountUpdate = {
   }),
 } satisfies ParamSchema<Stripe.AccountUpdateParams>;
 
-export const accountDelete = {} satisfies ParamSchema<Stripe.AccountDeleteParams>;
+const accountDelete = {} satisfies ParamSchema<Stripe.AccountDeleteParams>;
 
 export const accountSchemas: SchemaTable = {
   'POST /v1/accounts': accountCreate,

@@ -1,11 +1,11 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
-export const balanceRetrieve = {
+const balanceRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.BalanceRetrieveParams>;
 
-export const balanceTransactionList = {
+const balanceTransactionList = {
   created: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -25,7 +25,7 @@ export const balanceTransactionList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.BalanceTransactionListParams>;
 
-export const balanceTransactionRetrieve = {
+const balanceTransactionRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.BalanceTransactionRetrieveParams>;
 

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
-export const chargeList = {
+const chargeList = {
   created: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -20,11 +20,11 @@ export const chargeList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.ChargeListParams>;
 
-export const chargeRetrieve = {
+const chargeRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.ChargeRetrieveParams>;
 
-export const chargeUpdate = {
+const chargeUpdate = {
   customer: S.id(),
   description: S.string(),
   expand: S.expand(),
@@ -35,7 +35,7 @@ export const chargeUpdate = {
   transfer_group: S.string(),
 } satisfies ParamSchema<Stripe.ChargeUpdateParams>;
 
-export const refundCreate = {
+const refundCreate = {
   amount: S.int(),
   charge: S.id(),
   currency: S.currency(),
@@ -50,7 +50,7 @@ export const refundCreate = {
   reverse_transfer: S.bool(),
 } satisfies ParamSchema<Stripe.RefundCreateParams>;
 
-export const refundList = {
+const refundList = {
   charge: S.id(),
   created: S.oneOf(
     S.int(),
@@ -68,16 +68,16 @@ export const refundList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.RefundListParams>;
 
-export const refundRetrieve = {
+const refundRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.RefundRetrieveParams>;
 
-export const refundUpdate = {
+const refundUpdate = {
   expand: S.expand(),
   metadata: S.metadata().orEmpty(),
 } satisfies ParamSchema<Stripe.RefundUpdateParams>;
 
-export const disputeList = {
+const disputeList = {
   charge: S.id(),
   created: S.oneOf(
     S.int(),
@@ -95,11 +95,11 @@ export const disputeList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.DisputeListParams>;
 
-export const disputeRetrieve = {
+const disputeRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.DisputeRetrieveParams>;
 
-export const disputeUpdate = {
+const disputeUpdate = {
   evidence: S.object<Stripe.DisputeUpdateParams.Evidence>({
     access_activity_log: S.string(),
     appeal: S.unsupported,
@@ -137,7 +137,7 @@ export const disputeUpdate = {
   submit: S.bool(),
 } satisfies ParamSchema<Stripe.DisputeUpdateParams>;
 
-export const disputeClose = {
+const disputeClose = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.DisputeCloseParams>;
 

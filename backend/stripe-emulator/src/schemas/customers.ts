@@ -5,7 +5,7 @@ const PAYMENT_METHOD_TYPE = S.words(
   'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
 );
 
-export const customerCreate = {
+const customerCreate = {
   address: S.object<Stripe.AddressParam>({
     city: S.string(),
     country: S.string(),
@@ -43,7 +43,7 @@ export const customerCreate = {
   validate: S.bool(),
 } satisfies ParamSchema<Stripe.CustomerCreateParams>;
 
-export const customerList = {
+const customerList = {
   created: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -61,11 +61,11 @@ export const customerList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.CustomerListParams>;
 
-export const customerRetrieve = {
+const customerRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.CustomerRetrieveParams>;
 
-export const customerUpdate = {
+const customerUpdate = {
   address: S.object<Stripe.AddressParam>({
     city: S.string(),
     country: S.string(),
@@ -101,9 +101,9 @@ export const customerUpdate = {
   validate: S.bool(),
 } satisfies ParamSchema<Stripe.CustomerUpdateParams>;
 
-export const customerDelete = {} satisfies ParamSchema<Stripe.CustomerDeleteParams>;
+const customerDelete = {} satisfies ParamSchema<Stripe.CustomerDeleteParams>;
 
-export const customerListPaymentMethods = {
+const customerListPaymentMethods = {
   allow_redisplay: S.enum('always', 'limited', 'unspecified'),
   expand: S.expand(),
   type: PAYMENT_METHOD_TYPE,

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
-export const invoiceCreate = {
+const invoiceCreate = {
   account_tax_ids: S.array(S.string()).orEmpty(),
   application_fee_amount: S.int(),
   auto_advance: S.bool(),
@@ -37,7 +37,7 @@ export const invoiceCreate = {
   transfer_data: S.unsupported,
 } satisfies ParamSchema<Stripe.InvoiceCreateParams>;
 
-export const invoiceList = {
+const invoiceList = {
   collection_method: S.enum('charge_automatically', 'send_invoice'),
   created: S.oneOf(
     S.int(),
@@ -67,11 +67,11 @@ export const invoiceList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.InvoiceListParams>;
 
-export const invoiceRetrieve = {
+const invoiceRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.InvoiceRetrieveParams>;
 
-export const invoiceUpdate = {
+const invoiceUpdate = {
   account_tax_ids: S.array(S.string()).orEmpty(),
   application_fee_amount: S.int(),
   auto_advance: S.bool(),
@@ -101,21 +101,21 @@ export const invoiceUpdate = {
   transfer_data: S.unsupported,
 } satisfies ParamSchema<Stripe.InvoiceUpdateParams>;
 
-export const invoiceDelete = {} satisfies ParamSchema<Stripe.InvoiceDeleteParams>;
+const invoiceDelete = {} satisfies ParamSchema<Stripe.InvoiceDeleteParams>;
 
-export const invoiceListLines = {
+const invoiceListLines = {
   expand: S.expand(),
   ending_before: S.id(),
   limit: S.int(),
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.InvoiceListLineItemsParams>;
 
-export const invoiceFinalize = {
+const invoiceFinalize = {
   auto_advance: S.bool(),
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.InvoiceFinalizeInvoiceParams>;
 
-export const invoicePay = {
+const invoicePay = {
   expand: S.expand(),
   forgive: S.bool(),
   mandate: S.id(),
@@ -125,19 +125,19 @@ export const invoicePay = {
   source: S.id(),
 } satisfies ParamSchema<Stripe.InvoicePayParams>;
 
-export const invoiceSend = {
+const invoiceSend = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.InvoiceSendInvoiceParams>;
 
-export const invoiceVoid = {
+const invoiceVoid = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.InvoiceVoidInvoiceParams>;
 
-export const invoiceMarkUncollectible = {
+const invoiceMarkUncollectible = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.InvoiceMarkUncollectibleParams>;
 
-export const invoiceItemCreate = {
+const invoiceItemCreate = {
   amount: S.int(),
   currency: S.currency(),
   customer: S.id(),
@@ -169,7 +169,7 @@ export const invoiceItemCreate = {
   unit_amount_decimal: S.decimal(),
 } satisfies ParamSchema<Stripe.InvoiceItemCreateParams>;
 
-export const invoiceItemList = {
+const invoiceItemList = {
   created: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -189,11 +189,11 @@ export const invoiceItemList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.InvoiceItemListParams>;
 
-export const invoiceItemRetrieve = {
+const invoiceItemRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.InvoiceItemRetrieveParams>;
 
-export const invoiceItemUpdate = {
+const invoiceItemUpdate = {
   amount: S.int(),
   description: S.string(),
   discountable: S.bool(),
@@ -221,7 +221,7 @@ export const invoiceItemUpdate = {
   unit_amount_decimal: S.decimal(),
 } satisfies ParamSchema<Stripe.InvoiceItemUpdateParams>;
 
-export const invoiceItemDelete = {} satisfies ParamSchema<Stripe.InvoiceItemDeleteParams>;
+const invoiceItemDelete = {} satisfies ParamSchema<Stripe.InvoiceItemDeleteParams>;
 
 export const invoiceSchemas: SchemaTable = {
   'POST /v1/invoices': invoiceCreate,

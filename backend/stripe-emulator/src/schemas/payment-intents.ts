@@ -158,9 +158,9 @@ const paymentIntentCreateSdk = {
   use_stripe_sdk: S.bool(),
 } satisfies ParamSchema<Stripe.PaymentIntentCreateParams>;
 
-export const paymentIntentCreate = { ...paymentIntentCreateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
+const paymentIntentCreate = { ...paymentIntentCreateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
 
-export const paymentIntentList = {
+const paymentIntentList = {
   created: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -178,7 +178,7 @@ export const paymentIntentList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.PaymentIntentListParams>;
 
-export const paymentIntentRetrieve = {
+const paymentIntentRetrieve = {
   client_secret: S.id(),
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.PaymentIntentRetrieveParams>;
@@ -216,7 +216,7 @@ const paymentIntentUpdateSdk = {
   transfer_group: S.string(),
 } satisfies ParamSchema<Stripe.PaymentIntentUpdateParams>;
 
-export const paymentIntentUpdate = { ...paymentIntentUpdateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
+const paymentIntentUpdate = { ...paymentIntentUpdateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
 
 const paymentIntentConfirmSdk = {
   allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE),
@@ -319,14 +319,14 @@ const paymentIntentConfirmSdk = {
 } satisfies ParamSchema<Stripe.PaymentIntentConfirmParams>;
 
 /** Stripe.js confirms with the publishable key and the intent's `client_secret` (not in the server SDK's type). */
-export const paymentIntentConfirm = { ...paymentIntentConfirmSdk, client_secret: S.string() };
+const paymentIntentConfirm = { ...paymentIntentConfirmSdk, client_secret: S.string() };
 
-export const paymentIntentCancel = {
+const paymentIntentCancel = {
   cancellation_reason: S.enum('abandoned', 'duplicate', 'fraudulent', 'requested_by_customer'),
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.PaymentIntentCancelParams>;
 
-export const paymentIntentCapture = {
+const paymentIntentCapture = {
   amount_details: S.unsupported,
   amount_to_capture: S.int(),
   application_fee_amount: S.int(),

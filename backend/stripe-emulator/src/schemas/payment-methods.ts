@@ -5,7 +5,7 @@ const PAYMENT_METHOD_TYPE = S.words(
   'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
 );
 
-export const paymentMethodCreate = {
+const paymentMethodCreate = {
   acss_debit: S.unsupported,
   affirm: S.unsupported,
   afterpay_clearpay: S.unsupported,
@@ -100,7 +100,7 @@ export const paymentMethodCreate = {
   zip: S.unsupported,
 } satisfies ParamSchema<Stripe.PaymentMethodCreateParams>;
 
-export const paymentMethodList = {
+const paymentMethodList = {
   allow_redisplay: S.enum('always', 'limited', 'unspecified'),
   customer: S.id(),
   customer_account: S.id(),
@@ -111,11 +111,11 @@ export const paymentMethodList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.PaymentMethodListParams>;
 
-export const paymentMethodRetrieve = {
+const paymentMethodRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.PaymentMethodRetrieveParams>;
 
-export const paymentMethodUpdate = {
+const paymentMethodUpdate = {
   allow_redisplay: S.enum('always', 'limited', 'unspecified'),
   billing_details: S.object<Stripe.PaymentMethodUpdateParams.BillingDetails>({
     address: S.object<Stripe.AddressParam>({
@@ -137,13 +137,13 @@ export const paymentMethodUpdate = {
   us_bank_account: S.unsupported,
 } satisfies ParamSchema<Stripe.PaymentMethodUpdateParams>;
 
-export const paymentMethodAttach = {
+const paymentMethodAttach = {
   customer: S.id().required(),
   customer_account: S.id(),
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.PaymentMethodAttachParams>;
 
-export const paymentMethodDetach = {
+const paymentMethodDetach = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.PaymentMethodDetachParams>;
 

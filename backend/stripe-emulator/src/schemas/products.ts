@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
-export const productCreate = {
+const productCreate = {
   name: S.string().required(),
   active: S.bool(),
   default_price_data: S.object<Stripe.ProductCreateParams.DefaultPriceData>({
@@ -33,7 +33,7 @@ export const productCreate = {
   url: S.string(),
 } satisfies ParamSchema<Stripe.ProductCreateParams>;
 
-export const productList = {
+const productList = {
   active: S.bool(),
   created: S.oneOf(
     S.int(),
@@ -54,11 +54,11 @@ export const productList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.ProductListParams>;
 
-export const productRetrieve = {
+const productRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.ProductRetrieveParams>;
 
-export const productUpdate = {
+const productUpdate = {
   active: S.bool(),
   default_price: S.string(),
   description: S.string(),
@@ -76,9 +76,9 @@ export const productUpdate = {
   url: S.string(),
 } satisfies ParamSchema<Stripe.ProductUpdateParams>;
 
-export const productDelete = {} satisfies ParamSchema<Stripe.ProductDeleteParams>;
+const productDelete = {} satisfies ParamSchema<Stripe.ProductDeleteParams>;
 
-export const priceCreate = {
+const priceCreate = {
   currency: S.currency().required(),
   active: S.bool(),
   billing_scheme: S.enum('per_unit', 'tiered'),
@@ -115,7 +115,7 @@ export const priceCreate = {
   unit_amount_decimal: S.decimal(),
 } satisfies ParamSchema<Stripe.PriceCreateParams>;
 
-export const priceList = {
+const priceList = {
   active: S.bool(),
   created: S.oneOf(
     S.int(),
@@ -141,11 +141,11 @@ export const priceList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.PriceListParams>;
 
-export const priceRetrieve = {
+const priceRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.PriceRetrieveParams>;
 
-export const priceUpdate = {
+const priceUpdate = {
   active: S.bool(),
   currency_options: S.unsupported,
   expand: S.expand(),

@@ -121,9 +121,9 @@ const setupIntentCreateSdk = {
   use_stripe_sdk: S.bool(),
 } satisfies ParamSchema<Stripe.SetupIntentCreateParams>;
 
-export const setupIntentCreate = { ...setupIntentCreateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
+const setupIntentCreate = { ...setupIntentCreateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
 
-export const setupIntentList = {
+const setupIntentList = {
   attach_to_self: S.bool(),
   created: S.oneOf(
     S.int(),
@@ -143,7 +143,7 @@ export const setupIntentList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.SetupIntentListParams>;
 
-export const setupIntentRetrieve = {
+const setupIntentRetrieve = {
   client_secret: S.id(),
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.SetupIntentRetrieveParams>;
@@ -164,7 +164,7 @@ const setupIntentUpdateSdk = {
   payment_method_options: S.unsupported,
 } satisfies ParamSchema<Stripe.SetupIntentUpdateParams>;
 
-export const setupIntentUpdate = { ...setupIntentUpdateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
+const setupIntentUpdate = { ...setupIntentUpdateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
 
 const setupIntentConfirmSdk = {
   allowed_payment_method_types: S.array(ALLOWED_PAYMENT_METHOD_TYPE),
@@ -254,9 +254,9 @@ const setupIntentConfirmSdk = {
 } satisfies ParamSchema<Stripe.SetupIntentConfirmParams>;
 
 /** Stripe.js confirms with the publishable key and the intent's `client_secret` (not in the server SDK's type). */
-export const setupIntentConfirm = { ...setupIntentConfirmSdk, client_secret: S.string() };
+const setupIntentConfirm = { ...setupIntentConfirmSdk, client_secret: S.string() };
 
-export const setupIntentCancel = {
+const setupIntentCancel = {
   cancellation_reason: S.enum('abandoned', 'duplicate', 'requested_by_customer'),
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.SetupIntentCancelParams>;

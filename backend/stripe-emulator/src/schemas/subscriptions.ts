@@ -5,7 +5,7 @@ const PAYMENT_METHOD_TYPE = S.words(
   'acss_debit affirm alipay amazon_pay au_becs_debit bacs_debit bancontact billie blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way multibanco naver_pay nz_bank_account p24 pay_by_bank payco paynow paypal payto pix promptpay revolut_pay satispay sepa_debit sequra sofort swish twint upi us_bank_account wechat_pay ach_credit_transfer ach_debit jp_credit_transfer sepa_credit_transfer',
 );
 
-export const subscriptionCreate = {
+const subscriptionCreate = {
   add_invoice_items: S.unsupported,
   application_fee_percent: S.int().orEmpty(),
   automatic_tax: S.unsupported,
@@ -70,7 +70,7 @@ export const subscriptionCreate = {
   trial_settings: S.unsupported,
 } satisfies ParamSchema<Stripe.SubscriptionCreateParams>;
 
-export const subscriptionList = {
+const subscriptionList = {
   automatic_tax: S.unsupported,
   collection_method: S.enum('charge_automatically', 'send_invoice'),
   created: S.oneOf(
@@ -112,11 +112,11 @@ export const subscriptionList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.SubscriptionListParams>;
 
-export const subscriptionRetrieve = {
+const subscriptionRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.SubscriptionRetrieveParams>;
 
-export const subscriptionUpdate = {
+const subscriptionUpdate = {
   add_invoice_items: S.unsupported,
   application_fee_percent: S.int().orEmpty(),
   automatic_tax: S.unsupported,
@@ -184,7 +184,7 @@ export const subscriptionUpdate = {
   trial_settings: S.unsupported,
 } satisfies ParamSchema<Stripe.SubscriptionUpdateParams>;
 
-export const subscriptionCancel = {
+const subscriptionCancel = {
   cancellation_details: S.object<Stripe.SubscriptionCancelParams.CancellationDetails>({
     comment: S.string(),
     feedback: S.words('customer_service low_quality missing_features other switched_service too_complex too_expensive unused').orEmpty(),
@@ -195,7 +195,7 @@ export const subscriptionCancel = {
   prorate: S.bool(),
 } satisfies ParamSchema<Stripe.SubscriptionCancelParams>;
 
-export const subscriptionItemList = {
+const subscriptionItemList = {
   subscription: S.id(),
   expand: S.expand(),
   ending_before: S.id(),
@@ -203,7 +203,7 @@ export const subscriptionItemList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.SubscriptionItemListParams>;
 
-export const subscriptionItemRetrieve = {
+const subscriptionItemRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.SubscriptionItemRetrieveParams>;
 

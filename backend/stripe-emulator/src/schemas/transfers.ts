@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
-export const transferCreate = {
+const transferCreate = {
   currency: S.currency().required(),
   destination: S.id().required(),
   amount: S.int(),
@@ -13,7 +13,7 @@ export const transferCreate = {
   transfer_group: S.string(),
 } satisfies ParamSchema<Stripe.TransferCreateParams>;
 
-export const transferList = {
+const transferList = {
   created: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -31,17 +31,17 @@ export const transferList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.TransferListParams>;
 
-export const transferRetrieve = {
+const transferRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.TransferRetrieveParams>;
 
-export const transferUpdate = {
+const transferUpdate = {
   description: S.string(),
   expand: S.expand(),
   metadata: S.metadata().orEmpty(),
 } satisfies ParamSchema<Stripe.TransferUpdateParams>;
 
-export const reversalCreate = {
+const reversalCreate = {
   amount: S.int(),
   description: S.string(),
   expand: S.expand(),
@@ -49,18 +49,18 @@ export const reversalCreate = {
   refund_application_fee: S.bool(),
 } satisfies ParamSchema<Stripe.TransferCreateReversalParams>;
 
-export const reversalList = {
+const reversalList = {
   expand: S.expand(),
   ending_before: S.id(),
   limit: S.int(),
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.TransferListReversalsParams>;
 
-export const reversalRetrieve = {
+const reversalRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.TransferRetrieveReversalParams>;
 
-export const payoutCreate = {
+const payoutCreate = {
   amount: S.int().required(),
   currency: S.currency().required(),
   description: S.string(),
@@ -73,7 +73,7 @@ export const payoutCreate = {
   statement_descriptor: S.string(),
 } satisfies ParamSchema<Stripe.PayoutCreateParams>;
 
-export const payoutList = {
+const payoutList = {
   arrival_date: S.oneOf(
     S.int(),
     S.object<Stripe.RangeQueryParam>({
@@ -100,16 +100,16 @@ export const payoutList = {
   starting_after: S.id(),
 } satisfies ParamSchema<Stripe.PayoutListParams>;
 
-export const payoutRetrieve = {
+const payoutRetrieve = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.PayoutRetrieveParams>;
 
-export const payoutUpdate = {
+const payoutUpdate = {
   expand: S.expand(),
   metadata: S.metadata().orEmpty(),
 } satisfies ParamSchema<Stripe.PayoutUpdateParams>;
 
-export const payoutCancel = {
+const payoutCancel = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.PayoutCancelParams>;
 

@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
+import { int, previousAttributes, snapshot, strArr } from '../core';
+import { invalid } from '../errors';
+import type { ParamObject } from '../params';
+import { State } from '../state';
 import { getAccount } from './accounts';
-import { int, previousAttributes, snapshot, strArr } from './core';
-import { invalid } from './errors';
-import type { ParamObject } from './params';
-import { State } from './state';
 
 const uniq = (xs: string[]) => [...new Set(xs)];
 

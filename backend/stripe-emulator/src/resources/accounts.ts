@@ -1,9 +1,10 @@
 import type Stripe from 'stripe';
-import { applyMetadata, bool, int, obj, previousAttributes, RequestContext, reqStr, snapshot, str } from './core';
-import { invalid, noSuch } from './errors';
-import type { ParamObject } from './params';
+import { applyMetadata, bool, int, obj, previousAttributes, reqStr, RequestContext, snapshot, str } from '../core';
+import { invalid, noSuch } from '../errors';
+import { deleted, listOf, route, Route } from '../http/router';
+import type { ParamObject } from '../params';
+import { State } from '../state';
 import { applyPayoutSettings, defaultSettings } from './payout-schedule';
-import { State } from './state';
 
 export const INITIAL_REQUIREMENTS = [
   'business_profile.mcc',
@@ -282,4 +283,33 @@ export function createAccountLink(st: State, ctx: RequestContext, p: ParamObject
   st.accountLinks.set(token, { link, account: accountId, refreshUrl: refreshUrl ?? returnUrl, returnUrl, visited: false, used: false });
   void ctx;
   return link;
+}
+
+export function accountRoutes(): Route[] {
+  return [
+    route('POST', '/v1/accounts', (r) => createAccount(r.st, r.ctx, r.params)),
+    route('GET', '/v1/accounts', (r) => listOf(r.st.accounts.list(r.st.platform), r.params, '/v1/accounts')),
+    route('GET', '/v1/account', (r) => (r.ctx.account === r.st.platform ? r.st.platformAccount() : getAccount(r.st, r.ctx.account))),
+    route('GET', '/v1/accounts/:id', (r) => (r.path.id === r.st.platform ? r.st.platformAccount() : getAccount(r.st, r.path.id))),
+    route('POST', '/v1/accounts/:id', (r) => updateAccount(r.st, r.ctx, getAccount(r.st, r.path.id), r.params)),
+    route('DELETE', '/v1/accounts/:id', (r) => {
+      const a = getAccount(r.st, r.path.id);
+      r.st.accounts.delete(a.id);
+      return deleted(a.id, 'account');
+    }),
+    route('POST', '/v1/accounts/:id/external_accounts', (r) => {
+      const a = getAccount(r.st, r.path.id);
+      const ext = typeof r.params.external_account === 'string' ? str(r.params, 'external_account') : obj(r.params, 'external_account');
+      if (!ext) throw invalid('Missing required param: external_account.', 'external_account', 'parameter_missing');
+      const ba = addExternalAccount(r.st, a, ext, bool(r.params, 'default_for_currency') ?? false, r.ctx);
+      ba.metadata = applyMetadata(ba.metadata ?? {}, r.params);
+      return ba;
+    }),
+    route('GET', '/v1/accounts/:id/external_accounts', (r) => {
+      getAccount(r.st, r.path.id);
+      return listOf(r.st.bankAccounts.list(r.path.id), r.params, `/v1/accounts/${r.path.id}/external_accounts`);
+    }),
+    route('GET', '/v1/accounts/:id/external_accounts/:ba', (r) => r.st.bankAccounts.get(r.path.ba, r.path.id)),
+    route('POST', '/v1/account_links', (r) => createAccountLink(r.st, r.ctx, r.params)),
+  ];
 }

@@ -1,12 +1,15 @@
 import type Stripe from 'stripe';
-import { int, obj, str } from './core';
-import { invalid } from './errors';
-import type { ParamObject } from './params';
+import { int, obj, str } from '../core';
+import { invalid } from '../errors';
+import type { ParamObject } from '../params';
 
 /** Stripe's minimum payout delay for US accounts (`delay_days: 'minimum'`). */
 export const MINIMUM_DELAY_DAYS = 2;
+
 export const INTERVALS = ['daily', 'weekly', 'monthly', 'manual'] as const;
+
 export type PayoutInterval = (typeof INTERVALS)[number];
+
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 /** A new account's settings: Stripe puts connected accounts on automatic daily payouts unless told otherwise. */

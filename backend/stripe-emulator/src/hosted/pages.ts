@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { formatMinimum } from './cards';
+import { formatMinimum } from '../cards';
 
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

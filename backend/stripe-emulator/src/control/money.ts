@@ -1,8 +1,8 @@
-import { int } from './core';
-import { invalid } from './errors';
-import type { ParamObject } from './params';
-import { setRequirements } from './requirements';
-import { State } from './state';
+import { int } from '../core';
+import { invalid } from '../errors';
+import type { ParamObject } from '../params';
+import { setRequirements } from '../resources/requirements';
+import { State } from '../state';
 
 /**
  * Control endpoints for the clock and accounts (`/_emulator/...`); returns undefined when the path is not one of them.

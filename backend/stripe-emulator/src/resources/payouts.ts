@@ -1,11 +1,12 @@
 import type Stripe from 'stripe';
+import { bankOutcome } from '../cards';
+import { applyMetadata, currency as currencyParam, previousAttributes, reqInt, RequestContext, snapshot, str } from '../core';
+import { invalid, noSuch } from '../errors';
+import { all, crud, eq, route, Route } from '../http/router';
+import type { ParamObject } from '../params';
+import { State } from '../state';
 import { getAccount } from './accounts';
-import { bankOutcome } from './cards';
-import { applyMetadata, currency as currencyParam, RequestContext, reqInt, str } from './core';
-import { invalid, noSuch } from './errors';
-import type { ParamObject } from './params';
 import { payoutDayFor } from './payout-schedule';
-import { State } from './state';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -164,4 +165,24 @@ export function startAutomaticPayouts(st: State): void {
     st.core.clock.schedule(DAY_MS, tick, { background: true });
   };
   st.core.clock.schedule(DAY_MS, tick, { background: true });
+}
+
+export function payoutRoutes(): Route[] {
+  return [
+    route('POST', '/v1/payouts', (r) => createPayout(r.st, r.ctx, r.params)),
+    ...crud<Stripe.Payout>('/v1/payouts', (st) => st.payouts, {
+      filter: (p) =>
+        all(
+          eq(p, 'status', (x: Stripe.Payout) => x.status),
+          eq(p, 'destination', (x) => x.destination),
+        ),
+      update: (r, po) => {
+        const before = snapshot(po);
+        po.metadata = applyMetadata(po.metadata, r.params);
+        r.st.emit('payout.updated', po, { account: r.ctx.account, ctx: r.ctx, previous: previousAttributes(before, po) });
+        return po;
+      },
+    }),
+    route('POST', '/v1/payouts/:id/cancel', (r) => cancelPayout(r.st, r.ctx, r.st.payouts.get(r.path.id, r.ctx.account))),
+  ];
 }

@@ -1,9 +1,10 @@
 import type Stripe from 'stripe';
+import { applyMetadata, currency as currencyParam, int, previousAttributes, reqInt, reqStr, RequestContext, snapshot, str } from '../core';
+import { invalid } from '../errors';
+import { all, crud, eq, listOf, route, Route } from '../http/router';
+import type { ParamObject } from '../params';
+import { State } from '../state';
 import { getAccount } from './accounts';
-import { applyMetadata, currency as currencyParam, int, RequestContext, reqInt, reqStr, snapshot, str } from './core';
-import { invalid } from './errors';
-import type { ParamObject } from './params';
-import { State } from './state';
 
 // ---------------- transfers ----------------
 export function createTransfer(st: State, ctx: RequestContext, p: ParamObject): Stripe.Transfer {
@@ -164,4 +165,33 @@ export function reverseTransfer(st: State, ctx: RequestContext, tr: Stripe.Trans
   tr.reversals = { object: 'list', data: [rev, ...tr.reversals.data], has_more: false, url: `/v1/transfers/${tr.id}/reversals` };
   st.emit('transfer.reversed', tr, { account: st.platform, ctx, previous: { amount_reversed: before.amount_reversed, reversed: before.reversed } });
   return rev;
+}
+
+export function transferRoutes(): Route[] {
+  return [
+    route('POST', '/v1/transfers', (r) => createTransfer(r.st, r.ctx, r.params)),
+    ...crud<Stripe.Transfer>('/v1/transfers', (st) => st.transfers, {
+      filter: (p) =>
+        all(
+          eq(p, 'destination', (t: Stripe.Transfer) => t.destination),
+          eq(p, 'transfer_group', (t) => t.transfer_group),
+        ),
+      update: (r, t) => {
+        const before = snapshot(t);
+        t.metadata = applyMetadata(t.metadata, r.params);
+        if (r.params.description !== undefined) t.description = str(r.params, 'description') || null;
+        r.st.emit('transfer.updated', t, { account: r.st.platform, ctx: r.ctx, previous: previousAttributes(before, t) });
+        return t;
+      },
+    }),
+    route('POST', '/v1/transfers/:id/reversals', (r) => reverseTransfer(r.st, r.ctx, r.st.transfers.get(r.path.id, r.ctx.account), r.params)),
+    route('GET', '/v1/transfers/:id/reversals', (r) =>
+      listOf(
+        r.st.reversals.list(r.ctx.account, (x) => x.transfer === r.path.id),
+        r.params,
+        `/v1/transfers/${r.path.id}/reversals`,
+      ),
+    ),
+    route('GET', '/v1/transfers/:id/reversals/:rid', (r) => r.st.reversals.get(r.path.rid, r.ctx.account)),
+  ];
 }
