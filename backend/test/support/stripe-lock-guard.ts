@@ -32,11 +32,12 @@ export class StripeLockGuard {
   ) {
     this.http = (stripe as unknown as { getApiField(name: string): HttpClientLike }).getApiField('httpClient');
     this.original = this.http.makeRequest;
-    const self = this;
+    const check = (request: string) => this.check(request);
+    const original = this.original;
     this.http.makeRequest = async function (this: unknown, ...args: unknown[]) {
       const [, , path, method] = args as [string, number, string, string];
-      await self.check(`${method} ${String(path).split('?')[0]}`);
-      return self.original.apply(this, args);
+      await check(`${method} ${String(path).split('?')[0]}`);
+      return original.apply(this, args);
     };
   }
 

@@ -26,7 +26,6 @@ import { PaymentView, toPaymentView } from './payment.view';
 
 type Outcome = 'applied' | 'ignored';
 
-
 export function stripeErrorToApp(e: unknown): AppError {
   const err = e as { type?: string; code?: string; message?: string; statusCode?: number };
   if (err?.type === 'StripeCardError') return badRequest('CARD_DECLINED', err.message ?? 'The card was declined');
