@@ -18,6 +18,7 @@ describe('scheduled jobs and retention', () => {
         WEBHOOK_SWEEP_INTERVAL_MS: '700',
         WEBHOOK_RECONCILE_INTERVAL_MS: '0',
         PAYOUT_RECONCILE_INTERVAL_MS: '120000',
+        REFUND_RECONCILE_INTERVAL_MS: '90000',
         RETENTION_INTERVAL_MS: '3600000',
         OUTBOX_RETENTION_HOURS: '24',
         WEBHOOK_INBOX_RETENTION_HOURS: '120',
@@ -35,6 +36,7 @@ describe('scheduled jobs and retention', () => {
     const repeatable = await jobs.queue.getRepeatableJobs();
     expect(repeatable.map((r) => [r.name, Number(r.every)]).sort()).toEqual([
       ['payouts-reconcile', 120_000],
+      ['refunds-reconcile', 90_000],
       ['retention', 3_600_000],
       ['webhooks-sweep', 700],
     ]);
@@ -44,7 +46,7 @@ describe('scheduled jobs and retention', () => {
         .list()
         .map((j) => j.name)
         .sort(),
-    ).toEqual(['payouts-reconcile', 'retention', 'webhooks-reconcile', 'webhooks-sweep']);
+    ).toEqual(['payouts-reconcile', 'refunds-reconcile', 'retention', 'webhooks-reconcile', 'webhooks-sweep']);
   });
 
   it('runs the sweeper through the queue: a stored event with no job gets one and is applied', async () => {
