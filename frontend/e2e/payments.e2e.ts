@@ -196,6 +196,9 @@ describe('payments in the browser (company and influencer side by side)', () => 
     // --- a payout of everything, followed to COMPLETED once the emulator's clock moves on
     await influencer.page.getByRole('link', { name: 'Go to your wallet' }).click();
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$1,350.00');
+    // card funds are pending at Stripe for about two days: move the emulated clock on, as the SPA's test-clock control does
+    await ctx.emulator.advanceTime(3 * 24 * 60 * 60 * 1000);
+    await influencer.page.reload();
     await expectLive(influencer.page);
     await influencer.page.getByRole('button', { name: 'Request payout' }).click();
     const payoutDialog = influencer.page.getByRole('dialog', { name: 'Request payout' });
