@@ -63,15 +63,7 @@ const paymentIntentCreateSdk = {
 const paymentIntentCreate = { ...paymentIntentCreateSdk, payment_method_types: LEGACY_PAYMENT_METHOD_TYPES };
 
 const paymentIntentList = {
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   customer: S.id(),
   customer_account: S.id(),
   expand: S.expand(),

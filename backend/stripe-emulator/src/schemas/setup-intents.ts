@@ -34,15 +34,7 @@ const setupIntentCreate = { ...setupIntentCreateSdk, payment_method_types: LEGAC
 
 const setupIntentList = {
   attach_to_self: S.bool(),
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   customer: S.id(),
   customer_account: S.id(),
   expand: S.expand(),
