@@ -6,6 +6,7 @@ import { DisputeRepository } from '../../src/modules/disputes/dispute.repository
 import { PaymentRepository } from '../../src/modules/payments/payment.repository';
 import { RefundsReconcileJob } from '../../src/modules/payments/refunds/refunds-reconcile.job';
 import { expectLedgerClean } from '../support/flows';
+import { StripeLockGuard } from '../support/stripe-lock-guard';
 import { createTestContext, TestContext, TestUser } from '../support/test-app';
 import { funded } from '../workflow/support';
 import { fault, loseEveryAttempt, sdkAttempts } from './support';
@@ -36,6 +37,18 @@ describe('stripe faults: refund reservations of disputes and clawbacks', () => {
   };
   const entries = async (paymentId: string, type: string) =>
     (await ctx.db.query(`SELECT count(*)::int AS n FROM journal_entries WHERE reference_id = $1 AND type = $2`, [paymentId, type]))[0].n;
+  /** Runs `work` and checks that its Stripe reads (the refunds list) went out while no row lock was held. */
+  async function unlocked<T>(work: () => Promise<T>): Promise<T> {
+    const guard = await StripeLockGuard.attach(ctx);
+    try {
+      const out = await work();
+      expect(guard.calls.map((c) => c.request)).toContain('GET /v1/refunds');
+      expect(guard.violations()).toEqual([]);
+      return out;
+    } finally {
+      await guard.detach();
+    }
+  }
   const payment = async (paymentId: string) => (await ctx.http.get(`/api/payments/${paymentId}`, { token: company.token })).body;
 
   describe('dispute resolution', () => {
@@ -59,7 +72,7 @@ describe('stripe faults: refund reservations of disputes and clawbacks', () => {
       await ctx.emulator.flushWebhooks(); // charge.refunded does not book the reserved refund
       expect(await payment(paymentId)).toMatchObject({ amountRefunded: 0, amountReleased: 0 });
 
-      expect(await reconcile()).toEqual({ ...NONE, booked: 1 });
+      expect(await unlocked(() => reconcile())).toEqual({ ...NONE, booked: 1 });
       expect(await reconcile()).toEqual(NONE);
       expect(await payment(paymentId)).toMatchObject({ amountReleased: 3000, amountRefunded: 5000 });
       expect(await pending(disputeId)).toBeNull();
@@ -78,7 +91,7 @@ describe('stripe faults: refund reservations of disputes and clawbacks', () => {
       ctx.emulator.faults.clear();
       expect((await resolve(disputeId, { releaseAmount: 4000, refundAmount: 4000, note: 'other' })).body.code).toBe('DISPUTE_RESOLUTION_IN_PROGRESS');
 
-      expect(await reconcile()).toEqual({ ...NONE, released: 1 });
+      expect(await unlocked(() => reconcile())).toEqual({ ...NONE, released: 1 });
       expect(await pending(disputeId)).toBeNull();
       expect(await stripeRefunds(paymentId)).toEqual([]);
       const other = await resolve(disputeId, { releaseAmount: 4000, refundAmount: 4000, note: 'other' });
@@ -169,7 +182,7 @@ describe('stripe faults: refund reservations of disputes and clawbacks', () => {
       await ctx.emulator.flushWebhooks();
       expect(await payment(paymentId)).toMatchObject({ amountClawedBack: 0, amountRefunded: 0 });
 
-      expect(await reconcile()).toEqual({ ...NONE, booked: 1 });
+      expect(await unlocked(() => reconcile())).toEqual({ ...NONE, booked: 1 });
       expect(await reconcile()).toEqual(NONE);
       expect(await payment(paymentId)).toMatchObject({ amountClawedBack: 2000, amountRefunded: 0 });
       expect(await pending(paymentId)).toBeNull();
@@ -186,7 +199,7 @@ describe('stripe faults: refund reservations of disputes and clawbacks', () => {
       ctx.emulator.faults.clear();
       expect((await clawback(paymentId, 'cb-other', { amount: 1500, reason: 'Removed' })).body.code).toBe('CLAWBACK_IN_PROGRESS');
 
-      expect(await reconcile()).toEqual({ ...NONE, released: 1 });
+      expect(await unlocked(() => reconcile())).toEqual({ ...NONE, released: 1 });
       expect(await pending(paymentId)).toBeNull();
       expect(await stripeRefunds(paymentId)).toEqual([]);
       expect(await clawback(paymentId, 'cb-other-2', { amount: 1500, reason: 'Removed' })).toMatchObject({ status: 200, body: { amountClawedBack: 1500 } });
