@@ -87,7 +87,7 @@ export class DisputeResolutionService {
       return { d, p, pending };
     });
     if (!reserved) return this.disputes.view(id);
-    // 2. the Stripe refund, outside any lock, with the dispute's key
+    // 2. the Stripe refund, outside any lock, with the reservation's key
     let refundId: string | null = null;
     if (reserved.pending.refundAmount > 0) refundId = await this.refundAtStripe(reserved.d, reserved.p, reserved.pending);
     // 3. finish
