@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 // `npm run bench -- lighthouse`: Lighthouse (mobile preset, the `lighthouse` npm package driving Debian's
-// /usr/bin/chromium) on sign-in, the dashboard and checkout of a RUNNING CollabPay (`npm start`; LIGHTHOUSE_URL,
-// default http://127.0.0.1:3000). Registers a throwaway company and influencer through the API, proposes and
+// /usr/bin/chromium) on sign-in, the dashboard and checkout. Without LIGHTHOUSE_URL it builds and starts its own
+// production build exactly as `npm start` does (scripts/start.mjs), on free ports, against a private database created
+// for the run on LIGHTHOUSE_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres, dropped afterwards), with its
+// own Stripe emulator, mail catcher and queue prefix; with LIGHTHOUSE_URL it audits that running app instead. Registers a throwaway company and influencer through the API, proposes and
 // accepts a collaboration so checkout has something to pay, signs in by putting the session in localStorage.
 // Prints performance and accessibility per screen — figures, never asserted (they depend on how busy the machine is).
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import lighthouse from 'lighthouse';
+import pg from 'pg';
 import { chromium } from 'playwright-core';
+import { root, waitForPort } from './lib.mjs';
 
-const BASE = (process.env.LIGHTHOUSE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+let BASE = (process.env.LIGHTHOUSE_URL ?? '').replace(/\/$/, '');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function api(path, body, token) {
@@ -30,12 +37,68 @@ const freePort = () =>
     });
   });
 
+/** The production build started as `npm start` starts it, on a private database; returns how to stop it. */
+async function startOwnApp() {
+  const adminUrl = process.env.LIGHTHOUSE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dbName = `cp_lighthouse_${Date.now().toString(36)}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  await admin.end();
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const [port, stripePort, smtpPort, webPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    DATABASE_URL: dbUrl.toString(),
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    STRIPE_EMULATOR_PORT: String(stripePort),
+    MAILDEV_SMTP_PORT: String(smtpPort),
+    MAILDEV_WEB_PORT: String(webPort),
+    QUEUE_PREFIX: `lighthouse-${process.pid}`,
+    SEED_DEMO: 'false',
+    RESTART_STANDBY: 'false',
+    AUTH_RATE_LIMIT: '1000',
+  };
+  console.log(`[lighthouse] building and starting CollabPay (npm start) on port ${port}, database ${dbName} ...`);
+  const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], { env, cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const output = [];
+  child.stdout.on('data', (d) => output.push(String(d)));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const up = await Promise.race([waitForPort(port, 600_000), exited.then(() => false)]);
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+    await c.end();
+  };
+  if (!up) {
+    console.error(output.join('').slice(-4000));
+    await stop();
+    throw new Error('CollabPay did not start');
+  }
+  BASE = `http://127.0.0.1:${port}`;
+  return stop;
+}
+
 async function main() {
+  const stop = BASE ? async () => undefined : await startOwnApp();
+  try {
+    await audit();
+  } finally {
+    await stop();
+  }
+}
+
+async function audit() {
   try {
     await api('/health');
   } catch (e) {
-    console.error(`No CollabPay at ${BASE} (${e.message}). Start it with \`npm start\` (or set LIGHTHOUSE_URL).`);
-    process.exit(1);
+    throw new Error(`No CollabPay at ${BASE} (${e.message}). Start it with \`npm start\`, or leave LIGHTHOUSE_URL unset to let this script start one.`);
   }
   const tag = Date.now().toString(36);
   const password = 'lighthouse-pass-1';
@@ -86,7 +149,7 @@ async function main() {
   } finally {
     await browser.close();
   }
-  console.log(`SUMMARY lighthouse (mobile, ${BASE}): ${rows.map((r) => `${r.screen} perf ${r.performance} a11y ${r.accessibility}`).join(' · ')}`);
+  console.log(`SUMMARY lighthouse (mobile, ${BASE}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}): ${rows.map((r) => `${r.screen} perf ${r.performance} a11y ${r.accessibility}`).join(' · ')}`);
 }
 
 main().catch((e) => {

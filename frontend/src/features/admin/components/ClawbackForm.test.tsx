@@ -24,25 +24,27 @@ const payment = {
   amountClawedBack: 10000,
 };
 
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((res) => {
-    resolve = res;
-  });
-  return { promise, resolve };
+/** Fills the form by pasting (typing a UUID key by key is slow on a busy machine) and waits for the payment. */
+async function fill(user: ReturnType<typeof userEvent.setup>, amount: string, reason: string) {
+  await user.click(screen.getByLabelText('Payment id'));
+  await user.paste(PAYMENT_ID);
+  const summary = await screen.findByTestId('clawback-payment-summary', {}, { timeout: 10_000 });
+  await user.click(screen.getByLabelText('Amount'));
+  await user.paste(amount);
+  await user.click(screen.getByLabelText('Reason'));
+  await user.paste(reason);
+  return summary;
 }
 
 describe('ClawbackForm', () => {
+  jest.setTimeout(30_000);
   const route = `POST /api/admin/payments/${PAYMENT_ID}/clawback`;
 
   it('asks in the accessible dialog, stating the amount and what happens next; Cancel has the focus and sends nothing', async () => {
     const fetchMock = mockFetchRoutes({ [`GET /api/payments/${PAYMENT_ID}`]: { body: payment }, [route]: { body: payment } });
     const user = userEvent.setup();
     renderWithProviders(<ClawbackForm />);
-    await user.type(screen.getByLabelText('Payment id'), PAYMENT_ID);
-    expect(await screen.findByTestId('clawback-payment-summary')).toHaveTextContent('can claw back $300.00');
-    await user.type(screen.getByLabelText('Amount'), '120.50');
-    await user.type(screen.getByLabelText('Reason'), 'Chargeback lost');
+    expect(await fill(user, '120.50', 'Chargeback lost')).toHaveTextContent('can claw back $300.00');
     await user.click(screen.getByRole('button', { name: 'Claw back' }));
 
     const dialog = screen.getByRole('dialog', { name: 'Claw back payment' });
@@ -58,46 +60,38 @@ describe('ClawbackForm', () => {
   });
 
   it('claws back exactly once however fast the confirm button is clicked, with an Idempotency-Key', async () => {
-    const answer = deferred<{ body: unknown }>();
-    let calls = 0;
-    const fetchMock = mockFetchRoutes({ [`GET /api/payments/${PAYMENT_ID}`]: { body: payment } });
-    const base = fetchMock.getMockImplementation()!;
+    const fetchMock = mockFetchRoutes({ [`GET /api/payments/${PAYMENT_ID}`]: { body: payment }, [route]: { body: { ...payment, amountClawedBack: 40000 } } });
+    // the clawback answers only when the test says so: the clicks land while it is in flight
+    const answer = fetchMock.getMockImplementation()!;
+    let respond!: () => void;
+    const gate = new Promise<void>((r) => (respond = r));
     fetchMock.mockImplementation(async (url: string, init: RequestInit = {}) => {
-      if (`${init.method} ${url}` !== route) return base(url, init);
-      calls += 1;
-      const { body } = await answer.promise;
-      const text = JSON.stringify(body);
-      return { ok: true, status: 200, statusText: '', text: async () => text, blob: async () => new Blob([text]) } as unknown as Response;
+      if (`${init.method} ${url}` === route) await gate;
+      return answer(url, init);
     });
     const user = userEvent.setup();
     renderWithProviders(<ClawbackForm />);
-    await user.type(screen.getByLabelText('Payment id'), PAYMENT_ID);
-    await screen.findByTestId('clawback-payment-summary');
-    await user.type(screen.getByLabelText('Amount'), '300');
-    await user.type(screen.getByLabelText('Reason'), 'Fraud');
+    await fill(user, '300', 'Fraud');
     await user.click(screen.getByRole('button', { name: 'Claw back' }));
     const confirm = screen.getByRole('button', { name: 'Claw back $300.00' });
     await user.click(confirm);
     await user.click(confirm);
     await user.click(confirm);
     expect(screen.getByTestId('confirm-action')).toHaveTextContent('Clawing back…');
-    expect(calls).toBe(1);
-    answer.resolve({ body: { ...payment, amountClawedBack: 40000 } });
-    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(sentBodies(fetchMock, route)).toHaveLength(1);
+    respond();
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument(), { timeout: 10_000 });
     expect(sentBodies(fetchMock, route)).toEqual([{ amount: 30000, reason: 'Fraud' }]);
     const call = (fetchMock.mock.calls as unknown as [string, RequestInit][]).find(([u, i]) => `${i.method} ${u}` === route)!;
     expect((call[1].headers as Record<string, string>)['Idempotency-Key']).toEqual(expect.any(String));
-    expect(await screen.findByText('$300.00 refunded to the company.')).toBeInTheDocument();
+    expect(await screen.findByText('$300.00 refunded to the company.', {}, { timeout: 10_000 })).toBeInTheDocument();
   });
 
   it('does not open the dialog for an amount above what can be clawed back', async () => {
     const fetchMock = mockFetchRoutes({ [`GET /api/payments/${PAYMENT_ID}`]: { body: payment } });
     const user = userEvent.setup();
     renderWithProviders(<ClawbackForm />);
-    await user.type(screen.getByLabelText('Payment id'), PAYMENT_ID);
-    await screen.findByTestId('clawback-payment-summary');
-    await user.type(screen.getByLabelText('Amount'), '300.01');
-    await user.type(screen.getByLabelText('Reason'), 'Fraud');
+    await fill(user, '300.01', 'Fraud');
     await user.click(screen.getByRole('button', { name: 'Claw back' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(screen.getByLabelText('Amount')).toHaveFocus();
