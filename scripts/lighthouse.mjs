@@ -5,10 +5,12 @@
 // for the run on LIGHTHOUSE_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres, dropped afterwards), with its
 // own Stripe emulator, mail catcher and queue prefix; with LIGHTHOUSE_URL it audits that running app instead. Registers a throwaway company and influencer through the API, proposes and
 // accepts a collaboration so checkout has something to pay, signs in by putting the session in localStorage.
-// Prints performance and accessibility per screen — figures, never asserted (they depend on how busy the machine is).
+// Prints performance and accessibility per screen with the metrics and the audits that failed (LIGHTHOUSE_REPORT_DIR
+// keeps each report's JSON) — figures, never asserted (they depend on how busy the machine is).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lighthouse from 'lighthouse';
 import pg from 'pg';
@@ -112,8 +114,13 @@ async function audit() {
   await api(`/collaborations/${collab.id}/accept`, {}, influencer.accessToken);
 
   const port = await freePort();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', `--remote-debugging-port=${port}`] });
-  const page = await browser.newPage();
+  // a persistent context is the browser's default one: the tab Lighthouse opens on `port` shares its localStorage
+  const profile = mkdtempSync(join(tmpdir(), 'collabpay-lighthouse-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', `--remote-debugging-port=${port}`],
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
   const screens = [
     { name: 'sign-in', path: '/sign-in', signedIn: false },
     { name: 'dashboard', path: '/dashboard', signedIn: true },
@@ -134,6 +141,8 @@ async function audit() {
         onlyCategories: ['performance', 'accessibility'],
         disableStorageReset: true,
       });
+      const landed = new URL(result.lhr.finalDisplayedUrl).pathname;
+      if (landed !== s.path) throw new Error(`${s.name}: Lighthouse audited ${landed} instead of ${s.path} (not signed in?)`);
       const c = result.lhr.categories;
       const score = (x) => (x?.score == null ? 'n/a' : Math.round(x.score * 100));
       rows.push({
@@ -142,12 +151,26 @@ async function audit() {
         accessibility: score(c.accessibility),
         lcp: result.lhr.audits['largest-contentful-paint']?.displayValue ?? '',
       });
+      const a = result.lhr.audits;
+      const metric = (id) => `${id.split('-').map((w) => w[0].toUpperCase()).join('')} ${a[id]?.displayValue ?? 'n/a'}`;
       console.log(
-        `[lighthouse] ${s.name.padEnd(10)} performance ${String(score(c.performance)).padStart(3)}  accessibility ${String(score(c.accessibility)).padStart(3)}  LCP ${rows.at(-1).lcp}`,
+        `[lighthouse] ${s.name.padEnd(10)} performance ${String(score(c.performance)).padStart(3)}  accessibility ${String(score(c.accessibility)).padStart(3)}  ` +
+          ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'].map(metric).join('  '),
       );
+      // what Lighthouse says to fix, so a low score comes with its causes
+      const failing = Object.values(a)
+        .filter((x) => x.score !== null && x.score < 0.9 && ['metricSavings', 'details'].some((k) => x[k]) && x.scoreDisplayMode !== 'informative')
+        .filter((x) => !/^(first-contentful-paint|largest-contentful-paint|total-blocking-time|cumulative-layout-shift|speed-index|interactive|max-potential-fid)$/.test(x.id))
+        .slice(0, 8);
+      for (const x of failing) console.log(`[lighthouse]   - ${x.id}: ${x.title}${x.displayValue ? ` (${x.displayValue})` : ''}`);
+      if (process.env.LIGHTHOUSE_REPORT_DIR) {
+        mkdirSync(process.env.LIGHTHOUSE_REPORT_DIR, { recursive: true });
+        writeFileSync(join(process.env.LIGHTHOUSE_REPORT_DIR, `${s.name}.json`), JSON.stringify(result.lhr));
+      }
     }
   } finally {
     await browser.close();
+    rmSync(profile, { recursive: true, force: true });
   }
   console.log(`SUMMARY lighthouse (mobile, ${BASE}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}): ${rows.map((r) => `${r.screen} perf ${r.performance} a11y ${r.accessibility}`).join(' · ')}`);
 }
