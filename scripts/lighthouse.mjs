@@ -100,7 +100,7 @@ async function audit() {
   try {
     await api('/health');
   } catch (e) {
-    throw new Error(`No CollabPay at ${BASE} (${e.message}). Start it with \`npm start\`, or leave LIGHTHOUSE_URL unset to let this script start one.`);
+    throw new Error(`No CollabPay at ${BASE} (${e.message}). Start it with \`npm start\`, or leave LIGHTHOUSE_URL unset to let this script start one.`, { cause: e });
   }
   const tag = Date.now().toString(36);
   const password = 'lighthouse-pass-1';
