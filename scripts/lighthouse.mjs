@@ -100,7 +100,9 @@ async function audit() {
   try {
     await api('/health');
   } catch (e) {
-    throw new Error(`No CollabPay at ${BASE} (${e.message}). Start it with \`npm start\`, or leave LIGHTHOUSE_URL unset to let this script start one.`, { cause: e });
+    throw new Error(`No CollabPay at ${BASE} (${e.message}). Start it with \`npm start\`, or leave LIGHTHOUSE_URL unset to let this script start one.`, {
+      cause: e,
+    });
   }
   const tag = Date.now().toString(36);
   const password = 'lighthouse-pass-1';
@@ -152,7 +154,11 @@ async function audit() {
         lcp: result.lhr.audits['largest-contentful-paint']?.displayValue ?? '',
       });
       const a = result.lhr.audits;
-      const metric = (id) => `${id.split('-').map((w) => w[0].toUpperCase()).join('')} ${a[id]?.displayValue ?? 'n/a'}`;
+      const metric = (id) =>
+        `${id
+          .split('-')
+          .map((w) => w[0].toUpperCase())
+          .join('')} ${a[id]?.displayValue ?? 'n/a'}`;
       console.log(
         `[lighthouse] ${s.name.padEnd(10)} performance ${String(score(c.performance)).padStart(3)}  accessibility ${String(score(c.accessibility)).padStart(3)}  ` +
           ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'].map(metric).join('  '),
@@ -160,7 +166,12 @@ async function audit() {
       // what Lighthouse says to fix, so a low score comes with its causes
       const failing = Object.values(a)
         .filter((x) => x.score !== null && x.score < 0.9 && ['metricSavings', 'details'].some((k) => x[k]) && x.scoreDisplayMode !== 'informative')
-        .filter((x) => !/^(first-contentful-paint|largest-contentful-paint|total-blocking-time|cumulative-layout-shift|speed-index|interactive|max-potential-fid)$/.test(x.id))
+        .filter(
+          (x) =>
+            !/^(first-contentful-paint|largest-contentful-paint|total-blocking-time|cumulative-layout-shift|speed-index|interactive|max-potential-fid)$/.test(
+              x.id,
+            ),
+        )
         .slice(0, 8);
       for (const x of failing) console.log(`[lighthouse]   - ${x.id}: ${x.title}${x.displayValue ? ` (${x.displayValue})` : ''}`);
       if (process.env.LIGHTHOUSE_REPORT_DIR) {
@@ -172,7 +183,11 @@ async function audit() {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
   }
-  console.log(`SUMMARY lighthouse (mobile, ${BASE}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}): ${rows.map((r) => `${r.screen} perf ${r.performance} a11y ${r.accessibility}`).join(' · ')}`);
+  console.log(
+    `SUMMARY lighthouse (mobile, ${BASE}, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}): ${rows.map((r) => `${r.screen} perf ${r.performance} a11y ${r.accessibility}`).join(' · ')}`,
+  );
 }
 
 main().catch((e) => {
