@@ -127,6 +127,8 @@ async function auditOnce(page, port, s, company) {
   console.log(
     `[lighthouse] ${s.name.padEnd(10)} performance ${String(performance).padStart(3)}  accessibility ${String(accessibility).padStart(3)}  ${METRICS.map(metric).join('  ')}`,
   );
+  if (!Number.isFinite(performance))
+    console.log(`[lighthouse]   (no performance score: ${lhr.runtimeError?.code ?? a['first-contentful-paint']?.errorMessage ?? 'unknown'})`);
   const failing = Object.values(a)
     .filter((x) => x.score !== null && x.score < 0.9 && (x.metricSavings || x.details) && x.scoreDisplayMode !== 'informative')
     .filter((x) => !METRICS.includes(x.id) && x.id !== 'interactive' && x.id !== 'max-potential-fid')
@@ -172,7 +174,9 @@ async function audit() {
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await auditOnce(page, port, s, company));
       // Lighthouse's own advice for noisy machines: the median of several runs (by performance score)
-      const median = [...runs].sort((x, y) => x.performance - y.performance)[Math.floor(runs.length / 2)];
+      // a run Lighthouse could not score (e.g. no paint within its timeout on a saturated machine) is left out
+      const scored = runs.filter((r) => Number.isFinite(r.performance));
+      const median = [...(scored.length ? scored : runs)].sort((x, y) => x.performance - y.performance)[Math.floor((scored.length || runs.length) / 2)];
       rows.push({ screen: s.name, performance: median.performance, accessibility: median.accessibility, runs: runs.map((r) => r.performance) });
       console.log(`[lighthouse] ${s.name.padEnd(10)} median of ${runs.length}: performance ${median.performance}  accessibility ${median.accessibility}`);
       // what Lighthouse says to fix, so a low score comes with its causes
