@@ -72,6 +72,8 @@ export interface WorkflowConfig {
   maxChangeRequests: number;
   /** Run the auto-release pass every this many ms where RUN_SCHEDULERS=true (0 = off). AUTO_RELEASE_INTERVAL_MS */
   autoReleaseIntervalMs: number;
+  /** The company is emailed this many hours before a submitted milestone is released automatically. AUTO_RELEASE_REMINDER_HOURS */
+  autoReleaseReminderHours: number;
 }
 
 /** The Stripe webhook pipeline (inbox, queue processor, sweeper, reconciliation). */
@@ -241,6 +243,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       reviewPeriodDays: attempt(() => int(env, 'REVIEW_PERIOD_DAYS', 7, 1, 30), 7),
       maxChangeRequests: attempt(() => int(env, 'MAX_CHANGE_REQUESTS', 3, 0, 100), 3),
       autoReleaseIntervalMs: attempt(() => int(env, 'AUTO_RELEASE_INTERVAL_MS', 60_000, 0, 86_400_000), 60_000),
+      autoReleaseReminderHours: attempt(() => int(env, 'AUTO_RELEASE_REMINDER_HOURS', 48, 1, 720), 48),
     },
     runWorker: attempt(() => bool(env, 'RUN_WORKER', true), true),
     runSchedulers: attempt(() => bool(env, 'RUN_SCHEDULERS', true), true),

@@ -176,8 +176,17 @@ describe('email notifications', () => {
     await ctx.db.transaction((em) => outbox.queueEmail(em, user.id, 'payout_failed', 'retry-1', { amount: 100, currency: 'usd', message: 'x' }));
     outbox.notifyCommitted();
     await eventually(() => smtp.to(user.email).length === 1, 20_000, 'email after retries');
-    const [row] = await ctx.db.query(`SELECT status, attempts FROM email_notifications WHERE user_id = $1`, [user.id]);
+    // the server has the mail before the dispatcher marks the row SENT (a busy machine shows the gap)
+    const row = await eventually(
+      async () => {
+        const [r] = await ctx.db.query(`SELECT status, attempts FROM email_notifications WHERE user_id = $1`, [user.id]);
+        return r?.status === 'SENDING' ? null : r;
+      },
+      10_000,
+      'row marked',
+    );
     expect(row).toEqual({ status: 'SENT', attempts: 3 });
+    expect(smtp.to(user.email)).toHaveLength(1);
   });
 
   it('queues nothing while email is off (no SMTP_URL)', async () => {

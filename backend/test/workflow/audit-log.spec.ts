@@ -1,4 +1,4 @@
-import { deriveAction } from '../../src/modules/audit/audit';
+import { deriveAction, storable } from '../../src/modules/audit/audit';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
 import { funded, runAutoRelease } from './support';
 
@@ -68,6 +68,19 @@ describe('workflow: admin audit log', () => {
     expect((await ctx.http.get('/api/admin/audit-log?action=DROP%20TABLE', { token: admin.token })).status).toBe(400);
     expect((await ctx.http.get('/api/admin/audit-log?cursor=garbage', { token: admin.token })).status).toBe(400);
     for (const u of [company, influencer]) expect((await ctx.http.get('/api/admin/audit-log', { token: u.token })).status).toBe(403);
+  });
+
+  it('stores the entry of a request carrying NUL bytes and lone surrogates (PostgreSQL refuses both), marked U+FFFD', async () => {
+    const res = await ctx.http.post(
+      `/api/admin/webhook-events/evt_nul%00x/replay`,
+      { 'k\u0000': 'a\u0000b', half: '\ud800', deep: { v: '\u0000' } },
+      { token: admin.token },
+    );
+    expect(res.status).toBeLessThan(500);
+    const entry = await eventually(async () => (await log('?action=webhook-events.replay')).data.find((e: any) => e.targetId?.startsWith('evt_nul')) ?? null);
+    expect(entry).toMatchObject({ targetId: 'evt_nul\uFFFDx', details: { status: res.status, body: { 'k\uFFFD': 'a\uFFFDb', half: '\uFFFD' } } });
+    expect(entry.details.body.deep).toBe(JSON.stringify({ v: '\u0000' }));
+    expect(storable({ a: ['\u0000', 1, null, '\udc00x'] })).toEqual({ a: ['\uFFFD', 1, null, '\uFFFDx'] });
   });
 
   it('names undecorated routes from their path', () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Keyset } from '../../common/pagination/pagination';
+import { storable } from './audit';
 
 export interface AuditEntry {
   id: string;
@@ -16,7 +17,8 @@ export interface AuditEntry {
 export class AuditRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async insert(e: { actorId: string; action: string; targetType: string; targetId: string | null; details: Record<string, unknown> }): Promise<void> {
+  async insert(entry: { actorId: string; action: string; targetType: string; targetId: string | null; details: Record<string, unknown> }): Promise<void> {
+    const e = storable(entry);
     await this.ds.query(`INSERT INTO admin_audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5)`, [
       e.actorId,
       e.action,

@@ -29,3 +29,16 @@ export function auditDetails(body: unknown): unknown {
   }
   return out;
 }
+
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * PostgreSQL text and jsonb cannot hold NUL (U+0000) nor lone UTF-16 surrogates ("unsupported Unicode escape
+ * sequence"): both become U+FFFD, in keys and values at any depth, so an entry about hostile input is still stored.
+ */
+export function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(UNSTORABLE, '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+}

@@ -6,6 +6,8 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import type { AuthUser } from '../../common/auth/auth.types';
 import { badRequest, conflict } from '../../common/errors/app-error';
+import { requirementsDueEmail } from '../notifications/domain/email-kinds';
+import { OutboxService } from '../outbox/outbox.service';
 import { stripeErrorToApp } from '../payments/payments.service';
 import { STRIPE } from '../stripe/stripe.module';
 import { AccountState, ConnectedAccountRecord, ConnectedAccountRepository } from './connected-account.repository';
@@ -54,6 +56,7 @@ export class ConnectService {
     private readonly accounts: ConnectedAccountRepository,
     @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+    private readonly outbox: OutboxService,
   ) {}
 
   /**
@@ -192,8 +195,17 @@ export class ConnectService {
     const row = await this.accounts.findByStripeId(acct.id, em, true);
     if (!row) return 'ignored';
     if (event.created < row.stateAt) return 'ignored';
-    const updated = await this.accounts.updateState(em, acct.id, accountState(acct, event.created));
+    const state = accountState(acct, event.created);
+    const updated = await this.accounts.updateState(em, acct.id, state);
     if (updated && updated.status !== row.status) this.logger.log(`Connect account ${acct.id} of ${row.userId}: ${row.status} → ${updated.status}`);
+    const email = updated ? requirementsDueEmail(acct.id, state) : null;
+    // queued in the event's transaction (sent after commit); its key makes a redelivery or a repeat a no-op
+    if (email)
+      await this.outbox.queueEmail(em, row.userId, email.kind, email.dedupeKey, {
+        requirements: [...new Set([...state.currentlyDue, ...state.pastDue])],
+        pastDue: state.pastDue,
+        deadline: state.currentDeadline,
+      });
     return updated ? 'applied' : 'ignored';
   }
 

@@ -27,7 +27,8 @@ export function resolveAsOf(asOf: string | undefined, nodeEnv: AppConfig['nodeEn
  * would), each in its own transaction and exactly once (MilestonesService.autoRelease re-checks under the
  * payment lock; the journal entry key is per milestone). Scheduled as a Bull repeatable job every
  * AUTO_RELEASE_INTERVAL_MS where RUN_SCHEDULERS=true and consumed where RUN_WORKER=true; a PostgreSQL advisory
- * lock keeps runs from overlapping when one takes longer than the interval.
+ * lock keeps runs from overlapping when one takes longer than the interval. The same pass emails the company
+ * `AUTO_RELEASE_REMINDER_HOURS` before a release (`auto_release_soon`, once per submission).
  */
 @Injectable()
 export class AutoReleaseService implements OnApplicationBootstrap {
@@ -61,6 +62,15 @@ export class AutoReleaseService implements OnApplicationBootstrap {
     }
   }
 
+  /** The reminders ride on the pass; a failure there never fails the releases (the next pass queues them). */
+  private async remind(asOf: Date): Promise<void> {
+    try {
+      await this.milestones.remindAutoRelease(asOf, this.cfg.workflow.autoReleaseReminderHours * 3_600_000);
+    } catch (e) {
+      this.logger.warn(`auto-release reminders failed (next pass retries): ${(e as Error).message}`);
+    }
+  }
+
   /**
    * One pass. `wait: false` (the scheduled job) skips when another pass is running; the admin run waits for it.
    * Returns the ids of the milestones this pass released.
@@ -85,6 +95,7 @@ export class AutoReleaseService implements OnApplicationBootstrap {
           }
         }
         if (released.length) this.logger.log(`auto-released ${released.length} milestone(s)`);
+        await this.remind(asOf);
         return released;
       } finally {
         await qr.query(`SELECT pg_advisory_unlock($1)`, [PASS_LOCK]);

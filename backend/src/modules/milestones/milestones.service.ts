@@ -10,6 +10,7 @@ import type { AppConfig } from '../../config/env.schema';
 import { CollaborationEvents } from '../collaborations/collaboration-events';
 import { CollaborationRecord, CollaborationRepository, MilestoneRecord } from '../collaborations/collaboration.repository';
 import { CollaborationView, CollaborationViews } from '../collaborations/collaboration.view';
+import { autoReleaseSoonEmail } from '../notifications/domain/email-kinds';
 import { OutboxService } from '../outbox/outbox.service';
 import { FUNDED_OPEN, heldRemaining } from '../payments/domain/payment-status.machine';
 import { EscrowReleaseService } from '../payments/escrow-release.service';
@@ -124,6 +125,38 @@ export class MilestonesService {
       [asOf, limit],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Queues `auto_release_soon` to the company for every submitted milestone released automatically within the next
+   * `withinMs` after `asOf` (not when a dispute freezes the collaboration). One email per submission whatever the
+   * number of passes or instances: the key names the milestone and its review end (the unique key drops repeats).
+   */
+  async remindAutoRelease(asOf: Date, withinMs: number, limit = 500): Promise<number> {
+    const queued = await inTransaction(this.ds, async (em) => {
+      const rows: Array<{ id: string; title: string; reviewDueAt: Date; collaborationId: string; companyId: string; collaborationTitle: string }> =
+        await em.query(
+          `SELECT m.id, m.title, m.review_due_at AS "reviewDueAt", c.id AS "collaborationId", c.company_id AS "companyId", c.title AS "collaborationTitle"
+             FROM milestones m JOIN collaborations c ON c.id = m.collaboration_id
+            WHERE m.status = 'SUBMITTED' AND m.review_due_at > $1 AND m.review_due_at <= $2
+              AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.collaboration_id = c.id AND d.status = 'OPEN')
+            ORDER BY m.review_due_at, m.id LIMIT $3`,
+          [asOf, new Date(asOf.getTime() + withinMs), limit],
+        );
+      for (const r of rows) {
+        const { kind, dedupeKey } = autoReleaseSoonEmail(r.id, new Date(r.reviewDueAt));
+        await this.outbox.queueEmail(em, r.companyId, kind, dedupeKey, {
+          collaborationId: r.collaborationId,
+          milestoneId: r.id,
+          title: r.title,
+          collaborationTitle: r.collaborationTitle,
+          reviewDueAt: new Date(r.reviewDueAt).toISOString(),
+        });
+      }
+      return rows.length;
+    });
+    if (queued) this.outbox.notifyCommitted();
+    return queued;
   }
 
   // ---------------------------------------------------------------- helpers

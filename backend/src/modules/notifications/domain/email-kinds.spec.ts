@@ -1,4 +1,4 @@
-import { emailFor } from './email-kinds';
+import { autoReleaseSoonEmail, emailFor, requirementsDueEmail } from './email-kinds';
 
 describe('emailFor: which realtime events become email', () => {
   it('a payment held → payment_held, one key per payment (a second HELD announcement is the same email)', () => {
@@ -31,5 +31,25 @@ describe('emailFor: which realtime events become email', () => {
     expect(emailFor('payment:update', { paymentId: 'p', status: 'FAILED' }, 1)).toBeNull();
     expect(emailFor('payment:update', { paymentId: 'p', status: 'PENDING' }, 1)).toBeNull();
     expect(emailFor('something:else', {}, 1)).toBeNull();
+  });
+});
+
+describe('requirementsDueEmail / autoReleaseSoonEmail: one email per real event', () => {
+  const base = { detailsSubmitted: true, currentlyDue: ['b', 'a'], pastDue: [] as string[], currentDeadline: 1800000000 };
+  it('one key per set of fields due and deadline, whatever the order; none during onboarding or with nothing due', () => {
+    const key = requirementsDueEmail('acct_1', base)!.dedupeKey;
+    expect(requirementsDueEmail('acct_1', base)).toEqual({ kind: 'requirements_due', dedupeKey: key });
+    expect(requirementsDueEmail('acct_1', { ...base, currentlyDue: ['a', 'b', 'a'] })!.dedupeKey).toBe(key);
+    expect(requirementsDueEmail('acct_1', { ...base, currentDeadline: 1800000001 })!.dedupeKey).not.toBe(key);
+    expect(requirementsDueEmail('acct_1', { ...base, currentlyDue: ['a'] })!.dedupeKey).not.toBe(key);
+    expect(requirementsDueEmail('acct_1', { ...base, pastDue: ['a'], currentDeadline: null })!.dedupeKey).not.toBe(key);
+    expect(requirementsDueEmail('acct_2', base)!.dedupeKey).not.toBe(key);
+    expect(requirementsDueEmail('acct_1', { ...base, detailsSubmitted: false })).toBeNull();
+    expect(requirementsDueEmail('acct_1', { ...base, currentlyDue: [] })).toBeNull();
+  });
+  it('one auto-release reminder per submission (a resubmission has a new review end)', () => {
+    const at = new Date('2026-12-01T12:00:00Z');
+    expect(autoReleaseSoonEmail('m1', at)).toEqual({ kind: 'auto_release_soon', dedupeKey: 'auto_release_soon:m1:2026-12-01T12:00:00.000Z' });
+    expect(autoReleaseSoonEmail('m1', new Date(at.getTime() + 1)).dedupeKey).not.toBe(autoReleaseSoonEmail('m1', at).dedupeKey);
   });
 });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Which realtime events also become an email, for whom, and how often. Pure: the outbox calls `emailFor` in the
  * transaction that writes the event, so the email is queued exactly when the change commits, and the `dedupeKey`
@@ -58,4 +60,29 @@ export function emailFor(event: string, payload: Payload, outboxId: number | str
     default:
       return null;
   }
+}
+
+/**
+ * `requirements_due` for a connected account whose onboarding is done: one email per new set of fields due (currently
+ * or past due) and deadline, so a redelivered or repeated `account.updated` with the same requirements sends nothing
+ * more, while a new field, a new deadline or the deadline passing (fields move to past due) sends one.
+ */
+export function requirementsDueEmail(
+  accountId: string,
+  a: { detailsSubmitted: boolean; currentlyDue: string[]; pastDue: string[]; currentDeadline: number | null },
+): EmailIntent | null {
+  if (!a.detailsSubmitted) return null;
+  const due = [...new Set([...a.currentlyDue, ...a.pastDue])].sort();
+  if (!due.length) return null;
+  const past = [...new Set(a.pastDue)].sort();
+  const digest = createHash('sha256')
+    .update(JSON.stringify([due, past, a.currentDeadline]))
+    .digest('base64url')
+    .slice(0, 22);
+  return { kind: 'requirements_due', dedupeKey: `requirements_due:${accountId}:${digest}` };
+}
+
+/** `auto_release_soon` to the company, once per submission of a milestone (a resubmission has a new review end). */
+export function autoReleaseSoonEmail(milestoneId: string, reviewDueAt: Date): EmailIntent {
+  return { kind: 'auto_release_soon', dedupeKey: `auto_release_soon:${milestoneId}:${reviewDueAt.toISOString()}` };
 }

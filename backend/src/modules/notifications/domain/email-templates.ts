@@ -66,7 +66,7 @@ function content(i: RenderInput): { subject: string; lead: string; action: strin
     case 'auto_release_soon':
       return {
         subject: 'Money is released automatically soon',
-        lead: `The review period ends ${str(p.reviewDueAt) ? `on ${new Date(str(p.reviewDueAt)).toUTCString()}` : 'soon'}; then the money for this work goes to the influencer.`,
+        lead: `The review period${title ? ` of “${title}”` : ''} ends ${str(p.reviewDueAt) ? `on ${new Date(str(p.reviewDueAt)).toUTCString()}` : 'soon'}; then the money for this work goes to the influencer. Approve it, or ask for changes before then.`,
         action: 'Review now',
         path: `/collaborations/${collab}`,
       };
@@ -101,7 +101,7 @@ function content(i: RenderInput): { subject: string; lead: string; action: strin
     case 'requirements_due':
       return {
         subject: 'Stripe needs a few details before your next payout',
-        lead: `Stripe asks for more information${str(p.deadline) ? ` by ${new Date(Number(p.deadline) * 1000).toUTCString()}` : ''}. Until then payouts may be paused.`,
+        lead: `Stripe asks for more information${str(p.deadline) ? ` by ${new Date(Number(p.deadline) * 1000).toUTCString()}` : ''}. ${Array.isArray(p.pastDue) && p.pastDue.length ? 'Your payouts are paused until you provide it.' : 'Until then payouts may be paused.'}`,
         action: 'Update your details',
         path: '/wallet',
       };

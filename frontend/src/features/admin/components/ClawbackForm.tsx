@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { FormError, Spinner } from '../../../components/QueryState';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
+import { Spinner } from '../../../components/QueryState';
 import { TextField } from '../../../components/TextField';
 import { useToast } from '../../../components/toast/toast-context';
 import { errorMessage } from '../../../lib/api-client';
@@ -28,6 +29,13 @@ export function validateClawback(input: { amount: string; reason: string }, max:
   return errors.amount || errors.reason || !parsed.ok ? { errors } : { errors, value: { amount: parsed.value, reason } };
 }
 
+interface Confirming {
+  paymentId: string;
+  currency: string;
+  amount: number;
+  reason: string;
+}
+
 /** Admin: claw back released money on a payment (refund to the company, recovered from the influencer's wallet). */
 export function ClawbackForm() {
   const [paymentId, setPaymentId] = useState('');
@@ -39,6 +47,7 @@ export function ClawbackForm() {
   const mutation = useClawback();
   const keyFor = useIdempotencyKey();
   const toast = useToast();
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
   const p = payment.data as (typeof payment.data & { amountClawedBack?: number }) | undefined;
 
   const submit = (e: FormEvent) => {
@@ -46,22 +55,23 @@ export function ClawbackForm() {
     if (!p) return;
     const { errors: found, value } = validateClawback({ amount, reason }, clawbackable(p), p.currency);
     setErrors(found);
-    if (!value) return;
-    const body = { paymentId: p.id, ...value };
-    mutation.mutate(
-      { ...body, idempotencyKey: keyFor(body) },
-      {
-        onSuccess: () => {
-          toast.push({
-            tone: 'success',
-            title: 'Clawed back',
-            message: `${formatMoney({ amount: value.amount, currency: p.currency })} refunded to the company.`,
-          });
-          setAmount('');
-          setReason('');
-        },
-      },
-    );
+    if (!value) {
+      document.getElementById(found.amount ? 'clawback-amount' : 'clawback-reason')?.focus();
+      return;
+    }
+    // moving money: the shared confirmation states the amount and what happens next before anything happens
+    setConfirming({ paymentId: p.id, currency: p.currency, ...value });
+  };
+
+  const clawBack = async ({ currency, ...body }: Confirming) => {
+    await mutation.mutateAsync({ ...body, idempotencyKey: keyFor(body) });
+    toast.push({
+      tone: 'success',
+      title: 'Clawed back',
+      message: `${formatMoney({ amount: body.amount, currency })} refunded to the company.`,
+    });
+    setAmount('');
+    setReason('');
   };
 
   return (
@@ -86,13 +96,28 @@ export function ClawbackForm() {
             {formatMoney(p)} · {statusLabel('payment', p.status).label} · released {formatMoney({ amount: p.amountReleased, currency: p.currency })} · can claw
             back <strong>{formatMoney({ amount: clawbackable(p), currency: p.currency })}</strong>
           </p>
-          <FormError message={mutation.error ? errorMessage(mutation.error) : null} />
           <TextField id="clawback-amount" label="Amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={errors.amount} />
           <TextField id="clawback-reason" label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason} />
           <button type="submit" className="btn btn-danger" disabled={mutation.isPending || clawbackable(p) === 0}>
             {mutation.isPending ? 'Clawing back…' : 'Claw back'}
           </button>
         </>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          title="Claw back payment"
+          confirmLabel={`Claw back ${formatMoney({ amount: confirming.amount, currency: confirming.currency })}`}
+          pendingLabel="Clawing back…"
+          destructive
+          onClose={() => setConfirming(null)}
+          onConfirm={() => clawBack(confirming)}
+          testId="clawback-confirm"
+        >
+          <p data-testid="clawback-confirm-summary">
+            {formatMoney({ amount: confirming.amount, currency: confirming.currency })} is refunded to the company&apos;s card and recovered from the
+            influencer: their available balance first, the rest becomes money they owe. The reason is recorded in the audit log. This cannot be undone.
+          </p>
+        </ConfirmDialog>
       )}
     </form>
   );
