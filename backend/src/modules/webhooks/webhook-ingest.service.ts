@@ -88,8 +88,10 @@ export class WebhookIngestService {
       for (const b of batch) b.reject(e);
       return;
     }
-    // A duplicate was already enqueued when it was first stored (or the sweeper will enqueue it).
-    if (inserted.size) await this.queue.enqueue([...inserted]);
+    // Committed: the answer goes out now, the enqueue (one addBulk) follows without holding it up. A job that
+    // does not make it (Redis down or slow, the process stopped in between) is added by the sweeper, which
+    // re-enqueues RECEIVED rows (at once when Redis comes back). A duplicate was enqueued when it was first stored.
+    if (inserted.size) void this.queue.enqueue([...inserted]);
     const answered = new Set<string>();
     for (const b of batch) {
       // the first delivery of a newly stored id is the one that stored it; the others are duplicates
