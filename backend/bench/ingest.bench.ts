@@ -20,6 +20,7 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import Bull from 'bull';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
@@ -71,6 +72,8 @@ interface RoundResult {
   p50: number;
   p99: number;
   cores: number;
+  /** the server process's CPU per event (ms): less sensitive to a busy machine than the rate */
+  cpuMs: number;
 }
 
 /** n `payment_intent.succeeded` events with fresh ids (what Stripe sends; the ids need no seeded payment here). */
@@ -108,6 +111,7 @@ async function deliver(t: Target, payloads: string[]): Promise<RoundResult & { f
     }
   });
   const seconds = (performance.now() - t0) / 1000;
+  const cpuMs = cpuMsOf(t.server.pid) - cpu0;
   const lat = answers
     .filter((a) => a.ok)
     .map((a) => a.ms)
@@ -116,7 +120,8 @@ async function deliver(t: Target, payloads: string[]): Promise<RoundResult & { f
     rate: payloads.length / seconds,
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
-    cores: (cpuMsOf(t.server.pid) - cpu0) / 1000 / seconds,
+    cores: cpuMs / 1000 / seconds,
+    cpuMs: cpuMs / payloads.length,
     failed: answers.filter((a) => !a.ok).map((a) => a.error),
   };
 }
@@ -206,12 +211,12 @@ async function main(): Promise<void> {
         const cores = (v: number) => (v / 1000 / wall).toFixed(2);
         log(
           `round ${round} ${t.name.padEnd(5)}: ${EVENTS} events in ${wall.toFixed(2)} s = ${r.rate.toFixed(0)} events/s; ` +
-            `p50 ${ms(r.p50)}  p99 ${ms(r.p99)}; cores busy: machine ${cores(machineBusyMs() - machine0)} of 2, server ${r.cores.toFixed(2)}, ` +
+            `p50 ${ms(r.p50)}  p99 ${ms(r.p99)}; cores busy: machine ${cores(machineBusyMs() - machine0)} of 2, server ${r.cores.toFixed(2)} (${r.cpuMs.toFixed(2)} ms CPU per event), ` +
             `PostgreSQL (whole server, shared) ${cores(services.postgres - services0.postgres)}, Redis ${cores(services['redis-server'] - services0['redis-server'])}`,
         );
       }
       const [p, o] = targets.map((t) => t.results[round - 1]);
-      log(`round ${round} ours/plain = ${(o.rate / p.rate).toFixed(2)}×`);
+      log(`round ${round} ours/plain = ${(o.rate / p.rate).toFixed(2)}× (server CPU per event ${(o.cpuMs / p.cpuMs).toFixed(2)}×)`);
     }
 
     // ---- every event landed: a row in our inbox (durable), a Bull job in each queue
@@ -238,7 +243,8 @@ async function main(): Promise<void> {
     summary =
       `ingest ours ${o.rate.toFixed(0)} events/s (p50 ${ms(o.p50)}, p99 ${ms(o.p99)}, durable in PostgreSQL) vs plain NestJS+Bull ` +
       `${p.rate.toFixed(0)} events/s (p50 ${ms(p.p50)}, p99 ${ms(p.p99)}) → ${(o.rate / p.rate).toFixed(2)}× (medians of ${ROUNDS} alternating rounds, ` +
-      `${CONCURRENCY} keep-alive clients, ${EVENTS} events each)`;
+      `${CONCURRENCY} keep-alive clients, ${EVENTS} events each); server CPU per event ours ${o.cpuMs.toFixed(2)} ms vs plain ${p.cpuMs.toFixed(2)} ms; ` +
+      `load average ${os.loadavg()[0].toFixed(2)} at the end`;
   } finally {
     for (const t of targets) t.client.close();
     await ds?.destroy().catch(() => undefined);
