@@ -235,11 +235,10 @@ async function main(): Promise<void> {
     log(`verify: our inbox ${rows} rows, both queues checked → ${failures.length ? 'FAILED' : 'OK'}`);
     for (const f of failures) log(`  ✗ ${f}`);
 
-    const [p, o] = targets.map((t) => ({
-      rate: median(t.results.map((r) => r.rate)),
-      p99: median(t.results.map((r) => r.p99)),
-      p50: median(t.results.map((r) => r.p50)),
-    }));
+    const [p, o] = targets.map((t) => {
+      const m = (k: keyof RoundResult) => median(t.results.map((r) => r[k]));
+      return { rate: m('rate'), p50: m('p50'), p99: m('p99'), cpuMs: m('cpuMs') };
+    });
     summary =
       `ingest ours ${o.rate.toFixed(0)} events/s (p50 ${ms(o.p50)}, p99 ${ms(o.p99)}, durable in PostgreSQL) vs plain NestJS+Bull ` +
       `${p.rate.toFixed(0)} events/s (p50 ${ms(p.p50)}, p99 ${ms(p.p99)}) → ${(o.rate / p.rate).toFixed(2)}× (medians of ${ROUNDS} alternating rounds, ` +
