@@ -68,7 +68,7 @@ export function mountLeanWebhookRoute(server: Server, ingest: WebhookIngestServi
 }
 
 function isWebhookUrl(url: string | undefined): boolean {
-  return url === WEBHOOK_PATH || (!!url && url.startsWith(WEBHOOK_PATH) && url.charCodeAt(WEBHOOK_PATH.length) === 63) /* ? */;
+  return url === WEBHOOK_PATH || (!!url && url.startsWith(WEBHOOK_PATH) && url.charCodeAt(WEBHOOK_PATH.length) === 63); /* ? */
 }
 
 /** application/json, UTF-8 (or no charset), not compressed: the shape Stripe sends. */
