@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- webhook ledger realtime frontend batching | lighthouse]`: the benchmarks of backend/bench (scripts, not tests).
+// `npm run bench [-- webhook ingest ledger realtime frontend batching | lighthouse]`: the benchmarks of backend/bench (scripts, not tests).
 // Compiles backend/bench (and what it imports) with tsc into backend/dist/bench-build, then runs each bench in its
 // own process, one after the other, streaming its output; prints every bench's one-line SUMMARY at the end.
 // Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (BENCH_PG_URL / BENCH_REDIS_URL to change),
@@ -11,13 +11,15 @@ import { log, portOpen, root, which } from './lib.mjs';
 
 const BENCHES = {
   webhook: 'bench/webhook-pipeline.bench.js',
+  // the webhook endpoint alone against a plain NestJS + Bull reference (bench/reference), alternating rounds
+  ingest: 'bench/ingest.bench.js',
   ledger: 'bench/ledger-contention.bench.js',
   realtime: 'bench/realtime.bench.js',
   frontend: 'bench/frontend-size.bench.js',
   // a what-if, not in the default set: one event per transaction vs several (see the file)
   batching: 'bench/batched-apply.bench.js',
 };
-const DEFAULT = ['webhook', 'ledger', 'realtime', 'frontend'];
+const DEFAULT = ['webhook', 'ingest', 'ledger', 'realtime', 'frontend'];
 const backend = join(root, 'backend');
 const out = join(backend, 'dist', 'bench-build');
 const timeoutS = Math.max(30, Number(process.env.BENCH_TIMEOUT_S ?? 240) || 240);

@@ -12,6 +12,8 @@ import { StorableTextPipe } from './common/http/storable-text.pipe';
 import { compressionMiddleware, cspMiddleware, staticCacheHeaders } from './common/http/delivery';
 import { createLogger } from './common/logging/logger';
 import type { AppConfig } from './config/env.schema';
+import { WebhookIngestService } from './modules/webhooks/webhook-ingest.service';
+import { mountLeanWebhookRoute } from './modules/webhooks/webhook-raw-route';
 
 function flattenErrors(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
@@ -43,6 +45,8 @@ export async function createApp(cfg: AppConfig): Promise<NestExpressApplication>
 }
 
 export function configureApp(app: NestExpressApplication, cfg: AppConfig): INestApplication {
+  // first: the ordinary Stripe webhook delivery is answered ahead of Express and the Nest pipeline (see the file)
+  mountLeanWebhookRoute(app.getHttpServer(), app.get(WebhookIngestService));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '256kb' });

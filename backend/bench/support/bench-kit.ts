@@ -225,8 +225,12 @@ export interface ServerChild {
 export interface StartServerOptions {
   /** Environment for loadConfig (DATABASE_URL, QUEUE_PREFIX, secrets, knobs); nothing is taken from the bench's own env. */
   config: Record<string, string>;
-  /** 'api' = createApp + listen (runs the queue workers too unless RUN_WORKER=false); 'worker' = `npm run worker`'s context */
-  role?: 'api' | 'worker';
+  /**
+   * 'api' = createApp + listen (runs the queue workers too unless RUN_WORKER=false); 'worker' = `npm run worker`'s
+   * context; 'reference' = the plain NestJS webhook app of bench/reference (config: REDIS_URL, QUEUE_PREFIX,
+   * STRIPE_WEBHOOK_SECRET)
+   */
+  role?: 'api' | 'worker' | 'reference';
   label?: string;
   startTimeoutMs?: number;
 }

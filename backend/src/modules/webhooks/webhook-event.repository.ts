@@ -73,11 +73,28 @@ export class WebhookEventRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Which of these ids are already in the inbox (a plain MVCC read: never waits for a processor's row lock). */
-  async existingIds(ids: string[]): Promise<Set<string>> {
-    if (!ids.length) return new Set();
-    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM webhook_events WHERE id = ANY($1::text[])`, [ids]);
-    return new Set(rows.map((r) => r.id));
+  /**
+   * insertMany for the webhook endpoint, in one statement (one round trip, one commit): ids already committed
+   * are left out by a plain MVCC read (NOT EXISTS) before the INSERT meets them, because an INSERT whose key
+   * meets a row that a processor is updating right now waits for that transaction (and would hold up every
+   * event of the batch with it). ON CONFLICT still covers ids stored concurrently.
+   */
+  async insertNew(events: NewWebhookEvent[]): Promise<string[]> {
+    if (!events.length) return [];
+    const params: unknown[] = [];
+    const values = events.map((e) => {
+      params.push(e.id, e.type, e.account, e.livemode, e.payload, e.source, e.created);
+      const n = params.length;
+      return `($${n - 6}::text, $${n - 5}::text, $${n - 4}::text, $${n - 3}::boolean, $${n - 2}::jsonb, $${n - 1}::text, to_timestamp($${n}::float8))`;
+    });
+    const rows: { id: string }[] = await this.ds.query(
+      `INSERT INTO webhook_events (id, type, account, livemode, payload, source, stripe_created_at)
+       SELECT v.* FROM (VALUES ${values.join(', ')}) AS v(id, type, account, livemode, payload, source, created)
+       WHERE NOT EXISTS (SELECT 1 FROM webhook_events w WHERE w.id = v.id)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      params,
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Locks the row for this transaction; null when it does not exist or another transaction holds it. */
