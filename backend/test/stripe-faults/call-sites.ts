@@ -46,7 +46,6 @@ export const CALL_SITES: Record<string, { test: string; safety: 'key' | 'natural
   'modules/payouts/payout-webhooks.handler.ts:payouts.retrieve': { test: T.webhookRereads, safety: 'read' },
   'modules/webhooks/webhook-maintenance.service.ts:accounts.list': { test: T.paymentReads, safety: 'read' },
   'modules/webhooks/webhook-maintenance.service.ts:events.list': { test: T.paymentReads, safety: 'read' },
-  'modules/webhooks/webhook-ingest.service.ts:webhooks.constructEvent': { test: T.paymentReads, safety: 'local' },
 
   'modules/billing/customers/customers.service.ts:customers.create': { test: T.customer, safety: 'key' },
   'modules/billing/customers/customers.service.ts:customers.update': { test: T.customer, safety: 'natural' },

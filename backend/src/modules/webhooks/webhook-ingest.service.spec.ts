@@ -8,7 +8,7 @@ import { signatureTimestamp, WebhookIngestService } from './webhook-ingest.servi
 describe('WebhookIngestService.verify', () => {
   const stripe = new Stripe('sk_test_unit');
   const make = (webhookSecret: string, connectWebhookSecret: string) =>
-    new WebhookIngestService({ stripe: { webhookSecret, connectWebhookSecret } } as AppConfig, {} as WebhookEventRepository, {} as WebhookQueueService);
+    new WebhookIngestService(stripe, { stripe: { webhookSecret, connectWebhookSecret } } as AppConfig, {} as WebhookEventRepository, {} as WebhookQueueService);
   const event = (account?: string) =>
     JSON.stringify({ id: 'evt_1', object: 'event', type: 'test.effect', data: { object: {} }, ...(account ? { account } : {}) });
   const sign = (payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)) =>

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
+import { STRIPE } from '../stripe/stripe.module';
 import { NewWebhookEvent, WebhookEventRepository } from './webhook-event.repository';
 import { WebhookQueueService } from './webhook-queue.service';
 import { WebhookVerifier } from './webhook-signature';
@@ -29,11 +30,12 @@ export class WebhookIngestService {
   private readonly verifier: WebhookVerifier;
 
   constructor(
+    @Inject(STRIPE) private readonly stripe: Stripe,
     @Inject(APP_CONFIG) cfg: AppConfig,
     private readonly events: WebhookEventRepository,
     private readonly queue: WebhookQueueService,
   ) {
-    this.verifier = new WebhookVerifier(cfg.stripe.webhookSecret, cfg.stripe.connectWebhookSecret);
+    this.verifier = new WebhookVerifier(this.stripe, cfg.stripe.webhookSecret, cfg.stripe.connectWebhookSecret);
   }
 
   /** See WebhookVerifier.verify (400 with stable codes). `parsed`: the body already parsed, to parse it once. */

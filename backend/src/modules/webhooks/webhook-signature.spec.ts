@@ -6,7 +6,7 @@ describe('WebhookVerifier', () => {
   const stripe = new Stripe('sk_test_unit');
   const event = (account?: string) => JSON.stringify({ id: 'evt_1', object: 'event', type: 'test.effect', ...(account ? { account } : {}) });
   const sign = (payload: string, secret: string) => stripe.webhooks.generateTestHeaderString({ payload, secret });
-  const verifier = new WebhookVerifier('whsec_p', 'whsec_c');
+  const verifier = new WebhookVerifier(stripe, 'whsec_p', 'whsec_c');
   afterEach(() => jest.restoreAllMocks());
 
   it('computes one HMAC for a correctly signed event of either kind, two only to explain a refusal', () => {

@@ -1,5 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { badRequest } from '../../common/errors/app-error';
 import { findUnstorable, INVALID_CHARACTERS } from '../../common/http/storable-text.pipe';
 
@@ -31,14 +30,18 @@ export function parseSignatureHeader(header: string): { timestamp: number | null
   return { timestamp, v1 };
 }
 
-/** Whether one of the v1 signatures is HMAC-SHA256(secret, `${t}.${body}`) (constant-time comparison). */
-function signedBy(secret: string, timestamp: number, body: Buffer, v1: string[]): boolean {
-  const expected = createHmac('sha256', secret).update(`${timestamp}.`, 'utf8').update(body).digest();
-  return v1.some((hex) => {
-    if (hex.length !== expected.length * 2) return false;
-    const given = Buffer.from(hex, 'hex');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
+/**
+ * Whether one of the header's v1 signatures is Stripe's HMAC-SHA256 of `${t}.${body}` with `secret`: stripe-node's own
+ * check (`webhooks.signature.verifyHeader`, constant-time), with its timestamp check off (tolerance 0) because ours
+ * refuses both directions below.
+ */
+function signedBy(stripe: Stripe, secret: string, header: string, body: Buffer): boolean {
+  try {
+    return stripe.webhooks.signature!.verifyHeader(body, header, secret, 0);
+  } catch (e) {
+    if (e instanceof Stripe.errors.StripeSignatureVerificationError) return false;
+    throw e;
+  }
 }
 
 /** What parseJson returns for a body that is not JSON. */
@@ -67,7 +70,11 @@ export class WebhookVerifier {
   /** Each signing secret with the kind(s) of event it may sign: a Connect endpoint's events carry `account`. */
   private readonly secrets: { kinds: EventKind[]; secret: string }[];
 
-  constructor(webhookSecret: string, connectWebhookSecret?: string) {
+  constructor(
+    private readonly stripe: Stripe,
+    webhookSecret: string,
+    connectWebhookSecret?: string,
+  ) {
     // One secret for both (a development setup): it can tell the kinds apart by nothing, so it signs both.
     const secrets: { kinds: EventKind[]; secret: string }[] =
       connectWebhookSecret && connectWebhookSecret !== webhookSecret
@@ -94,7 +101,9 @@ export class WebhookVerifier {
     const kind: EventKind = event.account === undefined || event.account === null ? 'platform' : 'connect';
     const own = this.secrets.find((s) => s.kinds.includes(kind));
     const signer =
-      own && signedBy(own.secret, timestamp, rawBody, v1) ? own : this.secrets.find((s) => s !== own && signedBy(s.secret, timestamp, rawBody, v1));
+      own && signedBy(this.stripe, own.secret, signature, rawBody)
+        ? own
+        : this.secrets.find((s) => s !== own && signedBy(this.stripe, s.secret, signature, rawBody));
     if (!signer) throw badRequest('WEBHOOK_SIGNATURE_INVALID', 'The Stripe-Signature header does not match the payload');
     const age = Math.floor(Date.now() / 1000) - timestamp;
     if (age > SIGNATURE_TOLERANCE_S) throw badRequest('WEBHOOK_SIGNATURE_INVALID', 'The Stripe-Signature timestamp is outside the tolerance window');
