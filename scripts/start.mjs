@@ -111,10 +111,12 @@ if (dev) {
   const label = (kind, i, n) => (n > 1 ? `${kind} ${i + 1}` : kind);
   superviseProcess(label('server', 0, instances), 'main.js', apiEnv(0));
   if (instances > 1 || workers > 0) {
-    if (!(await waitForPort(Number(apiEnv(0).PORT), 120_000))) {
-      console.error('[collabpay] the first server did not come up');
+    const up = await Promise.race([waitForPort(Number(apiEnv(0).PORT), 120_000), supervised[0].done.then((code) => ({ code }))]);
+    if (up !== true) {
+      // it gave up (crashed too often: its supervisor said why) or never listened
+      if (up === false) console.error('[collabpay] the first server did not come up');
       stopAll('SIGTERM');
-      process.exit(1);
+      process.exit(up === false ? 1 : up.code || 1);
     }
   }
   for (let i = 1; i < instances; i++) superviseProcess(label('server', i, instances), 'main.js', apiEnv(i));
