@@ -11,7 +11,13 @@ export interface AppConfig {
   port: number;
   publicUrl: string;
   databaseUrl: string;
+  /**
+   * A direct PostgreSQL connection (not through a transaction-pooling PgBouncer), for what needs a session:
+   * LISTEN (the outbox relay's wake-up) and migrations. Defaults to DATABASE_URL. DATABASE_DIRECT_URL
+   */
+  databaseDirectUrl: string;
   redisUrl: string;
+  realtime: RealtimeConfig;
   queuePrefix: string;
   jwtSecret: string;
   jwtExpiresIn: number; // seconds
@@ -72,6 +78,14 @@ export interface WorkflowConfig {
   maxChangeRequests: number;
   /** Run the auto-release pass every this many ms where RUN_SCHEDULERS=true (0 = off). AUTO_RELEASE_INTERVAL_MS */
   autoReleaseIntervalMs: number;
+}
+
+/** Scale-out of the realtime side (see README "Scaling out"). */
+export interface RealtimeConfig {
+  /** Users are split into this many relay partitions by a hash of their id; every instance must use the same value. RELAY_PARTITIONS */
+  relayPartitions: number;
+  /** Socket.io adapter: `sharded` (Redis 7 sharded pub/sub, an emit only reaches instances with the room) or `classic`. SOCKET_ADAPTER */
+  socketAdapter: 'sharded' | 'classic';
 }
 
 /** The Stripe webhook pipeline (inbox, queue processor, sweeper, reconciliation). */
@@ -211,7 +225,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     publicUrl,
     databaseUrl,
+    databaseDirectUrl: attempt(() => (env.DATABASE_DIRECT_URL ? url(env, 'DATABASE_DIRECT_URL', ['postgres:', 'postgresql:']) : databaseUrl), ''),
     redisUrl,
+    realtime: {
+      relayPartitions: attempt(() => int(env, 'RELAY_PARTITIONS', 16, 1, 1024), 16),
+      socketAdapter: attempt(() => oneOf(env, 'SOCKET_ADAPTER', ['sharded', 'classic'] as const, 'sharded'), 'sharded'),
+    },
     queuePrefix: attempt(() => str(env, 'QUEUE_PREFIX', 'collabpay'), 'collabpay'),
     jwtSecret,
     jwtExpiresIn: attempt(() => int(env, 'JWT_EXPIRES_IN', 3600 * 12, 60, 3600 * 24 * 30), 3600),

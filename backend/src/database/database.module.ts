@@ -3,8 +3,9 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { createDataSource } from './data-source';
+import { migrate } from './migrate';
 
-/** One TypeORM DataSource for the process; migrations run at start-up (never `synchronize`). */
+/** One TypeORM DataSource for the process (DATABASE_URL, may be a PgBouncer); migrations run at start-up (never `synchronize`). */
 @Global()
 @Module({
   providers: [
@@ -12,20 +13,10 @@ import { createDataSource } from './data-source';
       provide: DataSource,
       inject: [APP_CONFIG],
       useFactory: async (cfg: AppConfig) => {
+        // migrations first, over the direct connection (several instances may start at once: one migrates)
+        if (process.env.SKIP_MIGRATIONS !== 'true') await migrate(cfg.databaseDirectUrl);
         const ds = createDataSource(cfg.databaseUrl);
         await ds.initialize();
-        if (process.env.SKIP_MIGRATIONS !== 'true') {
-          // several instances may start at once: one migrates, the others wait
-          const qr = ds.createQueryRunner();
-          await qr.connect();
-          await qr.query(`SELECT pg_advisory_lock(727001)`);
-          try {
-            await ds.runMigrations({ transaction: 'each' });
-          } finally {
-            await qr.query(`SELECT pg_advisory_unlock(727001)`);
-            await qr.release();
-          }
-        }
         return ds;
       },
     },

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import { withPassLock } from '../../common/database/pass-lock';
 import { badRequest } from '../../common/errors/app-error';
 import { QUEUES } from '../../common/queue/queue.module';
 import { APP_CONFIG } from '../../config/config.module';
@@ -67,30 +68,19 @@ export class AutoReleaseService implements OnApplicationBootstrap {
    */
   async run(opts: { asOf?: Date; wait: boolean }): Promise<string[] | never[]> {
     const asOf = opts.asOf ?? new Date();
-    const qr = this.ds.createQueryRunner();
-    await qr.connect();
-    try {
-      if (opts.wait) await qr.query(`SELECT pg_advisory_lock($1)`, [PASS_LOCK]);
-      else {
-        const [{ ok }] = await qr.query(`SELECT pg_try_advisory_lock($1) AS ok`, [PASS_LOCK]);
-        if (!ok) return [];
-      }
-      try {
-        const released: string[] = [];
-        for (const id of await this.milestones.due(asOf)) {
-          try {
-            if (await this.milestones.autoRelease(id, asOf)) released.push(id);
-          } catch (e) {
-            this.logger.warn(`auto-release of milestone ${id} failed (next pass retries): ${(e as Error).message}`);
-          }
+    // a transaction-level lock held for the pass (see withPassLock): works through a transaction-pooling PgBouncer
+    const pass = await withPassLock(this.ds, PASS_LOCK, opts.wait, async () => {
+      const released: string[] = [];
+      for (const id of await this.milestones.due(asOf)) {
+        try {
+          if (await this.milestones.autoRelease(id, asOf)) released.push(id);
+        } catch (e) {
+          this.logger.warn(`auto-release of milestone ${id} failed (next pass retries): ${(e as Error).message}`);
         }
-        if (released.length) this.logger.log(`auto-released ${released.length} milestone(s)`);
-        return released;
-      } finally {
-        await qr.query(`SELECT pg_advisory_unlock($1)`, [PASS_LOCK]);
       }
-    } finally {
-      await qr.release();
-    }
+      if (released.length) this.logger.log(`auto-released ${released.length} milestone(s)`);
+      return released;
+    });
+    return pass.ran ? pass.value : [];
   }
 }

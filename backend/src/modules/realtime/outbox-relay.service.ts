@@ -1,31 +1,49 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { OutboxService } from '../outbox/outbox.service';
 import { OutboxNotifyListener } from './outbox-notify.listener';
-import { OutboxEventRepository } from './outbox-event.repository';
-import { RELAY_BATCH, RELAY_POLL_MS } from './realtime.constants';
+import { OutboxEventRepository, RelayMember } from './outbox-event.repository';
+import { RELAY_BATCH, RELAY_MEMBER_TTL_MS, RELAY_POLL_MS, RELAY_TAKEOVER_MS } from './realtime.constants';
 import type { OutboxEventRow } from './realtime-event';
 
 export type RelayEmit = (rows: OutboxEventRow[]) => void;
 
+/** What this relay has done since it started (for tests and the curious). */
+export interface RelayStats {
+  /** Rows emitted per partition. */
+  sentByPartition: Map<number, number>;
+}
+
 /**
- * Moves committed outbox rows to sockets. Woken by `OutboxService.committed` (same process), by the
- * `outbox_events` NOTIFY that a trigger sends at commit (any process, e.g. a queue worker), by a poll (a lost
- * notification, rows left unsent by a crash or a failed pass) and once at start-up. Runs at most one pass
- * at a time per process; across processes the repository's advisory lock serialises passes. Each pass gives
- * the rows it found their per-user seq (in id order among the rows visible at that moment) before sending them,
- * so seq order is send order and a row is never sent with two different seqs.
+ * Moves committed outbox rows to sockets, partitioned by user (RELAY_PARTITIONS) so that several instances share
+ * the work. Each relay heartbeats in `outbox_relay_members`; partition p is preferred by the live member
+ * `p mod n` (members sorted by id), and any relay also takes a partition whose oldest unsent row waited longer
+ * than RELAY_TAKEOVER_MS (its preferred relay died, or is slow). Who relays a partition at a given moment is
+ * decided by a transaction-level advisory lock per partition (see OutboxEventRepository.relayStep): the
+ * preference only spreads the work, the locks keep one relay per partition at a time.
+ *
+ * Woken by `OutboxService.committed` (same process), by the `outbox_events` NOTIFY that a trigger sends at commit
+ * (any process, e.g. a queue worker; LISTEN runs on DATABASE_DIRECT_URL), by a poll (a lost notification, rows
+ * left unsent by a crash or a failed pass, a partition handed over) and once at start-up. One pass at a time per
+ * process.
  */
 @Injectable()
 export class OutboxRelay implements OnModuleDestroy {
   private readonly log = new Logger(OutboxRelay.name);
+  readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly partitions: number;
+  readonly stats: RelayStats = { sentByPartition: new Map() };
+  private members: RelayMember[] = [];
   private emit?: RelayEmit;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
   private lastErrorAt = 0;
+  private warnedMismatch = false;
   private readonly onCommitted = () => void this.kick();
   private readonly listener: OutboxNotifyListener;
 
@@ -34,7 +52,8 @@ export class OutboxRelay implements OnModuleDestroy {
     private readonly outbox: OutboxService,
     private readonly repo: OutboxEventRepository,
   ) {
-    this.listener = new OutboxNotifyListener(cfg.databaseUrl, this.onCommitted);
+    this.partitions = cfg.realtime.relayPartitions;
+    this.listener = new OutboxNotifyListener(cfg.databaseDirectUrl, this.onCommitted);
   }
 
   /** Called by the gateway once the namespace exists. Relays whatever a previous run left unsent. */
@@ -46,10 +65,10 @@ export class OutboxRelay implements OnModuleDestroy {
     this.listener.start();
     this.timer = setInterval(() => void this.poll(), RELAY_POLL_MS);
     this.timer.unref();
-    this.kick();
+    void this.poll();
   }
 
-  /** Stops waking up and waits for a pass in flight (its rows are committed as sent or stay unsent). */
+  /** Stops waking up, waits for a pass in flight (its rows are committed as sent or stay unsent), and leaves. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.outbox.committed.off('rows', this.onCommitted);
@@ -57,6 +76,8 @@ export class OutboxRelay implements OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+    this.members = [];
+    await this.repo.leave(this.instanceId).catch(() => undefined); // else the others wait for the ttl
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -76,25 +97,56 @@ export class OutboxRelay implements OnModuleDestroy {
     return this.running;
   }
 
+  /** The partitions this relay prefers among the live members (all of them when it is alone or knows of none). */
+  preferred(): number[] {
+    const n = this.members.length;
+    const me = this.members.findIndex((m) => m.instanceId === this.instanceId);
+    const all = Array.from({ length: this.partitions }, (_, p) => p);
+    return n === 0 || me < 0 ? all : all.filter((p) => p % n === me);
+  }
+
   private async poll(): Promise<void> {
-    if (this.running || this.stopped) return;
+    if (this.stopped) return;
     try {
-      if (await this.repo.hasUnsent()) await this.kick();
+      this.members = await this.repo.heartbeat(this.instanceId, this.partitions, RELAY_MEMBER_TTL_MS);
+      this.checkPartitionCount();
     } catch (e) {
       this.reportError(e);
     }
+    if (!this.running) await this.kick();
   }
 
   private async drain(): Promise<void> {
     do {
       this.again = false;
       try {
-        while (!this.stopped && (await this.repo.relayBatch(RELAY_BATCH, this.emit!)) === RELAY_BATCH);
+        const pending = await this.repo.pendingPartitions(this.partitions);
+        const mine = new Set(this.preferred());
+        const wanted = pending.filter((p) => mine.has(p.partition) || p.oldestMs >= RELAY_TAKEOVER_MS).map((p) => p.partition);
+        if (wanted.length) await this.relay(wanted);
       } catch (e) {
         this.reportError(e); // rows stay unsent; the poll retries
         return;
       }
     } while (this.again && !this.stopped);
+  }
+
+  /** Steps over the wanted partitions until they have nothing left (or another relay holds them). */
+  private async relay(wanted: number[]): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const step = await this.repo.relayStep(this.partitions, wanted, RELAY_BATCH, this.emit!);
+      for (const p of step.sentPartitions) this.stats.sentByPartition.set(p, (this.stats.sentByPartition.get(p) ?? 0) + 1);
+      if (step.sent === 0 && step.numbered === 0) return;
+      wanted = step.locked;
+    }
+  }
+
+  private checkPartitionCount(): void {
+    const other = this.members.find((m) => m.partitions !== this.partitions);
+    if (!other || this.warnedMismatch) return;
+    this.warnedMismatch = true;
+    this.log.error(`relay ${other.instanceId} uses RELAY_PARTITIONS=${other.partitions}, this one ${this.partitions}: every instance must use the same value`);
   }
 
   private reportError(e: unknown): void {

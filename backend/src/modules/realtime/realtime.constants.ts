@@ -27,6 +27,10 @@ export const MAX_SOCKETS_PER_USER = 20;
 export const RELAY_BATCH = 500;
 /** Fallback poll: catches rows committed by other processes (a queue worker) and after restarts. */
 export const RELAY_POLL_MS = 1_000;
+/** A relay that has not heartbeaten (every RELAY_POLL_MS) for this long is no longer counted when partitions are shared out. */
+export const RELAY_MEMBER_TTL_MS = 5_000;
+/** Any relay takes a partition whose oldest unsent row is this old, whichever relay prefers it (it died or is stuck). */
+export const RELAY_TAKEOVER_MS = 3_000;
 /** A `sync` replays at most this many rows; the ack says how many were sent, the client asks again from its last seq. */
 export const SYNC_MAX_ROWS = 5_000;
 export const SYNC_PAGE = 500;

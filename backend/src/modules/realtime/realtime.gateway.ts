@@ -1,30 +1,15 @@
 import { Inject, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { createAdapter } from '@socket.io/redis-adapter';
 import type Redis from 'ioredis';
 import type { Namespace, Socket } from 'socket.io';
 import { SessionService } from '../../common/auth/session.service';
-import { createRedis } from '../../common/redis/redis.module';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { OutboxEventRepository } from './outbox-event.repository';
 import { OutboxRelay } from './outbox-relay.service';
 import { MAX_SOCKETS_PER_USER, REALTIME_NAMESPACE, SOCKET_OPTIONS, SYNC_MAX_ROWS, SYNC_PAGE, userRoom } from './realtime.constants';
 import { toWire } from './realtime-event';
-
-/** Makes `publish` never reject: a failed cross-instance broadcast is logged (once per outage) and dropped. */
-export function guardPublish(pub: Redis, log: Logger): Redis {
-  const publish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
-  let failing = false;
-  pub.on('ready', () => (failing = false));
-  (pub as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args: unknown[]) =>
-    publish(...args).catch((e: Error) => {
-      if (!failing) log.warn(`realtime events are not shared with other instances while Redis is unavailable (${e.message})`);
-      failing = true;
-      return 0;
-    });
-  return pub;
-}
+import { installSocketAdapter } from './socket-adapter';
 
 /** Node timers overflow past 2^31-1 ms (~24.8 days); longer expiries re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -42,7 +27,7 @@ type AppSocket = Socket<Record<string, never>, Record<string, (...a: unknown[]) 
  * `/payments`: the JWT from `handshake.auth.token` is checked in a namespace middleware (refusals surface as
  * `connect_error` "unauthorized"), each socket joins only `user:<id>`, and is disconnected when its token
  * expires. Live events come from the OutboxRelay; `sync {since}` replays missed rows to one socket.
- * The Redis adapter carries room emits between instances (channel prefix = QUEUE_PREFIX).
+ * The Redis adapter carries room emits between instances (channel prefix = QUEUE_PREFIX; see socket-adapter.ts).
  */
 @WebSocketGateway({ namespace: REALTIME_NAMESPACE, ...SOCKET_OPTIONS })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown {
@@ -62,13 +47,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   afterInit(nsp: Namespace): void {
     this.nsp = nsp;
-    // While Redis is away, emits still reach this instance's sockets (the adapter emits locally first); what the
-    // other instances miss, their clients get back with `sync` once they reconnect. The publisher fails fast
-    // (no offline queue) and its failures are swallowed here: the adapter fires and forgets `publish`, so a
-    // rejected publish was an unhandled rejection that took the process down.
-    this.pub = createRedis(this.cfg.redisUrl, 'socket.io-pub', { offlineQueue: false });
-    this.sub = createRedis(this.cfg.redisUrl, 'socket.io-sub');
-    nsp.server.adapter(createAdapter(guardPublish(this.pub, this.log), this.sub, { key: `${this.cfg.queuePrefix}:socket.io` }));
+    // sharded (per-room channels) or classic, per SOCKET_ADAPTER; Redis outages are handled there
+    ({ pub: this.pub, sub: this.sub } = installSocketAdapter(nsp.server, this.cfg, this.log));
 
     nsp.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
