@@ -184,15 +184,21 @@ describe('deploy/kubernetes', () => {
   });
 
   it('has an api and a worker Deployment, each with an autoscaler, a migration Job, PgBouncer and an Ingress', () => {
-    expect(of('Deployment').map((d) => d.metadata.labels['app.kubernetes.io/component']).sort()).toEqual(['api', 'pgbouncer', 'worker']);
+    expect(
+      of('Deployment')
+        .map((d) => d.metadata.labels['app.kubernetes.io/component'])
+        .sort(),
+    ).toEqual(['api', 'pgbouncer', 'worker']);
     expect(deployment('api').spec.template.spec.containers[0].command.join(' ')).toMatch(/backend\/dist\/main\.js$/);
     expect(deployment('worker').spec.template.spec.containers[0].command.join(' ')).toMatch(/backend\/dist\/worker\.js$/);
     const job = of('Job')[0];
     expect(job.spec.template.spec.containers[0].command.join(' ')).toMatch(/backend\/dist\/cli\/migrate\.js$/);
     for (const d of [deployment('api'), deployment('worker'), job]) expect(entryExists(d.spec.template.spec.containers[0].command)).toBe(true);
-    expect(of('HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(
-      [deployment('api').metadata.name, deployment('worker').metadata.name].sort(),
-    );
+    expect(
+      of('HorizontalPodAutoscaler')
+        .map((h) => h.spec.scaleTargetRef.name)
+        .sort(),
+    ).toEqual([deployment('api').metadata.name, deployment('worker').metadata.name].sort());
     for (const h of of('HorizontalPodAutoscaler')) {
       expect(h.spec.scaleTargetRef.kind).toBe('Deployment');
       expect(h.spec.minReplicas).toBeGreaterThanOrEqual(2);

@@ -87,7 +87,10 @@ export async function startPgBouncer(upstream: string, opts: { poolSize?: number
       const r = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', 'pgbouncer', '-A', '-F', '\t', '-c', `SHOW ${what}`], {
         encoding: 'utf8',
       });
-      const lines = r.stdout.trim().split('\n').filter((l) => !/^\(\d+ rows?\)$/.test(l));
+      const lines = r.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => !/^\(\d+ rows?\)$/.test(l));
       const head = (lines.shift() ?? '').split('\t');
       return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [head[i], v])));
     },

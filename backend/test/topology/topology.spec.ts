@@ -7,7 +7,7 @@
  * socket clients on both servers got every event of their user in `seq` order without a gap.
  */
 import { JwtService } from '@nestjs/jwt';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import Stripe from 'stripe';
@@ -67,13 +67,19 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
     stack = await startEmulator();
     smtp = await startTestSmtp();
     proxyPort = stack.port; // a free port; the servers take the next two
+    // the deployment's one-shot step (compose `migrate`, the Kubernetes Job): nothing left to do on the cloned template
+    const migrateCli = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [join(build.dir, 'cli', 'migrate.js')], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+    const migrated = migrateCli({ DATABASE_URL: bouncer.through(database.url), DATABASE_DIRECT_URL: database.url });
+    expect([migrated.status, migrated.stdout]).toEqual([0, expect.stringMatching(/the database is up to date/)]);
+    expect(migrateCli({}).status).toBe(2);
     sup = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--instances', '2', '--workers', '2'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...serverEnv({
           port: proxyPort,
-          databaseUrl: process.env.TOPOLOGY_DIRECT_DB === 'true' ? database.url : bouncer.through(database.url),
+          databaseUrl: bouncer.through(database.url),
           redisUrl: `redis://127.0.0.1:${redisPort}`,
           emulator: stack.emulator,
           webhookSecret: stack.webhookSecret,
@@ -131,6 +137,8 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
     expect(health.status).toBe(200);
     expect(health.headers.get('set-cookie')).toMatch(/collabpay_upstream=[01]/);
 
+    const t0 = Date.now();
+    const lap = (what: string) => console.log(`[topology] ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const seeded = await seedPendingPayments(ds, { count: DISTINCT, parties: PARTIES, seed: 20261129 });
     const owners: Array<{ id: string; company_id: string; influencer_id: string }> = await ds.query(
       `SELECT id, company_id, influencer_id FROM payments WHERE id = ANY($1)`,
@@ -156,6 +164,7 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
       byUser.set(u.id, pair);
     }
 
+    lap(`${DISTINCT} PENDING payments seeded, ${clients.length} sockets connected`);
     const random = rng(20261129);
     const events = seeded.map((p: SeededPayment) => succeededEvent(p));
     const dups = Array.from({ length: DELIVERIES - DISTINCT }, () => events[Math.floor(random() * events.length)]);
@@ -179,6 +188,7 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
       }
       return r.status;
     });
+    lap(`${DELIVERIES} deliveries posted (${DELIVERIES - DISTINCT} duplicates), worker pid ${killed} killed at half`);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     expect(killed).toBeDefined();
 
@@ -194,6 +204,7 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
       const inbox = await ds.query(`SELECT status, count(*)::int AS n FROM webhook_events GROUP BY status`);
       throw new Error(`${(e as Error).message}: inbox ${JSON.stringify(inbox)}; output:\n${out.slice(-3000)}`);
     });
+    lap('every event applied');
     expect(out).toMatch(new RegExp(`worker 1 \\(pid ${killed}\\) died \\(SIGKILL\\); restarting`));
     expect(pidsOf(out, /worker 1 started \(pid (\d+)\)/g).length).toBeGreaterThanOrEqual(2);
 
@@ -222,6 +233,7 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
       expect(pair[0].received.map((r) => r.data.paymentId)).toEqual(pair[1].received.map((r) => r.data.paymentId));
     }
 
+    lap('both sockets of every watched user complete and in order');
     // the workers sent the one company's mail (one per payment, however often its event was delivered)
     const [{ address }] = await ds.query(`SELECT email AS address FROM users WHERE id = $1`, [mailed]);
     const expectedMails = owners.filter((o) => o.company_id === mailed).length;
@@ -229,8 +241,8 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
     expect(smtp.to(address)).toHaveLength(expectedMails);
     expect(smtp.mails.filter((m) => !m.to.includes(address))).toEqual([]);
 
+    lap(`${expectedMails} mails received`);
     // PgBouncer carried the application's connections
-    if (process.env.TOPOLOGY_DIRECT_DB === 'true') return;
     const pools = bouncer.show('POOLS').filter((p) => p.database === database.name);
     expect(pools.length).toBeGreaterThan(0);
     expect(bouncer.show('CONFIG').find((c) => c.key === 'pool_mode')?.value).toBe('transaction');
