@@ -89,7 +89,7 @@ if (dev) {
   const spaUrl = process.env.PUBLIC_URL ?? 'http://localhost:5173';
   children.push(
     spawnChild(process.execPath, ['--watch', '--watch-preserve-output', join(dist, 'main.js')], {
-      env: { ...process.env, SERVE_SPA: 'false', PUBLIC_URL: spaUrl },
+      env: { ...process.env, SERVE_SPA: 'false', PUBLIC_URL: spaUrl, RUN_WORKER: 'true' },
     }),
   );
   children.push(spawnChild('npm', ['run', 'dev', '-w', 'frontend'], { env: { ...process.env, VITE_API_PROXY: `http://127.0.0.1:${basePort}` } }));
@@ -126,8 +126,14 @@ if (dev) {
   if (proxied) {
     const { startProxy } = await import('./proxy.mjs');
     const targets = Array.from({ length: instances }, (_, i) => `http://127.0.0.1:${basePort + 1 + i}`);
-    proxy = await startProxy({ port: basePort, host: process.env.HOST || '0.0.0.0', targets, log });
-    log(`proxy on port ${basePort} -> ${targets.join(', ')} (sticky per browser)`);
+    try {
+      proxy = await startProxy({ port: basePort, host: process.env.HOST || '0.0.0.0', targets, log });
+    } catch (e) {
+      console.error(`[collabpay] the proxy could not listen on port ${basePort}: ${e.message}`);
+      stopAll('SIGTERM');
+      process.exitCode = 1;
+    }
+    if (proxy) log(`proxy on port ${basePort} -> ${targets.join(', ')} (sticky per browser)`);
   }
   if (proxied || workers > 0) {
     log(`${instances} API server(s) and ${workers} worker(s): open ${publicUrl} once it says it is running`);
