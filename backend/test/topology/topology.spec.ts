@@ -18,13 +18,12 @@ import { LedgerInvariantsService } from '../../src/modules/ledger/ledger-invaria
 import { LedgerRepository } from '../../src/modules/ledger/ledger.repository';
 import { pool, rng, shuffle } from '../support/concurrency';
 import { createTestDatabase } from '../support/database';
-import { TEST_DATABASE_URL } from '../support/env';
+import { PgBouncer, startPgBouncer } from '../support/pgbouncer';
 import { startTestSmtp, TestSmtp } from '../support/smtp';
 import { eventually } from '../support/test-app';
 import { connectClient, TestClient } from '../realtime/realtime-helpers';
 import { serverEnv, startEmulator } from '../resilience/support/outage-stack';
 import { buildServer, freePort, startRedis } from '../webhooks/support/processes';
-import { PrivatePgBouncer, startPgBouncer } from './pgbouncer';
 
 const ROOT = resolve(__dirname, '../../..');
 const DELIVERIES = Math.max(100, Number(process.env.SCALE_TOPOLOGY_DELIVERIES ?? 5000));
@@ -48,7 +47,7 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
   let build: ReturnType<typeof buildServer>;
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let bouncer: PrivatePgBouncer;
+  let bouncer: PgBouncer;
   let stack: Awaited<ReturnType<typeof startEmulator>>;
   let smtp: TestSmtp;
   let ds: DataSource;
@@ -63,14 +62,14 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
     const redisPort = await freePort();
     redis = await startRedis(redisPort);
     database = await createTestDatabase('topology');
-    bouncer = await startPgBouncer(TEST_DATABASE_URL);
+    bouncer = await startPgBouncer('topology', { poolSize: 20 });
     stack = await startEmulator();
     smtp = await startTestSmtp();
     proxyPort = stack.port; // a free port; the servers take the next two
     // the deployment's one-shot step (compose `migrate`, the Kubernetes Job): nothing left to do on the cloned template
     const migrateCli = (env: Record<string, string>) =>
       spawnSync(process.execPath, [join(build.dir, 'cli', 'migrate.js')], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
-    const migrated = migrateCli({ DATABASE_URL: bouncer.through(database.url), DATABASE_DIRECT_URL: database.url });
+    const migrated = migrateCli({ DATABASE_URL: bouncer.url(database.name), DATABASE_DIRECT_URL: database.url });
     expect([migrated.status, migrated.stdout]).toEqual([0, expect.stringMatching(/the database is up to date/)]);
     expect(migrateCli({}).status).toBe(2);
     sup = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--instances', '2', '--workers', '2'], {
@@ -79,7 +78,7 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
       env: {
         ...serverEnv({
           port: proxyPort,
-          databaseUrl: bouncer.through(database.url),
+          databaseUrl: bouncer.url(database.name),
           redisUrl: `redis://127.0.0.1:${redisPort}`,
           emulator: stack.emulator,
           webhookSecret: stack.webhookSecret,
@@ -244,8 +243,8 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
 
     lap(`${expectedMails} mails received`);
     // PgBouncer carried the application's connections
-    const pools = bouncer.show('POOLS').filter((p) => p.database === database.name);
+    const pools = (await bouncer.show('POOLS')).filter((p) => p.database === database.name);
     expect(pools.length).toBeGreaterThan(0);
-    expect(bouncer.show('CONFIG').find((c) => c.key === 'pool_mode')?.value).toBe('transaction');
+    expect((await bouncer.show('CONFIG')).find((c) => c.key === 'pool_mode')?.value).toBe('transaction');
   }, 900_000);
 });
