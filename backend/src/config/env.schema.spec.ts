@@ -35,4 +35,16 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, STRIPE_SECRET_KEY: 'sk_live_x' }).stripe.mode).toBe('live');
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), STRIPE_API_BASE: 'http://127.0.0.1:1' })).toThrow(/emulator/);
   });
+
+  it('scale-out: DATABASE_DIRECT_URL defaults to DATABASE_URL; relay partitions and socket adapter are checked', () => {
+    const c = loadConfig(base);
+    expect(c.databaseDirectUrl).toBe(base.DATABASE_URL);
+    expect(c.realtime).toEqual({ relayPartitions: 16, socketAdapter: 'sharded' });
+    const bounced = loadConfig({ ...base, DATABASE_URL: 'postgres://u@pgbouncer:6432/db', DATABASE_DIRECT_URL: 'postgres://u@db:5432/db' });
+    expect([bounced.databaseUrl, bounced.databaseDirectUrl]).toEqual(['postgres://u@pgbouncer:6432/db', 'postgres://u@db:5432/db']);
+    expect(loadConfig({ ...base, RELAY_PARTITIONS: '64', SOCKET_ADAPTER: 'classic' }).realtime).toEqual({ relayPartitions: 64, socketAdapter: 'classic' });
+    expect(() => loadConfig({ ...base, DATABASE_DIRECT_URL: 'mysql://x' })).toThrow(/DATABASE_DIRECT_URL must use postgres/);
+    expect(() => loadConfig({ ...base, RELAY_PARTITIONS: '0' })).toThrow(/RELAY_PARTITIONS must be between 1 and 1024/);
+    expect(() => loadConfig({ ...base, SOCKET_ADAPTER: 'cluster' })).toThrow(/SOCKET_ADAPTER must be one of sharded, classic/);
+  });
 });

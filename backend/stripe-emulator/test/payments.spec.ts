@@ -229,6 +229,27 @@ describe('stripe emulator: payments through the real SDK', () => {
     expect(env.receiver.events('refund.created').some((ev) => (ev.data.object as Stripe.Refund).id === r1.id)).toBe(true);
   });
 
+  it("a charge's refunds are includable only: absent unless expanded (API version 2022-11-15 and later)", async () => {
+    const pi = await stripe.paymentIntents.create({ amount: 5000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    const re = await stripe.refunds.create({ payment_intent: pi.id, amount: 1200 });
+    const plain = await stripe.charges.retrieve(pi.latest_charge as string);
+    expect(plain).not.toHaveProperty('refunds');
+    const withRefunds = await stripe.charges.retrieve(pi.latest_charge as string, { expand: ['refunds'] });
+    expect(withRefunds.refunds?.data.map((r) => r.id)).toEqual([re.id]);
+    expect(withRefunds.refunds?.url).toBe(`/v1/charges/${plain.id}/refunds`);
+    const viaIntent = await stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge.refunds'] });
+    expect((viaIntent.latest_charge as Stripe.Charge).refunds?.data[0].amount).toBe(1200);
+    const listed = await stripe.charges.list({ payment_intent: pi.id });
+    expect(listed.data[0]).not.toHaveProperty('refunds');
+    // webhooks carry the object as the API shows it by default
+    await env.emu.flushWebhooks();
+    const ev = env.receiver.events('charge.refunded').find((e) => (e.data.object as Stripe.Charge).id === plain.id);
+    expect(ev?.data.object).not.toHaveProperty('refunds');
+    // a property that is neither there nor includable still cannot be expanded
+    const err = await expectStripeError(stripe.charges.retrieve(plain.id, { expand: ['nonsense'] }));
+    expect(err.param).toBe('expand');
+  });
+
   it('disputes: card 0259 creates one after success; closing it fires charge.dispute.closed', async () => {
     const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4000000000000259', exp_month: 12, exp_year: 2040 } });
     const pi = await stripe.paymentIntents.create({ amount: 6000, currency: 'usd', payment_method: pm.id, confirm: true });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withPassLock } from '../../src/common/database/pass-lock';
 import { OutboxRelay } from '../../src/modules/realtime/outbox-relay.service';
 import { appendCommitted, connectClient, EVENTS, TestClient } from '../realtime/realtime-helpers';
 import { createTestDatabase } from '../support/database';
@@ -80,6 +81,26 @@ describe('scale-out through PgBouncer (transaction pooling)', () => {
       [db.name],
     );
     expect(direct).toEqual([{ app: 'collabpay:outbox-listener', n: 3 }]);
+  });
+
+  it('holds a pass lock (auto-release, migrations) across transactions through the pooler, and only while the pass runs', async () => {
+    const KEY = 424_242;
+    const held = async () =>
+      (await a.db.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`, [KEY]))[0].n as number;
+    let finish!: () => void;
+    const gate = new Promise<void>((r) => (finish = r));
+    const first = withPassLock(a.db, KEY, true, async () => {
+      // the pass does its own transactions on other pooled connections meanwhile
+      await a.db.transaction(async (em) => em.query(`SELECT count(*) FROM payments`));
+      await gate;
+      return 'first';
+    });
+    await eventually(async () => (await held()) === 1, 5_000, 'the first pass to hold the lock');
+    expect(await withPassLock(worker.db, KEY, false, async () => 'second')).toEqual({ ran: false });
+    finish();
+    expect(await first).toEqual({ ran: true, value: 'first' });
+    expect(await held()).toBe(0);
+    expect(await withPassLock(worker.db, KEY, false, async () => 'second')).toEqual({ ran: true, value: 'second' });
   });
 
   it('applies duplicated, reordered payment webhooks exactly once; both parties get their events in seq order on different instances', async () => {

@@ -39,7 +39,8 @@ export const CALL_SITES: Record<string, { test: string; safety: 'key' | 'natural
   'modules/payments/payments.service.ts:charges.retrieve': { test: T.paymentReads, safety: 'read' },
   // the key comes from the reservation's row id (collabpay-refund-<refund id>), whoever retries the call
   'modules/payments/refunds/refunds.service.ts:refunds.create': { test: T.refund, safety: 'key' },
-  'modules/payments/refunds/refunds.service.ts:refunds.list': { test: T.refund, safety: 'read' },
+  // the one read of reconciliation, for every refund reservation (refunds rows, dispute resolutions, clawbacks)
+  'modules/payments/refunds/refund-reservations.ts:refunds.list': { test: T.refund, safety: 'read' },
   'modules/payments/payment-webhooks.handler.ts:paymentIntents.retrieve': { test: T.paymentReads, safety: 'read' },
   'modules/payments/payment-webhooks.handler.ts:charges.retrieve': { test: T.webhookRereads, safety: 'read' },
   'modules/payouts/payout-webhooks.handler.ts:payouts.retrieve': { test: T.webhookRereads, safety: 'read' },

@@ -130,8 +130,9 @@ export async function startPgBouncer(label: string, opts: PgBouncerOptions = {})
     async stop() {
       if (!gone) {
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (!gone) child.kill('SIGKILL');
+        const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(hard);
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { createDataSource } from '../../src/database/data-source';
 import { CollaborationWorkflow1796000000000 } from '../../src/database/migrations/1796000000000-collaboration-workflow';
 import { Refunds1796100000000 } from '../../src/database/migrations/1796100000000-refunds';
 import { RetainerSyncOutsideLocks1796100000001 } from '../../src/database/migrations/1796100000001-retainer-sync-outside-locks';
+import { ClawbackRequests1796200000000 } from '../../src/database/migrations/1796200000000-clawback-requests';
 import { createTestDatabase } from '../support/database';
 
 /** The workflow migration on data written before it: one implicit milestone per one-time collaboration, fee rate kept. */
@@ -24,6 +25,7 @@ describe('migration: collaboration workflow on existing data', () => {
     const migration = new CollaborationWorkflow1796000000000();
     const qr = ds.createQueryRunner();
     // the migrations after it first, in reverse order
+    await new ClawbackRequests1796200000000().down(qr);
     await new RetainerSyncOutsideLocks1796100000001().down(qr);
     await new Refunds1796100000000().down(qr);
     await migration.down(qr);

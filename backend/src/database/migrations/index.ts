@@ -11,6 +11,7 @@ import { RetentionIndexes1795600000000 } from './1795600000000-retention-indexes
 import { CollaborationWorkflow1796000000000 } from './1796000000000-collaboration-workflow';
 import { Refunds1796100000000 } from './1796100000000-refunds';
 import { RetainerSyncOutsideLocks1796100000001 } from './1796100000001-retainer-sync-outside-locks';
+import { ClawbackRequests1796200000000 } from './1796200000000-clawback-requests';
 import { RelayMembers1796200000017 } from './1796200000017-relay-members';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   CollaborationWorkflow1796000000000,
   Refunds1796100000000,
   RetainerSyncOutsideLocks1796100000001,
+  ClawbackRequests1796200000000,
   RelayMembers1796200000017,
 ];

@@ -8,6 +8,7 @@ import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { UuidPipe } from '../../common/http/uuid.pipe';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { ClawbackService } from './clawback.service';
+import { requestKeyOf } from '../payments/payments.controller';
 import { Audited } from '../audit/audit';
 
 export class ClawbackDto {
@@ -47,6 +48,6 @@ export class AdminClawbackController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.idempotency.run(req, res, user.id, () => this.clawbacks.clawback(user, id, dto.amount, dto.reason), 200);
+    return this.idempotency.run(req, res, user.id, () => this.clawbacks.clawback(user, id, dto.amount, dto.reason, requestKeyOf(req)), 200);
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth.types';
@@ -23,15 +24,20 @@ import { DisputeRecord, DisputeRepository, PendingResolution } from './dispute.r
 import { DisputeView } from './dispute.view';
 import { DisputesService } from './disputes.service';
 
-/** The Stripe refund of a resolution: one per dispute, whatever the retries. */
-export const disputeRefundKey = (disputeId: string) => `collabpay-dispute-refund-${disputeId}`;
+/**
+ * The Stripe refund of a resolution: one per reservation, whatever the retries (a reservation from before
+ * reservations had ids keeps the key it was sent with: one per dispute).
+ */
+export const disputeRefundKey = (disputeId: string, reservationId?: string) =>
+  `collabpay-dispute-refund-${disputeId}${reservationId ? `-${reservationId}` : ''}`;
 
 /**
  * An admin resolves a dispute with a split: `releaseAmount` to the influencer's wallet (less its share of the
  * platform fee), `refundAmount` back to the company through ONE Stripe refund, as ONE balanced journal entry.
  * No row lock is held across the Stripe call: reserve (the split is recorded on the dispute under the payment
  * lock) → refund at Stripe with a key derived from the dispute → finish under the lock. A retry with the same
- * split resumes wherever the last attempt stopped; a resolved dispute answers the same resolution again.
+ * split resumes wherever the last attempt stopped; a resolved dispute answers the same resolution again. A
+ * reservation whose request died is resolved by DisputeRefundReconciler through `complete` / `release`.
  *
  * Fee rounding (exact to the minor unit in every currency, zero-decimal ones included): the fee of a release is
  * `floor(platformFee × releasedAfter / amount) − floor(platformFee × releasedBefore / amount)`, and the release
@@ -72,34 +78,71 @@ export class DisputeResolutionService {
       if (d.pendingResolution && !same(d.pendingResolution))
         throw conflict('DISPUTE_RESOLUTION_IN_PROGRESS', 'Another resolution of this dispute is in progress; retry it with the same split');
       if (p.status === 'DISPUTED') throw conflict('PAYMENT_DISPUTED', 'A card dispute is open on this payment: wait for it to close');
-      const pending: PendingResolution = d.pendingResolution ?? { ...split, actorId: admin.id };
-      if (!d.pendingResolution) await this.repo.setPending(em, d.id, pending);
+      // a retry renews the reservation's time: reconciliation leaves a reservation alone while a request works on it
+      const reservedAt = new Date().toISOString();
+      const pending: PendingResolution = d.pendingResolution
+        ? { ...d.pendingResolution, reservedAt }
+        : { ...split, actorId: admin.id, reservationId: randomUUID(), reservedAt };
+      await this.repo.setPending(em, d.id, pending);
       return { d, p, pending };
     });
     if (!reserved) return this.disputes.view(id);
-    // 2. the Stripe refund, outside any lock, with the dispute's key
+    // 2. the Stripe refund, outside any lock, with the reservation's key
     let refundId: string | null = null;
-    if (reserved.pending.refundAmount > 0) refundId = await this.refundAtStripe(reserved.d, reserved.p, reserved.pending.refundAmount);
+    if (reserved.pending.refundAmount > 0) refundId = await this.refundAtStripe(reserved.d, reserved.p, reserved.pending);
     // 3. finish
-    await inTransaction(this.ds, async (em) => {
-      const p = (await this.payments.findById(reserved.p.id, em, true))!;
-      const d = (await this.repo.findById(id, em, true))!;
-      if (d.status !== 'OPEN' || !d.pendingResolution) return; // a concurrent retry finished it
-      await this.finish(em, admin, d, p, d.pendingResolution, refundId);
-    });
-    this.outbox.notifyCommitted();
+    await this.complete(id, reserved.pending, refundId);
     return this.disputes.view(id);
   }
 
-  private async refundAtStripe(d: DisputeRecord, p: PaymentRecord, amount: number): Promise<string> {
+  /**
+   * Step 3, for the admin's request and for reconciliation alike: books `reservation` (whose Stripe refund is
+   * `refundId`, null when nothing is refunded) under the payment's and the dispute's locks, once: false when it is
+   * no longer the dispute's reservation (finished or released meanwhile).
+   */
+  async complete(id: string, reservation: PendingResolution, refundId: string | null): Promise<boolean> {
+    const done = await inTransaction(this.ds, async (em) => {
+      const head = (await this.repo.findById(id, em))!;
+      const p = (await this.payments.findById(head.paymentId, em, true))!;
+      const d = (await this.repo.findById(id, em, true))!;
+      if (d.status !== 'OPEN' || !d.pendingResolution || d.pendingResolution.reservationId !== reservation.reservationId) return false;
+      return this.finish(em, d, p, d.pendingResolution, refundId);
+    });
+    this.outbox.notifyCommitted();
+    return done;
+  }
+
+  /**
+   * Frees the dispute of `reservation` when Stripe made no refund for it: only while it is still the dispute's
+   * reservation with the same time (a request renewing it meanwhile may be calling Stripe right now).
+   */
+  async release(id: string, reservation: PendingResolution): Promise<boolean> {
+    return inTransaction(this.ds, async (em) => {
+      const head = (await this.repo.findById(id, em))!;
+      await this.payments.findById(head.paymentId, em, true);
+      const d = (await this.repo.findById(id, em, true))!;
+      const now = d.pendingResolution;
+      if (d.status !== 'OPEN' || !now || now.reservationId !== reservation.reservationId || now.reservedAt !== reservation.reservedAt) return false;
+      await this.repo.setPending(em, d.id, null);
+      this.logger.warn(`dispute ${d.id}: the resolution's refund was never made at Stripe; the reservation is released`);
+      return true;
+    });
+  }
+
+  private async refundAtStripe(d: DisputeRecord, p: PaymentRecord, s: PendingResolution): Promise<string> {
     try {
       const refund = await this.stripe.refunds.create(
         {
           ...(p.stripeChargeId ? { charge: p.stripeChargeId } : { payment_intent: p.stripePaymentIntentId! }),
-          amount,
-          metadata: { payment_id: p.id, collaboration_id: p.collaborationId, dispute_id: d.id },
+          amount: s.refundAmount,
+          metadata: {
+            payment_id: p.id,
+            collaboration_id: p.collaborationId,
+            dispute_id: d.id,
+            ...(s.reservationId ? { collabpay_reservation: s.reservationId } : {}),
+          },
         },
-        { idempotencyKey: disputeRefundKey(d.id) },
+        { idempotencyKey: disputeRefundKey(d.id, s.reservationId) },
       );
       if (refund.status === 'failed' || refund.status === 'canceled')
         throw badGateway('REFUND_FAILED', `Stripe could not refund: ${refund.failure_reason ?? refund.status}`);
@@ -116,7 +159,7 @@ export class DisputeResolutionService {
   }
 
   /** ONE balanced entry: escrow → wallet (net) + fee revenue + Stripe balance (the refund). */
-  private async finish(em: EntityManager, admin: AuthUser, d: DisputeRecord, p: PaymentRecord, s: PendingResolution, refundId: string | null) {
+  private async finish(em: EntityManager, d: DisputeRecord, p: PaymentRecord, s: PendingResolution, refundId: string | null): Promise<boolean> {
     const c = (await this.collaborations.findById(d.collaborationId, em))!;
     let snap = paymentSnapshot(p);
     for (const e of [
@@ -144,7 +187,7 @@ export class DisputeResolutionService {
         { account: Accounts.stripeBalance, currency: cur, amount: -s.refundAmount },
       ],
     });
-    if (!posted) return;
+    if (!posted) return false;
     const updated = await this.payments.update(em, p.id, {
       status: snap.status,
       amountReleased: snap.amountReleased,
@@ -161,7 +204,7 @@ export class DisputeResolutionService {
       platformFee: fee,
       influencerAmount: net,
       note: s.note,
-      resolvedBy: admin.id,
+      resolvedBy: s.actorId,
       resolvedAt: new Date().toISOString(),
       stripeRefundId: refundId,
     });
@@ -189,5 +232,6 @@ export class DisputeResolutionService {
         description: `Dispute resolution for “${c.title}”`,
       });
     }
+    return true;
   }
 }

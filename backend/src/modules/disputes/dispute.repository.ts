@@ -23,6 +23,10 @@ export interface PendingResolution {
   refundAmount: number;
   note: string;
   actorId: string;
+  /** the reservation (absent on reservations made before they had ids): in the Stripe refund's key and metadata */
+  reservationId?: string;
+  /** when the reservation was made or last renewed by a request (ISO); reconciliation resolves old ones */
+  reservedAt?: string;
 }
 
 export interface DisputeRecord {
@@ -95,6 +99,17 @@ export class DisputeRepository {
 
   async setPending(em: EntityManager, id: string, pending: PendingResolution | null): Promise<void> {
     await em.query(`UPDATE disputes SET pending_resolution = $2, updated_at = now() WHERE id = $1`, [id, pending === null ? null : JSON.stringify(pending)]);
+  }
+
+  /** Open disputes whose resolution was reserved at least `olderThanMs` ago (its request died or is long gone). */
+  async listStalePending(olderThanMs: number, limit = 100): Promise<DisputeRecord[]> {
+    return this.ds.query(
+      `SELECT ${COLS} FROM disputes d JOIN collaborations c ON c.id = d.collaboration_id
+        WHERE d.status = 'OPEN' AND d.pending_resolution IS NOT NULL
+          AND COALESCE((d.pending_resolution->>'reservedAt')::timestamptz, d.updated_at) <= now() - make_interval(secs => $1::double precision / 1000)
+        ORDER BY d.updated_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
   }
 
   async close(em: EntityManager, id: string, status: 'WITHDRAWN' | 'RESOLVED', resolution: Resolution | null): Promise<void> {

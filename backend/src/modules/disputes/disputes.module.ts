@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PaymentsModule } from '../payments/payments.module';
 import { DisputeEvents } from './dispute-events';
+import { DisputeRefundReconciler } from './dispute-refund-reconciler';
 import { DisputeResolutionService } from './dispute-resolution.service';
 import { DisputeRepository } from './dispute.repository';
 import { AdminDisputesController, DisputesController } from './disputes.controller';
@@ -10,6 +11,6 @@ import { DisputesService } from './disputes.service';
 @Module({
   imports: [PaymentsModule],
   controllers: [DisputesController, AdminDisputesController],
-  providers: [DisputeRepository, DisputeEvents, DisputesService, DisputeResolutionService],
+  providers: [DisputeRepository, DisputeEvents, DisputesService, DisputeResolutionService, DisputeRefundReconciler],
 })
 export class DisputesModule {}

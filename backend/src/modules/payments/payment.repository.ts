@@ -3,6 +3,19 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Keyset } from '../../common/pagination/pagination';
 import type { PaymentSnapshot, PaymentStatus } from './domain/payment-status.machine';
 
+/** A clawback reserved under the payment's lock before its Stripe refund (reservations from before ids have no `id`/`reservedAt`). */
+export interface PendingClawback {
+  amount: number;
+  reason: string;
+  actorId: string;
+  /** the reservation: in the Stripe refund's key and metadata (`collabpay_clawback`) */
+  id?: string;
+  /** when it was made or last renewed by a request (ISO); reconciliation resolves old ones */
+  reservedAt?: string;
+  /** the client's Idempotency-Key (digest) of the request that made it */
+  requestKey?: string;
+}
+
 export interface PaymentRecord {
   id: string;
   collaborationId: string;
@@ -17,8 +30,8 @@ export interface PaymentRecord {
   amountRefunded: number;
   /** refunded to the company after release and recovered from the influencer */
   amountClawedBack: number;
-  /** a clawback reserved before its Stripe refund: {amount, reason, key} */
-  pendingClawback: { amount: number; reason: string; actorId: string } | null;
+  /** a clawback reserved before its Stripe refund */
+  pendingClawback: PendingClawback | null;
   /** refunds of held money reserved before their Stripe call (PENDING rows of `refunds`): frozen until booked or released */
   refundReserved: number;
   feeRecognized: number;
@@ -154,6 +167,16 @@ export class PaymentRepository {
 
   async findByCharge(chargeId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
     return this.findOne(em, 'stripe_charge_id = $1', chargeId, lock);
+  }
+
+  /** Payments with a clawback reserved at least `olderThanMs` ago (its request died or is long gone). */
+  async listStaleClawbacks(olderThanMs: number, limit = 100): Promise<PaymentRecord[]> {
+    return this.ds.query(
+      `SELECT ${COLS} FROM payments WHERE pending_clawback IS NOT NULL
+          AND COALESCE((pending_clawback->>'reservedAt')::timestamptz, updated_at) <= now() - make_interval(secs => $1::double precision / 1000)
+        ORDER BY updated_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
   }
 
   /** Updates the listed fields and bumps `version`. */

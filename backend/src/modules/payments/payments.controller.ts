@@ -10,7 +10,7 @@ import { PaymentsService } from './payments.service';
 import { RefundsService } from './refunds/refunds.service';
 
 /** The client's Idempotency-Key, if it sent one: a retry of the same request then reaches Stripe with the same key. */
-function requestKeyOf(req: Request): string | undefined {
+export function requestKeyOf(req: Request): string | undefined {
   const h = req.headers['idempotency-key'];
   return typeof h === 'string' && h ? h : undefined;
 }

@@ -11,6 +11,7 @@ import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 import { WalletModule } from '../wallet/wallet.module';
 import { RefundRepository } from './refunds/refund.repository';
+import { RefundReservationReconcilers } from './refunds/refund-reservations';
 import { RefundsReconcileJob } from './refunds/refunds-reconcile.job';
 import { RefundsService } from './refunds/refunds.service';
 
@@ -29,7 +30,18 @@ import { RefundsService } from './refunds/refunds.service';
     RefundRepository,
     RefundsService,
     RefundsReconcileJob,
+    RefundReservationReconcilers,
   ],
-  exports: [PaymentRepository, PaymentNotifier, RecoveryService, EscrowReleaseService, PaymentsService, CollaborationViews, RefundRepository, RefundsService],
+  exports: [
+    PaymentRepository,
+    PaymentNotifier,
+    RecoveryService,
+    EscrowReleaseService,
+    PaymentsService,
+    CollaborationViews,
+    RefundRepository,
+    RefundsService,
+    RefundReservationReconcilers,
+  ],
 })
 export class PaymentsModule {}

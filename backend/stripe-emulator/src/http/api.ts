@@ -7,7 +7,7 @@ import { buildRoutes } from '../routes';
 import { schemaFor, validateParams } from '../schemas';
 import { State } from '../state';
 import { send, sendJson } from './respond';
-import { ApiRequest, Route } from './router';
+import { ApiRequest, listOf, Route } from './router';
 
 export interface ServerConfig {
   secretKey: string;
@@ -131,7 +131,7 @@ export class ApiHandler {
       const r: ApiRequest = { st: this.st, ctx, params: rest, path: pathParams };
       const result = route.handler(r);
       const expandPaths = expand === undefined ? [] : (arr({ expand }, 'expand') ?? []).filter((x): x is string => typeof x === 'string');
-      const out = this.expand(snapshot(result), expandPaths);
+      const out = this.expand(snapshot(result), expandPaths, account);
       body = JSON.stringify(out, null, 2);
     } catch (e) {
       if (!(e instanceof StripeApiError)) this.cfg.logger(`${method} ${path} crashed: ${(e as Error).stack ?? String(e)}`);
@@ -146,22 +146,43 @@ export class ApiHandler {
   }
 
   /** `expand[]`: replace ids by objects along dotted paths; `data.` walks list items. */
-  private expand(obj: unknown, paths: string[]): unknown {
+  private expand(obj: unknown, paths: string[], account: string): unknown {
     for (const p of paths) {
       if (p.split('.').length > 4) throw invalid(`You cannot expand more than 4 levels of a property. Property: ${p}`, 'expand');
-      this.expandOne(obj, p.split('.'), p);
+      this.expandOne(obj, p.split('.'), p, account);
     }
     return obj;
   }
-  private expandOne(o: unknown, parts: string[], full: string): void {
+
+  /**
+   * Properties Stripe leaves out of an object unless asked for with `expand[]` (its "includable" fields): since API
+   * version 2022-11-15 a charge carries no `refunds` list unless `expand[]=refunds`.
+   */
+  private includable(rec: Record<string, unknown>, head: string, account: string): unknown {
+    if (rec.object === 'charge' && head === 'refunds' && typeof rec.id === 'string') {
+      const id = rec.id;
+      return snapshot(
+        listOf(
+          this.st.refunds.list(account, (x) => x.charge === id),
+          {},
+          `/v1/charges/${id}/refunds`,
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  private expandOne(o: unknown, parts: string[], full: string, account: string): void {
     if (o === null || typeof o !== 'object') return;
     if (Array.isArray(o)) {
-      for (const x of o) this.expandOne(x, parts, full);
+      for (const x of o) this.expandOne(x, parts, full, account);
       return;
     }
     const rec = o as Record<string, unknown>;
     const [head, ...rest] = parts;
-    if (!(head in rec)) {
+    const included = head in rec ? undefined : this.includable(rec, head, account);
+    if (included !== undefined) rec[head] = included;
+    else if (!(head in rec)) {
       if (rec.object === 'list' && head !== 'data')
         throw invalid(`This property cannot be expanded (${full}). You may want to try expanding 'data.${full}' instead.`, 'expand');
       throw invalid(`This property cannot be expanded (${full}).`, 'expand');
@@ -174,6 +195,6 @@ export class ApiHandler {
         rec[head] = v;
       }
     }
-    if (rest.length) this.expandOne(v, rest, full);
+    if (rest.length) this.expandOne(v, rest, full, account);
   }
 }

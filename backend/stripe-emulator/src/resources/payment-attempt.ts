@@ -75,7 +75,6 @@ export function makeCharge(st: State, account: string, pi: Stripe.PaymentIntent,
     receipt_number: null,
     receipt_url: `${st.core.opts.publicUrl}/receipts/${pi.id}`,
     refunded: false,
-    refunds: { object: 'list', data: [], has_more: false, url: '/v1/charges/CH/refunds' },
     review: null,
     shipping: null,
     source: null,
@@ -86,7 +85,6 @@ export function makeCharge(st: State, account: string, pi: Stripe.PaymentIntent,
     transfer_data: null,
     transfer_group: pi.transfer_group,
   };
-  ch.refunds!.url = `/v1/charges/${ch.id}/refunds`;
   st.charges.add(ch, account);
   return ch;
 }

@@ -64,7 +64,6 @@ export function createRefund(st: State, ctx: RequestContext, p: ParamObject): St
   const before = snapshot(ch);
   ch.amount_refunded += amount;
   ch.refunded = ch.amount_refunded >= ch.amount_captured;
-  ch.refunds = { object: 'list', data: [re, ...(ch.refunds?.data ?? [])], has_more: false, url: `/v1/charges/${ch.id}/refunds` };
   st.emit('refund.created', re, { account: ctx.account, ctx });
   st.emit('charge.refunded', ch, { account: ctx.account, ctx, previous: { amount_refunded: before.amount_refunded, refunded: before.refunded } });
   return re;

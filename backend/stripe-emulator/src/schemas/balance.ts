@@ -6,15 +6,7 @@ const balanceRetrieve = {
 } satisfies ParamSchema<Stripe.BalanceRetrieveParams>;
 
 const balanceTransactionList = {
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   currency: S.currency(),
   expand: S.expand(),
   payout: S.id(),

@@ -2,15 +2,7 @@ import type Stripe from 'stripe';
 import { ParamSchema, S, SchemaTable } from './schema';
 
 const chargeList = {
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   customer: S.id(),
   expand: S.expand(),
   payment_intent: S.id(),
@@ -52,15 +44,7 @@ const refundCreate = {
 
 const refundList = {
   charge: S.id(),
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   expand: S.expand(),
   payment_intent: S.id(),
   ending_before: S.id(),
@@ -79,15 +63,7 @@ const refundUpdate = {
 
 const disputeList = {
   charge: S.id(),
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   expand: S.expand(),
   payment_intent: S.id(),
   ending_before: S.id(),

@@ -5,15 +5,24 @@ const PAYMENT_METHOD_TYPE = S.words(
   'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
 );
 
+const addressFields = {
+  city: S.string(),
+  country: S.string(),
+  line1: S.string(),
+  line2: S.string(),
+  postal_code: S.string(),
+  state: S.string(),
+} satisfies ParamSchema<Stripe.AddressParam>;
+
+const invoiceSettingsFields = {
+  custom_fields: S.unsupported,
+  default_payment_method: S.id(),
+  footer: S.string(),
+  rendering_options: S.unsupported,
+} satisfies ParamSchema<Stripe.CustomerCreateParams.InvoiceSettings>;
+
 const customerCreate = {
-  address: S.object<Stripe.AddressParam>({
-    city: S.string(),
-    country: S.string(),
-    line1: S.string(),
-    line2: S.string(),
-    postal_code: S.string(),
-    state: S.string(),
-  }).orEmpty(),
+  address: S.object<Stripe.AddressParam>(addressFields).orEmpty(),
   balance: S.int(),
   business_name: S.string(),
   cash_balance: S.unsupported,
@@ -22,12 +31,7 @@ const customerCreate = {
   expand: S.expand(),
   individual_name: S.string(),
   invoice_prefix: S.string(),
-  invoice_settings: S.object<Stripe.CustomerCreateParams.InvoiceSettings>({
-    custom_fields: S.unsupported,
-    default_payment_method: S.id(),
-    footer: S.string(),
-    rendering_options: S.unsupported,
-  }),
+  invoice_settings: S.object<Stripe.CustomerCreateParams.InvoiceSettings>(invoiceSettingsFields),
   metadata: S.metadata().orEmpty(),
   name: S.string(),
   next_invoice_sequence: S.int(),
@@ -44,15 +48,7 @@ const customerCreate = {
 } satisfies ParamSchema<Stripe.CustomerCreateParams>;
 
 const customerList = {
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   email: S.string(),
   expand: S.expand(),
   test_clock: S.id(),
@@ -66,14 +62,7 @@ const customerRetrieve = {
 } satisfies ParamSchema<Stripe.CustomerRetrieveParams>;
 
 const customerUpdate = {
-  address: S.object<Stripe.AddressParam>({
-    city: S.string(),
-    country: S.string(),
-    line1: S.string(),
-    line2: S.string(),
-    postal_code: S.string(),
-    state: S.string(),
-  }).orEmpty(),
+  address: S.object<Stripe.AddressParam>(addressFields).orEmpty(),
   balance: S.int(),
   business_name: S.string(),
   cash_balance: S.unsupported,
@@ -83,12 +72,7 @@ const customerUpdate = {
   expand: S.expand(),
   individual_name: S.string(),
   invoice_prefix: S.string(),
-  invoice_settings: S.object<Stripe.CustomerUpdateParams.InvoiceSettings>({
-    custom_fields: S.unsupported,
-    default_payment_method: S.id(),
-    footer: S.string(),
-    rendering_options: S.unsupported,
-  }),
+  invoice_settings: S.object<Stripe.CustomerUpdateParams.InvoiceSettings>(invoiceSettingsFields),
   metadata: S.metadata().orEmpty(),
   name: S.string(),
   next_invoice_sequence: S.int(),

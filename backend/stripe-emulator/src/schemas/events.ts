@@ -9,15 +9,7 @@ const API_VERSION = S.words(
 );
 
 const eventList = {
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   delivery_success: S.bool(),
   expand: S.expand(),
   type: S.string(),

@@ -39,26 +39,10 @@ const invoiceCreate = {
 
 const invoiceList = {
   collection_method: S.enum('charge_automatically', 'send_invoice'),
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   customer: S.id(),
   customer_account: S.id(),
-  due_date: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  due_date: S.range(),
   expand: S.expand(),
   status: S.enum('draft', 'open', 'paid', 'uncollectible', 'void'),
   subscription: S.id(),
@@ -137,6 +121,14 @@ const invoiceMarkUncollectible = {
   expand: S.expand(),
 } satisfies ParamSchema<Stripe.InvoiceMarkUncollectibleParams>;
 
+const priceDataFields = {
+  currency: S.currency(),
+  product: S.id(),
+  tax_behavior: S.enum('unspecified', 'exclusive', 'inclusive'),
+  unit_amount: S.int(),
+  unit_amount_decimal: S.decimal(),
+} satisfies ParamSchema<Stripe.InvoiceItemCreateParams.PriceData>;
+
 const invoiceItemCreate = {
   amount: S.int(),
   currency: S.currency(),
@@ -152,13 +144,7 @@ const invoiceItemCreate = {
     end: S.int(),
     start: S.int(),
   }),
-  price_data: S.object<Stripe.InvoiceItemCreateParams.PriceData>({
-    currency: S.currency(),
-    product: S.id(),
-    tax_behavior: S.enum('unspecified', 'exclusive', 'inclusive'),
-    unit_amount: S.int(),
-    unit_amount_decimal: S.decimal(),
-  }),
+  price_data: S.object<Stripe.InvoiceItemCreateParams.PriceData>(priceDataFields),
   pricing: S.unsupported,
   quantity: S.int(),
   quantity_decimal: S.decimal(),
@@ -170,15 +156,7 @@ const invoiceItemCreate = {
 } satisfies ParamSchema<Stripe.InvoiceItemCreateParams>;
 
 const invoiceItemList = {
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   customer: S.id(),
   customer_account: S.id(),
   expand: S.expand(),
@@ -205,13 +183,7 @@ const invoiceItemUpdate = {
     end: S.int(),
     start: S.int(),
   }),
-  price_data: S.object<Stripe.InvoiceItemUpdateParams.PriceData>({
-    currency: S.currency(),
-    product: S.id(),
-    tax_behavior: S.enum('unspecified', 'exclusive', 'inclusive'),
-    unit_amount: S.int(),
-    unit_amount_decimal: S.decimal(),
-  }),
+  price_data: S.object<Stripe.InvoiceItemUpdateParams.PriceData>(priceDataFields),
   pricing: S.unsupported,
   quantity: S.int(),
   quantity_decimal: S.decimal(),

@@ -35,15 +35,7 @@ const productCreate = {
 
 const productList = {
   active: S.bool(),
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   expand: S.expand(),
   ids: S.array(S.string()),
   shippable: S.bool(),
@@ -117,15 +109,7 @@ const priceCreate = {
 
 const priceList = {
   active: S.bool(),
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   currency: S.currency(),
   expand: S.expand(),
   lookup_keys: S.array(S.string()),

@@ -70,6 +70,17 @@ export const S = {
   /** `metadata[k]=v`: Stripe's only free-form hash (50 keys, key ≤ 40 chars, value ≤ 500 chars); `metadata=` clears */
   metadata: (): Spec<Stripe.MetadataParam> => spec({ kind: 'metadata' }),
   expand: (): Spec<string[]> => spec({ kind: 'expand' }),
+  /** a list filter such as `created`: a timestamp, or `{gt, gte, lt, lte}` */
+  range: (): Spec<number | Stripe.RangeQueryParam> =>
+    S.oneOf(
+      S.int(),
+      S.object<Stripe.RangeQueryParam>({
+        gt: S.int(),
+        gte: S.int(),
+        lt: S.int(),
+        lte: S.int(),
+      }),
+    ),
   array: <E>(of: Spec<E>): Spec<E[]> => spec({ kind: 'array', of: of.node }, false),
   object: <T>(fields: ParamSchema<T>): Spec<T> => spec({ kind: 'object', fields: fields as unknown as Fields }),
   oneOf: <const T extends readonly Spec<unknown>[]>(...options: T): Spec<ValueOf<T[number]>> =>

@@ -5,6 +5,12 @@ const PAYMENT_METHOD_TYPE = S.words(
   'acss_debit affirm alipay amazon_pay au_becs_debit bacs_debit bancontact billie blik boleto card cashapp crypto custom customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way multibanco naver_pay nz_bank_account p24 pay_by_bank payco paynow paypal payto pix promptpay revolut_pay satispay sepa_debit sequra sofort swish twint upi us_bank_account wechat_pay ach_credit_transfer ach_debit jp_credit_transfer sepa_credit_transfer',
 );
 
+const paymentSettingsFields = {
+  payment_method_options: S.unsupported,
+  payment_method_types: S.array(PAYMENT_METHOD_TYPE).orEmpty(),
+  save_default_payment_method: S.enum('off', 'on_subscription'),
+} satisfies ParamSchema<Stripe.SubscriptionCreateParams.PaymentSettings>;
+
 const subscriptionCreate = {
   add_invoice_items: S.unsupported,
   application_fee_percent: S.int().orEmpty(),
@@ -56,11 +62,7 @@ const subscriptionCreate = {
   off_session: S.bool(),
   on_behalf_of: S.id(),
   payment_behavior: S.enum('allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'),
-  payment_settings: S.object<Stripe.SubscriptionCreateParams.PaymentSettings>({
-    payment_method_options: S.unsupported,
-    payment_method_types: S.array(PAYMENT_METHOD_TYPE).orEmpty(),
-    save_default_payment_method: S.enum('off', 'on_subscription'),
-  }),
+  payment_settings: S.object<Stripe.SubscriptionCreateParams.PaymentSettings>(paymentSettingsFields),
   pending_invoice_item_interval: S.unsupported,
   proration_behavior: S.enum('none', 'always_invoice', 'create_prorations'),
   transfer_data: S.unsupported,
@@ -73,33 +75,9 @@ const subscriptionCreate = {
 const subscriptionList = {
   automatic_tax: S.unsupported,
   collection_method: S.enum('charge_automatically', 'send_invoice'),
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
-  current_period_end: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
-  current_period_start: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
+  current_period_end: S.range(),
+  current_period_start: S.range(),
   customer: S.id(),
   customer_account: S.id(),
   expand: S.expand(),
@@ -170,11 +148,7 @@ const subscriptionUpdate = {
   on_behalf_of: S.id(),
   pause_collection: S.unsupported,
   payment_behavior: S.enum('allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'),
-  payment_settings: S.object<Stripe.SubscriptionUpdateParams.PaymentSettings>({
-    payment_method_options: S.unsupported,
-    payment_method_types: S.array(PAYMENT_METHOD_TYPE).orEmpty(),
-    save_default_payment_method: S.enum('off', 'on_subscription'),
-  }),
+  payment_settings: S.object<Stripe.SubscriptionUpdateParams.PaymentSettings>(paymentSettingsFields),
   pending_invoice_item_interval: S.unsupported,
   proration_behavior: S.enum('none', 'always_invoice', 'create_prorations'),
   proration_date: S.int(),

@@ -14,15 +14,7 @@ const transferCreate = {
 } satisfies ParamSchema<Stripe.TransferCreateParams>;
 
 const transferList = {
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  created: S.range(),
   destination: S.id(),
   expand: S.expand(),
   transfer_group: S.string(),
@@ -74,24 +66,8 @@ const payoutCreate = {
 } satisfies ParamSchema<Stripe.PayoutCreateParams>;
 
 const payoutList = {
-  arrival_date: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
-  created: S.oneOf(
-    S.int(),
-    S.object<Stripe.RangeQueryParam>({
-      gt: S.int(),
-      gte: S.int(),
-      lt: S.int(),
-      lte: S.int(),
-    }),
-  ),
+  arrival_date: S.range(),
+  created: S.range(),
   destination: S.id(),
   expand: S.expand(),
   status: S.string(),

@@ -10,10 +10,11 @@ import { STRIPE } from '../../stripe/stripe.module';
 import { authorize, NotFound } from '../../../common/access/access.policy';
 import { transition } from '../domain/payment-status.machine';
 import { EscrowReleaseService } from '../escrow-release.service';
-import { heldFree, PaymentRecord, PaymentRepository, reservedSnapshot } from '../payment.repository';
+import { heldFree, PaymentRepository, reservedSnapshot } from '../payment.repository';
 import { PaymentView, toPaymentView } from '../payment.view';
 import { PaymentsService, stripeErrorToApp } from '../payments.service';
 import { RefundRecord, RefundRepository } from './refund.repository';
+import { findRefundAtStripe, ReconcileResult, reconcileEach, refundStands } from './refund-reservations';
 
 const STRIPE_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'];
 
@@ -135,28 +136,12 @@ export class RefundsService {
    * charge's refunds and books the one made for the row (metadata `collabpay_refund_id`), or releases the
    * reservation when Stripe has none. Returns how many it resolved.
    */
-  async reconcile(olderThanMs: number): Promise<{ booked: number; released: number; failed: number }> {
-    const out = { booked: 0, released: 0, failed: 0 };
-    for (const r of await this.refunds.listPending(olderThanMs)) {
-      try {
-        const found = await this.findAtStripe(r);
-        await this.finish(r.id, found, 'the request never reached Stripe');
-        if (found && found.status !== 'failed' && found.status !== 'canceled') out.booked++;
-        else out.released++;
-      } catch (e) {
-        out.failed++;
-        this.logger.warn(`refund ${r.id} not reconciled (will retry): ${(e as Error).message}`);
-      }
-    }
-    return out;
-  }
-
-  private async findAtStripe(r: RefundRecord): Promise<Stripe.Refund | null> {
-    const p: PaymentRecord = (await this.paymentRepo.findById(r.paymentId))!;
-    const filter = p.stripeChargeId ? { charge: p.stripeChargeId } : { payment_intent: p.stripePaymentIntentId! };
-    for await (const re of this.stripe.refunds.list({ ...filter, limit: 100 })) {
-      if (re.metadata?.collabpay_refund_id === r.id) return re;
-    }
-    return null;
+  async reconcile(olderThanMs: number): Promise<ReconcileResult> {
+    return reconcileEach(this.logger, 'refund', await this.refunds.listPending(olderThanMs), async (r) => {
+      const p = (await this.paymentRepo.findById(r.paymentId))!;
+      const found = await findRefundAtStripe(this.stripe, p, (re) => re.metadata?.collabpay_refund_id === r.id);
+      await this.finish(r.id, found, 'the request never reached Stripe');
+      return refundStands(found) ? 'booked' : 'released';
+    });
   }
 }
