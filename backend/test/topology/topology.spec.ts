@@ -120,7 +120,9 @@ describe(`topology: 2 API servers + 2 workers (npm start) through PgBouncer, ${D
     if (sup && sup.exitCode === null) {
       const exited = new Promise((r) => sup.once('exit', r));
       sup.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 20_000)))]);
+      clearTimeout(timer);
     }
     for (const pid of pidsOf(out, /(?:server|worker) \d started \(pid (\d+)\)/g)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     await ds?.destroy().catch(() => undefined);
