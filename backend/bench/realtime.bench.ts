@@ -201,9 +201,18 @@ async function connectMany(url: string, tokens: string[], batch: number): Promis
 async function main(): Promise<void> {
   const t = await startTarget();
   const jwt = new JwtService({ secret: t.jwtSecret });
-  const token = (sub: string) => jwt.sign({ sub, email: `${sub}@bench.collabpay.dev`, role: 'company' }, { expiresIn: 3600 });
+  const token = (sub: string) => jwt.sign({ sub, email: `${sub}@bench.collabpay.dev`, role: 'company', jti: randomUUID() }, { expiresIn: 3600 });
   const ds = createDataSource(t.databaseUrl);
   await ds.initialize();
+  // the socket handshake checks the token's user in the database (existence, role, revocation)
+  const newUsers = async (n: number): Promise<string[]> => {
+    const ids = Array.from({ length: n }, () => randomUUID());
+    await ds.query(
+      `INSERT INTO users (id, email, password_hash, name, role) SELECT u, u::text || '@bench.collabpay.dev', 'x', 'Bench', 'company' FROM unnest($1::uuid[]) AS u`,
+      [ids],
+    );
+    return ids;
+  };
   const outbox = new OutboxService();
   let sockets: Socket[] = [];
   try {
@@ -211,7 +220,7 @@ async function main(): Promise<void> {
     log(`server ${t.url}${t.pid ? ` (pid ${t.pid})` : ''}`);
 
     // ---- 1. latency with CLIENTS connected users
-    const users = Array.from({ length: CLIENTS }, () => randomUUID());
+    const users = await newUsers(CLIENTS);
     let c0 = performance.now();
     sockets = await connectMany(t.url, users.map(token), 100);
     log(`${sockets.length} clients connected in ${((performance.now() - c0) / 1000).toFixed(1)} s`);
@@ -286,11 +295,7 @@ async function main(): Promise<void> {
     const base = await serverMemory(t);
     log(`server memory with 0 connections: RSS ${mb(base.rss)}${base.heapUsed ? `, heap ${mb(base.heapUsed)}` : ''}`);
     c0 = performance.now();
-    sockets = await connectMany(
-      t.url,
-      Array.from({ length: IDLE }, () => token(randomUUID())),
-      250,
-    );
+    sockets = await connectMany(t.url, (await newUsers(IDLE)).map(token), 250);
     log(`${sockets.length} idle clients connected in ${((performance.now() - c0) / 1000).toFixed(1)} s; holding ${IDLE_HOLD_MS} ms`);
     await sleep(IDLE_HOLD_MS);
     const still = sockets.filter((s) => s.connected).length;

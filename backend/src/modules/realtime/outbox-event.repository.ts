@@ -68,10 +68,11 @@ export class OutboxEventRepository {
   /**
    * One relay step over the wanted partitions, in one transaction: it takes the transaction-level advisory lock of
    * each partition it can (`pg_try_advisory_xact_lock`; a partition locked by another instance is skipped), then
-   * 1. emits, in seq order, up to `limit` unsent rows of those partitions that already have their seq, and marks
-   *    them sent (a crash or failure before the commit leaves them unsent: they are emitted again with that seq);
+   * 1. marks sent up to `limit` unsent rows of those partitions that already have their seq;
    * 2. gives up to `limit` rows without a seq their user's next seqs, in id order (= the order in which they became
-   *    visible to the relays of that partition), which the commit makes final; the next step emits them.
+   *    visible to the relays of that partition), which the commit makes final; the next step emits them;
+   * 3. emits the rows of 1, in seq order, right before the commit (a crash or failure before the commit leaves them
+   *    unsent: they are emitted again with that seq).
    * So one relay at a time works on a partition (all of a user's rows), seqs are gap-free and in send order, a row
    * never gets two seqs, and one emitted but not marked sent is resent with the same seq (clients drop seq <= last).
    * The locks vanish with the transaction: an instance that dies hands its partitions over at once.
@@ -90,11 +91,11 @@ export class OutboxEventRepository {
           ORDER BY seq, id LIMIT $3 FOR UPDATE`,
         [partitions, locked, limit],
       );
-      if (ready.length) {
-        emit(ready.map(fromRaw));
-        await em.query(`UPDATE outbox_events SET sent_at = now() WHERE id = ANY($1::bigint[])`, [ready.map((r) => r.id)]);
-      }
+      if (ready.length) await em.query(`UPDATE outbox_events SET sent_at = now() WHERE id = ANY($1::bigint[])`, [ready.map((r) => r.id)]);
       const numbered = await this.number(em, partitions, locked, limit);
+      // last before the commit: a failure up to here leaves nothing emitted; one after it (the commit) leaves rows
+      // emitted but unsent, which go out again with the same seq
+      if (ready.length) emit(ready.map(fromRaw));
       return { locked, sent: ready.length, sentPartitions: ready.map((r) => Number(r.part)), numbered };
     });
   }

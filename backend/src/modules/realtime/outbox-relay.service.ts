@@ -40,6 +40,7 @@ export class OutboxRelay implements OnModuleDestroy {
   private emit?: RelayEmit;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private heartbeating?: Promise<void>;
   private again = false;
   private stopped = true;
   private lastErrorAt = 0;
@@ -75,7 +76,7 @@ export class OutboxRelay implements OnModuleDestroy {
     await this.listener.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.running;
+    await Promise.all([this.running, this.heartbeating]); // a heartbeat landing after the leave would undo it
     this.members = [];
     await this.repo.leave(this.instanceId).catch(() => undefined); // else the others wait for the ttl
   }
@@ -106,13 +107,17 @@ export class OutboxRelay implements OnModuleDestroy {
   }
 
   private async poll(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      this.members = await this.repo.heartbeat(this.instanceId, this.partitions, RELAY_MEMBER_TTL_MS);
-      this.checkPartitionCount();
-    } catch (e) {
-      this.reportError(e);
-    }
+    if (this.stopped || this.heartbeating) return;
+    this.heartbeating = this.repo
+      .heartbeat(this.instanceId, this.partitions, RELAY_MEMBER_TTL_MS)
+      .then((members) => {
+        if (this.stopped) return;
+        this.members = members;
+        this.checkPartitionCount();
+      })
+      .catch((e) => this.reportError(e))
+      .finally(() => (this.heartbeating = undefined));
+    await this.heartbeating;
     if (!this.running) await this.kick();
   }
 
