@@ -101,7 +101,8 @@ async function ensureRedis(env: NodeJS.ProcessEnv, log: Log, notes: string[]) {
 async function ensureStripe(env: NodeJS.ProcessEnv, log: Log, stops: Array<() => Promise<void>>, notes: string[]) {
   if (env.STRIPE_SECRET_KEY) return;
   const port = Number(env.STRIPE_EMULATOR_PORT ?? 12111);
-  const appPort = Number(env.PORT ?? 3000);
+  // behind `npm start -- --instances N`'s proxy, Stripe's webhooks go to the proxy (spread over the servers)
+  const appPort = Number(env.COLLABPAY_PROXY_PORT || env.PORT || 3000);
   const webhookSecret = env.STRIPE_WEBHOOK_SECRET || 'whsec_collabpay_emulator_platform';
   const connectSecret = env.STRIPE_CONNECT_WEBHOOK_SECRET || 'whsec_collabpay_emulator_connect';
   if (await portOpen(port)) {
