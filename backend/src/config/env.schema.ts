@@ -40,6 +40,7 @@ export interface AppConfig {
   maxPaymentAmount: number;
   /** The collaboration workflow (deliverables, review, auto-release). */
   workflow: WorkflowConfig;
+  /** Consume the queues in this process. RUN_WORKER; default false in production (workers run as `npm run worker`), true otherwise. */
   runWorker: boolean;
   runSchedulers: boolean;
   webhooks: WebhookConfig;
@@ -242,7 +243,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxChangeRequests: attempt(() => int(env, 'MAX_CHANGE_REQUESTS', 3, 0, 100), 3),
       autoReleaseIntervalMs: attempt(() => int(env, 'AUTO_RELEASE_INTERVAL_MS', 60_000, 0, 86_400_000), 60_000),
     },
-    runWorker: attempt(() => bool(env, 'RUN_WORKER', true), true),
+    // production runs the queue workers as their own processes (npm run worker); elsewhere the API applies events too
+    runWorker: attempt(() => bool(env, 'RUN_WORKER', nodeEnv !== 'production'), true),
     runSchedulers: attempt(() => bool(env, 'RUN_SCHEDULERS', true), true),
     webhooks: {
       sweepIntervalMs: attempt(() => int(env, 'WEBHOOK_SWEEP_INTERVAL_MS', 30_000, 0, 86_400_000), 30_000),
