@@ -11,6 +11,7 @@ import { RetentionIndexes1795600000000 } from './1795600000000-retention-indexes
 import { CollaborationWorkflow1796000000000 } from './1796000000000-collaboration-workflow';
 import { Refunds1796100000000 } from './1796100000000-refunds';
 import { RetainerSyncOutsideLocks1796100000001 } from './1796100000001-retainer-sync-outside-locks';
+import { WebhookBatchClaims1796150000000 } from './1796150000000-webhook-batch-claims';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CollaborationWorkflow1796000000000,
   Refunds1796100000000,
   RetainerSyncOutsideLocks1796100000001,
+  WebhookBatchClaims1796150000000,
 ];

@@ -44,6 +44,30 @@ export class OutboxService {
     return { id };
   }
 
+  /** `append` for many rows in order, in two multi-row statements (the same rows and emails as one by one). */
+  async appendMany(em: EntityManager, rows: Array<{ userId: string; event: RealtimeEventName; payload: Record<string, unknown> }>): Promise<void> {
+    if (!rows.length) return;
+    const ids: { id: string }[] = await em.query(
+      `INSERT INTO outbox_events (user_id, event, payload)
+       SELECT u, e, p FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS r(u, e, p, n) ORDER BY n RETURNING id`,
+      [rows.map((r) => r.userId), rows.map((r) => r.event), rows.map((r) => JSON.stringify(r.payload))],
+    );
+    if (!this.cfg?.mail.smtpUrl) return;
+    // RETURNING gives the ids in insertion order (one ascending sequence, one statement)
+    const sorted = ids.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const emails = rows.flatMap((r, i) => {
+      const email = emailFor(r.event, r.payload, sorted[i]);
+      return email ? [{ userId: r.userId, ...email, payload: r.payload }] : [];
+    });
+    if (!emails.length) return;
+    await em.query(
+      `INSERT INTO email_notifications (user_id, kind, dedupe_key, payload)
+       SELECT u, k, d, p FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS r(u, k, d, p, n) ORDER BY n
+       ON CONFLICT (user_id, dedupe_key) DO NOTHING`,
+      [emails.map((e) => e.userId), emails.map((e) => e.kind), emails.map((e) => e.dedupeKey), emails.map((e) => JSON.stringify(e.payload))],
+    );
+  }
+
   /**
    * Queues an email in the caller's transaction (sent after commit by the notifications dispatcher; one per
    * user and `dedupeKey`). Events that are not realtime updates (a reminder, a requirement due) call it directly.
