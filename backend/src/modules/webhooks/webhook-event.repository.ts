@@ -110,7 +110,8 @@ export class WebhookEventRepository {
    */
   async claimBatch(eventId: string, type: string, limit: number, claimMs: number): Promise<LockedWebhookEvent[]> {
     return this.ds.transaction(async (em) => {
-      const free = `status = 'RECEIVED' AND (claimed_until IS NULL OR claimed_until < clock_timestamp())`;
+      // '-infinity': a batch left the event to the per-event path (never batched again); a past time: a dead worker's claim
+      const free = `status = 'RECEIVED' AND (claimed_until IS NULL OR (claimed_until < clock_timestamp() AND claimed_until <> '-infinity'))`;
       const own: { id: string }[] = await em.query(`SELECT id FROM webhook_events WHERE id = $1 AND ${free} FOR UPDATE SKIP LOCKED`, [eventId]);
       if (!own.length) return [];
       const [rows]: [LockedWebhookEvent[], number] = await em.query(
@@ -138,9 +139,12 @@ export class WebhookEventRepository {
     );
   }
 
-  /** Gives claimed events back (their own jobs apply them one by one). */
+  /**
+   * Gives claimed events back to their own jobs, for the per-event path: no other batch claims them again (a stale
+   * or unusual event would otherwise be claimed and left over by batch after batch while its job waits).
+   */
   async releaseClaims(em: EntityManager, ids: string[]): Promise<void> {
-    if (ids.length) await em.query(`UPDATE webhook_events SET claimed_until = NULL WHERE id = ANY($1::text[])`, [ids]);
+    if (ids.length) await em.query(`UPDATE webhook_events SET claimed_until = '-infinity' WHERE id = ANY($1::text[])`, [ids]);
   }
 
   async markDoneMany(em: EntityManager, ids: string[], status: 'PROCESSED' | 'IGNORED'): Promise<void> {
