@@ -9,13 +9,15 @@
  * By default it creates a throwaway database, starts one server in a child process (so the RSS figure is the
  * server's alone) and drops the database at the end. Against a server you started yourself:
  *   BENCH_URL=http://127.0.0.1:3000 BENCH_DATABASE_URL=postgres://... BENCH_JWT_SECRET=... [BENCH_PID=<server pid>] node ...
- * Knobs: BENCH_CLIENTS (1000), BENCH_WEBHOOKS (1000), BENCH_CONCURRENCY (20), BENCH_IDLE (10000),
+ * Knobs: BENCH_CLIENTS (1000), BENCH_WEBHOOKS (1000), BENCH_CONCURRENCY (20), BENCH_IDLE (10000), BENCH_NOTIFY (after-commit),
  *   BENCH_IDLE_HOLD_MS (3000), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL.
  *
  * A "webhook" here is what the webhook processor does once it has applied an event: one transaction that
  * appends a `payment:update` outbox row for each party of the payment and commits. The bench does it from its
- * own process, like a queue worker would, so the server's relay is woken by the commit NOTIFY. Latency is
- * measured from the start of that transaction to the event's arrival at each party's socket.
+ * own process, like a queue worker would, so the server's relay is woken by a NOTIFY: as the processor does, one
+ * coalesced NOTIFY sent after the commits (OutboxService.deferNotify/publishCommitted; BENCH_NOTIFY=in-tx: the
+ * trigger's NOTIFY inside each transaction, as before). Latency is measured from the start of that transaction to
+ * the event's arrival at each party's socket.
  */
 import 'reflect-metadata';
 import { JwtService } from '@nestjs/jwt';
@@ -39,6 +41,8 @@ const WEBHOOKS = num('BENCH_WEBHOOKS', 1000, 100_000);
 const CONCURRENCY = num('BENCH_CONCURRENCY', 20, 500);
 const IDLE = num('BENCH_IDLE', 10_000, 15_000);
 const IDLE_HOLD_MS = num('BENCH_IDLE_HOLD_MS', 3000, 120_000);
+// as the webhook processor does: one coalesced NOTIFY after the commits instead of one inside each (BENCH_NOTIFY=in-tx: the trigger's)
+const NOTIFY_AFTER_COMMIT = env.BENCH_NOTIFY !== 'in-tx';
 const PG_URL = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -204,7 +208,7 @@ async function main(): Promise<void> {
   const token = (sub: string) => jwt.sign({ sub, email: `${sub}@bench.collabpay.dev`, role: 'company' }, { expiresIn: 3600 });
   const ds = createDataSource(t.databaseUrl);
   await ds.initialize();
-  const outbox = new OutboxService();
+  const outbox = new OutboxService(undefined, ds);
   let sockets: Socket[] = [];
   try {
     log(`machine: ${machineLine()}`);
@@ -248,10 +252,12 @@ async function main(): Promise<void> {
       const entry = { t0: performance.now(), received: [] as number[], left: 2, done: () => undefined as void };
       const delivered = new Promise<void>((done) => pending.set(benchId, Object.assign(entry, { done })));
       await ds.transaction(async (em) => {
+        if (NOTIFY_AFTER_COMMIT) await outbox.deferNotify(em);
         await outbox.append(em, company, 'payment:update', payload);
         await outbox.append(em, influencer, 'payment:update', payload);
       });
       const committed = performance.now(); // when the committer learns of its commit; the NOTIFY can be faster
+      if (NOTIFY_AFTER_COMMIT) void outbox.publishCommitted();
       txTimes.push(committed - entry.t0);
       await Promise.race([delivered, sleep(10_000)]);
       for (const r of entry.received) fromCommit.push(Math.max(0, r - committed));

@@ -12,6 +12,7 @@ import { CollaborationWorkflow1796000000000 } from './1796000000000-collaboratio
 import { Refunds1796100000000 } from './1796100000000-refunds';
 import { RetainerSyncOutsideLocks1796100000001 } from './1796100000001-retainer-sync-outside-locks';
 import { WebhookBatchClaims1796150000000 } from './1796150000000-webhook-batch-claims';
+import { OutboxNotifyAfterCommit1796150000001 } from './1796150000001-outbox-notify-after-commit';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Refunds1796100000000,
   RetainerSyncOutsideLocks1796100000001,
   WebhookBatchClaims1796150000000,
+  OutboxNotifyAfterCommit1796150000001,
 ];

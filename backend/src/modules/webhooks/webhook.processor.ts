@@ -117,6 +117,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     const outcome = await inTransaction(this.ds, async (em): Promise<ProcessOutcome> => {
       piggybacked = 0;
       const row = await this.events.lockForProcessing(em, eventId);
+      if (row) await this.outbox.deferNotify(em); // one coalesced NOTIFY after the commit (publishCommitted)
       if (!row) return (await this.events.exists(eventId)) ? 'busy' : 'missing';
       if (row.status !== 'RECEIVED') return 'already-done';
       const own = await this.apply(em, row, prepared);
@@ -139,7 +140,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       }
       return own;
     });
-    if (outcome === 'processed' || piggybacked > 0) this.outbox.notifyCommitted();
+    if (outcome === 'processed' || outcome === 'ignored' || piggybacked > 0) void this.outbox.publishCommitted();
     return outcome;
   }
 
@@ -165,6 +166,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     let applied: Set<string>;
     try {
       applied = await inTransaction(this.ds, async (em) => {
+        await this.outbox.deferNotify(em);
         const locked = new Set((await this.events.lockClaimed(em, ids)).map((r) => r.id));
         const done = await applier.apply(
           em,
@@ -187,7 +189,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       }
       return 'per-event';
     }
-    if (applied.size) this.outbox.notifyCommitted();
+    if (applied.size) void this.outbox.publishCommitted();
     return applied.has(eventId) ? 'processed' : 'per-event';
   }
 
