@@ -26,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import { io, Socket } from 'socket.io-client';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/env.schema';
@@ -185,6 +186,16 @@ async function serverMemory(t: Target): Promise<{ rss: number; heapUsed?: number
   return { rss: t.pid ? rssOf(t.pid) : NaN };
 }
 
+/** `n` company users written straight into the database (sockets need a user that exists). */
+async function benchUsers(ds: DataSource, n: number): Promise<string[]> {
+  const ids = Array.from({ length: n }, () => randomUUID());
+  await ds.query(
+    `INSERT INTO users (id, email, password_hash, name, role) SELECT id, id || '@bench.collabpay.dev', 'x', 'Bench', 'company' FROM unnest($1::uuid[]) AS id`,
+    [ids],
+  );
+  return ids;
+}
+
 /** Opens `n` websocket clients, `batch` handshakes at a time; returns the sockets (throws on the first refusal). */
 async function connectMany(url: string, tokens: string[], batch: number): Promise<Socket[]> {
   const sockets: Socket[] = [];
@@ -205,7 +216,8 @@ async function connectMany(url: string, tokens: string[], batch: number): Promis
 async function main(): Promise<void> {
   const t = await startTarget();
   const jwt = new JwtService({ secret: t.jwtSecret });
-  const token = (sub: string) => jwt.sign({ sub, email: `${sub}@bench.collabpay.dev`, role: 'company' }, { expiresIn: 3600 });
+  // the session check wants a jti and a user that exists with the token's role
+  const token = (sub: string) => jwt.sign({ sub, email: `${sub}@bench.collabpay.dev`, role: 'company' }, { expiresIn: 3600, jwtid: randomUUID() });
   const ds = createDataSource(t.databaseUrl);
   await ds.initialize();
   const outbox = new OutboxService(undefined, ds);
@@ -215,7 +227,7 @@ async function main(): Promise<void> {
     log(`server ${t.url}${t.pid ? ` (pid ${t.pid})` : ''}`);
 
     // ---- 1. latency with CLIENTS connected users
-    const users = Array.from({ length: CLIENTS }, () => randomUUID());
+    const users = await benchUsers(ds, CLIENTS);
     let c0 = performance.now();
     sockets = await connectMany(t.url, users.map(token), 100);
     log(`${sockets.length} clients connected in ${((performance.now() - c0) / 1000).toFixed(1)} s`);
@@ -292,11 +304,7 @@ async function main(): Promise<void> {
     const base = await serverMemory(t);
     log(`server memory with 0 connections: RSS ${mb(base.rss)}${base.heapUsed ? `, heap ${mb(base.heapUsed)}` : ''}`);
     c0 = performance.now();
-    sockets = await connectMany(
-      t.url,
-      Array.from({ length: IDLE }, () => token(randomUUID())),
-      250,
-    );
+    sockets = await connectMany(t.url, (await benchUsers(ds, IDLE)).map(token), 250);
     log(`${sockets.length} idle clients connected in ${((performance.now() - c0) / 1000).toFixed(1)} s; holding ${IDLE_HOLD_MS} ms`);
     await sleep(IDLE_HOLD_MS);
     const still = sockets.filter((s) => s.connected).length;

@@ -28,6 +28,8 @@ export type ProcessOutcome = 'processed' | 'ignored' | 'already-done' | 'busy' |
 export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('WebhookProcessor');
   private started = false;
+  /** Events claimed by a batch running in this process, and that batch's end (their own jobs wait for it). */
+  private readonly batchesInFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly ds: DataSource,
@@ -107,6 +109,9 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     if (peeked.status !== 'RECEIVED') return 'already-done';
     const applier = batch > 1 ? this.registry.batchFor(peeked.type) : undefined;
     if (applier) {
+      // a batch of this process has it: wait for that batch instead of retrying the job later, then look again
+      const local = this.batchesInFlight.get(eventId);
+      if (local) return local.then(() => this.processEvent(eventId, batch));
       const outcome = await this.applyBatch(eventId, peeked.type, applier, batch);
       if (outcome !== 'per-event') return outcome;
     }
@@ -156,6 +161,19 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
   private async applyBatch(eventId: string, type: string, applier: WebhookBatchApplier, size: number): Promise<ProcessOutcome | 'per-event'> {
     const claimed = await this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs);
     if (!claimed.length) return (await this.events.claimedByOther(eventId)) ? 'busy' : 'per-event';
+    const ids = claimed.map((r) => r.id);
+    let finish = () => {};
+    const inFlight = new Promise<void>((resolve) => (finish = resolve));
+    for (const id of ids) this.batchesInFlight.set(id, inFlight);
+    try {
+      return await this.runBatch(eventId, type, applier, claimed);
+    } finally {
+      for (const id of ids) if (this.batchesInFlight.get(id) === inFlight) this.batchesInFlight.delete(id);
+      finish();
+    }
+  }
+
+  private async runBatch(eventId: string, type: string, applier: WebhookBatchApplier, claimed: LockedWebhookEvent[]): Promise<ProcessOutcome | 'per-event'> {
     const ids = claimed.map((r) => r.id);
     const items = await Promise.all(
       claimed.map(async (row) => ({
