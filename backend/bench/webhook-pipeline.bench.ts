@@ -288,8 +288,10 @@ async function main(): Promise<void> {
       await queue.close();
       applied = waitApplied(ds, db.name, seeded.length, APPLY_TIMEOUT_MS, waits);
     }
+    const cpuApply0 = { machine: machineBusyMs(), servers: servers.map((s) => cpuMsOf(s.pid)), services: cpuMsByCommand(['postgres', 'redis-server']) };
     const done = await applied!;
     const tApplied = performance.now();
+    const cpuApply = { machine: machineBusyMs(), servers: servers.map((s) => cpuMsOf(s.pid)), services: cpuMsByCommand(['postgres', 'redis-server']) };
     if (!done.done) failures.push(`not every event applied within ${APPLY_TIMEOUT_MS / 1000} s: ${done.pending} still RECEIVED, ${done.total} stored`);
 
     // ---- ingest figures
@@ -334,6 +336,16 @@ async function main(): Promise<void> {
       );
       applyRate = drain.n / drain.s;
       log(`apply (queue drained on its own after the ingest): ${drain.n} events in ${Number(drain.s).toFixed(2)} s = ${applyRate.toFixed(0)} events/s`);
+    }
+    if (SEPARATE) {
+      // CPU per applied event: less sensitive than the rate to what else runs on a shared machine
+      const per = (v: number) => `${(v / events.length).toFixed(2)} ms`;
+      log(
+        `  CPU per applied event (queue drain): ` +
+          servers.map((_, i) => `${i === 0 ? 'API' : `worker ${i}`} ${per(cpuApply.servers[i] - cpuApply0.servers[i])}`).join(', ') +
+          `, PostgreSQL ${per(cpuApply.services.postgres - cpuApply0.services.postgres)}, Redis ${per(cpuApply.services['redis-server'] - cpuApply0.services['redis-server'])}; ` +
+          `machine ${((cpuApply.machine - cpuApply0.machine) / 1000 / ((tApplied - tIngested) / 1000)).toFixed(2)} of 2 cores busy`,
+      );
     }
     log(`  app sessions busy in PostgreSQL during apply (average count over the samples, by what they wait on):`);
     for (const l of waitReport(waits)) log(`    ${l}`);
