@@ -11,8 +11,8 @@ import { RetentionIndexes1795600000000 } from './1795600000000-retention-indexes
 import { CollaborationWorkflow1796000000000 } from './1796000000000-collaboration-workflow';
 import { Refunds1796100000000 } from './1796100000000-refunds';
 import { RetainerSyncOutsideLocks1796100000001 } from './1796100000001-retainer-sync-outside-locks';
-import { WebhookBatchClaims1796150000000 } from './1796150000000-webhook-batch-claims';
-import { OutboxNotifyAfterCommit1796150000001 } from './1796150000001-outbox-notify-after-commit';
+import { WebhookBatchClaims1796300000000 } from './1796300000000-webhook-batch-claims';
+import { OutboxNotifyAfterCommit1796300000001 } from './1796300000001-outbox-notify-after-commit';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -29,6 +29,6 @@ export const MIGRATIONS = [
   CollaborationWorkflow1796000000000,
   Refunds1796100000000,
   RetainerSyncOutsideLocks1796100000001,
-  WebhookBatchClaims1796150000000,
-  OutboxNotifyAfterCommit1796150000001,
+  WebhookBatchClaims1796300000000,
+  OutboxNotifyAfterCommit1796300000001,
 ];

@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * through the commit's WAL flush, so busy writers (the webhook workers) would queue behind each other's commits.
  * Every other writer keeps the NOTIFY at commit; the relays' poll stays as the fallback.
  */
-export class OutboxNotifyAfterCommit1796150000001 implements MigrationInterface {
-  name = 'OutboxNotifyAfterCommit1796150000001';
+export class OutboxNotifyAfterCommit1796300000001 implements MigrationInterface {
+  name = 'OutboxNotifyAfterCommit1796300000001';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
