@@ -1,12 +1,12 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import type Stripe from 'stripe';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import Stripe from 'stripe';
 import type { EntityManager } from 'typeorm';
 import { CollaborationRepository } from '../collaborations/collaboration.repository';
 import { LedgerService } from '../ledger/ledger.service';
+import { STRIPE } from '../stripe/stripe.module';
 import { WebhookBatchApplier, WebhookBatchItem, WebhookHandlerRegistry } from '../webhooks/webhook-handler.registry';
 import { transition } from './domain/payment-status.machine';
 import { PaymentNotifier } from './payment-notifier';
-import { PaymentWebhooksHandler } from './payment-webhooks.handler';
 import { PaymentRecord, PaymentRepository, paymentSnapshot } from './payment.repository';
 import { heldEntry, heldMessage, PaymentsService } from './payments.service';
 
@@ -36,7 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export class PaymentHeldBatch implements WebhookBatchApplier, OnModuleInit {
   constructor(
     private readonly registry: WebhookHandlerRegistry,
-    private readonly handler: PaymentWebhooksHandler,
+    @Inject(STRIPE) private readonly stripe: Stripe,
     private readonly payments: PaymentsService,
     private readonly repo: PaymentRepository,
     private readonly ledger: LedgerService,
@@ -48,10 +48,16 @@ export class PaymentHeldBatch implements WebhookBatchApplier, OnModuleInit {
     this.registry.registerBatch('payment_intent.succeeded', this);
   }
 
-  /** Before the transaction: the handler's own re-read of the intent, and the charge's fee (Stripe reads). */
+  /**
+   * Before the transaction: the intent re-read when the event's copy lacks the charge (as the handler's own
+   * `readIntent` does for a success, without its look-up of the payment: an unknown payment costs one spare read),
+   * and the charge's fee (Stripe reads).
+   */
   async prepare(event: Stripe.Event): Promise<Prepared> {
     if (event.account) return { fresh: null, charge: null };
-    const fresh = await this.handler.readIntent(event);
+    const own = event.data.object as Stripe.PaymentIntent;
+    const fresh =
+      typeof own.latest_charge === 'string' ? await this.stripe.paymentIntents.retrieve(own.id, { expand: ['latest_charge.balance_transaction'] }) : null;
     const pi = fresh ?? (event.data.object as Stripe.PaymentIntent);
     return { fresh, charge: pi.status === 'succeeded' ? await this.payments.chargeDetails(pi) : null };
   }

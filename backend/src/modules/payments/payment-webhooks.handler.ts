@@ -88,7 +88,7 @@ export class PaymentWebhooksHandler implements OnModuleInit {
    * Before the transaction: a failure or processing event is ambiguous once a retry may be under way, and a success
    * whose charge we need in full: re-read the intent from Stripe (null: the event's own copy will do).
    */
-  async readIntent(event: Stripe.Event): Promise<Stripe.PaymentIntent | null> {
+  private async readIntent(event: Stripe.Event): Promise<Stripe.PaymentIntent | null> {
     const pi = event.data.object as Stripe.PaymentIntent;
     if (event.account) return null;
     const paymentId = pi.metadata?.payment_id;

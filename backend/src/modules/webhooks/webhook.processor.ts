@@ -29,7 +29,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
   private readonly logger = new Logger('WebhookProcessor');
   private started = false;
   /** Events claimed by a batch running in this process, and that batch's end (their own jobs wait for it). */
-  private readonly batchesInFlight = new Map<string, Promise<void>>();
+  private readonly batchesInFlight = new Map<string, Promise<Set<string>>>();
 
   constructor(
     private readonly ds: DataSource,
@@ -111,7 +111,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     if (applier) {
       // a batch of this process has it: wait for that batch instead of retrying the job later, then look again
       const local = this.batchesInFlight.get(eventId);
-      if (local) return local.then(() => this.processEvent(eventId, batch));
+      if (local) return local.then((applied) => (applied.has(eventId) ? 'already-done' : this.processEvent(eventId, batch)));
       const outcome = await this.applyBatch(eventId, peeked.type, applier, batch);
       if (outcome !== 'per-event') return outcome;
     }
@@ -162,18 +162,26 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     const claimed = await this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs);
     if (!claimed.length) return (await this.events.claimedByOther(eventId)) ? 'busy' : 'per-event';
     const ids = claimed.map((r) => r.id);
+    const applied = new Set<string>();
     let finish = () => {};
-    const inFlight = new Promise<void>((resolve) => (finish = resolve));
+    const inFlight = new Promise<Set<string>>((resolve) => (finish = () => resolve(applied)));
     for (const id of ids) this.batchesInFlight.set(id, inFlight);
     try {
-      return await this.runBatch(eventId, type, applier, claimed);
+      return await this.runBatch(eventId, type, applier, claimed, applied);
     } finally {
       for (const id of ids) if (this.batchesInFlight.get(id) === inFlight) this.batchesInFlight.delete(id);
       finish();
     }
   }
 
-  private async runBatch(eventId: string, type: string, applier: WebhookBatchApplier, claimed: LockedWebhookEvent[]): Promise<ProcessOutcome | 'per-event'> {
+  /** `applied` receives the ids the batch committed (the waiting jobs of this process read it). */
+  private async runBatch(
+    eventId: string,
+    type: string,
+    applier: WebhookBatchApplier,
+    claimed: LockedWebhookEvent[],
+    applied: Set<string>,
+  ): Promise<ProcessOutcome | 'per-event'> {
     const ids = claimed.map((r) => r.id);
     const items = await Promise.all(
       claimed.map(async (row) => ({
@@ -181,21 +189,21 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
         prepared: await applier.prepare(row.payload).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
       })),
     );
-    let applied: Set<string>;
+    let done: Set<string>;
     try {
-      applied = await inTransaction(this.ds, async (em) => {
+      done = await inTransaction(this.ds, async (em) => {
         await this.outbox.deferNotify(em);
         const locked = new Set((await this.events.lockClaimed(em, ids)).map((r) => r.id));
-        const done = await applier.apply(
+        const ok = await applier.apply(
           em,
           items.filter((i) => locked.has(i.event.id) && !(i.prepared instanceof Error)),
         );
-        await this.events.markDoneMany(em, [...done], 'PROCESSED');
+        await this.events.markDoneMany(em, [...ok], 'PROCESSED');
         await this.events.releaseClaims(
           em,
-          ids.filter((id) => !done.has(id)),
+          ids.filter((id) => !ok.has(id)),
         );
-        return done;
+        return ok;
       });
     } catch (e) {
       this.logger.warn(`a batch of ${ids.length} ${type} events rolled back (${(e as Error).message}); applying them one by one`);
@@ -207,8 +215,9 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       }
       return 'per-event';
     }
-    if (applied.size) void this.outbox.publishCommitted();
-    return applied.has(eventId) ? 'processed' : 'per-event';
+    for (const id of done) applied.add(id);
+    if (done.size) void this.outbox.publishCommitted();
+    return done.has(eventId) ? 'processed' : 'per-event';
   }
 
   private async prepare(type: string, payload: LockedWebhookEvent['payload']): Promise<unknown[]> {
