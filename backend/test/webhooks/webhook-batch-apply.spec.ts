@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { WebhookProcessor } from '../../src/modules/webhooks/webhook.processor';
 import { expectLedgerClean } from '../support/flows';
-import type { TestContext } from '../support/test-app';
+import { eventually, TestContext } from '../support/test-app';
 import { pool } from './support/events';
 import { applyInOrder, BatchFixture, recordFixture, stateOf, store } from './support/batch-fixture';
 import { wrongFinalStates } from './support/payment-scenarios';
@@ -196,22 +196,21 @@ describe('set-based apply of payment_intent.succeeded', () => {
       others.map((e) => e.id),
       1,
     );
-    // the batch's multi-row postings INSERT stalls; we kill its database session there, as a dying process would
+    // the batch's multi-row postings INSERT stalls (while test_stall_on has a row); we kill its database session
+    // there, as a dying process would
+    await ctx.db.query(`CREATE TABLE test_stall_on (x int); INSERT INTO test_stall_on VALUES (1)`);
     await ctx.db.query(`
-      CREATE FUNCTION test_stall() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$`);
+      CREATE FUNCTION test_stall() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF EXISTS (SELECT 1 FROM test_stall_on) THEN PERFORM pg_sleep(60); END IF; RETURN NULL; END $$`);
     await ctx.db.query(`CREATE TRIGGER test_stall AFTER INSERT ON postings FOR EACH STATEMENT EXECUTE FUNCTION test_stall()`);
     const processor = ctx.app.get(WebhookProcessor);
     const running = processor.processEvent(successes[0].id, 100).catch((e: Error) => e);
-    let killed = 0;
-    for (let i = 0; i < 100 && !killed; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      const rows = await ctx.db.query(
-        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()`,
-      );
-      killed = rows.length;
-    }
-    expect(killed).toBe(1);
-    await ctx.db.query(`DROP TRIGGER test_stall ON postings`);
+    const stalled = () =>
+      ctx.db.query(`SELECT pid, query FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND wait_event = 'PgSleep'`);
+    const session = await eventually(async () => (await stalled())[0] as { pid: number; query: string } | undefined, 90_000, 'the batch stalled');
+    expect(session.query).toMatch(/INSERT INTO postings/);
+    await ctx.db.query(`DELETE FROM test_stall_on`); // what runs after the kill is not stalled
+    await ctx.db.query(`SELECT pg_terminate_backend($1)`, [session.pid]);
     await running;
     // nothing of the killed transaction stayed; its events (claimed, then given back) apply once, by batch or alone
     for (let round = 0; round < 5; round++) {
