@@ -95,7 +95,7 @@ export interface WebhookConfig {
   jobLockMs: number;
   /** Run a catch-up reconciliation at start (events sent while the server was down). WEBHOOK_RECONCILE_ON_START */
   reconcileOnStart: boolean;
-  /** A job also applies up to this many other waiting events in its transaction (1 = one event per transaction). WEBHOOK_BATCH_SIZE */
+  /** A job also applies up to this many other waiting events in its transaction: set-based for types with a batch applier (payment_intent.succeeded), savepoints otherwise (1 = one event per transaction). WEBHOOK_BATCH_SIZE */
   batchSize: number;
 }
 
