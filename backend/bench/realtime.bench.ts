@@ -9,13 +9,15 @@
  * By default it creates a throwaway database, starts one server in a child process (so the RSS figure is the
  * server's alone) and drops the database at the end. Against a server you started yourself:
  *   BENCH_URL=http://127.0.0.1:3000 BENCH_DATABASE_URL=postgres://... BENCH_JWT_SECRET=... [BENCH_PID=<server pid>] node ...
- * Knobs: BENCH_CLIENTS (1000), BENCH_WEBHOOKS (1000), BENCH_CONCURRENCY (20), BENCH_IDLE (10000),
+ * Knobs: BENCH_CLIENTS (1000), BENCH_WEBHOOKS (1000), BENCH_CONCURRENCY (20), BENCH_IDLE (10000), BENCH_NOTIFY (after-commit),
  *   BENCH_IDLE_HOLD_MS (3000), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL.
  *
  * A "webhook" here is what the webhook processor does once it has applied an event: one transaction that
  * appends a `payment:update` outbox row for each party of the payment and commits. The bench does it from its
- * own process, like a queue worker would, so the server's relay is woken by the commit NOTIFY. Latency is
- * measured from the start of that transaction to the event's arrival at each party's socket.
+ * own process, like a queue worker would, so the server's relay is woken by a NOTIFY: as the processor does, one
+ * coalesced NOTIFY sent after the commits (OutboxService.deferNotify/publishCommitted; BENCH_NOTIFY=in-tx: the
+ * trigger's NOTIFY inside each transaction, as before). Latency is measured from the start of that transaction to
+ * the event's arrival at each party's socket.
  */
 import 'reflect-metadata';
 import { JwtService } from '@nestjs/jwt';
@@ -24,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import { io, Socket } from 'socket.io-client';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/env.schema';
@@ -39,6 +42,8 @@ const WEBHOOKS = num('BENCH_WEBHOOKS', 1000, 100_000);
 const CONCURRENCY = num('BENCH_CONCURRENCY', 20, 500);
 const IDLE = num('BENCH_IDLE', 10_000, 15_000);
 const IDLE_HOLD_MS = num('BENCH_IDLE_HOLD_MS', 3000, 120_000);
+// as the webhook processor does: one coalesced NOTIFY after the commits instead of one inside each (BENCH_NOTIFY=in-tx: the trigger's)
+const NOTIFY_AFTER_COMMIT = env.BENCH_NOTIFY !== 'in-tx';
 const PG_URL = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -181,6 +186,16 @@ async function serverMemory(t: Target): Promise<{ rss: number; heapUsed?: number
   return { rss: t.pid ? rssOf(t.pid) : NaN };
 }
 
+/** `n` company users written straight into the database (sockets need a user that exists). */
+async function benchUsers(ds: DataSource, n: number): Promise<string[]> {
+  const ids = Array.from({ length: n }, () => randomUUID());
+  await ds.query(
+    `INSERT INTO users (id, email, password_hash, name, role) SELECT id, id || '@bench.collabpay.dev', 'x', 'Bench', 'company' FROM unnest($1::uuid[]) AS id`,
+    [ids],
+  );
+  return ids;
+}
+
 /** Opens `n` websocket clients, `batch` handshakes at a time; returns the sockets (throws on the first refusal). */
 async function connectMany(url: string, tokens: string[], batch: number): Promise<Socket[]> {
   const sockets: Socket[] = [];
@@ -201,26 +216,18 @@ async function connectMany(url: string, tokens: string[], batch: number): Promis
 async function main(): Promise<void> {
   const t = await startTarget();
   const jwt = new JwtService({ secret: t.jwtSecret });
-  const token = (sub: string) => jwt.sign({ sub, email: `${sub}@bench.collabpay.dev`, role: 'company', jti: randomUUID() }, { expiresIn: 3600 });
+  // the session check wants a jti and a user that exists with the token's role
+  const token = (sub: string) => jwt.sign({ sub, email: `${sub}@bench.collabpay.dev`, role: 'company' }, { expiresIn: 3600, jwtid: randomUUID() });
   const ds = createDataSource(t.databaseUrl);
   await ds.initialize();
-  // the socket handshake checks the token's user in the database (existence, role, revocation)
-  const newUsers = async (n: number): Promise<string[]> => {
-    const ids = Array.from({ length: n }, () => randomUUID());
-    await ds.query(
-      `INSERT INTO users (id, email, password_hash, name, role) SELECT u, u::text || '@bench.collabpay.dev', 'x', 'Bench', 'company' FROM unnest($1::uuid[]) AS u`,
-      [ids],
-    );
-    return ids;
-  };
-  const outbox = new OutboxService();
+  const outbox = new OutboxService(undefined, ds);
   let sockets: Socket[] = [];
   try {
     log(`machine: ${machineLine()}`);
     log(`server ${t.url}${t.pid ? ` (pid ${t.pid})` : ''}`);
 
     // ---- 1. latency with CLIENTS connected users
-    const users = await newUsers(CLIENTS);
+    const users = await benchUsers(ds, CLIENTS);
     let c0 = performance.now();
     sockets = await connectMany(t.url, users.map(token), 100);
     log(`${sockets.length} clients connected in ${((performance.now() - c0) / 1000).toFixed(1)} s`);
@@ -257,10 +264,12 @@ async function main(): Promise<void> {
       const entry = { t0: performance.now(), received: [] as number[], left: 2, done: () => undefined as void };
       const delivered = new Promise<void>((done) => pending.set(benchId, Object.assign(entry, { done })));
       await ds.transaction(async (em) => {
+        if (NOTIFY_AFTER_COMMIT) await outbox.deferNotify(em);
         await outbox.append(em, company, 'payment:update', payload);
         await outbox.append(em, influencer, 'payment:update', payload);
       });
       const committed = performance.now(); // when the committer learns of its commit; the NOTIFY can be faster
+      if (NOTIFY_AFTER_COMMIT) void outbox.publishCommitted();
       txTimes.push(committed - entry.t0);
       await Promise.race([delivered, sleep(10_000)]);
       for (const r of entry.received) fromCommit.push(Math.max(0, r - committed));
@@ -295,7 +304,7 @@ async function main(): Promise<void> {
     const base = await serverMemory(t);
     log(`server memory with 0 connections: RSS ${mb(base.rss)}${base.heapUsed ? `, heap ${mb(base.heapUsed)}` : ''}`);
     c0 = performance.now();
-    sockets = await connectMany(t.url, (await newUsers(IDLE)).map(token), 250);
+    sockets = await connectMany(t.url, (await benchUsers(ds, IDLE)).map(token), 250);
     log(`${sockets.length} idle clients connected in ${((performance.now() - c0) / 1000).toFixed(1)} s; holding ${IDLE_HOLD_MS} ms`);
     await sleep(IDLE_HOLD_MS);
     const still = sockets.filter((s) => s.connected).length;

@@ -4,9 +4,9 @@
  *   node scripts/bench.mjs webhook          (from the repository root; compiles backend/bench first)
  *
  * 1. A throwaway database (migrated by the server at start), its own Bull queue prefix, a Stripe emulator, and the
- *    real server in a child process (`createApp`, as `npm start` runs it: the API process also applies the events,
- *    WEBHOOK_CONCURRENCY at a time; BENCH_WORKERS=n adds n separate `npm run worker` processes and turns the API's
- *    own worker off).
+ *    real server in a child process (`createApp`, as `npm start` runs it) with RUN_WORKER=false, and BENCH_WORKERS
+ *    (default 1) separate `npm run worker` processes applying the events, as in production (set-based apply of
+ *    `payment_intent.succeeded`, WEBHOOK_BATCH_SIZE events per transaction); BENCH_WORKERS=0: the API process applies them.
  * 2. N PENDING payments with their PaymentIntent ids, written through the app's repositories (setup, not measured),
  *    spread over BENCH_PARTIES companies and as many influencers.
  * 3. N signed `payment_intent.succeeded` events + 20% duplicates, shuffled, POSTed to /api/payments/webhook with
@@ -20,7 +20,7 @@
  *    database, then the built-in TPC-B-like script `-c C -j 2 -T 15`), and the ratio apply rate / pgbench TPS.
  *
  * Knobs: BENCH_EVENTS (2000), BENCH_CONCURRENCY (32), BENCH_DUP_RATE (0.2), BENCH_WARMUP (300), BENCH_PARTIES (200),
- *   BENCH_WEBHOOK_CONCURRENCY (the app default, 8), BENCH_WORKERS (0), BENCH_PGBENCH_SECONDS (15), BENCH_PGBENCH_SCALE (10),
+ *   BENCH_WEBHOOK_CONCURRENCY (the app default, 8), BENCH_WORKERS (1), BENCH_WEBHOOK_BATCH_SIZE (the app default), BENCH_PGBENCH_SECONDS (15), BENCH_PGBENCH_SCALE (10),
  *   BENCH_SKIP_PGBENCH, BENCH_PG_URL, BENCH_REDIS_URL, BENCH_SEED,
  *   BENCH_PHASES=separate: pause the queue (Bull, globally) during the ingest and resume it afterwards, so ingest and
  *   apply are measured each on their own (the default `together` is the end-to-end figure: both at once).
@@ -74,7 +74,9 @@ const DUP_RATE = Math.min(1, Math.max(0, Number(env.BENCH_DUP_RATE ?? 0.2)));
 const WARMUP = num('BENCH_WARMUP', 300, 10_000, 0);
 const PARTIES = num('BENCH_PARTIES', 200, 10_000);
 const WEBHOOK_CONCURRENCY = num('BENCH_WEBHOOK_CONCURRENCY', 8, 100);
-const WORKERS = num('BENCH_WORKERS', 0, 8, 0);
+// as in production: the events are applied by separate worker processes (BENCH_WORKERS=0: by the API process itself)
+const WORKERS = num('BENCH_WORKERS', 1, 8, 0);
+const BATCH_SIZE = env.BENCH_WEBHOOK_BATCH_SIZE;
 const PGBENCH_SECONDS = num('BENCH_PGBENCH_SECONDS', 15, 300);
 const PGBENCH_SCALE = num('BENCH_PGBENCH_SCALE', 10, 1000);
 const SEED = num('BENCH_SEED', 20261122, 2 ** 31);
@@ -175,7 +177,7 @@ async function main(): Promise<void> {
   log(`machine: ${machineLine()}`);
   log(
     `config: ${EVENTS} events + ${Math.round(EVENTS * DUP_RATE)} duplicates (shuffled), client concurrency ${CONCURRENCY}, ` +
-      `${WORKERS ? `${WORKERS} worker process(es) (API RUN_WORKER=false)` : 'events applied in the API process'}, WEBHOOK_CONCURRENCY ${WEBHOOK_CONCURRENCY}, ` +
+      `${WORKERS ? `${WORKERS} worker process(es) (API RUN_WORKER=false)` : 'events applied in the API process'}, WEBHOOK_CONCURRENCY ${WEBHOOK_CONCURRENCY}, WEBHOOK_BATCH_SIZE ${BATCH_SIZE ?? 'default'}, ` +
       `${PARTIES} companies × ${PARTIES} influencers, warm-up ${WARMUP} events` +
       (SEPARATE ? '; phases separate (queue paused during the ingest)' : '; ingest and apply together (end to end)'),
   );
@@ -205,6 +207,7 @@ async function main(): Promise<void> {
       STRIPE_WEBHOOK_SECRET: webhookSecret,
       STRIPE_API_BASE: emulator.url,
       WEBHOOK_CONCURRENCY: String(WEBHOOK_CONCURRENCY),
+      ...(BATCH_SIZE ? { WEBHOOK_BATCH_SIZE: BATCH_SIZE } : {}),
       // the periodic sweeper and reconciliation stay off: they are not part of the steady-state path
       WEBHOOK_SWEEP_INTERVAL_MS: '0',
       WEBHOOK_RECONCILE_INTERVAL_MS: '0',
@@ -285,8 +288,10 @@ async function main(): Promise<void> {
       await queue.close();
       applied = waitApplied(ds, db.name, seeded.length, APPLY_TIMEOUT_MS, waits);
     }
+    const cpuApply0 = { machine: machineBusyMs(), servers: servers.map((s) => cpuMsOf(s.pid)), services: cpuMsByCommand(['postgres', 'redis-server']) };
     const done = await applied!;
     const tApplied = performance.now();
+    const cpuApply = { machine: machineBusyMs(), servers: servers.map((s) => cpuMsOf(s.pid)), services: cpuMsByCommand(['postgres', 'redis-server']) };
     if (!done.done) failures.push(`not every event applied within ${APPLY_TIMEOUT_MS / 1000} s: ${done.pending} still RECEIVED, ${done.total} stored`);
 
     // ---- ingest figures
@@ -331,6 +336,16 @@ async function main(): Promise<void> {
       );
       applyRate = drain.n / drain.s;
       log(`apply (queue drained on its own after the ingest): ${drain.n} events in ${Number(drain.s).toFixed(2)} s = ${applyRate.toFixed(0)} events/s`);
+    }
+    if (SEPARATE) {
+      // CPU per applied event: less sensitive than the rate to what else runs on a shared machine
+      const per = (v: number) => `${(v / events.length).toFixed(2)} ms`;
+      log(
+        `  CPU per applied event (queue drain): ` +
+          servers.map((_, i) => `${i === 0 ? 'API' : `worker ${i}`} ${per(cpuApply.servers[i] - cpuApply0.servers[i])}`).join(', ') +
+          `, PostgreSQL ${per(cpuApply.services.postgres - cpuApply0.services.postgres)}, Redis ${per(cpuApply.services['redis-server'] - cpuApply0.services['redis-server'])}; ` +
+          `machine ${((cpuApply.machine - cpuApply0.machine) / 1000 / ((tApplied - tIngested) / 1000)).toFixed(2)} of 2 cores busy`,
+      );
     }
     log(`  app sessions busy in PostgreSQL during apply (average count over the samples, by what they wait on):`);
     for (const l of waitReport(waits)) log(`    ${l}`);

@@ -23,6 +23,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, RUN_WORKER: 'maybe' })).toThrow(/RUN_WORKER/);
   });
 
+  it('runs the queue workers in the API process by default only outside production', () => {
+    const prod = { ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) };
+    expect(loadConfig({ ...base, NODE_ENV: 'development' }).runWorker).toBe(true);
+    expect(loadConfig({ ...base, NODE_ENV: 'test' }).runWorker).toBe(true);
+    expect(loadConfig(prod).runWorker).toBe(false);
+    expect(loadConfig({ ...prod, RUN_WORKER: 'true' }).runWorker).toBe(true);
+    expect(loadConfig({ ...base, RUN_WORKER: 'false' }).runWorker).toBe(false);
+  });
+
   it('refuses a default or short JWT secret in production', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be set to a random value of at least 32/);

@@ -46,6 +46,7 @@ export interface AppConfig {
   maxPaymentAmount: number;
   /** The collaboration workflow (deliverables, review, auto-release). */
   workflow: WorkflowConfig;
+  /** Consume the queues in this process. RUN_WORKER; default false in production (workers run as `npm run worker`), true otherwise. */
   runWorker: boolean;
   runSchedulers: boolean;
   webhooks: WebhookConfig;
@@ -110,7 +111,7 @@ export interface WebhookConfig {
   jobLockMs: number;
   /** Run a catch-up reconciliation at start (events sent while the server was down). WEBHOOK_RECONCILE_ON_START */
   reconcileOnStart: boolean;
-  /** A job also applies up to this many other waiting events in its transaction (1 = one event per transaction). WEBHOOK_BATCH_SIZE */
+  /** A job also applies up to this many other waiting events in its transaction: set-based for types with a batch applier (payment_intent.succeeded), savepoints otherwise (1 = one event per transaction). WEBHOOK_BATCH_SIZE */
   batchSize: number;
 }
 
@@ -264,7 +265,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       autoReleaseIntervalMs: attempt(() => int(env, 'AUTO_RELEASE_INTERVAL_MS', 60_000, 0, 86_400_000), 60_000),
       autoReleaseReminderHours: attempt(() => int(env, 'AUTO_RELEASE_REMINDER_HOURS', 48, 1, 720), 48),
     },
-    runWorker: attempt(() => bool(env, 'RUN_WORKER', true), true),
+    // production runs the queue workers as their own processes (npm run worker); elsewhere the API applies events too
+    runWorker: attempt(() => bool(env, 'RUN_WORKER', nodeEnv !== 'production'), true),
     runSchedulers: attempt(() => bool(env, 'RUN_SCHEDULERS', true), true),
     webhooks: {
       sweepIntervalMs: attempt(() => int(env, 'WEBHOOK_SWEEP_INTERVAL_MS', 30_000, 0, 86_400_000), 30_000),

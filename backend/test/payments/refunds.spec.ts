@@ -49,6 +49,13 @@ describe('refunds (real Postgres, Redis and the Stripe emulator via the SDK)', (
 
     it('the guard sees a Stripe call made inside a transaction holding a payment row lock (the bad case)', async () => {
       const { paymentId } = await held(5000);
+      // the payment's own webhooks are applied first: their Stripe reads must not race the bad case below
+      await ctx.emulator.flushWebhooks();
+      await eventually(
+        async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE status = 'RECEIVED'`))[0].n === 0,
+        20_000,
+        'webhooks applied',
+      );
       guard.clear();
       await ctx.db.transaction(async (em) => {
         await em.query(`SELECT id FROM payments WHERE id = $1 FOR UPDATE`, [paymentId]);

@@ -13,6 +13,8 @@ import { Refunds1796100000000 } from './1796100000000-refunds';
 import { RetainerSyncOutsideLocks1796100000001 } from './1796100000001-retainer-sync-outside-locks';
 import { ClawbackRequests1796200000000 } from './1796200000000-clawback-requests';
 import { RelayMembers1796200000017 } from './1796200000017-relay-members';
+import { WebhookBatchClaims1796300000000 } from './1796300000000-webhook-batch-claims';
+import { OutboxNotifyAfterCommit1796300000001 } from './1796300000001-outbox-notify-after-commit';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   RetainerSyncOutsideLocks1796100000001,
   ClawbackRequests1796200000000,
   RelayMembers1796200000017,
+  WebhookBatchClaims1796300000000,
+  OutboxNotifyAfterCommit1796300000001,
 ];

@@ -101,6 +101,15 @@ export class CollaborationRepository {
     await em.query(`UPDATE collaborations SET status = $2, updated_at = now() ${set} WHERE id = $1`, [id, status]);
   }
 
+  /** `setStatus` for many collaborations (rows locked in id order first, so concurrent batches cannot deadlock). */
+  async setStatusMany(em: EntityManager, ids: string[], status: CollaborationStatus): Promise<void> {
+    if (!ids.length) return;
+    await em.query(
+      `UPDATE collaborations SET status = $2, updated_at = now() WHERE id IN (SELECT id FROM collaborations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)`,
+      [ids, status],
+    );
+  }
+
   async milestones(collaborationId: string, em: EntityManager = this.ds.manager, lock = false): Promise<MilestoneRecord[]> {
     return em.query(`SELECT ${MCOLS} FROM milestones WHERE collaboration_id = $1 ORDER BY position ${lock ? 'FOR UPDATE' : ''}`, [collaborationId]);
   }

@@ -74,6 +74,85 @@ export class LedgerRepository {
     return { ...line, balanceAfter, meta };
   }
 
+  /** Multi-row `insertEntry`: the id per idempotency key of the entries inserted (existing keys are left out). */
+  async insertEntries(
+    em: EntityManager,
+    entries: Array<{ type: string; referenceType: string; referenceId: string; description: string; idempotencyKey: string }>,
+  ): Promise<Map<string, string>> {
+    if (!entries.length) return new Map();
+    const rows: { id: string; key: string }[] = await em.query(
+      `INSERT INTO journal_entries (type, reference_type, reference_id, description, idempotency_key)
+       SELECT t, rt, ri, d, k FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(t, rt, ri, d, k, n) ORDER BY n
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key AS key`,
+      [
+        entries.map((e) => e.type),
+        entries.map((e) => e.referenceType),
+        entries.map((e) => e.referenceId),
+        entries.map((e) => e.description),
+        entries.map((e) => e.idempotencyKey),
+      ],
+    );
+    return new Map(rows.map((r) => [r.key, r.id]));
+  }
+
+  /**
+   * Multi-row `applyPosting` for postings given in order: creates the missing accounts, moves the running balances
+   * (accounts locked in code order) and appends the postings with the balance after each, as one by one would.
+   */
+  async applyPostings(em: EntityManager, postings: Array<{ entryId: string; line: { account: string; currency: string; amount: number } }>): Promise<void> {
+    if (!postings.length) return;
+    const accounts = new Map<string, { code: string; currency: string; meta: AccountMeta; delta: number }>();
+    for (const { line } of postings) {
+      const k = `${line.account}\u0000${line.currency}`;
+      const a = accounts.get(k) ?? { code: line.account, currency: line.currency, meta: accountMeta(line.account), delta: 0 };
+      a.delta += naturalDelta(a.meta.normal, line.amount);
+      accounts.set(k, a);
+    }
+    const list = [...accounts.values()].sort((a, b) => (a.code + a.currency < b.code + b.currency ? -1 : 1));
+    await em.query(
+      `INSERT INTO ledger_accounts (code, currency, normal, non_negative, owner_user_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::uuid[]) ORDER BY 1, 2 ON CONFLICT (code, currency) DO NOTHING`,
+      [
+        list.map((a) => a.code),
+        list.map((a) => a.currency),
+        list.map((a) => a.meta.normal),
+        list.map((a) => a.meta.nonNegative),
+        list.map((a) => a.meta.ownerUserId),
+      ],
+    );
+    const running = list.filter((a) => a.meta.nonNegative);
+    const balance = new Map<string, number>();
+    if (running.length) {
+      // lock in code order, then move every balance in one statement; RETURNING gives the balance after all deltas
+      await em.query(
+        `SELECT 1 FROM ledger_accounts a JOIN unnest($1::text[], $2::text[]) AS v(code, currency) USING (code, currency) ORDER BY code, currency FOR UPDATE OF a`,
+        [running.map((a) => a.code), running.map((a) => a.currency)],
+      );
+      const [rows]: [{ code: string; currency: string; balance: string }[], number] = await em.query(
+        `UPDATE ledger_accounts a SET balance = a.balance + v.delta FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(code, currency, delta)
+          WHERE a.code = v.code AND a.currency = v.currency RETURNING a.code, a.currency, a.balance`,
+        [running.map((a) => a.code), running.map((a) => a.currency), running.map((a) => a.delta)],
+      );
+      // the balance before this batch, then walk the postings forward
+      for (const r of rows) balance.set(`${r.code}\u0000${r.currency}`, Number(r.balance) - accounts.get(`${r.code}\u0000${r.currency}`)!.delta);
+    }
+    const after = postings.map(({ line }) => {
+      const k = `${line.account}\u0000${line.currency}`;
+      const a = accounts.get(k)!;
+      if (!a.meta.nonNegative) return null;
+      const b = balance.get(k);
+      if (b === undefined || !Number.isSafeInteger(b)) throw new Error(`ledger account ${line.account} has no balance row`);
+      const next = b + naturalDelta(a.meta.normal, line.amount);
+      balance.set(k, next);
+      return next;
+    });
+    await em.query(
+      `INSERT INTO postings (entry_id, account_code, currency, amount, balance_after)
+       SELECT e, c, cur, amt, b FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS p(e, c, cur, amt, b, n) ORDER BY n`,
+      [postings.map((p) => p.entryId), postings.map((p) => p.line.account), postings.map((p) => p.line.currency), postings.map((p) => p.line.amount), after],
+    );
+  }
+
   async balance(code: string, currency: string, em: EntityManager = this.ds.manager): Promise<number> {
     const meta = accountMeta(code);
     if (!meta.nonNegative) {

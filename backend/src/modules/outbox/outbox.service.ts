@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { emailFor, EmailKind } from '../notifications/domain/email-kinds';
@@ -25,8 +25,46 @@ export interface OutboxRow {
 export class OutboxService {
   readonly committed = new EventEmitter();
 
-  /** Without a configuration (benchmarks writing rows directly) no email is queued. */
-  constructor(@Optional() @Inject(APP_CONFIG) private readonly cfg?: AppConfig) {}
+  private notifying?: Promise<void>;
+  private notifyAgain = false;
+
+  /** Without a configuration (benchmarks writing rows directly) no email is queued; without a DataSource no NOTIFY is sent. */
+  constructor(
+    @Optional() @Inject(APP_CONFIG) private readonly cfg?: AppConfig,
+    @Optional() private readonly ds?: DataSource,
+  ) {}
+
+  /**
+   * In a busy writer's transaction (the webhook workers): the commit does not NOTIFY the relays (see the migration
+   * OutboxNotifyAfterCommit); call `publishCommitted` after the commit instead. One round trip.
+   */
+  async deferNotify(em: EntityManager): Promise<void> {
+    await em.query(`SELECT set_config('collabpay.outbox_notify', 'after_commit', true)`);
+  }
+
+  /**
+   * After a commit whose NOTIFY was deferred: wakes the relays of this process at once, and of every process
+   * with one NOTIFY; concurrent calls share the NOTIFY in flight and at most one more after it (coalesced).
+   * A NOTIFY that fails (database gone) is dropped: the relays' poll picks the rows up.
+   */
+  publishCommitted(): Promise<void> {
+    this.notifyCommitted();
+    if (!this.ds) return Promise.resolve();
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return this.notifying;
+    }
+    const run = async () => {
+      do {
+        this.notifyAgain = false;
+        await this.ds!.query(`SELECT pg_notify('outbox_events', '')`).catch(() => undefined);
+      } while (this.notifyAgain);
+    };
+    this.notifying = run().finally(() => {
+      this.notifying = undefined;
+    });
+    return this.notifying;
+  }
 
   /**
    * Appends one event for one user. Must run inside the transaction of the change it describes. The per-user
@@ -42,6 +80,30 @@ export class OutboxService {
     const email = emailFor(event, payload, id);
     if (email) await this.queueEmail(em, userId, email.kind, email.dedupeKey, payload);
     return { id };
+  }
+
+  /** `append` for many rows in order, in two multi-row statements (the same rows and emails as one by one). */
+  async appendMany(em: EntityManager, rows: Array<{ userId: string; event: RealtimeEventName; payload: Record<string, unknown> }>): Promise<void> {
+    if (!rows.length) return;
+    const ids: { id: string }[] = await em.query(
+      `INSERT INTO outbox_events (user_id, event, payload)
+       SELECT u, e, p FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS r(u, e, p, n) ORDER BY n RETURNING id`,
+      [rows.map((r) => r.userId), rows.map((r) => r.event), rows.map((r) => JSON.stringify(r.payload))],
+    );
+    if (!this.cfg?.mail.smtpUrl) return;
+    // RETURNING gives the ids in insertion order (one ascending sequence, one statement)
+    const sorted = ids.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const emails = rows.flatMap((r, i) => {
+      const email = emailFor(r.event, r.payload, sorted[i]);
+      return email ? [{ userId: r.userId, ...email, payload: r.payload }] : [];
+    });
+    if (!emails.length) return;
+    await em.query(
+      `INSERT INTO email_notifications (user_id, kind, dedupe_key, payload)
+       SELECT u, k, d, p FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS r(u, k, d, p, n) ORDER BY n
+       ON CONFLICT (user_id, dedupe_key) DO NOTHING`,
+      [emails.map((e) => e.userId), emails.map((e) => e.kind), emails.map((e) => e.dedupeKey), emails.map((e) => JSON.stringify(e.payload))],
+    );
   }
 
   /**

@@ -6,6 +6,15 @@ import type { WalletPosting } from '../ledger/wallet-debt.service';
 import { OutboxService } from '../outbox/outbox.service';
 import type { PaymentRecord } from './payment.repository';
 
+const partiesPayload = (p: PaymentRecord, message: string) => ({
+  paymentId: p.id,
+  collaborationId: p.collaborationId,
+  status: p.status,
+  amount: p.amount,
+  currency: p.currency,
+  message,
+});
+
 /** `payment:update` and `wallet:update` rows in the outbox, written in the transaction of the change. */
 @Injectable()
 export class PaymentNotifier {
@@ -15,9 +24,20 @@ export class PaymentNotifier {
   ) {}
 
   async parties(em: EntityManager, p: PaymentRecord, message: string): Promise<void> {
-    const payload = { paymentId: p.id, collaborationId: p.collaborationId, status: p.status, amount: p.amount, currency: p.currency, message };
+    const payload = partiesPayload(p, message);
     await this.outbox.append(em, p.companyId, 'payment:update', payload);
     await this.outbox.append(em, p.influencerId, 'payment:update', payload);
+  }
+
+  /** `parties` for many payments in one multi-row insert (the same rows, in the same order). */
+  async partiesMany(em: EntityManager, list: Array<{ p: PaymentRecord; message: string }>): Promise<void> {
+    await this.outbox.appendMany(
+      em,
+      list.flatMap(({ p, message }) => {
+        const payload = partiesPayload(p, message);
+        return [p.companyId, p.influencerId].map((userId) => ({ userId, event: 'payment:update' as const, payload }));
+      }),
+    );
   }
 
   /**

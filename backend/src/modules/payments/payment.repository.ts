@@ -179,6 +179,26 @@ export class PaymentRepository {
     );
   }
 
+  /** Locks these payments (in id order, so concurrent batches cannot deadlock), then reads them (see `findOne`). */
+  async lockMany(em: EntityManager, ids: string[]): Promise<PaymentRecord[]> {
+    if (!ids.length) return [];
+    await em.query(`SELECT id FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    return em.query(`SELECT ${COLS} FROM payments WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /**
+   * Funds arrived on many card payments at once (set-based `update` of `markHeld`): HELD, charge and fee, held_at.
+   */
+  async markHeldMany(em: EntityManager, rows: Array<{ id: string; chargeId: string | null; fee: number }>): Promise<void> {
+    if (!rows.length) return;
+    await em.query(
+      `UPDATE payments p SET status = 'HELD', failure_message = NULL, stripe_charge_id = COALESCE(v.charge, p.stripe_charge_id), stripe_fee = v.fee,
+              method = 'card', held_at = COALESCE(p.held_at, now()), updated_at = now(), version = p.version + 1
+         FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS v(id, charge, fee) WHERE p.id = v.id`,
+      [rows.map((r) => r.id), rows.map((r) => r.chargeId), rows.map((r) => r.fee)],
+    );
+  }
+
   /** Updates the listed fields and bumps `version`. */
   async update(em: EntityManager, id: string, patch: PaymentPatch): Promise<PaymentRecord> {
     const sets: string[] = ['updated_at = now()', 'version = version + 1'];

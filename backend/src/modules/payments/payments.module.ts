@@ -5,6 +5,7 @@ import { CollaborationViews } from '../collaborations/collaboration.view';
 import { EscrowReleaseService } from './escrow-release.service';
 import { PaymentNotifier } from './payment-notifier';
 import { RecoveryService } from './recovery.service';
+import { PaymentHeldBatch } from './payment-held.batch';
 import { PaymentWebhooksHandler } from './payment-webhooks.handler';
 import { PaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
@@ -27,6 +28,7 @@ import { RefundsService } from './refunds/refunds.service';
     CollaborationsService,
     CollaborationViews,
     PaymentWebhooksHandler,
+    PaymentHeldBatch,
     RefundRepository,
     RefundsService,
     RefundsReconcileJob,

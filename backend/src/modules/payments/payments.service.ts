@@ -26,6 +26,22 @@ import { PaymentView, toPaymentView } from './payment.view';
 
 type Outcome = 'applied' | 'ignored';
 
+/** The journal entry of funds arriving for a payment: platform balance (less Stripe's fee) → escrow. */
+export const heldEntry = (p: PaymentRecord, fee: number) => ({
+  type: 'payment_held',
+  referenceType: 'payment',
+  referenceId: p.id,
+  description: `Payment for collaboration ${p.collaborationId} held`,
+  idempotencyKey: `payment-held:${p.id}`,
+  lines: [
+    { account: Accounts.stripeBalance, currency: p.currency, amount: p.amount - fee },
+    { account: Accounts.stripeFees, currency: p.currency, amount: fee },
+    { account: Accounts.escrow(p.id), currency: p.currency, amount: -p.amount },
+  ],
+});
+
+export const heldMessage = (p: PaymentRecord) => `Payment received: ${formatMoney(p)} is held by CollabPay`;
+
 export function stripeErrorToApp(e: unknown): AppError {
   const err = e as { type?: string; code?: string; message?: string; statusCode?: number };
   if (err?.type === 'StripeCardError') return badRequest('CARD_DECLINED', err.message ?? 'The card was declined');
@@ -207,18 +223,7 @@ export class PaymentsService {
   ): Promise<Outcome> {
     const d = transition(snapshot(p), { type: 'INTENT_SUCCEEDED' });
     if (d.kind !== 'apply') return 'ignored';
-    const entry = await this.ledger.post(em, {
-      type: 'payment_held',
-      referenceType: 'payment',
-      referenceId: p.id,
-      description: `Payment for collaboration ${p.collaborationId} held`,
-      idempotencyKey: `payment-held:${p.id}`,
-      lines: [
-        { account: Accounts.stripeBalance, currency: p.currency, amount: p.amount - info.fee },
-        { account: Accounts.stripeFees, currency: p.currency, amount: info.fee },
-        { account: Accounts.escrow(p.id), currency: p.currency, amount: -p.amount },
-      ],
-    });
+    const entry = await this.ledger.post(em, heldEntry(p, info.fee));
     if (!entry) return 'ignored';
     const updated = await this.payments.update(em, p.id, {
       status: 'HELD',
@@ -230,7 +235,7 @@ export class PaymentsService {
       heldAt: 'now',
     });
     await this.collaborations.setStatus(em, p.collaborationId, 'ACTIVE');
-    await this.notifyParties(em, updated, `Payment received: ${formatMoney(p)} is held by CollabPay`);
+    await this.notifyParties(em, updated, heldMessage(p));
     return 'applied';
   }
 

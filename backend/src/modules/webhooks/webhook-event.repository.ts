@@ -49,6 +49,7 @@ const SUMMARY = `id, type, account, livemode, source, status, attempts, last_err
 /** Microsecond-exact text form of received_at for keyset cursors (a JS Date would drop the microseconds). */
 const CURSOR_TS = `to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorTs"`;
 const MAX_ERROR_LENGTH = 2000;
+type Received = LockedWebhookEvent & { receivedAt: Date };
 
 /** Data access for the `webhook_events` inbox (keyed by Stripe's event id). */
 @Injectable()
@@ -117,6 +118,58 @@ export class WebhookEventRepository {
   async peek(id: string): Promise<Pick<LockedWebhookEvent, 'id' | 'type' | 'status' | 'payload'> | null> {
     const rows = await this.ds.query(`SELECT id, type, status, payload FROM webhook_events WHERE id = $1`, [id]);
     return rows[0] ?? null;
+  }
+
+  /**
+   * Claims `eventId` and up to `limit - 1` other never-tried RECEIVED events of its type, oldest first, for
+   * `claimMs` (committed at once, before the claimer reads Stripe for them): concurrent workers claim disjoint
+   * batches. Empty when `eventId` itself is not claimable (done, or another live claim holds it).
+   */
+  async claimBatch(eventId: string, type: string, limit: number, claimMs: number): Promise<LockedWebhookEvent[]> {
+    return this.ds.transaction(async (em) => {
+      // '-infinity': a batch left the event to the per-event path (never batched again); a past time: a dead worker's claim
+      const free = `status = 'RECEIVED' AND (claimed_until IS NULL OR (claimed_until < clock_timestamp() AND claimed_until <> '-infinity'))`;
+      const own: { id: string }[] = await em.query(`SELECT id FROM webhook_events WHERE id = $1 AND ${free} FOR UPDATE SKIP LOCKED`, [eventId]);
+      if (!own.length) return [];
+      const [rows]: [LockedWebhookEvent[], number] = await em.query(
+        `UPDATE webhook_events w SET claimed_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
+          WHERE w.id = $1 OR w.id IN (SELECT id FROM webhook_events WHERE type = $2 AND ${free} AND attempts = 0 AND id <> $1
+                                      ORDER BY received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+          RETURNING w.id, w.type, w.status, w.payload, w.received_at AS "receivedAt"`,
+        [eventId, type, limit - 1, claimMs],
+      );
+      return rows.sort((a, b) => (a.id === eventId ? -1 : b.id === eventId ? 1 : +(a as Received).receivedAt - +(b as Received).receivedAt));
+    });
+  }
+
+  /** Whether another worker's claim on this event is still live. */
+  async claimedByOther(id: string): Promise<boolean> {
+    const rows = await this.ds.query(`SELECT 1 FROM webhook_events WHERE id = $1 AND claimed_until >= clock_timestamp()`, [id]);
+    return rows.length > 0;
+  }
+
+  /** The claimed rows still RECEIVED, locked for the applying transaction (a row another transaction holds is left out). */
+  async lockClaimed(em: EntityManager, ids: string[]): Promise<LockedWebhookEvent[]> {
+    return em.query(
+      `SELECT id, type, status, payload FROM webhook_events WHERE id = ANY($1::text[]) AND status = 'RECEIVED' ORDER BY id FOR UPDATE SKIP LOCKED`,
+      [ids],
+    );
+  }
+
+  /**
+   * Gives claimed events back to their own jobs, for the per-event path: no other batch claims them again (a stale
+   * or unusual event would otherwise be claimed and left over by batch after batch while its job waits).
+   */
+  async releaseClaims(em: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length) await em.query(`UPDATE webhook_events SET claimed_until = '-infinity' WHERE id = ANY($1::text[])`, [ids]);
+  }
+
+  async markDoneMany(em: EntityManager, ids: string[], status: 'PROCESSED' | 'IGNORED'): Promise<void> {
+    if (!ids.length) return;
+    await em.query(
+      `UPDATE webhook_events SET status = $2, attempts = attempts + 1, processed_at = now(), last_error = NULL, claimed_until = NULL WHERE id = ANY($1::text[])`,
+      [ids, status],
+    );
   }
 
   /** Marks an attempt that failed inside a batch (its own job retries it). */

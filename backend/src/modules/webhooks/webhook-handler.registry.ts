@@ -15,6 +15,24 @@ export type WebhookHandler = (event: Stripe.Event, em: EntityManager, prepared?:
 /** Reads what a handler needs from Stripe, outside any transaction (errors retry the event like a handler's). */
 export type WebhookPrepare = (event: Stripe.Event) => Promise<unknown>;
 
+/** One claimed event and what the batch applier's `prepare` read for it (an Error: the read failed). */
+export interface WebhookBatchItem {
+  event: Stripe.Event;
+  prepared: unknown;
+}
+
+/**
+ * Set-based apply for a hot event type: the processor claims a batch of waiting events of the type, runs `prepare`
+ * for each (concurrently, before the transaction: no row lock across a Stripe call), then calls `apply` once in ONE
+ * transaction. `apply` writes the effects of every event it can decide alone with multi-row statements and returns
+ * their ids; every other event (duplicate object in the batch, stale, unknown, anything unusual) is left to the
+ * per-event handlers, which must reach the same state as `apply` would have.
+ */
+export interface WebhookBatchApplier {
+  prepare(event: Stripe.Event): Promise<unknown>;
+  apply(em: EntityManager, items: WebhookBatchItem[]): Promise<Set<string>>;
+}
+
 interface Entry {
   handler: WebhookHandler;
   prepare?: WebhookPrepare;
@@ -35,6 +53,16 @@ export class WebhookRetryLaterError extends Error {
 @Injectable()
 export class WebhookHandlerRegistry {
   private readonly handlers = new Map<string, Entry[]>();
+  private readonly batches = new Map<string, WebhookBatchApplier>();
+
+  /** A set-based path for `type` (its per-event handlers stay registered for what the batch leaves over). */
+  registerBatch(type: string, applier: WebhookBatchApplier): void {
+    this.batches.set(type, applier);
+  }
+
+  batchFor(type: string): WebhookBatchApplier | undefined {
+    return this.batches.get(type);
+  }
 
   /**
    * Modules register their handlers in onModuleInit: registry.register('payment_intent.succeeded', h, prepare).

@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { OutboxService } from '../outbox/outbox.service';
 import { LockedWebhookEvent, WebhookEventRepository } from './webhook-event.repository';
-import { WebhookHandlerRegistry, WebhookRetryLaterError } from './webhook-handler.registry';
+import { WebhookBatchApplier, WebhookHandlerRegistry, WebhookRetryLaterError } from './webhook-handler.registry';
 import type { WebhookJobData } from './webhook-queue.service';
 
 /**
@@ -28,6 +28,8 @@ export type ProcessOutcome = 'processed' | 'ignored' | 'already-done' | 'busy' |
 export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('WebhookProcessor');
   private started = false;
+  /** Events claimed by a batch running in this process, and that batch's end (their own jobs wait for it). */
+  private readonly batchesInFlight = new Map<string, Promise<Set<string>>>();
 
   constructor(
     private readonly ds: DataSource,
@@ -96,20 +98,31 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
 
   /**
    * Applies one stored event exactly once in effect; safe to call concurrently and repeatedly.
-   * The same transaction also applies up to WEBHOOK_BATCH_SIZE - 1 other waiting events, each in its own
-   * savepoint (one commit for many events); one that fails is rolled back to its savepoint and left to its own job.
+   * A type with a set-based applier (e.g. `payment_intent.succeeded`) is applied with up to WEBHOOK_BATCH_SIZE - 1
+   * other waiting events of its type in one set-based transaction (see `applyBatch`); what the batch leaves over
+   * takes the per-event path. There, the same transaction also applies up to WEBHOOK_BATCH_SIZE - 1 other waiting
+   * events, each in its own savepoint; one that fails is rolled back to its savepoint and left to its own job.
    */
   async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize): Promise<ProcessOutcome> {
-    // the handlers' Stripe reads, before the transaction: no row lock is held across a Stripe call
     const peeked = await this.events.peek(eventId);
     if (!peeked) return 'missing';
     if (peeked.status !== 'RECEIVED') return 'already-done';
+    const applier = batch > 1 ? this.registry.batchFor(peeked.type) : undefined;
+    if (applier) {
+      // a batch of this process has it: wait for that batch instead of retrying the job later, then look again
+      const local = this.batchesInFlight.get(eventId);
+      if (local) return local.then((applied) => (applied.has(eventId) ? 'already-done' : this.processEvent(eventId, batch)));
+      const outcome = await this.applyBatch(eventId, peeked.type, applier, batch);
+      if (outcome !== 'per-event') return outcome;
+    }
+    // the handlers' Stripe reads, before the transaction: no row lock is held across a Stripe call
     const prepared = await this.prepare(peeked.type, peeked.payload);
     const noBatch = this.registry.typesWithPrepare();
     let piggybacked = 0;
     const outcome = await inTransaction(this.ds, async (em): Promise<ProcessOutcome> => {
       piggybacked = 0;
       const row = await this.events.lockForProcessing(em, eventId);
+      if (row) await this.outbox.deferNotify(em); // one coalesced NOTIFY after the commit (publishCommitted)
       if (!row) return (await this.events.exists(eventId)) ? 'busy' : 'missing';
       if (row.status !== 'RECEIVED') return 'already-done';
       const own = await this.apply(em, row, prepared);
@@ -132,8 +145,79 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       }
       return own;
     });
-    if (outcome === 'processed' || piggybacked > 0) this.outbox.notifyCommitted();
+    if (outcome === 'processed' || outcome === 'ignored' || piggybacked > 0) void this.outbox.publishCommitted();
     return outcome;
+  }
+
+  /**
+   * Set-based apply: claims the event and up to `size - 1` other waiting events of its type (committed claim, so
+   * concurrent workers take disjoint batches), runs the applier's Stripe reads for all of them concurrently BEFORE
+   * the transaction, then applies them in ONE transaction (multi-row statements, one commit). Returns 'per-event'
+   * when the job's own event was left over (the caller applies it alone), 'busy' while another worker's live claim
+   * holds it. If the transaction fails (a poisoned event, a deadlock), nothing of it stays: every claimed event is
+   * then applied one by one here, so a poisoned one records its failure (and is never batched again) and the
+   * others still apply.
+   */
+  private async applyBatch(eventId: string, type: string, applier: WebhookBatchApplier, size: number): Promise<ProcessOutcome | 'per-event'> {
+    const claimed = await this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs);
+    if (!claimed.length) return (await this.events.claimedByOther(eventId)) ? 'busy' : 'per-event';
+    const ids = claimed.map((r) => r.id);
+    const applied = new Set<string>();
+    let finish = () => {};
+    const inFlight = new Promise<Set<string>>((resolve) => (finish = () => resolve(applied)));
+    for (const id of ids) this.batchesInFlight.set(id, inFlight);
+    try {
+      return await this.runBatch(eventId, type, applier, claimed, applied);
+    } finally {
+      for (const id of ids) if (this.batchesInFlight.get(id) === inFlight) this.batchesInFlight.delete(id);
+      finish();
+    }
+  }
+
+  /** `applied` receives the ids the batch committed (the waiting jobs of this process read it). */
+  private async runBatch(
+    eventId: string,
+    type: string,
+    applier: WebhookBatchApplier,
+    claimed: LockedWebhookEvent[],
+    applied: Set<string>,
+  ): Promise<ProcessOutcome | 'per-event'> {
+    const ids = claimed.map((r) => r.id);
+    const items = await Promise.all(
+      claimed.map(async (row) => ({
+        event: row.payload,
+        prepared: await applier.prepare(row.payload).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+      })),
+    );
+    let done: Set<string>;
+    try {
+      done = await inTransaction(this.ds, async (em) => {
+        await this.outbox.deferNotify(em);
+        const locked = new Set((await this.events.lockClaimed(em, ids)).map((r) => r.id));
+        const ok = await applier.apply(
+          em,
+          items.filter((i) => locked.has(i.event.id) && !(i.prepared instanceof Error)),
+        );
+        await this.events.markDoneMany(em, [...ok], 'PROCESSED');
+        await this.events.releaseClaims(
+          em,
+          ids.filter((id) => !ok.has(id)),
+        );
+        return ok;
+      });
+    } catch (e) {
+      this.logger.warn(`a batch of ${ids.length} ${type} events rolled back (${(e as Error).message}); applying them one by one`);
+      await this.events.releaseClaims(this.ds.manager, ids).catch(() => undefined);
+      for (const id of ids.filter((x) => x !== eventId)) {
+        await this.processEvent(id, 1).catch((err: unknown) =>
+          this.events.recordFailure(id, err instanceof Error ? `${err.name}: ${err.message}` : String(err), false).catch(() => undefined),
+        );
+      }
+      return 'per-event';
+    }
+    for (const id of done) applied.add(id);
+    if (done.size) void this.outbox.publishCommitted();
+    return done.has(eventId) ? 'processed' : 'per-event';
   }
 
   private async prepare(type: string, payload: LockedWebhookEvent['payload']): Promise<unknown[]> {
