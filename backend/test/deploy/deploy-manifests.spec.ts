@@ -1,6 +1,6 @@
 /**
  * The deployment files (no container engine or cluster here): docker-compose.yml with its HAProxy config, and the
- * Kubernetes manifests in deploy/kubernetes, each object validated against the Kubernetes OpenAPI schemas
+ * Kubernetes manifests in backend/deploy/kubernetes, each object validated against the Kubernetes OpenAPI schemas
  * (kubernetes-models), then cross-checked: labels and selectors, ports and probes, and the environment every
  * process gets passes the server's own configuration check (loadConfig) with the values the files provide.
  */
@@ -142,8 +142,8 @@ describe('docker-compose.yml', () => {
   });
 });
 
-describe('deploy/kubernetes', () => {
-  const dir = join(ROOT, 'deploy', 'kubernetes');
+describe('backend/deploy/kubernetes', () => {
+  const dir = join(ROOT, 'backend', 'deploy', 'kubernetes');
   const models: Record<string, new (data: any) => { validate(): void }> = {
     'apps/v1/Deployment': Deployment,
     'v1/Service': Service,
