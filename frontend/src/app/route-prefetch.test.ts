@@ -1,6 +1,6 @@
 import { hashKey, QueryClient } from '@tanstack/react-query';
 import { setSession } from '../lib/auth-storage';
-import { hintStripeOrigin, prefetchDashboard } from './route-prefetch';
+import { hintStripeOrigin, prefetchCheckout, prefetchDashboard } from './route-prefetch';
 
 const user = (role: 'company' | 'influencer') => ({ id: 'u1', email: 'a@example.com', name: 'A', role });
 
@@ -41,6 +41,20 @@ describe('route prefetch', () => {
     prefetchDashboard(qc);
     expect(qc.getQueryCache().getAll()).toHaveLength(0);
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('starts the checkout collaboration and config requests for a company only', () => {
+    const qc = new QueryClient();
+    setSession({ accessToken: 't', user: user('influencer') });
+    prefetchCheckout(qc, 'c1');
+    expect(qc.getQueryCache().getAll()).toHaveLength(0);
+    setSession({ accessToken: 't', user: user('company') });
+    prefetchCheckout(qc, 'c1');
+    const keys = qc
+      .getQueryCache()
+      .getAll()
+      .map((q) => q.queryHash);
+    expect(keys.sort()).toEqual([hashKey(['collaborations', 'detail', 'c1']), hashKey(['config'])].sort());
   });
 
   it('hints the Stripe.js origin once: the emulator (preconnect and the script) or js.stripe.com', () => {

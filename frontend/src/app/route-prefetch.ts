@@ -6,6 +6,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { getSession } from '../lib/auth-storage';
 import { invoiceListQuery } from '../features/billing/api/get-invoices.api';
+import { collaborationQuery } from '../features/collaborations/api/get-collaboration.api';
 import { collaborationListQuery } from '../features/collaborations/api/get-collaborations.api';
 import { configQuery } from '../features/payments/api/get-config.api';
 import { paymentListQuery } from '../features/payments/api/get-payments.api';
@@ -43,9 +44,10 @@ export function hintStripeOrigin(config: AppConfig): void {
   }
 }
 
-/** Checkout: the app config (which says where Stripe.js is) and the Stripe.js origin hints. */
-export function prefetchCheckout(qc: QueryClient): null {
-  if (!getSession()) return null;
+/** Checkout: the collaboration, the app config (which says where Stripe.js is) and the Stripe.js origin hints. */
+export function prefetchCheckout(qc: QueryClient, collaborationId: string | undefined): null {
+  if (getSession()?.user.role !== 'company') return null;
+  if (collaborationId) void qc.prefetchQuery(collaborationQuery(collaborationId));
   void qc.fetchQuery(configQuery).then(hintStripeOrigin, () => undefined);
   return null;
 }

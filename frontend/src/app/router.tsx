@@ -79,7 +79,7 @@ export const createAppRouter = (queryClient: QueryClient) =>
         },
         {
           path: 'payments/checkout/:collaborationId',
-          loader: () => prefetchCheckout(queryClient),
+          loader: ({ params }) => prefetchCheckout(queryClient, params.collaborationId),
           element: (
             <RequireAuth roles={['company']}>
               <CheckoutRoute />
