@@ -38,14 +38,6 @@ jest.mock('../../../lib/socket', () => ({
     return Promise.resolve(socket);
   },
 }));
-// the socket is opened once the browser is idle after the first render: here, at once
-jest.mock('../../../lib/idle', () => ({
-  whenIdle: (fn: () => void) => {
-    fn();
-    return () => undefined;
-  },
-}));
-
 function Probe() {
   const status = usePaymentUpdates('token', 'user-1');
   return <span data-testid="status">{status}</span>;

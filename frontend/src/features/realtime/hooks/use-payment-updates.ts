@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useToast, type ToastInput } from '../../../components/toast/toast-context';
-import { whenIdle } from '../../../lib/idle';
 import {
   createPaymentsSocket,
   type CollaborationUpdateEvent,
@@ -49,8 +48,8 @@ function notify(toast: ToastInput) {
  * Follows the user's realtime events on the `/payments` namespace: remembers the last `seq`
  * (per user, across reloads in this tab), emits `sync {since}` on (re)connect to receive missed events,
  * drops duplicates, patches the affected TanStack queries (live-cache.ts) and shows a toast (plus a browser
- * notification when allowed). The socket (and socket.io-client itself) is loaded once the first screen has rendered
- * and the browser is idle; events missed meanwhile come back through `sync`.
+ * notification when allowed). The socket (and socket.io-client itself, its own chunk) is loaded after the first render,
+ * from this effect, not with the entry script.
  */
 export function usePaymentUpdates(token: string | null, userId: string | null): RealtimeStatus {
   const queryClient = useQueryClient();
@@ -165,19 +164,17 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
         show(disputeToast(e));
       });
     };
-    const cancelIdle = whenIdle(() => {
-      createPaymentsSocket().then(
-        (s) => {
-          if (cancelled) {
-            s.disconnect();
-            return;
-          }
-          socket = s;
-          attach(s);
-        },
-        () => setStatus('reconnecting'),
-      );
-    });
+    createPaymentsSocket().then(
+      (s) => {
+        if (cancelled) {
+          s.disconnect();
+          return;
+        }
+        socket = s;
+        attach(s);
+      },
+      () => setStatus('reconnecting'),
+    );
 
     return () => {
       clearTimeout(resumeTimer);
@@ -185,7 +182,6 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
       window.removeEventListener('pagehide', onLeave);
       window.removeEventListener('pageshow', onShow);
       cancelled = true;
-      cancelIdle();
       socket?.removeAllListeners();
       socket?.disconnect();
     };
