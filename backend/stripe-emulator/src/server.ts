@@ -8,7 +8,8 @@ import { ApiHandler, ServerConfig } from './http/api';
 import { readBody, send, sendJson } from './http/respond';
 import { fromJson, ParamObject, parseForm } from './params';
 import { State } from './state';
-import { stripeJsSource } from './stripe-js';
+import { stripeJsAsset } from './stripe-js';
+import { sendStaticAsset } from './http/static-asset';
 
 export class EmulatorServer {
   private readonly api: ApiHandler;
@@ -48,7 +49,8 @@ export class EmulatorServer {
 
     if (await this.faults.intercept(req, res, method, path, params)) return;
     if (path === '/js/v3/stripe.js' || path === '/v3' || path === '/v3/') {
-      return send(res, 200, stripeJsSource(), { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-store' });
+      // like js.stripe.com: compressed, cacheable for a few minutes, revalidated by ETag
+      return sendStaticAsset(req, res, stripeJsAsset(), 'application/javascript; charset=utf-8', 'public, max-age=300');
     }
     if (path.startsWith('/v1/')) return this.api.handle(req, res, method, path, params, raw);
     if (path.startsWith('/_emulator/')) return handleControl(this, res, method, path.slice('/_emulator/'.length), params);

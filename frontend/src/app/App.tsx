@@ -4,10 +4,11 @@ import { RouterProvider } from 'react-router';
 import { ToastProvider } from '../components/toast/ToastProvider';
 import { createQueryClient } from '../lib/query-client';
 import { AuthProvider } from '../features/auth/components/AuthProvider';
-import { router } from './router';
+import { createAppRouter } from './router';
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
+  const [router] = useState(() => createAppRouter(queryClient));
   return (
     <QueryClientProvider client={queryClient}>
       <ToastProvider>

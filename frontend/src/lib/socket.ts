@@ -1,5 +1,8 @@
-/** The one Socket.io client of the SPA: namespace `/payments`, token passed in `auth`. */
-import { io, type Socket } from 'socket.io-client';
+/**
+ * The one Socket.io client of the SPA: namespace `/payments`, token passed in `auth`. socket.io-client is loaded on
+ * demand (its own chunk), so it is not parsed and evaluated before the first screen renders.
+ */
+import type { Socket } from 'socket.io-client';
 import { getAccessToken } from './auth-storage';
 
 export interface RealtimeBase {
@@ -62,7 +65,8 @@ export interface ClientToServerEvents {
 export type PaymentsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Creates (does not share) a socket; the caller owns its lifetime. The token is read on every (re)connect. */
-export function createPaymentsSocket(): PaymentsSocket {
+export async function createPaymentsSocket(): Promise<PaymentsSocket> {
+  const { io } = await import('socket.io-client');
   return io('/payments', {
     path: '/socket.io',
     auth: (cb) => cb({ token: getAccessToken() ?? '' }),

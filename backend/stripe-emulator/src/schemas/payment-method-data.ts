@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { ParamSchema, S } from './schema';
+import { ParamSchema, S, type Spec } from './schema';
 
 /**
  * What payment intents, setup intents and payment methods share: the payment method types, an address, billing
@@ -25,7 +25,8 @@ export const PAYMENT_METHOD_DATA_TYPE = S.words(
   'acss_debit affirm afterpay_clearpay alipay alma amazon_pay au_becs_debit bacs_debit bancontact billie bizum blik boleto cashapp crypto customer_balance eps fpx giropay grabpay ideal kakao_pay klarna konbini kr_card link mb_way mobilepay multibanco naver_pay nz_bank_account oxxo p24 pay_by_bank payco paynow paypal paypay payto pix promptpay revolut_pay samsung_pay satispay scalapay sepa_debit sequra sofort sunbit swish twint upi us_bank_account wechat_pay zip',
 );
 
-export const address = S.object<Stripe.AddressParam>({
+// explicit types: the inferred ones name SDK types the declaration build (TS2883) cannot reference
+export const address: Spec<Stripe.AddressParam> = S.object<Stripe.AddressParam>({
   city: S.string(),
   country: S.string(),
   line1: S.string(),
@@ -34,13 +35,13 @@ export const address = S.object<Stripe.AddressParam>({
   state: S.string(),
 });
 
-export const billingDetails = {
+export const billingDetails: ParamSchema<Stripe.PaymentMethodCreateParams.BillingDetails> = {
   address: address.orEmpty(),
   email: S.string(),
   name: S.string(),
   phone: S.string(),
   tax_id: S.string(),
-} satisfies ParamSchema<Stripe.PaymentMethodCreateParams.BillingDetails>;
+};
 
 /** The payment-method-specific details Stripe accepts and the emulator refuses as unsupported (cards only here). */
 export const unsupportedMethodDetails = {
@@ -103,10 +104,10 @@ export const unsupportedMethodDetails = {
   zip: S.unsupported,
 };
 
-export const paymentMethodData = {
+export const paymentMethodData: ParamSchema<Stripe.PaymentIntentCreateParams.PaymentMethodData> = {
   ...unsupportedMethodDetails,
   allow_redisplay: S.enum('always', 'limited', 'unspecified'),
   billing_details: S.object<Stripe.PaymentIntentCreateParams.PaymentMethodData.BillingDetails>(billingDetails),
   metadata: S.metadata(),
   type: PAYMENT_METHOD_DATA_TYPE,
-} satisfies ParamSchema<Stripe.PaymentIntentCreateParams.PaymentMethodData>;
+};

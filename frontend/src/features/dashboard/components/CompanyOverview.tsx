@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage, Spinner } from '../../../components/QueryState';
 import { formatMoney } from '../../../lib/money';
@@ -15,20 +16,25 @@ export function CompanyOverview() {
   const payments = usePayments({ limit: 100 });
   const collaborations = useCollaborations({ limit: 100 });
   const invoices = useInvoices();
+  // computed once per payments answer: the collaborations and invoices arriving later re-render the figures, not the chart
+  const { totals, series } = useMemo(() => {
+    const list = payments.data?.data ?? [];
+    const totals = paymentTotals(list);
+    const currency = totals?.currency ?? 'usd';
+    const series = earningsOverTime(
+      list.filter((p) => p.currency === currency && p.heldAt).map((p) => ({ at: p.heldAt!, amount: p.amount })),
+      Date.now(),
+    );
+    return { totals, series };
+  }, [payments.data]);
 
   if (payments.isPending) return <Spinner label="Loading your overview…" />;
   if (payments.isError) return <ErrorMessage error={payments.error} onRetry={() => payments.refetch()} />;
-  const list = payments.data.data;
-  const totals = paymentTotals(list);
   const currency = totals?.currency ?? 'usd';
   const money = (amount: number) => formatMoney({ amount, currency });
   const reviews = collaborations.data ? submittedMilestones(collaborations.data.data) : null;
   const due = (invoices.data?.data ?? []).filter((i) => i.status === 'open');
   const dueTotal = due.filter((i) => i.currency === currency).reduce((s, i) => s + i.amount, 0);
-  const series = earningsOverTime(
-    list.filter((p) => p.currency === currency && p.heldAt).map((p) => ({ at: p.heldAt!, amount: p.amount })),
-    Date.now(),
-  );
 
   return (
     <div className="stack">

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { formatMoney } from '../../../lib/money';
 import type { Bucket } from './earnings-over-time';
 
@@ -12,7 +13,7 @@ const short = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('
  * week on a continuous axis, and the running total as a line. A table of the same figures follows for screen
  * readers and for anyone who prefers numbers.
  */
-export function TimeChart({ series, currency, title, testId }: { series: Bucket[]; currency: string; title: string; testId?: string }) {
+export const TimeChart = memo(function TimeChart({ series, currency, title, testId }: { series: Bucket[]; currency: string; title: string; testId?: string }) {
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const maxBar = Math.max(1, ...series.map((b) => b.amount));
@@ -81,4 +82,4 @@ export function TimeChart({ series, currency, title, testId }: { series: Bucket[
       </details>
     </figure>
   );
-}
+});

@@ -35,16 +35,15 @@ let socket: FakeSocket;
 jest.mock('../../../lib/socket', () => ({
   createPaymentsSocket: () => {
     socket = new FakeSocket();
-    return socket;
+    return Promise.resolve(socket);
   },
 }));
-
 function Probe() {
   const status = usePaymentUpdates('token', 'user-1');
   return <span data-testid="status">{status}</span>;
 }
 
-function setup(seed?: (qc: QueryClient) => void) {
+async function setup(seed?: (qc: QueryClient) => void) {
   const queryClient = new QueryClient();
   seed?.(queryClient);
   const invalidate = jest.spyOn(queryClient, 'invalidateQueries');
@@ -55,6 +54,7 @@ function setup(seed?: (qc: QueryClient) => void) {
       </ToastProvider>
     </QueryClientProvider>,
   );
+  await act(async () => undefined); // the socket module resolves
   return { invalidate, queryClient };
 }
 
@@ -71,8 +71,8 @@ const payment = (seq: number, status = 'HELD') => ({
 describe('usePaymentUpdates', () => {
   beforeEach(() => sessionStorage.clear());
 
-  it('reports the connection, toasts events and refreshes the affected queries', () => {
-    const { invalidate } = setup();
+  it('reports the connection, toasts events and refreshes the affected queries', async () => {
+    const { invalidate } = await setup();
     expect(screen.getByTestId('status')).toHaveTextContent('connecting');
     act(() => socket.fire('connect'));
     expect(screen.getByTestId('status')).toHaveTextContent('connected');
@@ -101,8 +101,8 @@ describe('usePaymentUpdates', () => {
     expect(invalidate).not.toHaveBeenCalledWith({ queryKey: ['wallet'] });
   });
 
-  it('patches the cached balance and payout row from the event instead of refetching every wallet endpoint', () => {
-    const { invalidate, queryClient } = setup((qc) => {
+  it('patches the cached balance and payout row from the event instead of refetching every wallet endpoint', async () => {
+    const { invalidate, queryClient } = await setup((qc) => {
       qc.setQueryData(['wallet', 'balance'], { balances: [{ currency: 'usd', available: 0, pending: 0, totalEarned: 0, totalWithdrawn: 0 }] });
       qc.setQueryData(['wallet', 'payouts', { limit: 20 }], { data: [{ id: 'po1', status: 'IN_TRANSIT', amount: 100, currency: 'usd' }], nextCursor: null });
     });
@@ -127,8 +127,8 @@ describe('usePaymentUpdates', () => {
     expect(walletRefetches).toEqual(['["wallet","transactions"]', '["wallet","balance"]']);
   });
 
-  it('keeps a payout to one toast slot and stays quiet about debits and money coming back from a payout', () => {
-    setup();
+  it('keeps a payout to one toast slot and stays quiet about debits and money coming back from a payout', async () => {
+    await setup();
     act(() => socket.fire('connect'));
     const debit = { currency: 'usd', available: 0, pending: 0, lastTransaction: { type: 'debit', amount: 100, description: 'Payout of $1.00' }, timestamp: '' };
     act(() => socket.fire('wallet:update', { ...debit, seq: 1 }));
@@ -142,8 +142,8 @@ describe('usePaymentUpdates', () => {
     expect(screen.getByTestId('toast')).toHaveTextContent('Payout: Failed');
   });
 
-  it('ignores duplicates and syncs from the last seq on reconnect until caught up', () => {
-    setup();
+  it('ignores duplicates and syncs from the last seq on reconnect until caught up', async () => {
+    await setup();
     act(() => socket.fire('connect'));
     act(() => socket.fire('payout:update', { payoutId: 'po1', status: 'FAILED', amount: 100, currency: 'usd', seq: 5, timestamp: '' }));
     act(() => socket.fire('payout:update', { payoutId: 'po1', status: 'FAILED', amount: 100, currency: 'usd', seq: 5, timestamp: '' }));
@@ -164,10 +164,10 @@ describe('usePaymentUpdates', () => {
     expect(sessionStorage.getItem('collabpay.seq.user-1')).toBe('6');
   });
 
-  it('leaves events that arrive while the page unloads unseen, so the next page replays them', () => {
+  it('leaves events that arrive while the page unloads unseen, so the next page replays them', async () => {
     jest.useFakeTimers();
     try {
-      setup();
+      await setup();
       act(() => socket.fire('connect'));
       act(() => socket.fire('payment:update', payment(3, 'PENDING')));
       expect(sessionStorage.getItem('collabpay.seq.user-1')).toBe('3');
@@ -193,13 +193,13 @@ describe('usePaymentUpdates', () => {
     }
   });
 
-  it('shows when the token is refused', () => {
-    setup();
+  it('shows when the token is refused', async () => {
+    await setup();
     act(() => socket.fire('connect_error', new Error('unauthorized')));
     expect(screen.getByTestId('status')).toHaveTextContent('unauthorized');
   });
-  it('collaboration:update and dispute:update refresh only the affected collaboration, disputes and lists', () => {
-    const { invalidate } = setup();
+  it('collaboration:update and dispute:update refresh only the affected collaboration, disputes and lists', async () => {
+    const { invalidate } = await setup();
     act(() => socket.fire('connect'));
     act(() =>
       socket.fire('collaboration:update', {

@@ -6,6 +6,7 @@ import {
   type CollaborationUpdateEvent,
   type DisputeUpdateEvent,
   type PaymentUpdateEvent,
+  type PaymentsSocket,
   type PayoutUpdateEvent,
   type WalletUpdateEvent,
 } from '../../../lib/socket';
@@ -47,7 +48,8 @@ function notify(toast: ToastInput) {
  * Follows the user's realtime events on the `/payments` namespace: remembers the last `seq`
  * (per user, across reloads in this tab), emits `sync {since}` on (re)connect to receive missed events,
  * drops duplicates, patches the affected TanStack queries (live-cache.ts) and shows a toast (plus a browser
- * notification when allowed).
+ * notification when allowed). The socket (and socket.io-client itself, its own chunk) is loaded after the first render,
+ * from this effect, not with the entry script.
  */
 export function usePaymentUpdates(token: string | null, userId: string | null): RealtimeStatus {
   const queryClient = useQueryClient();
@@ -68,7 +70,8 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
     // instead, so the next page replays it through `sync`.
     let leaving = false;
     let resumeTimer: ReturnType<typeof setTimeout> | undefined;
-    const socket = createPaymentsSocket();
+    let socket: PaymentsSocket | null = null;
+    let cancelled = false;
     setStatus('connecting');
 
     const accept = (seq: number | undefined): boolean => {
@@ -87,7 +90,7 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
 
     // Ask for the gap; the server replays in pages and acks with the count, so repeat until nothing comes back.
     const sync = (rounds = 0) => {
-      if (lastSeq === null || rounds >= 20 || !socket.connected) return;
+      if (lastSeq === null || rounds >= 20 || !socket?.connected) return;
       socket.emit('sync', { since: lastSeq }, (replayed) => {
         if (typeof replayed === 'number' && replayed > 0) sync(rounds + 1);
       });
@@ -112,61 +115,75 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
     window.addEventListener('pagehide', onLeave);
     window.addEventListener('pageshow', onShow);
 
-    socket.on('connect', () => {
-      setStatus('connected');
-      // A fresh tab with no seq seen has nothing to catch up on; otherwise (reconnect, reload) sync.
-      sync();
-      everConnected = true;
-    });
-    socket.on('disconnect', (reason) => {
-      // 'io server disconnect' means the server kicked us; socket.io won't retry by itself.
-      if (reason === 'io server disconnect') socket.connect();
-      setStatus('reconnecting');
-    });
-    socket.on('connect_error', (err) => {
-      setStatus(err.message === 'unauthorized' ? 'unauthorized' : everConnected ? 'reconnecting' : 'connecting');
-    });
+    const attach = (s: PaymentsSocket) => {
+      s.on('connect', () => {
+        setStatus('connected');
+        // A fresh tab with no seq seen has nothing to catch up on; otherwise (reconnect, reload) sync.
+        sync();
+        everConnected = true;
+      });
+      s.on('disconnect', (reason) => {
+        // 'io server disconnect' means the server kicked us; socket.io won't retry by itself.
+        if (reason === 'io server disconnect') s.connect();
+        setStatus('reconnecting');
+      });
+      s.on('connect_error', (err) => {
+        setStatus(err.message === 'unauthorized' ? 'unauthorized' : everConnected ? 'reconnecting' : 'connecting');
+      });
 
-    socket.on('payment:update', (e: PaymentUpdateEvent) => {
-      if (!accept(e.seq)) return;
-      applyPaymentUpdate(queryClient, e);
-      show(paymentToast(e));
-    });
-    socket.on('wallet:update', (e: WalletUpdateEvent) => {
-      if (!accept(e.seq)) return;
-      applyWalletUpdate(queryClient, e);
-      show(walletToast(e));
-    });
-    socket.on('payout:update', (e: PayoutUpdateEvent) => {
-      if (!accept(e.seq)) return;
-      applyPayoutUpdate(queryClient, e);
-      show(payoutToast(e));
-    });
+      s.on('payment:update', (e: PaymentUpdateEvent) => {
+        if (!accept(e.seq)) return;
+        applyPaymentUpdate(queryClient, e);
+        show(paymentToast(e));
+      });
+      s.on('wallet:update', (e: WalletUpdateEvent) => {
+        if (!accept(e.seq)) return;
+        applyWalletUpdate(queryClient, e);
+        show(walletToast(e));
+      });
+      s.on('payout:update', (e: PayoutUpdateEvent) => {
+        if (!accept(e.seq)) return;
+        applyPayoutUpdate(queryClient, e);
+        show(payoutToast(e));
+      });
 
-    socket.on('collaboration:update', (e: CollaborationUpdateEvent) => {
-      if (!accept(e.seq)) return;
-      // only this collaboration and the lists that show it (a new proposal, a status change)
-      void queryClient.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
-      void queryClient.invalidateQueries({ queryKey: ['collaborations', 'list'] });
-      show(collaborationToast(e));
-    });
-    socket.on('dispute:update', (e: DisputeUpdateEvent) => {
-      if (!accept(e.seq)) return;
-      void queryClient.invalidateQueries({ queryKey: ['disputes', 'detail', e.disputeId] });
-      void queryClient.invalidateQueries({ queryKey: ['disputes', 'list'] });
-      // a dispute freezes or unfreezes milestones and the money held
-      void queryClient.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
-      if (e.status !== 'OPEN') void queryClient.invalidateQueries({ queryKey: ['payments'] });
-      show(disputeToast(e));
-    });
+      s.on('collaboration:update', (e: CollaborationUpdateEvent) => {
+        if (!accept(e.seq)) return;
+        // only this collaboration and the lists that show it (a new proposal, a status change)
+        void queryClient.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
+        void queryClient.invalidateQueries({ queryKey: ['collaborations', 'list'] });
+        show(collaborationToast(e));
+      });
+      s.on('dispute:update', (e: DisputeUpdateEvent) => {
+        if (!accept(e.seq)) return;
+        void queryClient.invalidateQueries({ queryKey: ['disputes', 'detail', e.disputeId] });
+        void queryClient.invalidateQueries({ queryKey: ['disputes', 'list'] });
+        // a dispute freezes or unfreezes milestones and the money held
+        void queryClient.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
+        if (e.status !== 'OPEN') void queryClient.invalidateQueries({ queryKey: ['payments'] });
+        show(disputeToast(e));
+      });
+    };
+    createPaymentsSocket().then(
+      (s) => {
+        if (cancelled) {
+          s.disconnect();
+          return;
+        }
+        socket = s;
+        attach(s);
+      },
+      () => setStatus('reconnecting'),
+    );
 
     return () => {
       clearTimeout(resumeTimer);
       window.removeEventListener('beforeunload', onLeave);
       window.removeEventListener('pagehide', onLeave);
       window.removeEventListener('pageshow', onShow);
-      socket.removeAllListeners();
-      socket.disconnect();
+      cancelled = true;
+      socket?.removeAllListeners();
+      socket?.disconnect();
     };
   }, [token, userId, queryClient]);
 
