@@ -19,6 +19,7 @@ export const T = {
   chargeFunds: 'wallet: failed reads of a charge’s funds leave the money not yet payable, and the next read makes it payable',
   disputeResolution: 'disputes: a resolution whose refund answer is lost refunds once and is completed by the retry with the same split',
   clawback: 'clawback: a clawback whose refund answer is lost refunds once and recovers once when retried',
+  batchIntentRead: 'webhooks: the set-based apply of payment_intent.succeeded re-reads the intent through 500s and resets and funds the payment once',
   webhookRereads:
     'webhooks: failed re-reads before money moves (a refunded charge, a failure event for a completed payout) retry the event; the money moves once, or not at all',
 } as const;
@@ -42,6 +43,7 @@ export const CALL_SITES: Record<string, { test: string; safety: 'key' | 'natural
   // the one read of reconciliation, for every refund reservation (refunds rows, dispute resolutions, clawbacks)
   'modules/payments/refunds/refund-reservations.ts:refunds.list': { test: T.refund, safety: 'read' },
   'modules/payments/payment-webhooks.handler.ts:paymentIntents.retrieve': { test: T.paymentReads, safety: 'read' },
+  'modules/payments/payment-held.batch.ts:paymentIntents.retrieve': { test: T.batchIntentRead, safety: 'read' },
   'modules/payments/payment-webhooks.handler.ts:charges.retrieve': { test: T.webhookRereads, safety: 'read' },
   'modules/payouts/payout-webhooks.handler.ts:payouts.retrieve': { test: T.webhookRereads, safety: 'read' },
   'modules/webhooks/webhook-maintenance.service.ts:accounts.list': { test: T.paymentReads, safety: 'read' },

@@ -74,4 +74,25 @@ describe('Stripe fault injection: webhook re-reads (real Postgres, Redis, webhoo
     expect(await balance(ctx, Accounts.walletAvailable(ines.id))).toBe(walletBefore);
     await expectLedgerCheckClean(ctx, admin);
   });
+  it(T.batchIntentRead, async () => {
+    const influencer = await ctx.user('influencer', 'Bo');
+    const { collaboration, paymentId } = await proposeAndAccept(ctx, company, influencer, { amount: 12000 });
+    const intent = await ctx.http.post('/api/payments/create-intent', { collaborationId: collaboration.id }, { token: company.token });
+    expect(intent.status).toBe(201);
+    const piId = intent.body.payment.stripePaymentIntentId as string;
+    // only the webhook funds it (no /confirm call): its re-read of the intent meets a 500 on every SDK attempt, then resets
+    fault(ctx, { method: 'GET', path: `^/v1/payment_intents/${piId}$`, mode: 'error_before', times: sdkAttempts(ctx) });
+    fault(ctx, { method: 'GET', path: `^/v1/payment_intents/${piId}$`, mode: 'reset_before', times: sdkAttempts(ctx) });
+    await ctx.stripe.paymentIntents.confirm(piId, { payment_method: 'pm_card_visa', return_url: 'http://localhost/return' });
+    await eventually(async () => (await ctx.db.query(`SELECT status FROM payments WHERE id = $1`, [paymentId]))[0].status === 'HELD', 20_000, 'payment HELD');
+    expectFaultsSpent(ctx);
+    const [succeeded] = (await ctx.stripe.events.list({ type: 'payment_intent.succeeded', limit: 20 })).data.filter(
+      (e) => (e.data.object as Stripe.PaymentIntent).id === piId,
+    );
+    expect(await eventually(async () => (await inboxRow(succeeded.id))?.status === 'PROCESSED')).toBe(true);
+    const held = await ctx.db.query(`SELECT count(*)::int AS n FROM journal_entries WHERE type = 'payment_held' AND reference_id = $1`, [paymentId]);
+    expect(held[0].n).toBe(1);
+    expect(await balance(ctx, Accounts.escrow(paymentId))).toBe(12000);
+    await expectLedgerCheckClean(ctx, admin);
+  });
 });
