@@ -8,16 +8,17 @@ import type { Browser, Page } from 'playwright-core';
 import { createTestContext, type TestContext, type TestUser } from '../../backend/test/support/test-app';
 import { payWith, proposeAndAccept } from '../../backend/test/support/flows';
 import {
-  type Actor,
   expectLive,
   expectText,
   expectToast,
   horizontalOverflow,
   launchBrowser,
   newActor,
+  PAYOUT_TOAST,
   screenshot,
   signIn,
   spaEnv,
+  type Actor,
   until,
   usd,
 } from './support/browser';
@@ -252,7 +253,7 @@ describe('experience: accessible, phone-sized screens and confirmed money action
     const dialog = a.page.getByRole('dialog', { name: 'Request payout' });
     await dialog.getByLabel('Amount (USD)').fill('100.00');
     await dialog.getByRole('button', { name: 'Confirm payout' }).click();
-    await expectToast(a, 'Payout requested');
+    await expectToast(a, PAYOUT_TOAST);
     await ctx.emulator.advanceTime(60 * 60 * 1000);
     await expectToast(a, /Payout: Paid out/, 30_000);
     // late events (wallet debit, in transit) must not add toasts

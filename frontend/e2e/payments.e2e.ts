@@ -8,7 +8,6 @@ import { createTestContext, type TestContext, type TestUser } from '../../backen
 import { proposeAndAccept } from '../../backend/test/support/flows';
 import { startTestSmtp, type TestSmtp } from '../../backend/test/support/smtp';
 import {
-  type Actor,
   expectLive,
   expectStatus,
   expectText,
@@ -19,11 +18,13 @@ import {
   launchBrowser,
   newActor,
   PASSWORD,
+  PAYOUT_TOAST,
   pickInfluencer,
   screenshot,
   signIn,
   signUp,
   spaEnv,
+  type Actor,
   uniqueEmail,
   until,
   usd,
@@ -205,7 +206,7 @@ describe('payments in the browser (company and influencer side by side)', () => 
     await expectText(payoutDialog.getByTestId('payout-available'), '$1,350.00');
     await payoutDialog.getByLabel('Amount (USD)').fill('1350.00');
     await payoutDialog.getByRole('button', { name: 'Confirm payout' }).click();
-    await expectToast(influencer, 'Payout requested');
+    await expectToast(influencer, PAYOUT_TOAST);
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$0.00');
     await ctx.emulator.advanceTime(60 * 60 * 1000);
     await expectStatus(influencer.page.getByTestId('payout-status'), 'COMPLETED', 30_000);

@@ -9,16 +9,17 @@ import { payWith, proposeAndAccept } from '../../backend/test/support/flows';
 import { createTestContext, type TestContext } from '../../backend/test/support/test-app';
 import { onboard } from '../../backend/test/wallet/support';
 import {
-  type Actor,
   expectStatus,
   expectText,
   expectToast,
   expectVisible,
   launchBrowser,
   newActor,
+  PAYOUT_TOAST,
   screenshot,
   signIn,
   spaEnv,
+  type Actor,
   until,
 } from './support/browser';
 
@@ -79,7 +80,7 @@ describe('pending card funds and the Stripe test clock in the browser (emulator 
     await influencer.page.getByRole('button', { name: 'Request payout' }).click();
     await dialog.getByLabel('Amount (USD)').fill('1800');
     await dialog.getByRole('button', { name: 'Confirm payout' }).click();
-    await expectToast(influencer, 'Payout requested');
+    await expectToast(influencer, PAYOUT_TOAST);
     await expectStatus(influencer.page.getByTestId('payout-status'), 'IN_TRANSIT');
     // the bank gets it a day later on Stripe's clock: the same control moves it
     await expectText(influencer.page.getByTestId('emulator-clock'), /on its way/);

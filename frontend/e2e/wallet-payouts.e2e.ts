@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { createTestContext, type TestContext, type TestUser } from '../../backend/test/support/test-app';
 import { payWith, proposeAndAccept } from '../../backend/test/support/flows';
 import {
-  type Actor,
   expectLive,
   expectStatus,
   expectText,
@@ -18,9 +17,11 @@ import {
   horizontalOverflow,
   launchBrowser,
   newActor,
+  PAYOUT_TOAST,
   screenshot,
   signIn,
   spaEnv,
+  type Actor,
   until,
 } from './support/browser';
 
@@ -126,7 +127,7 @@ describe('wallet, Connect onboarding and payouts in the browser', () => {
     await screenshot(influencer.page, '24-payout-dialog');
     await dialog.getByRole('button', { name: 'Confirm payout' }).click();
     await until(async () => (await dialog.count()) === 0, 'the payout dialog to close');
-    await expectToast(influencer, 'Payout requested');
+    await expectToast(influencer, PAYOUT_TOAST);
     await expectText(influencer.page.getByTestId('wallet-available-usd'), '$1,300.00');
     await expectStatus(influencer.page.getByTestId('payout-status'), /^(PENDING|IN_TRANSIT|COMPLETED)$/);
     await ctx.emulator.advanceTime(60 * 60 * 1000);

@@ -101,6 +101,12 @@ describe('payouts against charges: availability, source_transaction, split, race
     expect(await ctx.db.query(`SELECT status, recheck FROM charge_funds WHERE stripe_charge_id = $1`, [charge])).toEqual([
       { status: 'pending', recheck: true },
     ]);
+    // and the wallet's owner is told (wallet:update with the current figures), so an open wallet asks again
+    const told = await ctx.db.query(
+      `SELECT payload FROM outbox_events WHERE user_id = $1 AND event = 'wallet:update' AND payload->>'lastTransaction' IS NULL ORDER BY id DESC LIMIT 1`,
+      [ava.id],
+    );
+    expect(told.map((r: { payload: unknown }) => r.payload)).toEqual([{ currency: 'usd', available: 18000, pending: 0, owed: 0, lastTransaction: null }]);
     expect(await wallet(ava)).toMatchObject({ available: 18000, availableForPayout: 18000, nextAvailableOn: null });
     expect(await ctx.db.query(`SELECT status, recheck FROM charge_funds WHERE stripe_charge_id = $1`, [charge])).toEqual([
       { status: 'available', recheck: false },

@@ -141,6 +141,12 @@ export async function expectVisible(locator: Locator, timeoutMs = 15_000): Promi
  * if it auto-dismissed (after 5 s) before this call; it must have been shown on the page's current path, and each
  * recorded toast satisfies one expectation only. For a bare Page, the toasts currently on screen are polled.
  */
+/**
+ * The payout toast: "Payout requested" from the wallet screen, or the live news of the same payout when it lands
+ * first (one slot per payout: whichever comes last shows).
+ */
+export const PAYOUT_TOAST = /Payout requested|Payout: (On its way|Paid out)/;
+
 export async function expectToast(target: Page | Actor, title: string | RegExp, timeoutMs = 15_000): Promise<{ tone: string | null; text: string }> {
   const page = 'page' in target ? target.page : target;
   const log = 'page' in target ? target.toastLog : null;

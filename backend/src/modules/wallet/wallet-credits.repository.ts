@@ -89,6 +89,16 @@ export class WalletCreditsRepository {
   }
 
   /** `balance.available`: funds became available somewhere; pending charges are re-read at the next look. */
+  /** Who has open credits on charges whose funds are not known to be available (per currency). */
+  async ownersWaitingOnFunds(em: EntityManager): Promise<Array<{ userId: string; currency: string }>> {
+    return em.query(
+      `SELECT DISTINCT c.user_id::text AS "userId", c.currency
+         FROM wallet_credits c JOIN charge_funds f ON f.stripe_charge_id = c.stripe_charge_id
+        WHERE f.status <> 'available' AND c.drawn + c.removed < c.amount
+        ORDER BY 1, 2`,
+    );
+  }
+
   async markPendingForRecheck(em: EntityManager): Promise<number> {
     const [, n] = await em.query(`UPDATE charge_funds SET recheck = true WHERE status <> 'available' AND NOT recheck`);
     return Number(n ?? 0);

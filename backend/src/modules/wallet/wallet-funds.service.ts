@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import Stripe from 'stripe';
+import { PaymentNotifier } from '../payments/payment-notifier';
 import { STRIPE } from '../stripe/stripe.module';
 import { WebhookHandlerRegistry } from '../webhooks/webhook-handler.registry';
 import { availability, Availability } from './domain/payout-allocation';
@@ -21,14 +22,19 @@ export class WalletFundsService implements OnModuleInit {
   constructor(
     private readonly credits: WalletCreditsRepository,
     private readonly registry: WebhookHandlerRegistry,
+    private readonly notifier: PaymentNotifier,
     @Inject(STRIPE) private readonly stripe: Stripe,
   ) {}
 
   onModuleInit() {
-    // a platform event: some pending funds became available (which ones is not said): re-read pending charges
+    // a platform event: some pending funds became available (which ones is not said): re-read pending charges, and
+    // tell the owners of money waiting on them (a wallet:update), so an open wallet asks again what is payable now
     this.registry.register('balance.available', async (e, em) => {
       if (e.account) return 'ignored';
-      return (await this.credits.markPendingForRecheck(em)) > 0 ? 'applied' : 'ignored';
+      const waiting = await this.credits.ownersWaitingOnFunds(em);
+      const marked = await this.credits.markPendingForRecheck(em);
+      for (const { userId, currency } of waiting) await this.notifier.wallet(em, userId, currency, null);
+      return marked > 0 || waiting.length > 0 ? 'applied' : 'ignored';
     });
   }
 
