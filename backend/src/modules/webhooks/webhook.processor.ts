@@ -19,6 +19,12 @@ import { WebhookJobData, WebhookQueueService } from './webhook-queue.service';
  */
 export type ProcessOutcome = 'processed' | 'ignored' | 'already-done' | 'busy' | 'missing';
 
+/** A flush job's events: a set-based batch claims them first (`prefer`) and reports what it applied (`applied`). */
+interface FlushContext {
+  prefer: string[];
+  applied: Set<string>;
+}
+
 /**
  * Applies stored Stripe events. Each event runs every registered handler in ONE transaction together with
  * marking its inbox row, under the row's lock, so concurrent or repeated deliveries have one effect.
@@ -112,7 +118,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     for (const id of eventIds) {
       if (done.has(id)) continue;
       try {
-        if ((await this.processEvent(id, this.cfg.webhooks.batchSize, done)) === 'busy') handOver.push(id);
+        if ((await this.processEvent(id, this.cfg.webhooks.batchSize, { applied: done, prefer: eventIds })) === 'busy') handOver.push(id);
       } catch (e) {
         this.logger.warn(`webhook event ${id} failed in a flush job (its own job retries it): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
         handOver.push(id);
@@ -129,7 +135,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
    * takes the per-event path. There, the same transaction also applies up to WEBHOOK_BATCH_SIZE - 1 other waiting
    * events, each in its own savepoint; one that fails is rolled back to its savepoint and left to its own job.
    */
-  async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize, applied?: Set<string>): Promise<ProcessOutcome> {
+  async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize, flush?: FlushContext): Promise<ProcessOutcome> {
     const peeked = await this.events.peek(eventId);
     if (!peeked) return 'missing';
     if (peeked.status !== 'RECEIVED') return 'already-done';
@@ -138,7 +144,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       // a batch of this process has it: wait for that batch instead of retrying the job later, then look again
       const local = this.batchesInFlight.get(eventId);
       if (local) return local.then((applied) => (applied.has(eventId) ? 'already-done' : this.processEvent(eventId, batch)));
-      const outcome = await this.applyBatch(eventId, peeked.type, applier, batch, applied);
+      const outcome = await this.applyBatch(eventId, peeked.type, applier, batch, flush);
       if (outcome !== 'per-event') return outcome;
     }
     // the handlers' Stripe reads, before the transaction: no row lock is held across a Stripe call
@@ -189,9 +195,9 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     type: string,
     applier: WebhookBatchApplier,
     size: number,
-    sink?: Set<string>,
+    flush?: FlushContext,
   ): Promise<ProcessOutcome | 'per-event'> {
-    const claimed = await this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs);
+    const claimed = await this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs, flush?.prefer);
     if (!claimed.length) return (await this.events.claimedByOther(eventId)) ? 'busy' : 'per-event';
     const ids = claimed.map((r) => r.id);
     const applied = new Set<string>();
@@ -201,7 +207,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     try {
       return await this.runBatch(eventId, type, applier, claimed, applied);
     } finally {
-      if (sink) for (const id of applied) sink.add(id);
+      if (flush) for (const id of applied) flush.applied.add(id);
       for (const id of ids) if (this.batchesInFlight.get(id) === inFlight) this.batchesInFlight.delete(id);
       finish();
     }
