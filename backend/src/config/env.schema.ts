@@ -280,7 +280,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: attempt(() => int(env, 'WEBHOOK_CONCURRENCY', 8, 1, 100), 8),
       jobLockMs: attempt(() => int(env, 'WEBHOOK_JOB_LOCK_MS', 30_000, 1000, 600_000), 30_000),
       batchSize: attempt(() => int(env, 'WEBHOOK_BATCH_SIZE', 25, 1, 500), 25),
-      flushJobs: attempt(() => bool(env, 'WEBHOOK_FLUSH_JOBS', false), false),
+      flushJobs: attempt(() => bool(env, 'WEBHOOK_FLUSH_JOBS', true), true),
       reconcileOnStart: attempt(() => bool(env, 'WEBHOOK_RECONCILE_ON_START', nodeEnv !== 'test'), true),
     },
     retention: {
