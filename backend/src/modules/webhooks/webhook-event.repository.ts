@@ -143,6 +143,12 @@ export class WebhookEventRepository {
     });
   }
 
+  /** Which of these events are still RECEIVED (one read for a flush job's ids). */
+  async stillReceived(ids: string[]): Promise<Set<string>> {
+    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM webhook_events WHERE id = ANY($1::text[]) AND status = 'RECEIVED'`, [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Whether another worker's claim on this event is still live. */
   async claimedByOther(id: string): Promise<boolean> {
     const rows = await this.ds.query(`SELECT 1 FROM webhook_events WHERE id = $1 AND claimed_until >= clock_timestamp()`, [id]);

@@ -115,8 +115,10 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
   async handleFlushJob(eventIds: string[]): Promise<ProcessOutcome> {
     const done = new Set<string>();
     const handOver: string[] = [];
+    // one read instead of one per event: events other jobs' batches applied meanwhile are skipped here
+    const waiting = await this.events.stillReceived(eventIds);
     for (const id of eventIds) {
-      if (done.has(id)) continue;
+      if (done.has(id) || !waiting.has(id)) continue;
       try {
         if ((await this.processEvent(id, this.cfg.webhooks.batchSize, { applied: done, prefer: eventIds })) === 'busy') handOver.push(id);
       } catch (e) {
