@@ -20,7 +20,7 @@
  *    database, then the built-in TPC-B-like script `-c C -j 2 -T 15`), and the ratio apply rate / pgbench TPS.
  *
  * Knobs: BENCH_EVENTS (2000), BENCH_CONCURRENCY (32), BENCH_DUP_RATE (0.2), BENCH_WARMUP (300), BENCH_PARTIES (200),
- *   BENCH_WEBHOOK_CONCURRENCY (the app default, 8), BENCH_WORKERS (1), BENCH_WEBHOOK_BATCH_SIZE (the app default), BENCH_PGBENCH_SECONDS (15), BENCH_PGBENCH_SCALE (10),
+ *   BENCH_WEBHOOK_CONCURRENCY (the app default, 8), BENCH_WORKERS (1), BENCH_WEBHOOK_BATCH_SIZE (the app default), BENCH_WEBHOOK_FLUSH_JOBS (the app default), BENCH_PGBENCH_SECONDS (15), BENCH_PGBENCH_SCALE (10),
  *   BENCH_SKIP_PGBENCH, BENCH_PG_URL, BENCH_REDIS_URL, BENCH_SEED,
  *   BENCH_PHASES=separate: pause the queue (Bull, globally) during the ingest and resume it afterwards, so ingest and
  *   apply are measured each on their own (the default `together` is the end-to-end figure: both at once).
@@ -77,6 +77,7 @@ const WEBHOOK_CONCURRENCY = num('BENCH_WEBHOOK_CONCURRENCY', 8, 100);
 // as in production: the events are applied by separate worker processes (BENCH_WORKERS=0: by the API process itself)
 const WORKERS = num('BENCH_WORKERS', 1, 8, 0);
 const BATCH_SIZE = env.BENCH_WEBHOOK_BATCH_SIZE;
+const FLUSH_JOBS = env.BENCH_WEBHOOK_FLUSH_JOBS;
 const PGBENCH_SECONDS = num('BENCH_PGBENCH_SECONDS', 15, 300);
 const PGBENCH_SCALE = num('BENCH_PGBENCH_SCALE', 10, 1000);
 const SEED = num('BENCH_SEED', 20261122, 2 ** 31);
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
   log(`machine: ${machineLine()}`);
   log(
     `config: ${EVENTS} events + ${Math.round(EVENTS * DUP_RATE)} duplicates (shuffled), client concurrency ${CONCURRENCY}, ` +
-      `${WORKERS ? `${WORKERS} worker process(es) (API RUN_WORKER=false)` : 'events applied in the API process'}, WEBHOOK_CONCURRENCY ${WEBHOOK_CONCURRENCY}, WEBHOOK_BATCH_SIZE ${BATCH_SIZE ?? 'default'}, ` +
+      `${WORKERS ? `${WORKERS} worker process(es) (API RUN_WORKER=false)` : 'events applied in the API process'}, WEBHOOK_CONCURRENCY ${WEBHOOK_CONCURRENCY}, WEBHOOK_BATCH_SIZE ${BATCH_SIZE ?? 'default'}, WEBHOOK_FLUSH_JOBS ${FLUSH_JOBS ?? 'default'}, ` +
       `${PARTIES} companies × ${PARTIES} influencers, warm-up ${WARMUP} events` +
       (SEPARATE ? '; phases separate (queue paused during the ingest)' : '; ingest and apply together (end to end)'),
   );
@@ -208,6 +209,7 @@ async function main(): Promise<void> {
       STRIPE_API_BASE: emulator.url,
       WEBHOOK_CONCURRENCY: String(WEBHOOK_CONCURRENCY),
       ...(BATCH_SIZE ? { WEBHOOK_BATCH_SIZE: BATCH_SIZE } : {}),
+      ...(FLUSH_JOBS ? { WEBHOOK_FLUSH_JOBS: FLUSH_JOBS } : {}),
       // the periodic sweeper and reconciliation stay off: they are not part of the steady-state path
       WEBHOOK_SWEEP_INTERVAL_MS: '0',
       WEBHOOK_RECONCILE_INTERVAL_MS: '0',

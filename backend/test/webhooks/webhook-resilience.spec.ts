@@ -1,3 +1,6 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { QUEUES } from '../../src/common/queue/queue.module';
 import { WebhookHandlerRegistry } from '../../src/modules/webhooks/webhook-handler.registry';
 import { WebhookProcessor } from '../../src/modules/webhooks/webhook.processor';
 import { expectLedgerClean } from '../support/flows';
@@ -33,7 +36,13 @@ describe('webhook pipeline resilience (separate worker processes, SIGKILL, Redis
       // API only: the processor runs in two `npm run worker`-like processes
       ctx = await createTestContext({
         label: 'whkill',
-        env: { RUN_WORKER: 'false', WEBHOOK_SWEEP_INTERVAL_MS: '1000', WEBHOOK_STALE_MS: '3000', WEBHOOK_RECONCILE_INTERVAL_MS: '0' },
+        env: {
+          RUN_WORKER: 'false',
+          WEBHOOK_FLUSH_JOBS: 'true',
+          WEBHOOK_SWEEP_INTERVAL_MS: '1000',
+          WEBHOOK_STALE_MS: '3000',
+          WEBHOOK_RECONCILE_INTERVAL_MS: '0',
+        },
       });
       await ctx.db.query(TEST_SCHEMA);
     }, 120_000);
@@ -70,6 +79,9 @@ describe('webhook pipeline resilience (separate worker processes, SIGKILL, Redis
       expect(answers.filter((a) => a.status !== 200)).toEqual([]);
       await eventually(async () => (await countDone(ctx)) === total, 120_000, 'all events processed after the kill');
       expect(doneAtKill).toBeLessThan(total);
+      // concurrent deliveries share ingest flushes: the killed worker was applying flush jobs (one job, many events)
+      const queue = ctx.app.get<Queue>(getQueueToken(QUEUES.webhooks), { strict: false });
+      expect((await queue.getCompleted(0, -1)).filter((j) => String(j.id).startsWith('batch:')).length).toBeGreaterThan(0);
       await expectExactlyOnce(ctx, stream);
       expect(await wrongFinalStates(ctx, real.runs)).toEqual([]);
       await expectLedgerClean(ctx);

@@ -123,9 +123,10 @@ export class WebhookEventRepository {
   /**
    * Claims `eventId` and up to `limit - 1` other never-tried RECEIVED events of its type, oldest first, for
    * `claimMs` (committed at once, before the claimer reads Stripe for them): concurrent workers claim disjoint
-   * batches. Empty when `eventId` itself is not claimable (done, or another live claim holds it).
+   * batches; the ids in `prefer` (the rest of a flush job) come first. Empty when `eventId` itself is not claimable
+   * (done, or another live claim holds it).
    */
-  async claimBatch(eventId: string, type: string, limit: number, claimMs: number): Promise<LockedWebhookEvent[]> {
+  async claimBatch(eventId: string, type: string, limit: number, claimMs: number, prefer: string[] = []): Promise<LockedWebhookEvent[]> {
     return this.ds.transaction(async (em) => {
       // '-infinity': a batch left the event to the per-event path (never batched again); a past time: a dead worker's claim
       const free = `status = 'RECEIVED' AND (claimed_until IS NULL OR (claimed_until < clock_timestamp() AND claimed_until <> '-infinity'))`;
@@ -134,12 +135,18 @@ export class WebhookEventRepository {
       const [rows]: [LockedWebhookEvent[], number] = await em.query(
         `UPDATE webhook_events w SET claimed_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
           WHERE w.id = $1 OR w.id IN (SELECT id FROM webhook_events WHERE type = $2 AND ${free} AND attempts = 0 AND id <> $1
-                                      ORDER BY received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+                                      ORDER BY id = ANY($5::text[]) DESC, received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
           RETURNING w.id, w.type, w.status, w.payload, w.received_at AS "receivedAt"`,
-        [eventId, type, limit - 1, claimMs],
+        [eventId, type, limit - 1, claimMs, prefer],
       );
       return rows.sort((a, b) => (a.id === eventId ? -1 : b.id === eventId ? 1 : +(a as Received).receivedAt - +(b as Received).receivedAt));
     });
+  }
+
+  /** Which of these events are still RECEIVED (one read for a flush job's ids). */
+  async stillReceived(ids: string[]): Promise<Set<string>> {
+    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM webhook_events WHERE id = ANY($1::text[]) AND status = 'RECEIVED'`, [ids]);
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Whether another worker's claim on this event is still live. */

@@ -6,7 +6,10 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 
 export interface WebhookJobData {
+  /** The event (a flush job: its first event). */
   eventId: string;
+  /** A flush job: every event one ingest flush stored (see WebhookProcessor.handleFlushJob). */
+  eventIds?: string[];
 }
 
 /** How long ingest waits for Redis before answering anyway (the sweeper enqueues what did not make it). */
@@ -29,8 +32,10 @@ const timeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   });
 
 /**
- * The `stripe-webhooks` Bull queue: one job per inbox row, job id = Stripe event id, so adding the same event
- * twice while its job exists is a no-op. Retries use exponential backoff.
+ * The `stripe-webhooks` Bull queue. Per-event jobs: job id = Stripe event id, so adding the same event twice
+ * while its job exists is a no-op. Flush jobs (WEBHOOK_FLUSH_JOBS, the default): ONE job for the events one ingest
+ * flush stored, job id `batch:<first id>:<n>`; the inbox INSERT stores each id once, so each id is in one flush
+ * job; what a flush job cannot apply it hands to per-event jobs. Retries use exponential backoff.
  */
 @Injectable()
 export class WebhookQueueService implements OnModuleInit {
@@ -64,9 +69,9 @@ export class WebhookQueueService implements OnModuleInit {
     this.recoveredListeners.push(listener);
   }
 
-  jobOptions(eventId: string): JobOptions {
+  jobOptions(jobId: string): JobOptions {
     return {
-      jobId: eventId,
+      jobId,
       attempts: this.cfg.webhooks.maxAttempts,
       backoff: { type: 'exponential', delay: this.cfg.webhooks.backoffMs },
     };
@@ -82,7 +87,11 @@ export class WebhookQueueService implements OnModuleInit {
       return 0;
     }
     try {
-      await timeout(this.queue.addBulk(eventIds.map((eventId) => ({ data: { eventId }, opts: this.jobOptions(eventId) }))), timeoutMs, 'enqueue');
+      const flush = this.cfg.webhooks.flushJobs && eventIds.length > 1;
+      const jobs = flush
+        ? [{ data: { eventId: eventIds[0], eventIds }, opts: this.jobOptions(`batch:${eventIds[0]}:${eventIds.length}`) }]
+        : this.perEventJobs(eventIds);
+      await timeout(this.queue.addBulk(jobs), timeoutMs, 'enqueue');
       return eventIds.length;
     } catch (e) {
       this.missed = true;
@@ -91,6 +100,15 @@ export class WebhookQueueService implements OnModuleInit {
       );
       return 0;
     }
+  }
+
+  /** Adds per-event jobs (job id = event id) for these events; throws when Redis does not take them. */
+  async enqueueEach(eventIds: string[]): Promise<void> {
+    if (eventIds.length) await timeout(this.queue.addBulk(this.perEventJobs(eventIds)), 5000, 'enqueue');
+  }
+
+  private perEventJobs(eventIds: string[]) {
+    return eventIds.map((eventId) => ({ data: { eventId }, opts: this.jobOptions(eventId) }));
   }
 
   /**

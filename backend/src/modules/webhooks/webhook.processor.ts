@@ -9,7 +9,7 @@ import type { AppConfig } from '../../config/env.schema';
 import { OutboxService } from '../outbox/outbox.service';
 import { LockedWebhookEvent, WebhookEventRepository } from './webhook-event.repository';
 import { WebhookBatchApplier, WebhookHandlerRegistry, WebhookRetryLaterError } from './webhook-handler.registry';
-import type { WebhookJobData } from './webhook-queue.service';
+import { WebhookJobData, WebhookQueueService } from './webhook-queue.service';
 
 /**
  * - `processed` / `ignored`: this call applied the event (or found nothing to do) and marked the row.
@@ -18,6 +18,12 @@ import type { WebhookJobData } from './webhook-queue.service';
  * - `missing`: no such row.
  */
 export type ProcessOutcome = 'processed' | 'ignored' | 'already-done' | 'busy' | 'missing';
+
+/** A flush job's events: a set-based batch claims them first (`prefer`) and reports what it applied (`applied`). */
+interface FlushContext {
+  prefer: string[];
+  applied: Set<string>;
+}
 
 /**
  * Applies stored Stripe events. Each event runs every registered handler in ONE transaction together with
@@ -38,6 +44,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     private readonly outbox: OutboxService,
     @InjectQueue(QUEUES.webhooks) private readonly queue: Queue<WebhookJobData>,
     @Inject(APP_CONFIG) private readonly cfg: AppConfig,
+    private readonly jobs: WebhookQueueService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -75,6 +82,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async handleJob(job: Job<WebhookJobData>): Promise<ProcessOutcome> {
+    if (job.data.eventIds) return this.handleFlushJob(job.data.eventIds);
     const { eventId } = job.data;
     let outcome: ProcessOutcome;
     try {
@@ -97,13 +105,39 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /**
+   * A flush job (one per ingest flush, see WebhookQueueService.enqueue): applies its events in order, set-based
+   * where the type allows (a set-based batch can take several of them at once; those are skipped after). An event
+   * that fails here, or that another worker's batch holds right now, is handed to its own per-event job (job id =
+   * event id), which retries it with backoff, records each failed attempt and ends it FAILED after
+   * WEBHOOK_MAX_ATTEMPTS, as for any event; the others still apply here. Throws (the flush job is retried, an
+   * applied event is then 'already-done') only when the hand-over itself fails.
+   */
+  async handleFlushJob(eventIds: string[]): Promise<ProcessOutcome> {
+    const done = new Set<string>();
+    const handOver: string[] = [];
+    // one read instead of one per event: events other jobs' batches applied meanwhile are skipped here
+    const waiting = await this.events.stillReceived(eventIds);
+    for (const id of eventIds) {
+      if (done.has(id) || !waiting.has(id)) continue;
+      try {
+        if ((await this.processEvent(id, this.cfg.webhooks.batchSize, { applied: done, prefer: eventIds })) === 'busy') handOver.push(id);
+      } catch (e) {
+        this.logger.warn(`webhook event ${id} failed in a flush job (its own job retries it): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        handOver.push(id);
+      }
+    }
+    await this.jobs.enqueueEach(handOver);
+    return 'processed';
+  }
+
+  /**
    * Applies one stored event exactly once in effect; safe to call concurrently and repeatedly.
    * A type with a set-based applier (e.g. `payment_intent.succeeded`) is applied with up to WEBHOOK_BATCH_SIZE - 1
    * other waiting events of its type in one set-based transaction (see `applyBatch`); what the batch leaves over
    * takes the per-event path. There, the same transaction also applies up to WEBHOOK_BATCH_SIZE - 1 other waiting
    * events, each in its own savepoint; one that fails is rolled back to its savepoint and left to its own job.
    */
-  async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize): Promise<ProcessOutcome> {
+  async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize, flush?: FlushContext): Promise<ProcessOutcome> {
     const peeked = await this.events.peek(eventId);
     if (!peeked) return 'missing';
     if (peeked.status !== 'RECEIVED') return 'already-done';
@@ -112,7 +146,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       // a batch of this process has it: wait for that batch instead of retrying the job later, then look again
       const local = this.batchesInFlight.get(eventId);
       if (local) return local.then((applied) => (applied.has(eventId) ? 'already-done' : this.processEvent(eventId, batch)));
-      const outcome = await this.applyBatch(eventId, peeked.type, applier, batch);
+      const outcome = await this.applyBatch(eventId, peeked.type, applier, batch, flush);
       if (outcome !== 'per-event') return outcome;
     }
     // the handlers' Stripe reads, before the transaction: no row lock is held across a Stripe call
@@ -158,8 +192,14 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
    * then applied one by one here, so a poisoned one records its failure (and is never batched again) and the
    * others still apply.
    */
-  private async applyBatch(eventId: string, type: string, applier: WebhookBatchApplier, size: number): Promise<ProcessOutcome | 'per-event'> {
-    const claimed = await this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs);
+  private async applyBatch(
+    eventId: string,
+    type: string,
+    applier: WebhookBatchApplier,
+    size: number,
+    flush?: FlushContext,
+  ): Promise<ProcessOutcome | 'per-event'> {
+    const claimed = await this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs, flush?.prefer);
     if (!claimed.length) return (await this.events.claimedByOther(eventId)) ? 'busy' : 'per-event';
     const ids = claimed.map((r) => r.id);
     const applied = new Set<string>();
@@ -169,6 +209,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     try {
       return await this.runBatch(eventId, type, applier, claimed, applied);
     } finally {
+      if (flush) for (const id of applied) flush.applied.add(id);
       for (const id of ids) if (this.batchesInFlight.get(id) === inFlight) this.batchesInFlight.delete(id);
       finish();
     }

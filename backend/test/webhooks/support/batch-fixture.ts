@@ -27,7 +27,8 @@ export interface BatchFixture {
   emulator: StripeEmulator;
   runs: PaymentRun[];
   events: Stripe.Event[];
-  clone(label: string): Promise<TestContext>;
+  /** `env`: settings on top of QUIET_ENV. */
+  clone(label: string, env?: Record<string, string>): Promise<TestContext>;
   /** A second app (its own processor, pool and queue prefix) on the database of `ctx`. */
   secondApp(ctx: TestContext, label: string): Promise<TestContext>;
   close(): Promise<void>;
@@ -47,7 +48,7 @@ export async function recordFixture(payments: number): Promise<BatchFixture> {
     emulator,
     runs,
     events: [...events].sort((a, b) => a.created - b.created || a.id.localeCompare(b.id)),
-    async clone(label) {
+    async clone(label, env = {}) {
       const db = await createTestDatabase(`batch${label}`);
       dbs.push(db);
       const admin = new Client({ connectionString: TEST_DATABASE_URL });
@@ -58,7 +59,7 @@ export async function recordFixture(payments: number): Promise<BatchFixture> {
       } finally {
         await admin.end();
       }
-      const c = await createTestContext({ label, databaseUrl: databaseUrlFor(db.name), sharedEmulator: emulator, env: QUIET_ENV });
+      const c = await createTestContext({ label, databaseUrl: databaseUrlFor(db.name), sharedEmulator: emulator, env: { ...QUIET_ENV, ...env } });
       contexts.push(c);
       return c;
     },
