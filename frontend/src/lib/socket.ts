@@ -49,12 +49,23 @@ export interface DisputeUpdateEvent extends RealtimeBase {
   message?: string;
 }
 
+/** A retainer's status changed (it started, ended at period end, fell past due or was paid up again). */
+export interface RetainerUpdateEvent extends RealtimeBase {
+  retainerId: string;
+  collaborationId: string;
+  status: 'incomplete' | 'active' | 'past_due' | 'canceled';
+  previousStatus?: string;
+  cancelAtPeriodEnd?: boolean;
+  message?: string;
+}
+
 export interface ServerToClientEvents {
   'collaboration:update': (e: CollaborationUpdateEvent) => void;
   'dispute:update': (e: DisputeUpdateEvent) => void;
   'payment:update': (e: PaymentUpdateEvent) => void;
   'wallet:update': (e: WalletUpdateEvent) => void;
   'payout:update': (e: PayoutUpdateEvent) => void;
+  'retainer:update': (e: RetainerUpdateEvent) => void;
 }
 
 export interface ClientToServerEvents {

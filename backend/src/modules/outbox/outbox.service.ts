@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import { emailFor, EmailKind } from '../notifications/domain/email-kinds';
 
-export type RealtimeEventName = 'payment:update' | 'wallet:update' | 'payout:update' | 'collaboration:update' | 'dispute:update';
+export type RealtimeEventName = 'payment:update' | 'wallet:update' | 'payout:update' | 'collaboration:update' | 'dispute:update' | 'retainer:update';
 
 export interface OutboxRow {
   id: number;

@@ -171,9 +171,10 @@ export class RetainersService {
     }
     const created = sub;
     await inTransaction(this.ds, async (em) => {
-      await this.repo.findById(r.id, em, true);
-      await this.repo.applySubscription(em, r.id, ticket, this.subscriptionState(created));
+      const before = (await this.repo.findById(r.id, em, true))!;
+      await this.notifyStatusChange(em, before, await this.repo.applySubscription(em, r.id, ticket, this.subscriptionState(created)));
     });
+    this.outbox.notifyCommitted();
     return created;
   }
 
@@ -182,9 +183,13 @@ export class RetainersService {
     const r = await this.ownAsCompany(user, id);
     if (r.status === 'canceled') throw conflict('RETAINER_CANCELED', 'This retainer has ended');
     if (!r.stripeSubscriptionId) {
-      const updated = await inTransaction(this.ds, (em) =>
-        this.repo.update(em, r.id, atPeriodEnd ? { status: 'canceled', cancelAtPeriodEnd: true, canceled: true } : {}),
-      );
+      const updated = await inTransaction(this.ds, async (em) => {
+        const before = (await this.repo.findById(r.id, em, true))!;
+        const after = await this.repo.update(em, r.id, atPeriodEnd ? { status: 'canceled', cancelAtPeriodEnd: true, canceled: true } : {});
+        await this.notifyStatusChange(em, before, after);
+        return after;
+      });
+      this.outbox.notifyCommitted();
       return this.view(updated);
     }
     try {
@@ -276,7 +281,9 @@ export class RetainersService {
   }
 
   private async syncNow(retainerId: string): Promise<RetainerRecord> {
-    return (await this.syncSubscription(null, retainerId))?.retainer ?? (await this.repo.findById(retainerId))!;
+    const synced = await this.syncSubscription(null, retainerId);
+    this.outbox.notifyCommitted();
+    return synced?.retainer ?? (await this.repo.findById(retainerId))!;
   }
 
   /** `customer.subscription.*`: the retainer follows its subscription (re-read from Stripe). */
@@ -318,10 +325,42 @@ export class RetainersService {
     const sub = pre?.sub.id === id ? pre.sub : await this.stripe.subscriptions.retrieve(id);
     if (sub.metadata?.retainer_id && sub.metadata.retainer_id !== r.id) return null;
     const apply = async (tx: EntityManager) => {
-      await this.repo.findById(r.id, tx, true);
-      return { retainer: await this.repo.applySubscription(tx, r.id, ticket, this.subscriptionState(sub)), sub };
+      const before = (await this.repo.findById(r.id, tx, true))!;
+      const retainer = await this.repo.applySubscription(tx, r.id, ticket, this.subscriptionState(sub));
+      await this.notifyStatusChange(tx, before, retainer);
+      return { retainer, sub };
     };
     return em ? apply(em) : inTransaction(this.ds, apply);
+  }
+
+  /**
+   * `retainer:update` to both parties when the retainer's status changed (`before`: the row read under its lock in
+   * `em`, `after`: the row written in `em`): in the transaction of the change, so it is sent only after commit and
+   * never for a change that rolled back; a duplicate or stale subscription event changes nothing and sends nothing.
+   */
+  private async notifyStatusChange(em: EntityManager, before: RetainerRecord, after: RetainerRecord): Promise<void> {
+    if (before.status === after.status) return;
+    const c = await this.collaborations.findById(after.collaborationId, em);
+    const title = c ? `“${c.title}”` : 'this collaboration';
+    const message =
+      after.status === 'canceled'
+        ? `The monthly retainer for ${title} has ended`
+        : after.status === 'past_due'
+          ? `The monthly payment for ${title} is overdue`
+          : after.status === 'active' && before.status === 'past_due'
+            ? `The monthly retainer for ${title} is paid up again`
+            : after.status === 'active'
+              ? `The monthly retainer for ${title} is active`
+              : `The monthly retainer for ${title} is now ${after.status}`;
+    const payload = {
+      retainerId: after.id,
+      collaborationId: after.collaborationId,
+      status: after.status,
+      previousStatus: before.status,
+      cancelAtPeriodEnd: after.cancelAtPeriodEnd,
+      message,
+    };
+    for (const userId of [after.companyId, after.influencerId]) await this.outbox.append(em, userId, 'retainer:update', payload);
   }
 
   /** The Stripe reads applying a retainer invoice needs, made before any lock is taken (see applyInvoice). */

@@ -5,7 +5,8 @@
  */
 import type { QueryClient } from '@tanstack/react-query';
 import type { Page } from '../../../lib/api-client';
-import type { PaymentUpdateEvent, PayoutUpdateEvent, WalletUpdateEvent } from '../../../lib/socket';
+import type { PaymentUpdateEvent, PayoutUpdateEvent, RetainerUpdateEvent, WalletUpdateEvent } from '../../../lib/socket';
+import { billingKeys } from '../../billing/api/query-keys';
 import type { Payment, Payout, WalletBalance } from '../../../types/api';
 
 type Balances = { balances: WalletBalance[] };
@@ -65,4 +66,13 @@ export function applyPaymentUpdate(qc: QueryClient, e: PaymentUpdateEvent): void
   if (!listed) void qc.invalidateQueries({ queryKey: ['payments', 'list'] });
   void qc.invalidateQueries({ queryKey: ['collaborations', 'list'] });
   void qc.invalidateQueries({ queryKey: ['dashboard'] });
+}
+
+/**
+ * retainer:update → the retainers (their status, end date and buttons on /billing) and that collaboration refetch:
+ * e.g. a retainer that ended at period end (Stripe's customer.subscription.deleted) shows "Ended" without a reload.
+ */
+export function applyRetainerUpdate(qc: QueryClient, e: RetainerUpdateEvent): void {
+  void qc.invalidateQueries({ queryKey: billingKeys.retainers });
+  void qc.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
 }

@@ -1,5 +1,12 @@
 import type { ToastInput, ToastTone } from '../../../components/toast/toast-context';
-import type { CollaborationUpdateEvent, DisputeUpdateEvent, PaymentUpdateEvent, PayoutUpdateEvent, WalletUpdateEvent } from '../../../lib/socket';
+import type {
+  CollaborationUpdateEvent,
+  DisputeUpdateEvent,
+  PaymentUpdateEvent,
+  PayoutUpdateEvent,
+  RetainerUpdateEvent,
+  WalletUpdateEvent,
+} from '../../../lib/socket';
 import { statusLabel } from '../../../lib/labels';
 import { formatMoney } from '../../../lib/money';
 
@@ -80,4 +87,17 @@ export function collaborationToast(e: CollaborationUpdateEvent): ToastInput {
 export function disputeToast(e: DisputeUpdateEvent): ToastInput {
   const title = e.status === 'RESOLVED' ? 'Dispute resolved' : e.status === 'WITHDRAWN' ? 'Dispute withdrawn' : 'Dispute updated';
   return { tone: e.status === 'OPEN' ? 'warning' : 'info', title, message: e.message || `The dispute is now: ${statusLabel('dispute', e.status).label}.` };
+}
+
+/** Retainer news: one toast per retainer and status (it ended, a month is overdue, it is paid up again). */
+export function retainerToast(e: RetainerUpdateEvent): ToastInput {
+  const [title, t]: [string, ToastTone] =
+    e.status === 'canceled'
+      ? ['Retainer ended', 'info']
+      : e.status === 'past_due'
+        ? ['Monthly payment overdue', 'warning']
+        : e.status === 'active'
+          ? ['Retainer active', 'success']
+          : ['Retainer updated', 'info'];
+  return { tone: t, title, message: e.message || `The monthly retainer is now: ${e.status.replace('_', ' ')}.`, key: `retainer:${e.retainerId}:${e.status}` };
 }

@@ -234,4 +234,37 @@ describe('usePaymentUpdates', () => {
     act(() => socket.fire('dispute:update', { disputeId: 'd1', collaborationId: 'c9', status: 'RESOLVED', seq: 2, timestamp: '' }));
     expect(invalidate).not.toHaveBeenCalled();
   });
+
+  it('retainer:update (a retainer ended at period end) refreshes the retainers on /billing and that collaboration, with one toast', async () => {
+    const { invalidate, queryClient } = await setup((qc) => {
+      qc.setQueryData(['payments', 'billing', 'retainers'], { data: [{ id: 'r1', status: 'active' }] });
+      qc.setQueryData(['payments', 'billing', 'invoices', {}], { data: [], nextCursor: null });
+    });
+    act(() => socket.fire('connect'));
+    const ended = {
+      retainerId: 'r1',
+      collaborationId: 'c7',
+      status: 'canceled',
+      previousStatus: 'active',
+      cancelAtPeriodEnd: true,
+      message: 'The monthly retainer for “Monthly posts” has ended',
+      seq: 1,
+      timestamp: '',
+    };
+    act(() => socket.fire('retainer:update', ended));
+    expect(invalidate.mock.calls.map(([f]) => f?.queryKey)).toEqual([
+      ['payments', 'billing', 'retainers'],
+      ['collaborations', 'detail', 'c7'],
+    ]);
+    // the cached retainer list is stale now (refetched while /billing shows it); invoices are not touched
+    expect(queryClient.getQueryState(['payments', 'billing', 'retainers'])?.isInvalidated).toBe(true);
+    expect(queryClient.getQueryState(['payments', 'billing', 'invoices', {}])?.isInvalidated).toBe(false);
+    expect(screen.getByTestId('toast')).toHaveTextContent('Retainer ended');
+    expect(screen.getByTestId('toast')).toHaveTextContent('The monthly retainer for “Monthly posts” has ended');
+    // replayed through `sync` (same seq): neither applied nor shown again
+    invalidate.mockClear();
+    act(() => socket.fire('retainer:update', ended));
+    expect(invalidate).not.toHaveBeenCalled();
+    expect(screen.getAllByTestId('toast')).toHaveLength(1);
+  });
 });

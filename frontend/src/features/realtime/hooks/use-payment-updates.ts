@@ -8,10 +8,11 @@ import {
   type PaymentUpdateEvent,
   type PaymentsSocket,
   type PayoutUpdateEvent,
+  type RetainerUpdateEvent,
   type WalletUpdateEvent,
 } from '../../../lib/socket';
-import { applyPaymentUpdate, applyPayoutUpdate, applyWalletUpdate } from './live-cache';
-import { collaborationToast, disputeToast, paymentToast, payoutToast, walletToast } from './realtime-messages';
+import { applyPaymentUpdate, applyPayoutUpdate, applyRetainerUpdate, applyWalletUpdate } from './live-cache';
+import { collaborationToast, disputeToast, paymentToast, payoutToast, retainerToast, walletToast } from './realtime-messages';
 
 export type RealtimeStatus = 'offline' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized';
 
@@ -162,6 +163,11 @@ export function usePaymentUpdates(token: string | null, userId: string | null): 
         void queryClient.invalidateQueries({ queryKey: ['collaborations', 'detail', e.collaborationId] });
         if (e.status !== 'OPEN') void queryClient.invalidateQueries({ queryKey: ['payments'] });
         show(disputeToast(e));
+      });
+      s.on('retainer:update', (e: RetainerUpdateEvent) => {
+        if (!accept(e.seq)) return;
+        applyRetainerUpdate(queryClient, e);
+        show(retainerToast(e));
       });
     };
     createPaymentsSocket().then(
