@@ -54,6 +54,10 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, RELAY_PARTITIONS: '64', SOCKET_ADAPTER: 'classic' }).realtime).toEqual({ relayPartitions: 64, socketAdapter: 'classic' });
     expect(() => loadConfig({ ...base, DATABASE_DIRECT_URL: 'mysql://x' })).toThrow(/DATABASE_DIRECT_URL must use postgres/);
     expect(() => loadConfig({ ...base, RELAY_PARTITIONS: '0' })).toThrow(/RELAY_PARTITIONS must be between 1 and 1024/);
+    // clawback request records must outlive the 24 h Idempotency-Key they answer for
+    expect(() => loadConfig({ ...base, CLAWBACK_REQUEST_RETENTION_HOURS: '24' })).toThrow(/CLAWBACK_REQUEST_RETENTION_HOURS must be between 48/);
+    expect(loadConfig({ ...base, CLAWBACK_REQUEST_RETENTION_HOURS: '48' }).retention.clawbackRequestHours).toBe(48);
+    expect(loadConfig(base).retention.clawbackRequestHours).toBe(720);
     expect(() => loadConfig({ ...base, SOCKET_ADAPTER: 'cluster' })).toThrow(/SOCKET_ADAPTER must be one of sharded, classic/);
   });
 });

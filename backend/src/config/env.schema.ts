@@ -125,6 +125,12 @@ export interface RetentionConfig {
   outboxSentHours: number;
   /** Delete inbox rows PROCESSED/IGNORED this many hours ago (longer than Stripe's retries and the reconciliation look-back). WEBHOOK_INBOX_RETENTION_HOURS */
   inboxProcessedHours: number;
+  /**
+   * Delete clawback request records (the Idempotency-Key digests of finished clawbacks) this many hours ago. At
+   * least 48: a key answers for 24 h and its record is written after its first request, so every retry within the
+   * key's life still finds it. CLAWBACK_REQUEST_RETENTION_HOURS
+   */
+  clawbackRequestHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -287,6 +293,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       intervalMs: attempt(() => int(env, 'RETENTION_INTERVAL_MS', 3_600_000, 0, 86_400_000), 3_600_000),
       outboxSentHours: attempt(() => int(env, 'OUTBOX_RETENTION_HOURS', 24 * 7, 1, 24 * 3650), 24 * 7),
       inboxProcessedHours: attempt(() => int(env, 'WEBHOOK_INBOX_RETENTION_HOURS', 24 * 30, 24 * 4, 24 * 3650), 24 * 30),
+      clawbackRequestHours: attempt(() => int(env, 'CLAWBACK_REQUEST_RETENTION_HOURS', 24 * 30, 48, 24 * 3650), 24 * 30),
     },
     serveSpa: attempt(() => bool(env, 'SERVE_SPA', true), true),
     spaDir: env.SPA_DIR || undefined,

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { ScheduledJobs } from '../../src/common/queue/scheduled-jobs.service';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
 import { appendCommitted, connectClient } from '../realtime/realtime-helpers';
+import { proposeAndAccept } from '../support/flows';
 
 /**
  * Scheduled work runs as Bull repeatable jobs of the `maintenance` queue (no timers, no hand-made locks), and the
- * retention job deletes old sent outbox rows, old processed inbox rows and expired idempotency keys, nothing else.
+ * retention job deletes old sent outbox rows, old processed inbox rows, expired idempotency keys and clawback request
+ * records past their window, nothing else.
  */
 describe('scheduled jobs and retention', () => {
   let ctx: TestContext;
@@ -23,6 +25,7 @@ describe('scheduled jobs and retention', () => {
         OUTBOX_RETENTION_HOURS: '24',
         WEBHOOK_INBOX_RETENTION_HOURS: '120',
         WEBHOOK_RECONCILE_LOOKBACK_S: '3600',
+        CLAWBACK_REQUEST_RETENTION_HOURS: '72',
       },
     });
     user = await ctx.user('company', 'Retention Co');
@@ -108,11 +111,34 @@ describe('scheduled jobs and retention', () => {
       );
     }
 
+    // clawback request records: past CLAWBACK_REQUEST_RETENTION_HOURS=72 they go; younger ones stay, including one
+    // older than the 24 h Idempotency-Key life (a retry within the key's life must still find its record)
+    // (another company: the proposal's own live events must not change `user`'s outbox counted below)
+    const payer = await ctx.user('company', 'Clawback Co');
+    const influencer = await ctx.user('influencer', 'Retention Ava');
+    const { paymentId } = await proposeAndAccept(ctx, payer, influencer, { amount: 10000 });
+    const clawbacks: Array<[string, string]> = [
+      ['old-4d', '4 days'],
+      ['old-73h', '73 hours'],
+      ['kept-71h', '71 hours'],
+      ['kept-25h', '25 hours'],
+      ['kept-now', '1 minute'],
+    ];
+    for (const [key, age] of clawbacks) {
+      await ctx.db.query(`INSERT INTO clawback_requests (payment_id, request_key, stripe_refund_id, created_at) VALUES ($1, $2, 're_x', now() - $3::interval)`, [
+        paymentId,
+        key,
+        age,
+      ]);
+    }
+
     // the retention job, run by a worker of the maintenance queue
     const jobs = ctx.app.get(ScheduledJobs);
     const job = await jobs.queue.add('retention', {});
     const result = await job.finished();
-    expect(result).toMatchObject({ outbox: 5, inbox: 2, idempotencyKeys: 1 });
+    expect(result).toMatchObject({ outbox: 5, inbox: 2, idempotencyKeys: 1, clawbackRequests: 2 });
+    const keptClawbacks = await ctx.db.query(`SELECT request_key AS k FROM clawback_requests WHERE payment_id = $1 ORDER BY request_key`, [paymentId]);
+    expect(keptClawbacks.map((r: { k: string }) => r.k)).toEqual(['kept-25h', 'kept-71h', 'kept-now']);
 
     const left = (await ctx.db.query(`SELECT id FROM webhook_events WHERE type = 'test.retention'`)).map((r: { id: string }) => r.id).sort();
     expect(left).toEqual([rows[2][0], rows[3][0], rows[4][0]].sort());

@@ -9,6 +9,7 @@ export interface RetentionResult {
   outbox: number;
   inbox: number;
   idempotencyKeys: number;
+  clawbackRequests: number;
 }
 
 /** Rows deleted per statement: short transactions, no long lock on the tables the app writes. */
@@ -21,7 +22,11 @@ const BATCH = 5000;
  * - inbox rows PROCESSED or IGNORED more than WEBHOOK_INBOX_RETENTION_HOURS ago (RECEIVED and FAILED rows stay:
  *   they still need work or a human). The window is longer than Stripe's retries and the reconciliation
  *   look-back, so a deleted event cannot come back and be applied twice (checked at config load);
- * - idempotency keys past their 24 h lifetime (they would otherwise keep refusing the key).
+ * - idempotency keys past their 24 h lifetime (they would otherwise keep refusing the key);
+ * - clawback request records (`clawback_requests`: which client Idempotency-Key finished which clawback) written
+ *   more than CLAWBACK_REQUEST_RETENTION_HOURS (default 720, at least 48) ago. A retry under a key is honoured for
+ *   24 h after its first request and the record is written after that request, so within the window every such
+ *   retry still finds it and claws back nothing more; later, the key has expired anyway.
  */
 @Injectable()
 export class RetentionService implements OnModuleInit {
@@ -38,7 +43,7 @@ export class RetentionService implements OnModuleInit {
   }
 
   async run(): Promise<RetentionResult> {
-    const { outboxSentHours, inboxProcessedHours } = this.cfg.retention;
+    const { outboxSentHours, inboxProcessedHours, clawbackRequestHours } = this.cfg.retention;
     const result: RetentionResult = {
       outbox: await this.deleteInBatches(
         `DELETE FROM outbox_events WHERE id IN (SELECT id FROM outbox_events WHERE sent_at < now() - make_interval(hours => $1) LIMIT ${BATCH})`,
@@ -52,9 +57,15 @@ export class RetentionService implements OnModuleInit {
         `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1) LIMIT ${BATCH})`,
         [IDEMPOTENCY_TTL_MS / 1000],
       ),
+      clawbackRequests: await this.deleteInBatches(
+        `DELETE FROM clawback_requests WHERE ctid IN (SELECT ctid FROM clawback_requests WHERE created_at < now() - make_interval(hours => $1) LIMIT ${BATCH})`,
+        [clawbackRequestHours],
+      ),
     };
-    if (result.outbox || result.inbox || result.idempotencyKeys) {
-      this.log.log(`deleted ${result.outbox} sent outbox row(s), ${result.inbox} processed inbox row(s), ${result.idempotencyKeys} expired idempotency key(s)`);
+    if (result.outbox || result.inbox || result.idempotencyKeys || result.clawbackRequests) {
+      this.log.log(
+        `deleted ${result.outbox} sent outbox row(s), ${result.inbox} processed inbox row(s), ${result.idempotencyKeys} expired idempotency key(s), ${result.clawbackRequests} old clawback request record(s)`,
+      );
     }
     return result;
   }
