@@ -124,14 +124,34 @@ describe('docker-compose.yml', () => {
     const apiPort = envOf(s.api).PORT;
     const backend = /^backend api\n([\s\S]*?)(?:\n\S|(?![\s\S]))/m.exec(cfg)?.[1] ?? '';
     expect(/default_backend api/.test(cfg)).toBe(true);
-    const template = /server-template api (\d+) api:(\d+)/.exec(backend);
+    const template = /server-template api (\S+) api:(\d+)/.exec(backend);
     expect(template?.[2]).toBe(apiPort);
-    expect(Number(template?.[1])).toBeGreaterThanOrEqual(s.api.deploy.replicas);
+    // the slot count is the API_SLOTS setting: a default in haproxy.cfg (presetenv) and the one compose passes agree
+    expect(template?.[1]).toBe('"${API_SLOTS}"');
+    const cfgDefault = /^\s*presetenv API_SLOTS (\d+)$/m.exec(cfg)?.[1];
+    expect(cfgDefault).toBeDefined();
+    expect(interpolate(s.proxy.environment.API_SLOTS)).toBe(cfgDefault);
+    expect(Number(cfgDefault)).toBeGreaterThanOrEqual(s.api.deploy.replicas);
+    // presetenv comes before its use (HAProxy expands "${...}" as it reads each line)
+    expect(cfg.search(/^\s*presetenv API_SLOTS /m)).toBeLessThan(cfg.search(/^\s*server-template /m));
     expect(backend).toMatch(/option httpchk GET \/api\/health/);
     expect(backend).toMatch(/cookie \w+ insert/);
     expect(cfg).toMatch(/timeout tunnel \d+/);
     const bind = /bind :(\d+)/.exec(cfg)?.[1];
     expect(s.proxy.ports.map((p: string) => interpolate(p).split(':').pop())).toContain(bind);
+  });
+
+  it('is accepted by `haproxy -c` where HAProxy is installed, with the default and a raised API_SLOTS', () => {
+    const v = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
+    if (v.status !== 0) return; // no HAProxy on this machine: the structural checks above stand alone
+    const cfg = join(ROOT, 'backend/deploy/haproxy.cfg');
+    const { API_SLOTS: _unset, ...env } = process.env;
+    for (const extra of [{}, { API_SLOTS: '40' }]) {
+      const r = spawnSync('haproxy', ['-c', '-f', cfg], { encoding: 'utf8', env: { ...env, ...extra } });
+      expect([r.status, r.stderr]).toEqual([0, expect.any(String)]);
+    }
+    const bad = spawnSync('haproxy', ['-c', '-f', cfg], { encoding: 'utf8', env: { ...env, API_SLOTS: 'many' } });
+    expect(bad.status).not.toBe(0);
   });
 
   it('is accepted by `docker compose config` where Docker Compose is installed', () => {
