@@ -66,8 +66,7 @@ describe('retainer:update (real Postgres, Redis, webhooks, Socket.io and the Str
         WHERE event = 'retainer:update' AND payload->>'retainerId' = $1 ORDER BY id`,
       [retainerId],
     ) as Promise<Array<{ userId: string; status: string; payload: Record<string, unknown> }>>;
-  const strangerRows = async () =>
-    (await ctx.db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = $1`, [stranger.id]))[0].n as number;
+  const strangerRows = async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = $1`, [stranger.id]))[0].n as number;
 
   it('the retainer ending at period end (customer.subscription.deleted) is pushed to the company and the influencer, not to anyone else', async () => {
     const [liveCompany, liveInfluencer, liveStranger] = [await listen(company), await listen(influencer), await listen(stranger)];
@@ -116,9 +115,7 @@ describe('retainer:update (real Postgres, Redis, webhooks, Socket.io and the Str
 
     // every subscription event of it applied again (duplicates, reordering): no status change, nothing more sent
     const events: Stripe.Event[] = (
-      await ctx.db.query(`SELECT payload FROM webhook_events WHERE type LIKE 'customer.subscription.%' AND payload->'data'->'object'->>'id' = $1`, [
-        subId,
-      ])
+      await ctx.db.query(`SELECT payload FROM webhook_events WHERE type LIKE 'customer.subscription.%' AND payload->'data'->'object'->>'id' = $1`, [subId])
     ).map((x: { payload: Stripe.Event }) => x.payload);
     expect(events.length).toBeGreaterThanOrEqual(1);
     const handler = ctx.app.get(BillingWebhooksHandler);

@@ -125,11 +125,10 @@ describe('scheduled jobs and retention', () => {
       ['kept-now', '1 minute'],
     ];
     for (const [key, age] of clawbacks) {
-      await ctx.db.query(`INSERT INTO clawback_requests (payment_id, request_key, stripe_refund_id, created_at) VALUES ($1, $2, 're_x', now() - $3::interval)`, [
-        paymentId,
-        key,
-        age,
-      ]);
+      await ctx.db.query(
+        `INSERT INTO clawback_requests (payment_id, request_key, stripe_refund_id, created_at) VALUES ($1, $2, 're_x', now() - $3::interval)`,
+        [paymentId, key, age],
+      );
     }
 
     // the retention job, run by a worker of the maintenance queue
