@@ -345,20 +345,11 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     // --- at the period end the subscription ends instead of renewing: no third month
     const ended = await ctx.emulator.advanceSubscription(stripeSubscriptionId);
     expect(ended.invoice).toBeNull();
-    // the page shows what the server knows once it is reloaded: wait until the ending has been applied
-    await until(
-      async () =>
-        (
-          await ctx.db.query(
-            `SELECT 1 FROM webhook_events WHERE type = 'customer.subscription.deleted' AND status = 'PROCESSED' AND payload->'data'->'object'->>'id' = $1`,
-            [stripeSubscriptionId],
-          )
-        ).length === 1,
-      'the subscription.deleted event applied',
-    );
-    await company.page.reload();
-    await expectStatus(retainer.getByTestId('retainer-status'), 'CANCELED', 20_000);
+    // customer.subscription.deleted → retainer:update to both parties: the open pages (not reloaded) show the end live
+    await expectVisible(company.page.getByTestId('toast').filter({ hasText: 'Retainer ended' }), 20_000);
+    await expectStatus(retainer.getByTestId('retainer-status'), 'CANCELED');
     await expectText(retainer, /Ended /);
+    await expectStatus(seen.getByTestId('retainer-status'), 'CANCELED', 20_000);
     expect(await retainer.getByTestId('period-2').count()).toBe(0);
     expect(await retainer.getByRole('button', { name: /Cancel at period end|Keep the retainer/ }).count()).toBe(0);
   });
