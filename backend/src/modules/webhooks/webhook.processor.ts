@@ -36,6 +36,8 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
   private started = false;
   /** Events claimed by a batch running in this process, and that batch's end (their own jobs wait for it). */
   private readonly batchesInFlight = new Map<string, Promise<Set<string>>>();
+  /** Claims of this process whose answer has not come back yet (their events are not in batchesInFlight yet). */
+  private readonly claimsInFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly ds: DataSource,
@@ -147,12 +149,13 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       // a batch of this process has it: wait for that batch instead of retrying the job later, then look again
       const local = this.batchesInFlight.get(eventId);
       if (local) return local.then((applied) => (applied.has(eventId) ? 'already-done' : this.processEvent(eventId, batch)));
-      const inFlightBefore = new Set(this.batchesInFlight.values());
       const outcome = await this.applyBatch(eventId, peeked.type, applier, batch, flush);
-      if (outcome === 'busy' && !retried && (inFlightBefore.size || this.batchesInFlight.size)) {
-        // a batch of this process may have claimed it just before registering its claims here: wait for the
-        // batches of this process, then look once more (instead of handing the event to a retried job)
-        await Promise.all([...inFlightBefore, ...this.batchesInFlight.values()]);
+      if (outcome === 'busy' && !retried) {
+        // Usually a claim of this process that had not registered its events here yet when this one looked (a
+        // batch claims other jobs' events): wait for this process's claims and batches, then look once more,
+        // instead of handing the event to a job retried after a backoff. Another process's claim stays 'busy'.
+        await Promise.allSettled([...this.claimsInFlight]);
+        await Promise.all([...new Set(this.batchesInFlight.values())]);
         return this.processEvent(eventId, batch, flush, true);
       }
       if (outcome !== 'per-event') return outcome;
@@ -212,7 +215,14 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     size: number,
     flush?: FlushContext,
   ): Promise<ProcessOutcome | 'per-event'> {
-    const claimed = await this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs, flush?.prefer);
+    const claiming = this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs, flush?.prefer);
+    this.claimsInFlight.add(claiming);
+    let claimed: LockedWebhookEvent[];
+    try {
+      claimed = await claiming;
+    } finally {
+      this.claimsInFlight.delete(claiming);
+    }
     if (!claimed.length) return (await this.events.claimedByOther(eventId)) ? 'busy' : 'per-event';
     const ids = claimed.map((r) => r.id);
     const applied = new Set<string>();
