@@ -186,6 +186,59 @@ describe('set-based apply of payment_intent.succeeded', () => {
     }
   }, 180_000);
 
+  it('lets jobs of one process that start together wait for the batch that claimed their event (none busy, each applied once)', async () => {
+    const ctx = await fx.clone('together');
+    await store(ctx, fx.events);
+    const others = fx.events.filter((e) => e.type !== SUCCEEDED);
+    const successes = fx.events.filter((e) => e.type === SUCCEEDED);
+    await applyInOrder(
+      ctx,
+      others.map((e) => e.id),
+      1,
+    );
+    const processor = ctx.app.get(WebhookProcessor);
+    // every job at once: each looks before any claim is registered in this process, the first claims decide
+    // the others' events; a job meeting such a claim waits for it instead of answering 'busy' (a retried job)
+    const outcomes = await Promise.all(successes.map((e) => processor.processEvent(e.id, 100)));
+    expect(outcomes.filter((o) => !/^(processed|already-done|ignored)$/.test(o))).toEqual([]);
+    expect(
+      await count(ctx, `SELECT count(*)::int AS n FROM webhook_events WHERE status <> 'PROCESSED' AND status <> 'IGNORED' OR attempts <> 1`),
+    ).toBe(0);
+    expect(await count(ctx, `SELECT count(*)::int AS n FROM (SELECT 1 FROM journal_entries WHERE type = 'payment_held' GROUP BY reference_id HAVING count(*) > 1) x`)).toBe(0);
+    expect(await wrongFinalStates(ctx, fx.runs)).toEqual([]);
+    await expectLedgerClean(ctx);
+  }, 120_000);
+
+  it("answers 'busy' (and applies nothing of it) for an event under another worker's live claim, while a batch of this process runs", async () => {
+    const ctx = await fx.clone('foreign');
+    await store(ctx, fx.events);
+    const others = fx.events.filter((e) => e.type !== SUCCEEDED);
+    const successes = fx.events.filter((e) => e.type === SUCCEEDED);
+    await applyInOrder(
+      ctx,
+      others.map((e) => e.id),
+      1,
+    );
+    const unfunded = new Set(
+      (await ctx.db.query(`SELECT id FROM payments WHERE status IN ('PENDING', 'PROCESSING', 'FAILED')`)).map((r: { id: string }) => r.id),
+    );
+    const [foreign, own] = successes.filter((e) => unfunded.has((e.data.object as Stripe.PaymentIntent).metadata.payment_id));
+    // another worker claimed `foreign` (its claim lives for a minute) and is reading Stripe for it
+    await ctx.db.query(`UPDATE webhook_events SET claimed_until = clock_timestamp() + interval '1 minute' WHERE id = $1`, [foreign.id]);
+    const processor = ctx.app.get(WebhookProcessor);
+    const [a, b] = await Promise.all([processor.processEvent(own.id, 100), processor.processEvent(foreign.id, 100)]);
+    expect(a).toBe('processed');
+    expect(b).toBe('busy');
+    expect(await inboxOf(ctx, [foreign.id, own.id])).toEqual({ [foreign.id]: 'RECEIVED/0', [own.id]: 'PROCESSED/1' });
+    const paymentOf = (e: Stripe.Event) => (e.data.object as Stripe.PaymentIntent).metadata.payment_id;
+    expect(await count(ctx, `SELECT count(*)::int AS n FROM journal_entries WHERE reference_id = '${paymentOf(foreign)}'`)).toBe(0);
+    // the claim expires (the other worker died): its own job applies it once
+    await ctx.db.query(`UPDATE webhook_events SET claimed_until = clock_timestamp() - interval '1 second' WHERE id = $1`, [foreign.id]);
+    expect(await processor.processEvent(foreign.id, 100)).toBe('processed');
+    expect(await count(ctx, `SELECT count(*)::int AS n FROM journal_entries WHERE type = 'payment_held' AND reference_id = '${paymentOf(foreign)}'`)).toBe(1);
+    await expectLedgerClean(ctx);
+  }, 120_000);
+
   it('re-applies everything once after the batch transaction dies mid-way (connection killed)', async () => {
     const ctx = await fx.clone('fault');
     await store(ctx, fx.events);

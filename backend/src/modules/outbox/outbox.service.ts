@@ -21,6 +21,9 @@ export interface OutboxRow {
  * the realtime relay emits committed rows to the user's room in seq order. `committed` fires after a
  * transaction that appended rows commits (callers use `afterCommit`), so the relay can wake up at once.
  */
+/** The SQL expression `deferNotify` runs, for a statement that can carry it along (no round trip of its own). */
+export const DEFER_NOTIFY_SQL = `set_config('collabpay.outbox_notify', 'after_commit', true)`;
+
 @Injectable()
 export class OutboxService {
   readonly committed = new EventEmitter();
@@ -39,7 +42,7 @@ export class OutboxService {
    * OutboxNotifyAfterCommit); call `publishCommitted` after the commit instead. One round trip.
    */
   async deferNotify(em: EntityManager): Promise<void> {
-    await em.query(`SELECT set_config('collabpay.outbox_notify', 'after_commit', true)`);
+    await em.query(`SELECT ${DEFER_NOTIFY_SQL}`);
   }
 
   /**

@@ -114,9 +114,15 @@ export class WebhookEventRepository {
     );
   }
 
-  /** The event as stored, without a lock (to prepare it before its transaction). */
-  async peek(id: string): Promise<Pick<LockedWebhookEvent, 'id' | 'type' | 'status' | 'payload'> | null> {
-    const rows = await this.ds.query(`SELECT id, type, status, payload FROM webhook_events WHERE id = $1`, [id]);
+  /**
+   * The event as stored, without a lock (to prepare it before its transaction). The payload is left out (null)
+   * when the event's type is one of `withoutPayloadFor` (types a set-based batch claims with their payloads).
+   */
+  async peek(id: string, withoutPayloadFor: string[] = []): Promise<(Omit<LockedWebhookEvent, 'payload'> & { payload: Stripe.Event | null }) | null> {
+    const rows = await this.ds.query(
+      `SELECT id, type, status, CASE WHEN type = ANY($2::text[]) THEN NULL ELSE payload END AS payload FROM webhook_events WHERE id = $1`,
+      [id, withoutPayloadFor],
+    );
     return rows[0] ?? null;
   }
 
@@ -127,20 +133,20 @@ export class WebhookEventRepository {
    * (done, or another live claim holds it).
    */
   async claimBatch(eventId: string, type: string, limit: number, claimMs: number, prefer: string[] = []): Promise<LockedWebhookEvent[]> {
-    return this.ds.transaction(async (em) => {
-      // '-infinity': a batch left the event to the per-event path (never batched again); a past time: a dead worker's claim
-      const free = `status = 'RECEIVED' AND (claimed_until IS NULL OR (claimed_until < clock_timestamp() AND claimed_until <> '-infinity'))`;
-      const own: { id: string }[] = await em.query(`SELECT id FROM webhook_events WHERE id = $1 AND ${free} FOR UPDATE SKIP LOCKED`, [eventId]);
-      if (!own.length) return [];
-      const [rows]: [LockedWebhookEvent[], number] = await em.query(
-        `UPDATE webhook_events w SET claimed_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
-          WHERE w.id = $1 OR w.id IN (SELECT id FROM webhook_events WHERE type = $2 AND ${free} AND attempts = 0 AND id <> $1
-                                      ORDER BY id = ANY($5::text[]) DESC, received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-          RETURNING w.id, w.type, w.status, w.payload, w.received_at AS "receivedAt"`,
-        [eventId, type, limit - 1, claimMs, prefer],
-      );
-      return rows.sort((a, b) => (a.id === eventId ? -1 : b.id === eventId ? 1 : +(a as Received).receivedAt - +(b as Received).receivedAt));
-    });
+    // '-infinity': a batch left the event to the per-event path (never batched again); a past time: a dead worker's claim
+    const free = `status = 'RECEIVED' AND (claimed_until IS NULL OR (claimed_until < clock_timestamp() AND claimed_until <> '-infinity'))`;
+    // ONE statement (one round trip, committed on its own): \`own\` locks the event itself first; the others are
+    // only looked for when it was claimable (the uncorrelated EXISTS runs once, before their scan)
+    const [rows]: [Received[], number] = await this.ds.query(
+      `WITH own AS (SELECT id FROM webhook_events WHERE id = $1 AND ${free} FOR UPDATE SKIP LOCKED),
+            others AS (SELECT id FROM webhook_events WHERE EXISTS (SELECT 1 FROM own) AND type = $2 AND ${free} AND attempts = 0 AND id <> $1
+                       ORDER BY id = ANY($5::text[]) DESC, received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       UPDATE webhook_events w SET claimed_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
+        WHERE w.id IN (SELECT id FROM own UNION ALL SELECT id FROM others)
+        RETURNING w.id, w.type, w.status, w.payload, w.received_at AS "receivedAt"`,
+      [eventId, type, limit - 1, claimMs, prefer],
+    );
+    return rows.sort((a, b) => (a.id === eventId ? -1 : b.id === eventId ? 1 : +a.receivedAt - +b.receivedAt));
   }
 
   /** Which of these events are still RECEIVED (one read for a flush job's ids). */
@@ -155,12 +161,18 @@ export class WebhookEventRepository {
     return rows.length > 0;
   }
 
-  /** The claimed rows still RECEIVED, locked for the applying transaction (a row another transaction holds is left out). */
-  async lockClaimed(em: EntityManager, ids: string[]): Promise<LockedWebhookEvent[]> {
-    return em.query(
-      `SELECT id, type, status, payload FROM webhook_events WHERE id = ANY($1::text[]) AND status = 'RECEIVED' ORDER BY id FOR UPDATE SKIP LOCKED`,
+  /**
+   * The ids of the claimed rows still RECEIVED, locked for the applying transaction (a row another transaction
+   * holds is left out). `alsoRun`: a side-effect-free-of-rows SQL expression evaluated once in the same statement
+   * (e.g. the outbox's deferred-NOTIFY setting), saving its round trip.
+   */
+  async lockClaimed(em: EntityManager, ids: string[], alsoRun?: string): Promise<string[]> {
+    const rows: { id: string }[] = await em.query(
+      `${alsoRun ? `WITH also AS MATERIALIZED (SELECT ${alsoRun}) ` : ''}SELECT id FROM webhook_events
+        WHERE id = ANY($1::text[]) AND status = 'RECEIVED'${alsoRun ? ' AND EXISTS (SELECT 1 FROM also)' : ''} ORDER BY id FOR UPDATE SKIP LOCKED`,
       [ids],
     );
+    return rows.map((r) => r.id);
   }
 
   /**

@@ -64,6 +64,11 @@ export class WebhookHandlerRegistry {
     return this.batches.get(type);
   }
 
+  /** The types with a set-based path. */
+  batchTypes(): string[] {
+    return [...this.batches.keys()];
+  }
+
   /**
    * Modules register their handlers in onModuleInit: registry.register('payment_intent.succeeded', h, prepare).
    * Events of a type with a `prepare` are applied in their own transaction (never piggybacked on another's batch).

@@ -6,7 +6,7 @@ import { inTransaction, pgErrorCode } from '../../common/database/transaction';
 import { QUEUES } from '../../common/queue/queue.module';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
-import { OutboxService } from '../outbox/outbox.service';
+import { DEFER_NOTIFY_SQL, OutboxService } from '../outbox/outbox.service';
 import { LockedWebhookEvent, WebhookEventRepository } from './webhook-event.repository';
 import { WebhookBatchApplier, WebhookHandlerRegistry, WebhookRetryLaterError } from './webhook-handler.registry';
 import { WebhookJobData, WebhookQueueService } from './webhook-queue.service';
@@ -36,6 +36,8 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
   private started = false;
   /** Events claimed by a batch running in this process, and that batch's end (their own jobs wait for it). */
   private readonly batchesInFlight = new Map<string, Promise<Set<string>>>();
+  /** Claims of this process whose answer has not come back yet (their events are not in batchesInFlight yet). */
+  private readonly claimsInFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly ds: DataSource,
@@ -137,8 +139,9 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
    * takes the per-event path. There, the same transaction also applies up to WEBHOOK_BATCH_SIZE - 1 other waiting
    * events, each in its own savepoint; one that fails is rolled back to its savepoint and left to its own job.
    */
-  async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize, flush?: FlushContext): Promise<ProcessOutcome> {
-    const peeked = await this.events.peek(eventId);
+  async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize, flush?: FlushContext, retried = false): Promise<ProcessOutcome> {
+    // a type a batch applies is peeked without its payload (the claim returns the payloads it takes)
+    let peeked = await this.events.peek(eventId, batch > 1 ? this.registry.batchTypes() : []);
     if (!peeked) return 'missing';
     if (peeked.status !== 'RECEIVED') return 'already-done';
     const applier = batch > 1 ? this.registry.batchFor(peeked.type) : undefined;
@@ -147,10 +150,23 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       const local = this.batchesInFlight.get(eventId);
       if (local) return local.then((applied) => (applied.has(eventId) ? 'already-done' : this.processEvent(eventId, batch)));
       const outcome = await this.applyBatch(eventId, peeked.type, applier, batch, flush);
+      if (outcome === 'busy' && !retried) {
+        // Usually a claim of this process that had not registered its events here yet when this one looked (a
+        // batch claims other jobs' events): wait for this process's claims and batches, then look once more,
+        // instead of handing the event to a job retried after a backoff. Another process's claim stays 'busy'.
+        await Promise.allSettled([...this.claimsInFlight]);
+        await Promise.all([...new Set(this.batchesInFlight.values())]);
+        return this.processEvent(eventId, batch, flush, true);
+      }
       if (outcome !== 'per-event') return outcome;
+      if (peeked.payload === null) {
+        peeked = await this.events.peek(eventId); // left over by the batch: now with its payload
+        if (!peeked) return 'missing';
+        if (peeked.status !== 'RECEIVED') return 'already-done';
+      }
     }
     // the handlers' Stripe reads, before the transaction: no row lock is held across a Stripe call
-    const prepared = await this.prepare(peeked.type, peeked.payload);
+    const prepared = await this.prepare(peeked.type, peeked.payload!);
     const noBatch = this.registry.typesWithPrepare();
     let piggybacked = 0;
     const outcome = await inTransaction(this.ds, async (em): Promise<ProcessOutcome> => {
@@ -199,7 +215,14 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     size: number,
     flush?: FlushContext,
   ): Promise<ProcessOutcome | 'per-event'> {
-    const claimed = await this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs, flush?.prefer);
+    const claiming = this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs, flush?.prefer);
+    this.claimsInFlight.add(claiming);
+    let claimed: LockedWebhookEvent[];
+    try {
+      claimed = await claiming;
+    } finally {
+      this.claimsInFlight.delete(claiming);
+    }
     if (!claimed.length) return (await this.events.claimedByOther(eventId)) ? 'busy' : 'per-event';
     const ids = claimed.map((r) => r.id);
     const applied = new Set<string>();
@@ -233,8 +256,8 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     let done: Set<string>;
     try {
       done = await inTransaction(this.ds, async (em) => {
-        await this.outbox.deferNotify(em);
-        const locked = new Set((await this.events.lockClaimed(em, ids)).map((r) => r.id));
+        // the outbox NOTIFY deferred to after the commit (publishCommitted), in the same statement as the locks
+        const locked = new Set(await this.events.lockClaimed(em, ids, DEFER_NOTIFY_SQL));
         const ok = await applier.apply(
           em,
           items.filter((i) => locked.has(i.event.id) && !(i.prepared instanceof Error)),
