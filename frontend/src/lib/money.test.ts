@@ -1,4 +1,13 @@
-import { CURRENCIES, EN_US_CURRENCY_PREFIX, MoneyParseError, currencyExponent, formatMoney, minorToMajorString, parseMajorToMinor, tryParseMajorToMinor } from './money';
+import {
+  CURRENCIES,
+  EN_US_CURRENCY_PREFIX,
+  MoneyParseError,
+  currencyExponent,
+  formatMoney,
+  minorToMajorString,
+  parseMajorToMinor,
+  tryParseMajorToMinor,
+} from './money';
 
 describe('currency table', () => {
   it('knows the exponents', () => {
