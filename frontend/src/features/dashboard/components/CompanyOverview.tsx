@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage, Spinner } from '../../../components/QueryState';
 import { formatMoney } from '../../../lib/money';
@@ -34,7 +34,11 @@ export function CompanyOverview() {
   // (app/route-prefetch.ts), and each extra render of the whole overview is a long task on a slow phone. A request
   // that fails does not hold the overview back (its figure says so instead).
   const settling = (q: { isPending: boolean; isFetching: boolean }) => q.isPending && q.isFetching;
-  if (payments.isPending || settling(collaborations) || settling(invoices) || settling(recent)) return <Spinner label="Loading your overview…" />;
+  const waiting = payments.isPending || settling(collaborations) || settling(invoices) || settling(recent);
+  // The answers arrive as synchronous updates; the overview they reveal is then rendered as a deferred (time-sliced)
+  // update, so mounting it does not block the page in one long task.
+  const showSpinner = useDeferredValue(waiting);
+  if (waiting || showSpinner) return <Spinner label="Loading your overview…" />;
   if (payments.isError) return <ErrorMessage error={payments.error} onRetry={() => payments.refetch()} />;
   const currency = totals?.currency ?? 'usd';
   const money = (amount: number) => formatMoney({ amount, currency });
