@@ -1,4 +1,13 @@
-import { MoneyParseError, currencyExponent, formatMoney, minorToMajorString, parseMajorToMinor, tryParseMajorToMinor } from './money';
+import {
+  CURRENCIES,
+  EN_US_CURRENCY_PREFIX,
+  MoneyParseError,
+  currencyExponent,
+  formatMoney,
+  minorToMajorString,
+  parseMajorToMinor,
+  tryParseMajorToMinor,
+} from './money';
 
 describe('currency table', () => {
   it('knows the exponents', () => {
@@ -39,6 +48,38 @@ describe('formatMoney', () => {
 
   it('accepts uppercase currency codes', () => {
     expect(formatMoney({ amount: 250, currency: 'USD' })).toBe('$2.50');
+  });
+
+  it('writes en-US amounts exactly as Intl.NumberFormat does, for every currency of the table, without calling it', () => {
+    expect(Object.keys(EN_US_CURRENCY_PREFIX).sort()).toEqual(Object.keys(CURRENCIES).sort());
+    const amounts = [0, 1, 9, 10, 99, 100, 999, 1000, 1001, 12345, 99999, 100000, 123456, 1000000, 123456789, 9007199254740991];
+    const RealNumberFormat = Intl.NumberFormat;
+    const spy = jest.spyOn(Intl, 'NumberFormat');
+    try {
+      for (const currency of Object.keys(CURRENCIES)) {
+        const exponent = currencyExponent(currency);
+        const intl = new RealNumberFormat('en-US', {
+          style: 'currency',
+          currency: currency.toUpperCase(),
+          minimumFractionDigits: exponent,
+          maximumFractionDigits: exponent,
+        });
+        for (const amount of [...amounts, ...amounts.filter((a) => a !== 0).map((a) => -a)]) {
+          const expected = intl.format(minorToMajorString(amount, currency) as unknown as number);
+          expect(`${currency} ${amount} ${formatMoney({ amount, currency })}`).toBe(`${currency} ${amount} ${expected}`);
+        }
+      }
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('still formats other locales and unknown currencies with Intl', () => {
+    expect(formatMoney({ amount: 123456, currency: 'usd' }, 'en-GB')).toBe('US$1,234.56');
+    expect(formatMoney({ amount: 123456, currency: 'xyz' })).toBe(
+      new Intl.NumberFormat('en-US', { style: 'currency', currency: 'XYZ', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(1234.56),
+    );
   });
 });
 

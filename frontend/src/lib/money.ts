@@ -94,10 +94,43 @@ function formatter(currency: string, locale: string): Intl.NumberFormat {
   return f;
 }
 
+/**
+ * How `Intl.NumberFormat('en-US', {style: 'currency'})` writes each currency of CURRENCIES: a symbol, or the code and
+ * a no-break space. Used to format en-US amounts without Intl: the first `new Intl.NumberFormat` of a page loads
+ * ICU's number data and takes 20-120 ms of main thread (several times that on a phone), on every screen that shows
+ * money. money.test.ts checks that this gives exactly what Intl gives, for every currency of the table.
+ */
+export const EN_US_CURRENCY_PREFIX: Readonly<Record<string, string>> = {
+  usd: '$',
+  eur: '€',
+  gbp: '£',
+  cad: 'CA$',
+  aud: 'A$',
+  nzd: 'NZ$',
+  inr: '₹',
+  brl: 'R$',
+  mxn: 'MX$',
+  hkd: 'HK$',
+  jpy: '¥',
+  krw: '₩',
+  vnd: '₫',
+  ...Object.fromEntries(['zar', 'chf', 'sek', 'nok', 'dkk', 'pln', 'sgd', 'clp', 'kwd', 'bhd', 'jod', 'omr'].map((c) => [c, `${c.toUpperCase()}\u00a0`])),
+};
+
+/** en-US without Intl: sign, symbol, the integer part grouped by thousands, the minor units after a dot. */
+function formatEnUs(major: string, prefix: string): string {
+  const negative = major.startsWith('-');
+  const [int, frac] = (negative ? major.slice(1) : major).split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}${prefix}${grouped}${frac === undefined ? '' : `.${frac}`}`;
+}
+
 /** `formatMoney({amount: 150000, currency: 'usd'})` → "$1,500.00"; `{5000, 'jpy'}` → "¥5,000". */
 export function formatMoney(money: Money, locale: string = DEFAULT_LOCALE): string {
   const currency = normalizeCurrency(money.currency);
   const major = minorToMajorString(money.amount, currency);
+  const prefix = locale === DEFAULT_LOCALE ? EN_US_CURRENCY_PREFIX[currency] : undefined;
+  if (prefix !== undefined) return formatEnUs(major, prefix);
   // Intl.NumberFormat accepts exact decimal strings (ES2023), so no precision is lost on large amounts.
   return formatter(currency, locale).format(major as unknown as number);
 }

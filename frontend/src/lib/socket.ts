@@ -81,6 +81,11 @@ export async function createPaymentsSocket(): Promise<PaymentsSocket> {
   return io('/payments', {
     path: '/socket.io',
     auth: (cb) => cb({ token: getAccessToken() ?? '' }),
+    // A WebSocket straight away (the server accepts both): the long-polling handshake and upgrade probe that
+    // Socket.io starts with by default cost a string of XHR round trips and callbacks on the main thread while the
+    // page is still loading. Where a WebSocket cannot be opened (a proxy without upgrades) it falls back to polling.
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
     reconnection: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage, Spinner } from '../../../components/QueryState';
 import { formatMoney } from '../../../lib/money';
@@ -16,6 +16,8 @@ export function CompanyOverview() {
   const payments = usePayments({ limit: 100 });
   const collaborations = useCollaborations({ limit: 100 });
   const invoices = useInvoices();
+  // the first page of the collaborations card below (same query as its CollaborationList)
+  const recent = useCollaborations({ limit: 20 });
   // computed once per payments answer: the collaborations and invoices arriving later re-render the figures, not the chart
   const { totals, series } = useMemo(() => {
     const list = payments.data?.data ?? [];
@@ -28,7 +30,15 @@ export function CompanyOverview() {
     return { totals, series };
   }, [payments.data]);
 
-  if (payments.isPending) return <Spinner label="Loading your overview…" />;
+  // One first render with every figure, not one per answer: the route's loader started all these requests together
+  // (app/route-prefetch.ts), and each extra render of the whole overview is a long task on a slow phone. A request
+  // that fails does not hold the overview back (its figure says so instead).
+  const settling = (q: { isPending: boolean; isFetching: boolean }) => q.isPending && q.isFetching;
+  const waiting = payments.isPending || settling(collaborations) || settling(invoices) || settling(recent);
+  // The answers arrive as synchronous updates; the overview they reveal is then rendered as a deferred (time-sliced)
+  // update, so mounting it does not block the page in one long task.
+  const showSpinner = useDeferredValue(waiting);
+  if (waiting || showSpinner) return <Spinner label="Loading your overview…" />;
   if (payments.isError) return <ErrorMessage error={payments.error} onRetry={() => payments.refetch()} />;
   const currency = totals?.currency ?? 'usd';
   const money = (amount: number) => formatMoney({ amount, currency });
@@ -65,15 +75,22 @@ export function CompanyOverview() {
           <p className="empty">No payments yet.</p>
         )}
       </section>
-      <section className="card" aria-labelledby="recent-title">
-        <div className="section-header">
-          <h2 id="recent-title">Collaborations</h2>
-          <Link className="btn btn-primary btn-small" to="/collaborations/new">
-            New proposal
-          </Link>
-        </div>
-        <CollaborationList emptyText="No collaborations yet. Propose one to an influencer." />
-      </section>
+      <RecentCollaborations />
     </div>
   );
 }
+
+/** The collaborations card: its own query and pager, so the overview's figures updating do not re-render it. */
+const RecentCollaborations = memo(function RecentCollaborations() {
+  return (
+    <section className="card" aria-labelledby="recent-title">
+      <div className="section-header">
+        <h2 id="recent-title">Collaborations</h2>
+        <Link className="btn btn-primary btn-small" to="/collaborations/new">
+          New proposal
+        </Link>
+      </div>
+      <CollaborationList emptyText="No collaborations yet. Propose one to an influencer." />
+    </section>
+  );
+});

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { formatShortDayUtc } from '../../../lib/format';
 import { formatMoney } from '../../../lib/money';
 import type { Bucket } from './earnings-over-time';
 
@@ -6,7 +7,7 @@ const W = 640;
 const H = 220;
 const PAD = { top: 24, right: 12, bottom: 28, left: 12 };
 
-const short = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const short = formatShortDayUtc;
 
 /**
  * Money over time as an inline SVG (no chart library, nothing inline that the CSP would refuse): a bar per day or

@@ -1,4 +1,5 @@
 import { EmptyState, ErrorMessage, Spinner } from '../../../components/QueryState';
+import { formatShortDayUtc } from '../../../lib/format';
 import { formatMoney } from '../../../lib/money';
 import { useWalletTransactions } from '../api/get-wallet-transactions.api';
 import { dailyEarnings } from './earnings-series';
@@ -7,10 +8,7 @@ const W = 400;
 const H = 200;
 const PAD = { top: 22, right: 8, bottom: 30, left: 8 };
 
-function shortDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-}
+const shortDay = formatShortDayUtc;
 
 /** Earnings per day as an inline SVG bar chart (no chart library). */
 export function EarningsChart({ currency }: { currency: string }) {
