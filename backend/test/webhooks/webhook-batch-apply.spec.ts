@@ -32,6 +32,17 @@ function variant(e: Stripe.Event, id: string, patch: (pi: Stripe.PaymentIntent) 
 describe('set-based apply of payment_intent.succeeded', () => {
   let fx: BatchFixture;
 
+  /** Stores every recorded event and applies all but the successes one by one; returns the successes, still waiting. */
+  async function storeWithOthersApplied(ctx: TestContext): Promise<Stripe.Event[]> {
+    await store(ctx, fx.events);
+    await applyInOrder(
+      ctx,
+      fx.events.filter((e) => e.type !== SUCCEEDED).map((e) => e.id),
+      1,
+    );
+    return fx.events.filter((e) => e.type === SUCCEEDED);
+  }
+
   beforeAll(async () => {
     fx = await recordFixture(36);
   }, 180_000);
@@ -133,14 +144,7 @@ describe('set-based apply of payment_intent.succeeded', () => {
 
   it('rolls the whole batch back when one event breaks it in the database, then applies the others one by one', async () => {
     const ctx = await fx.clone('rollback');
-    await store(ctx, fx.events);
-    const others = fx.events.filter((e) => e.type !== SUCCEEDED);
-    const successes = fx.events.filter((e) => e.type === SUCCEEDED);
-    await applyInOrder(
-      ctx,
-      others.map((e) => e.id),
-      1,
-    );
+    const successes = await storeWithOthersApplied(ctx);
     const poisoned = (successes[1].data.object as Stripe.PaymentIntent).metadata.payment_id;
     // a database error on one payment's row breaks any statement touching it (the set-based UPDATE included)
     await ctx.db.query(`
@@ -188,37 +192,26 @@ describe('set-based apply of payment_intent.succeeded', () => {
 
   it('lets jobs of one process that start together wait for the batch that claimed their event (none busy, each applied once)', async () => {
     const ctx = await fx.clone('together');
-    await store(ctx, fx.events);
-    const others = fx.events.filter((e) => e.type !== SUCCEEDED);
-    const successes = fx.events.filter((e) => e.type === SUCCEEDED);
-    await applyInOrder(
-      ctx,
-      others.map((e) => e.id),
-      1,
-    );
+    const successes = await storeWithOthersApplied(ctx);
     const processor = ctx.app.get(WebhookProcessor);
     // every job at once: each looks before any claim is registered in this process, the first claims decide
     // the others' events; a job meeting such a claim waits for it instead of answering 'busy' (a retried job)
     const outcomes = await Promise.all(successes.map((e) => processor.processEvent(e.id, 100)));
     expect(outcomes.filter((o) => !/^(processed|already-done|ignored)$/.test(o))).toEqual([]);
+    expect(await count(ctx, `SELECT count(*)::int AS n FROM webhook_events WHERE status <> 'PROCESSED' AND status <> 'IGNORED' OR attempts <> 1`)).toBe(0);
     expect(
-      await count(ctx, `SELECT count(*)::int AS n FROM webhook_events WHERE status <> 'PROCESSED' AND status <> 'IGNORED' OR attempts <> 1`),
+      await count(
+        ctx,
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM journal_entries WHERE type = 'payment_held' GROUP BY reference_id HAVING count(*) > 1) x`,
+      ),
     ).toBe(0);
-    expect(await count(ctx, `SELECT count(*)::int AS n FROM (SELECT 1 FROM journal_entries WHERE type = 'payment_held' GROUP BY reference_id HAVING count(*) > 1) x`)).toBe(0);
     expect(await wrongFinalStates(ctx, fx.runs)).toEqual([]);
     await expectLedgerClean(ctx);
   }, 120_000);
 
   it("answers 'busy' (and applies nothing of it) for an event under another worker's live claim, while a batch of this process runs", async () => {
     const ctx = await fx.clone('foreign');
-    await store(ctx, fx.events);
-    const others = fx.events.filter((e) => e.type !== SUCCEEDED);
-    const successes = fx.events.filter((e) => e.type === SUCCEEDED);
-    await applyInOrder(
-      ctx,
-      others.map((e) => e.id),
-      1,
-    );
+    const successes = await storeWithOthersApplied(ctx);
     const unfunded = new Set(
       (await ctx.db.query(`SELECT id FROM payments WHERE status IN ('PENDING', 'PROCESSING', 'FAILED')`)).map((r: { id: string }) => r.id),
     );
@@ -241,14 +234,7 @@ describe('set-based apply of payment_intent.succeeded', () => {
 
   it('re-applies everything once after the batch transaction dies mid-way (connection killed)', async () => {
     const ctx = await fx.clone('fault');
-    await store(ctx, fx.events);
-    const others = fx.events.filter((e) => e.type !== SUCCEEDED);
-    const successes = fx.events.filter((e) => e.type === SUCCEEDED);
-    await applyInOrder(
-      ctx,
-      others.map((e) => e.id),
-      1,
-    );
+    const successes = await storeWithOthersApplied(ctx);
     // the batch's multi-row postings INSERT stalls (while test_stall_on has a row); we kill its database session
     // there, as a dying process would
     await ctx.db.query(`CREATE TABLE test_stall_on (x int); INSERT INTO test_stall_on VALUES (1)`);
