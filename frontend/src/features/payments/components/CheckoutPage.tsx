@@ -1,4 +1,3 @@
-import { useDeferredValue } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { Elements } from '@stripe/react-stripe-js';
@@ -54,11 +53,7 @@ export function CheckoutPage({ collaborationId }: { collaborationId: string }) {
     </header>
   );
 
-  // The answers (config, PaymentIntent, Stripe.js) arrive as synchronous updates; the card form they reveal is then
-  // rendered as a deferred (time-sliced) update, so mounting it does not block the page in one long task.
-  const preparing = config.isPending || intent.isPending || (config.isSuccess && stripe.isPending);
-  const stillPreparing = useDeferredValue(preparing);
-  if (preparing || stillPreparing) {
+  if (config.isPending || intent.isPending || (config.isSuccess && stripe.isPending)) {
     return (
       <>
         {header}
