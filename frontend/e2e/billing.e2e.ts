@@ -334,7 +334,9 @@ describe('billing in the browser: invoices, saved cards, retainers (company and 
     expect(sub.cancel_at_period_end).toBe(true);
     await screenshot(company.page, '38-billing-retainer-cancel-at-period-end');
 
-    // the influencer sees the same retainer, without the company's actions
+    // the influencer hears of the scheduled end live (retainer:update, status unchanged), then sees the same retainer,
+    // without the company's actions
+    await expectVisible(influencer.page.getByTestId('toast').filter({ hasText: 'Retainer ending' }), 20_000);
     await influencer.page.goto('/billing');
     const seen = influencer.page.getByTestId(`retainer-${retainerId}`);
     await expectText(seen.getByTestId('period-0').locator('td').nth(1), /^Released/);

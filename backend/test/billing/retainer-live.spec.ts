@@ -9,7 +9,8 @@ type Live = { socket: Socket; got: Array<Record<string, unknown>> };
 
 /**
  * A retainer's status change (it ends at period end: `customer.subscription.deleted`; a renewal is declined:
- * `past_due`) reaches both parties live as `retainer:update`, written to the outbox in the transaction of the change,
+ * `past_due`), and its end being scheduled or called off (cancel at period end / resume: same status), reaches both
+ * parties live as `retainer:update`, written to the outbox in the transaction of the change,
  * through the real webhook pipeline and the Stripe emulator; nobody else hears of it, and an event applied again
  * (nothing changes) sends nothing more.
  */
@@ -76,17 +77,41 @@ describe('retainer:update (real Postgres, Redis, webhooks, Socket.io and the Str
     await eventually(() => liveCompany.got.length === 1 && liveInfluencer.got.length === 1, 10_000, 'the start pushed');
     expect(liveCompany.got[0]).toMatchObject({ retainerId: id, collaborationId, status: 'active', previousStatus: 'incomplete' });
 
-    // cancel at period end: the status stays active, no event
+    // cancel at period end: the status stays active; both parties are told when it ends
     const canceled = await ctx.http.post(`/api/retainers/${id}/cancel`, {}, { token: company.token });
     expect(canceled.body).toMatchObject({ status: 'active', cancelAtPeriodEnd: true });
+    await eventually(() => liveCompany.got.length === 2 && liveInfluencer.got.length === 2, 10_000, 'the scheduled end pushed');
+    const endsOn = new Date(canceled.body.currentPeriodEnd).toLocaleDateString('en-US', { timeZone: 'UTC', month: 'long', day: 'numeric', year: 'numeric' });
+    for (const live of [liveCompany, liveInfluencer])
+      expect(live.got[1]).toMatchObject({
+        retainerId: id,
+        status: 'active',
+        previousStatus: 'active',
+        cancelAtPeriodEnd: true,
+        message: `The monthly retainer for “Monthly posts” ends on ${endsOn}`,
+      });
+    // asking again changes nothing and tells nobody
+    await ctx.http.post(`/api/retainers/${id}/cancel`, {}, { token: company.token });
+    // kept after all, then set to end again: each change told once
+    expect((await ctx.http.post(`/api/retainers/${id}/resume`, {}, { token: company.token })).body).toMatchObject({ cancelAtPeriodEnd: false });
+    await eventually(() => liveCompany.got.length === 3 && liveInfluencer.got.length === 3, 10_000, 'the kept retainer pushed');
+    expect(liveInfluencer.got[2]).toMatchObject({
+      status: 'active',
+      previousStatus: 'active',
+      cancelAtPeriodEnd: false,
+      message: `The monthly retainer for “Monthly posts” continues: the next month starts on ${endsOn}`,
+    });
+    await ctx.http.post(`/api/retainers/${id}/cancel`, {}, { token: company.token });
+    await eventually(() => liveCompany.got.length === 4 && liveInfluencer.got.length === 4, 10_000, 'the end scheduled again');
+    expect(liveCompany.got[3]).toMatchObject({ cancelAtPeriodEnd: true, message: `The monthly retainer for “Monthly posts” ends on ${endsOn}` });
 
     // the period ends: Stripe deletes the subscription and sends customer.subscription.deleted
     const end = await ctx.emulator.advanceSubscription(subId);
     expect(end.subscription.status).toBe('canceled');
     await ctx.emulator.flushWebhooks();
-    await eventually(() => liveCompany.got.length === 2 && liveInfluencer.got.length === 2, 10_000, 'the end pushed to both parties');
+    await eventually(() => liveCompany.got.length === 5 && liveInfluencer.got.length === 5, 10_000, 'the end pushed to both parties');
     for (const live of [liveCompany, liveInfluencer]) {
-      expect(live.got[1]).toMatchObject({
+      expect(live.got[4]).toMatchObject({
         retainerId: id,
         collaborationId,
         status: 'canceled',
@@ -100,6 +125,12 @@ describe('retainer:update (real Postgres, Redis, webhooks, Socket.io and the Str
     // the outbox holds exactly one row per party and status change, committed with the retainer's new status
     const rows = await rowsOf(id);
     expect(rows.map((r) => [r.userId, r.status])).toEqual([
+      [company.id, 'active'],
+      [influencer.id, 'active'],
+      [company.id, 'active'],
+      [influencer.id, 'active'],
+      [company.id, 'active'],
+      [influencer.id, 'active'],
       [company.id, 'active'],
       [influencer.id, 'active'],
       [company.id, 'canceled'],
@@ -120,7 +151,7 @@ describe('retainer:update (real Postgres, Redis, webhooks, Socket.io and the Str
     expect(events.length).toBeGreaterThanOrEqual(1);
     const handler = ctx.app.get(BillingWebhooksHandler);
     for (const e of events) await ctx.db.transaction((em) => handler.onSubscription(e, em));
-    expect(await rowsOf(id)).toHaveLength(4);
+    expect(await rowsOf(id)).toHaveLength(10);
 
     expect(liveStranger.got).toEqual([]);
     expect(await strangerRows()).toBe(0);

@@ -334,24 +334,31 @@ export class RetainersService {
   }
 
   /**
-   * `retainer:update` to both parties when the retainer's status changed (`before`: the row read under its lock in
-   * `em`, `after`: the row written in `em`): in the transaction of the change, so it is sent only after commit and
-   * never for a change that rolled back; a duplicate or stale subscription event changes nothing and sends nothing.
+   * `retainer:update` to both parties when the retainer's status changed, or it was set to end at period end (or
+   * kept again) while its status stayed (`before`: the row read under its lock in `em`, `after`: the row written in
+   * `em`): in the transaction of the change, so it is sent only after commit and never for a change that rolled
+   * back; a duplicate or stale subscription event changes nothing and sends nothing.
    */
   private async notifyStatusChange(em: EntityManager, before: RetainerRecord, after: RetainerRecord): Promise<void> {
-    if (before.status === after.status) return;
+    const endChanged = before.cancelAtPeriodEnd !== after.cancelAtPeriodEnd && after.status !== 'canceled';
+    if (before.status === after.status && !endChanged) return;
     const c = await this.collaborations.findById(after.collaborationId, em);
     const title = c ? `“${c.title}”` : 'this collaboration';
+    const periodEnd = new Date(after.currentPeriodEnd).toLocaleDateString('en-US', { timeZone: 'UTC', month: 'long', day: 'numeric', year: 'numeric' });
     const message =
-      after.status === 'canceled'
-        ? `The monthly retainer for ${title} has ended`
-        : after.status === 'past_due'
-          ? `The monthly payment for ${title} is overdue`
-          : after.status === 'active' && before.status === 'past_due'
-            ? `The monthly retainer for ${title} is paid up again`
-            : after.status === 'active'
-              ? `The monthly retainer for ${title} is active`
-              : `The monthly retainer for ${title} is now ${after.status}`;
+      before.status === after.status
+        ? after.cancelAtPeriodEnd
+          ? `The monthly retainer for ${title} ends on ${periodEnd}`
+          : `The monthly retainer for ${title} continues: the next month starts on ${periodEnd}`
+        : after.status === 'canceled'
+          ? `The monthly retainer for ${title} has ended`
+          : after.status === 'past_due'
+            ? `The monthly payment for ${title} is overdue`
+            : after.status === 'active' && before.status === 'past_due'
+              ? `The monthly retainer for ${title} is paid up again`
+              : after.status === 'active'
+                ? `The monthly retainer for ${title} is active`
+                : `The monthly retainer for ${title} is now ${after.status}`;
     const payload = {
       retainerId: after.id,
       collaborationId: after.collaborationId,

@@ -1,6 +1,6 @@
-import type { CollaborationUpdateEvent, DisputeUpdateEvent } from '../../../lib/socket';
+import type { CollaborationUpdateEvent, DisputeUpdateEvent, RetainerUpdateEvent } from '../../../lib/socket';
 import { milestoneStatusWords } from '../../milestones/components/milestone-words';
-import { collaborationToast, disputeToast } from './realtime-messages';
+import { collaborationToast, disputeToast, retainerToast } from './realtime-messages';
 
 describe('workflow toasts speak in labels, never raw codes', () => {
   it('a collaboration change without a server message names the status in words', () => {
@@ -17,5 +17,23 @@ describe('workflow toasts speak in labels, never raw codes', () => {
 
   it('a milestone status this build does not know still reads as words', () => {
     expect(milestoneStatusWords({ id: 'm1', title: 'x', amount: 1, status: 'ON_HOLD' } as never, 'company')).toBe('On hold');
+  });
+});
+
+describe('retainer toasts', () => {
+  const base = { retainerId: 'r1', collaborationId: 'c1', seq: 1, timestamp: '' } as const;
+
+  it('a scheduled end (status unchanged) reads as ending, in its own toast slot, not as "Retainer active"', () => {
+    const t = retainerToast({ ...base, status: 'active', previousStatus: 'active', cancelAtPeriodEnd: true, message: 'ends on May 1' } as RetainerUpdateEvent);
+    expect(t).toMatchObject({ title: 'Retainer ending', message: 'ends on May 1', key: 'retainer:r1:ending' });
+    const kept = retainerToast({ ...base, status: 'active', previousStatus: 'active', cancelAtPeriodEnd: false } as RetainerUpdateEvent);
+    expect(kept).toMatchObject({ title: 'Retainer continues', message: 'The monthly retainer renews as usual.', key: 'retainer:r1:continues' });
+  });
+
+  it('a status change still reads by its new status', () => {
+    const ended = retainerToast({ ...base, status: 'canceled', previousStatus: 'active', cancelAtPeriodEnd: true } as RetainerUpdateEvent);
+    expect(ended).toMatchObject({ title: 'Retainer ended', key: 'retainer:r1:canceled' });
+    const paid = retainerToast({ ...base, status: 'active', previousStatus: 'past_due' } as RetainerUpdateEvent);
+    expect(paid.title).toBe('Retainer active');
   });
 });

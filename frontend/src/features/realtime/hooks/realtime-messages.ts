@@ -89,8 +89,20 @@ export function disputeToast(e: DisputeUpdateEvent): ToastInput {
   return { tone: e.status === 'OPEN' ? 'warning' : 'info', title, message: e.message || `The dispute is now: ${statusLabel('dispute', e.status).label}.` };
 }
 
-/** Retainer news: one toast per retainer and status (it ended, a month is overdue, it is paid up again). */
+/**
+ * Retainer news: one toast per retainer and status (it ended, a month is overdue, it is paid up again), and one when
+ * it is set to end at period end or kept again (same status).
+ */
 export function retainerToast(e: RetainerUpdateEvent): ToastInput {
+  if (e.previousStatus === e.status && e.status !== 'canceled') {
+    const ending = e.cancelAtPeriodEnd === true;
+    return {
+      tone: 'info',
+      title: ending ? 'Retainer ending' : 'Retainer continues',
+      message: e.message || (ending ? 'The monthly retainer ends at the end of this month.' : 'The monthly retainer renews as usual.'),
+      key: `retainer:${e.retainerId}:${ending ? 'ending' : 'continues'}`,
+    };
+  }
   const [title, t]: [string, ToastTone] =
     e.status === 'canceled'
       ? ['Retainer ended', 'info']
