@@ -123,13 +123,14 @@ export class LedgerRepository {
     const running = list.filter((a) => a.meta.nonNegative);
     const balance = new Map<string, number>();
     if (running.length) {
-      // lock in code order (`locked`: the uncorrelated sub-select runs once, before the UPDATE scans anything), then
-      // move every balance, in ONE statement; RETURNING gives the balance after all deltas
+      // lock in code order, then move every balance in one statement; RETURNING gives the balance after all deltas
+      await em.query(
+        `SELECT 1 FROM ledger_accounts a JOIN unnest($1::text[], $2::text[]) AS v(code, currency) USING (code, currency) ORDER BY code, currency FOR UPDATE OF a`,
+        [running.map((a) => a.code), running.map((a) => a.currency)],
+      );
       const [rows]: [{ code: string; currency: string; balance: string }[], number] = await em.query(
-        `WITH locked AS (SELECT 1 FROM ledger_accounts a JOIN unnest($1::text[], $2::text[]) AS v(code, currency) USING (code, currency)
-                          ORDER BY code, currency FOR UPDATE OF a)
-         UPDATE ledger_accounts a SET balance = a.balance + v.delta FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(code, currency, delta)
-          WHERE a.code = v.code AND a.currency = v.currency AND (SELECT count(*) FROM locked) >= 0 RETURNING a.code, a.currency, a.balance`,
+        `UPDATE ledger_accounts a SET balance = a.balance + v.delta FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(code, currency, delta)
+          WHERE a.code = v.code AND a.currency = v.currency RETURNING a.code, a.currency, a.balance`,
         [running.map((a) => a.code), running.map((a) => a.currency), running.map((a) => a.delta)],
       );
       // the balance before this batch, then walk the postings forward
