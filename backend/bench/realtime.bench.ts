@@ -9,7 +9,8 @@
  * By default it creates a throwaway database, starts one server in a child process (so the RSS figure is the
  * server's alone) and drops the database at the end. Against a server you started yourself:
  *   BENCH_URL=http://127.0.0.1:3000 BENCH_DATABASE_URL=postgres://... BENCH_JWT_SECRET=... [BENCH_PID=<server pid>] node ...
- * Knobs: BENCH_CLIENTS (1000), BENCH_WEBHOOKS (1000), BENCH_CONCURRENCY (20), BENCH_IDLE (10000), BENCH_NOTIFY (after-commit),
+ * Knobs: BENCH_CLIENTS (1000), BENCH_WEBHOOKS (1000), BENCH_CONCURRENCY (20), BENCH_WARMUP (200; 0 = none, the method before
+ *   2026-11-30), BENCH_IDLE (10000), BENCH_NOTIFY (after-commit),
  *   BENCH_IDLE_HOLD_MS (3000), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL.
  *
  * A "webhook" here is what the webhook processor does once it has applied an event: one transaction that
@@ -42,6 +43,9 @@ const WEBHOOKS = num('BENCH_WEBHOOKS', 1000, 100_000);
 const CONCURRENCY = num('BENCH_CONCURRENCY', 20, 500);
 const IDLE = num('BENCH_IDLE', 10_000, 15_000);
 const IDLE_HOLD_MS = num('BENCH_IDLE_HOLD_MS', 3000, 120_000);
+// unmeasured webhooks first, with the load generator's pool already holding CONCURRENCY connections (a running worker's
+// state); BENCH_WARMUP=0: the method before 2026-11-30 (the first transactions also open the pool's connections)
+const WARMUP = env.BENCH_WARMUP === '0' ? 0 : num('BENCH_WARMUP', 200, 10_000);
 // as the webhook processor does: one coalesced NOTIFY after the commits instead of one inside each (BENCH_NOTIFY=in-tx: the trigger's)
 const NOTIFY_AFTER_COMMIT = env.BENCH_NOTIFY !== 'in-tx';
 const PG_URL = env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -240,7 +244,7 @@ async function main(): Promise<void> {
         const now = performance.now();
         const p = pending.get(e.benchId);
         if (!p) return;
-        fromStart.push(now - p.t0);
+        if (measuring) fromStart.push(now - p.t0);
         p.received.push(now);
         if (--p.left === 0) {
           pending.delete(e.benchId);
@@ -248,6 +252,7 @@ async function main(): Promise<void> {
         }
       });
     const half = Math.floor(CLIENTS / 2);
+    let measuring = true;
     const webhook = async (i: number) => {
       const company = users[i % half];
       const influencer = users[half + (i % (CLIENTS - half))];
@@ -270,17 +275,29 @@ async function main(): Promise<void> {
       });
       const committed = performance.now(); // when the committer learns of its commit; the NOTIFY can be faster
       if (NOTIFY_AFTER_COMMIT) void outbox.publishCommitted();
-      txTimes.push(committed - entry.t0);
+      if (measuring) txTimes.push(committed - entry.t0);
       await Promise.race([delivered, sleep(10_000)]);
-      for (const r of entry.received) fromCommit.push(Math.max(0, r - committed));
+      if (measuring) for (const r of entry.received) fromCommit.push(Math.max(0, r - committed));
     };
+    const run = async (n: number) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < n) await webhook(next++);
+        }),
+      );
+    };
+    if (WARMUP) {
+      // every connection the loop will use, opened before it starts
+      await Promise.all(Array.from({ length: CONCURRENCY + 1 }, () => ds.query(`SELECT pg_sleep(0.05)`)));
+      measuring = false;
+      await run(WARMUP);
+      fromStart.length = 0;
+      measuring = true;
+      log(`warm-up: ${WARMUP} webhooks (not measured), load generator's pool opened first`);
+    } else log('no warm-up (BENCH_WARMUP=0): the first transactions open the load generator pool connections');
     c0 = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < WEBHOOKS) await webhook(next++);
-      }),
-    );
+    await run(WEBHOOKS);
     const elapsed = (performance.now() - c0) / 1000;
     const lost = WEBHOOKS * 2 - fromStart.length;
     fromStart.sort((a, b) => a - b);
