@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { Pool, PoolClient, QueryResult } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { OutboxEventRow } from './realtime-event';
 
 /** Namespace (first key) of the relay's partition locks; the second key is the partition number. */
@@ -16,6 +18,10 @@ interface RawRow {
   payload: Record<string, unknown>;
   created_at: Date;
 }
+
+const fail = (why: string): never => {
+  throw new Error(why);
+};
 
 const fromRaw = (r: RawRow): OutboxEventRow => ({
   id: Number(r.id),
@@ -76,70 +82,102 @@ export class OutboxEventRepository {
    * So one relay at a time works on a partition (all of a user's rows), seqs are gap-free and in send order, a row
    * never gets two seqs, and one emitted but not marked sent is resent with the same seq (clients drop seq <= last).
    * The locks vanish with the transaction: an instance that dies hands its partitions over at once.
+   *
+   * Four round trips on one pooled connection: BEGIN and the locks (one simple query: the partition numbers are
+   * checked integers), 1 (one UPDATE … RETURNING), 2 (one statement), COMMIT. Each statement after the locks takes
+   * its own snapshot (READ COMMITTED), so it sees everything committed before the locks were granted.
    */
   async relayStep(partitions: number, wanted: number[], limit: number, emit: (rows: OutboxEventRow[]) => void): Promise<RelayStep> {
-    return this.ds.transaction('READ COMMITTED', async (em) => {
-      const [{ got }]: Array<{ got: number[] | null }> = await em.query(
-        `SELECT array_agg(p ORDER BY p) AS got FROM unnest($1::int[]) AS p WHERE pg_try_advisory_xact_lock($2, p)`,
-        [wanted, RELAY_LOCK_NS],
-      );
+    const ints = (xs: number[]) => xs.map((x) => (Number.isSafeInteger(x) && x >= 0 ? x : fail(`bad partition ${x}`))).join(',');
+    const pool = (this.ds.driver as PostgresDriver).master as Pool;
+    const client = await pool.connect();
+    try {
+      const res = (await client.query(
+        `BEGIN; SELECT array_agg(p ORDER BY p) AS got FROM unnest('{${ints(wanted)}}'::int[]) AS p WHERE pg_try_advisory_xact_lock(${RELAY_LOCK_NS}, p)`,
+      )) as unknown as QueryResult[];
+      const got: number[] | null = res[1].rows[0].got;
       const locked = (got ?? []).map(Number);
-      if (!locked.length) return { locked, sent: 0, sentPartitions: [], numbered: 0 };
-      const ready: Array<RawRow & { part: number }> = await em.query(
-        `SELECT id, user_id, seq, event, payload, created_at, ${PARTITION_OF} AS part FROM outbox_events
-          WHERE sent_at IS NULL AND seq IS NOT NULL AND ${PARTITION_OF} = ANY($2::int[])
-          ORDER BY seq, id LIMIT $3 FOR UPDATE`,
-        [partitions, locked, limit],
-      );
-      if (ready.length) await em.query(`UPDATE outbox_events SET sent_at = now() WHERE id = ANY($1::bigint[])`, [ready.map((r) => r.id)]);
-      const numbered = await this.number(em, partitions, locked, limit);
+      if (!locked.length) {
+        await client.query('COMMIT');
+        client.release();
+        return { locked, sent: 0, sentPartitions: [], numbered: 0 };
+      }
+      const ready = (
+        await client.query<RawRow & { part: number }>(
+          `WITH ready AS (
+             SELECT id FROM outbox_events
+              WHERE sent_at IS NULL AND seq IS NOT NULL AND ${PARTITION_OF} = ANY($2::int[])
+              ORDER BY seq, id LIMIT $3 FOR UPDATE
+           ), marked AS (
+             UPDATE outbox_events o SET sent_at = now() FROM ready WHERE o.id = ready.id
+             RETURNING o.id, o.user_id, o.seq, o.event, o.payload, o.created_at, (hashtext(o.user_id::text) & 2147483647) % $1::int AS part
+           )
+           SELECT * FROM marked ORDER BY seq, id`,
+          [partitions, locked, limit],
+        )
+      ).rows;
+      const numbered = await this.number(client, partitions, locked, limit);
       // last before the commit: a failure up to here leaves nothing emitted; one after it (the commit) leaves rows
       // emitted but unsent, which go out again with the same seq
       if (ready.length) emit(ready.map(fromRaw));
+      await client.query('COMMIT');
+      client.release();
       return { locked, sent: ready.length, sentPartitions: ready.map((r) => Number(r.part)), numbered };
-    });
+    } catch (e) {
+      // ends the transaction (after a failed COMMIT it is a harmless no-op); a connection that cannot is not reused
+      const clean = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      client.release(clean ? undefined : (e as Error));
+      throw e;
+    }
   }
 
-  /** Gives up to `limit` unnumbered rows of the locked partitions their users' next seqs, in id order. */
-  private async number(em: EntityManager, partitions: number, locked: number[], limit: number): Promise<number> {
-    const fresh: Array<{ id: number; user_id: string }> = await em.query(
-      `SELECT id, user_id FROM outbox_events
-        WHERE sent_at IS NULL AND seq IS NULL AND ${PARTITION_OF} = ANY($2::int[])
-        ORDER BY id LIMIT $3 FOR UPDATE`,
+  /** Gives up to `limit` unnumbered rows of the locked partitions their users' next seqs, in id order (one statement). */
+  private async number(client: PoolClient, partitions: number, locked: number[], limit: number): Promise<number> {
+    const { rows } = await client.query<{ n: number }>(
+      `WITH fresh AS (
+         SELECT id, user_id FROM outbox_events
+          WHERE sent_at IS NULL AND seq IS NULL AND ${PARTITION_OF} = ANY($2::int[])
+          ORDER BY id LIMIT $3 FOR UPDATE
+       ), ranked AS (
+         SELECT id, user_id, row_number() OVER (PARTITION BY user_id ORDER BY id) AS rn, count(*) OVER (PARTITION BY user_id) AS n FROM fresh
+       ), counts AS (
+         SELECT user_id, count(*)::bigint AS n FROM fresh GROUP BY user_id
+       ), bumped AS (
+         INSERT INTO user_event_seqs (user_id, last_seq) SELECT user_id, n FROM counts
+         ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_seqs.last_seq + EXCLUDED.last_seq
+         RETURNING user_id, last_seq
+       ), numbered AS (
+         UPDATE outbox_events o SET seq = b.last_seq - r.n + r.rn FROM ranked r JOIN bumped b ON b.user_id = r.user_id
+          WHERE o.id = r.id
+         RETURNING o.id
+       )
+       SELECT count(*)::int AS n FROM numbered`,
       [partitions, locked, limit],
     );
-    if (!fresh.length) return 0;
-    const perUser = new Map<string, number>();
-    for (const r of fresh) perUser.set(r.user_id, (perUser.get(r.user_id) ?? 0) + 1);
-    const counters: Array<{ user_id: string; last_seq: number }> = await em.query(
-      `INSERT INTO user_event_seqs (user_id, last_seq) SELECT u, n FROM unnest($1::uuid[], $2::bigint[]) AS t(u, n)
-       ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_seqs.last_seq + EXCLUDED.last_seq
-       RETURNING user_id, last_seq`,
-      [[...perUser.keys()], [...perUser.values()]],
-    );
-    const next = new Map(counters.map((c) => [c.user_id, Number(c.last_seq) - perUser.get(c.user_id)! + 1]));
-    const seqs = fresh.map((r) => {
-      const seq = next.get(r.user_id)!;
-      next.set(r.user_id, seq + 1);
-      return seq;
-    });
-    await em.query(`UPDATE outbox_events o SET seq = v.seq FROM unnest($1::bigint[], $2::bigint[]) AS v(id, seq) WHERE o.id = v.id`, [
-      fresh.map((r) => r.id),
-      seqs,
-    ]);
-    return fresh.length;
+    return Number(rows[0].n);
   }
 
   /** Records this relay as alive (and forgets relays silent for `ttlMs`); returns the live relays, by id. */
   async heartbeat(instanceId: string, partitions: number, ttlMs: number): Promise<RelayMember[]> {
-    await this.ds.query(
-      `INSERT INTO outbox_relay_members (instance_id, partitions, seen_at) VALUES ($1, $2, now())
-       ON CONFLICT (instance_id) DO UPDATE SET partitions = EXCLUDED.partitions, seen_at = now()`,
-      [instanceId, partitions],
-    );
-    await this.ds.query(`DELETE FROM outbox_relay_members WHERE seen_at < now() - make_interval(secs => $1::double precision / 1000)`, [ttlMs]);
+    // one statement (one round trip every RELAY_POLL_MS): its parts share a snapshot, so the list is the rows seen
+    // fresh in it plus this relay's own as upserted
     const rows: Array<{ instance_id: string; partitions: number }> = await this.ds.query(
-      `SELECT instance_id, partitions FROM outbox_relay_members ORDER BY instance_id`,
+      `WITH me AS (
+         INSERT INTO outbox_relay_members (instance_id, partitions, seen_at) VALUES ($1, $2, now())
+         ON CONFLICT (instance_id) DO UPDATE SET partitions = EXCLUDED.partitions, seen_at = now()
+         RETURNING instance_id, partitions
+       ), gone AS (
+         DELETE FROM outbox_relay_members WHERE instance_id <> $1 AND seen_at < now() - make_interval(secs => $3::double precision / 1000)
+       )
+       SELECT instance_id, partitions FROM me
+       UNION ALL
+       SELECT instance_id, partitions FROM outbox_relay_members
+        WHERE instance_id <> $1 AND seen_at >= now() - make_interval(secs => $3::double precision / 1000)
+       ORDER BY instance_id`,
+      [instanceId, partitions, ttlMs],
     );
     return rows.map((r) => ({ instanceId: r.instance_id, partitions: Number(r.partitions) }));
   }

@@ -42,6 +42,8 @@ export class OutboxRelay implements OnModuleDestroy {
   private running?: Promise<void>;
   private heartbeating?: Promise<void>;
   private again = false;
+  /** The next pass also looks for partitions to take over (set by the poll). */
+  private scanNext = true;
   private stopped = true;
   private lastErrorAt = 0;
   private warnedMismatch = false;
@@ -118,16 +120,27 @@ export class OutboxRelay implements OnModuleDestroy {
       .catch((e) => this.reportError(e))
       .finally(() => (this.heartbeating = undefined));
     await this.heartbeating;
-    if (!this.running) await this.kick();
+    this.scanNext = true;
+    await this.kick();
   }
 
+  /**
+   * A pass woken by a commit or a NOTIFY goes straight to this relay's preferred partitions (a step over a
+   * partition with nothing unsent costs no more than a look at which have some); the poll also looks for
+   * partitions to take over (oldest unsent row older than RELAY_TAKEOVER_MS: their relay died or is stuck).
+   */
   private async drain(): Promise<void> {
     do {
       this.again = false;
+      const scan = this.scanNext;
+      this.scanNext = false;
       try {
-        const pending = await this.repo.pendingPartitions(this.partitions);
-        const mine = new Set(this.preferred());
-        const wanted = pending.filter((p) => mine.has(p.partition) || p.oldestMs >= RELAY_TAKEOVER_MS).map((p) => p.partition);
+        let wanted = this.preferred();
+        if (scan) {
+          const mine = new Set(wanted);
+          const pending = await this.repo.pendingPartitions(this.partitions);
+          wanted = pending.filter((p) => mine.has(p.partition) || p.oldestMs >= RELAY_TAKEOVER_MS).map((p) => p.partition);
+        }
         if (wanted.length) await this.relay(wanted);
       } catch (e) {
         this.reportError(e); // rows stay unsent; the poll retries
@@ -136,13 +149,17 @@ export class OutboxRelay implements OnModuleDestroy {
     } while (this.again && !this.stopped);
   }
 
-  /** Steps over the wanted partitions until they have nothing left (or another relay holds them). */
+  /**
+   * Steps over the wanted partitions while there is work: rows numbered by a step are emitted by the next one, and
+   * a full batch means there may be more. A commit that lands after a step read its partitions wakes the relay
+   * again (`again`), so a step that numbered nothing and sent less than a batch ends the pass.
+   */
   private async relay(wanted: number[]): Promise<void> {
     for (;;) {
       if (this.stopped) return;
       const step = await this.repo.relayStep(this.partitions, wanted, RELAY_BATCH, this.emit!);
       for (const p of step.sentPartitions) this.stats.sentByPartition.set(p, (this.stats.sentByPartition.get(p) ?? 0) + 1);
-      if (step.sent === 0 && step.numbered === 0) return;
+      if (step.numbered === 0 && step.sent < RELAY_BATCH) return;
       wanted = step.locked;
     }
   }
