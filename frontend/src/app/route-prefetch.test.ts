@@ -73,7 +73,7 @@ describe('route prefetch', () => {
     expect(links()).toEqual(['preconnect https://js.stripe.com']);
   });
 
-  it('inNextTask: the loader returns at once and its requests start in the next task, not in the router\'s', () => {
+  it("inNextTask: the loader returns at once and its requests start in the next task, not in the router's", () => {
     jest.useFakeTimers();
     try {
       setSession({ accessToken: 't', user: user('company') });
