@@ -15,6 +15,7 @@ import { ClawbackRequests1796200000000 } from './1796200000000-clawback-requests
 import { RelayMembers1796200000017 } from './1796200000017-relay-members';
 import { WebhookBatchClaims1796300000000 } from './1796300000000-webhook-batch-claims';
 import { OutboxNotifyAfterCommit1796300000001 } from './1796300000001-outbox-notify-after-commit';
+import { HotApplyUpdates1796400000000 } from './1796400000000-hot-apply-updates';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   RelayMembers1796200000017,
   WebhookBatchClaims1796300000000,
   OutboxNotifyAfterCommit1796300000001,
+  HotApplyUpdates1796400000000,
 ];
