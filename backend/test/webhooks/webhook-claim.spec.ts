@@ -85,7 +85,10 @@ describe('claimBatch', () => {
 
   it('two claims at once take disjoint batches', async () => {
     const ids = await store(40);
-    const [a, b] = await Promise.all([repo.claimBatch(ids[0], SUCCEEDED, 25, CLAIM_MS, ids.slice(0, 20)), repo.claimBatch(ids[20], SUCCEEDED, 25, CLAIM_MS, ids.slice(20))]);
+    const [a, b] = await Promise.all([
+      repo.claimBatch(ids[0], SUCCEEDED, 25, CLAIM_MS, ids.slice(0, 20)),
+      repo.claimBatch(ids[20], SUCCEEDED, 25, CLAIM_MS, ids.slice(20)),
+    ]);
     const seen = [...a, ...b].map((r) => r.id);
     expect(new Set(seen).size).toBe(seen.length);
     expect(a[0]?.id ?? ids[0]).toBe(ids[0]);
