@@ -1,5 +1,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { QUEUES } from '../../src/common/queue/queue.module';
 import { RefundsService } from '../../src/modules/payments/refunds/refunds.service';
@@ -64,6 +66,48 @@ describe('refunds (real Postgres, Redis and the Stripe emulator via the SDK)', (
       const seen = guard.violations();
       expect(seen.map((v) => v.request)).toEqual(['GET /v1/balance']);
       expect(seen[0].locks).toContain('payments (RowShareLock)');
+    });
+
+    it("the guard counts the calling flow's locks only: a request's own lock is seen, a lock other work holds meanwhile is not", async () => {
+      const { paymentId } = await held(5000);
+      await ctx.emulator.flushWebhooks();
+      await eventually(
+        async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE status = 'RECEIVED'`))[0].n === 0,
+        20_000,
+        'webhooks applied',
+      );
+      const stripe = ctx.app.get<Stripe>(STRIPE);
+      const lock = (em: { query(sql: string, params: unknown[]): Promise<unknown> }) =>
+        em.query(`SELECT id FROM payments WHERE id = $1 FOR UPDATE`, [paymentId]);
+      // each request this server serves is a flow of its own, as the app's are
+      const server = createServer((req, res) => {
+        const work =
+          req.url === '/locked'
+            ? ctx.db.transaction(async (em) => {
+                await lock(em);
+                await stripe.balance.retrieve();
+              })
+            : stripe.balance.retrieve();
+        work.then(() => res.end('ok'), () => res.writeHead(500).end());
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      try {
+        guard.clear();
+        expect((await fetch(`${url}/locked`)).status).toBe(200);
+        expect(guard.violations().map((v) => v.request)).toEqual(['GET /v1/balance']);
+        expect(guard.violations()[0].locks).toContain('payments (RowShareLock)');
+
+        guard.clear();
+        await ctx.db.transaction(async (em) => {
+          await lock(em);
+          expect((await fetch(`${url}/free`)).status).toBe(200);
+        });
+        expect(guard.calls.map((c) => c.request)).toEqual(['GET /v1/balance']);
+        expect(guard.violations()).toEqual([]);
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
     });
 
     it('refunds (partial, full, lost answer and retry) and releases call Stripe with no row lock held', async () => {

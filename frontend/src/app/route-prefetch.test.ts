@@ -1,6 +1,6 @@
 import { hashKey, QueryClient } from '@tanstack/react-query';
 import { setSession } from '../lib/auth-storage';
-import { hintStripeOrigin, prefetchCheckout, prefetchDashboard } from './route-prefetch';
+import { hintStripeOrigin, inNextTask, prefetchCheckout, prefetchDashboard } from './route-prefetch';
 
 const user = (role: 'company' | 'influencer') => ({ id: 'u1', email: 'a@example.com', name: 'A', role });
 
@@ -71,5 +71,20 @@ describe('route prefetch', () => {
     document.head.innerHTML = '';
     hintStripeOrigin({ stripeMode: 'test', publishableKey: 'pk' });
     expect(links()).toEqual(['preconnect https://js.stripe.com']);
+  });
+
+  it("inNextTask: the loader returns at once and its requests start in the next task, not in the router's", () => {
+    jest.useFakeTimers();
+    try {
+      setSession({ accessToken: 't', user: user('company') });
+      const qc = new QueryClient();
+      expect(inNextTask(() => prefetchDashboard(qc))).toBeNull();
+      expect(fetchMock).not.toHaveBeenCalled();
+      expect(qc.getQueryCache().getAll()).toHaveLength(0);
+      jest.runOnlyPendingTimers();
+      expect(fetchMock).toHaveBeenCalledTimes(4);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -12,6 +12,15 @@ import { configQuery } from '../features/payments/api/get-config.api';
 import { paymentListQuery } from '../features/payments/api/get-payments.api';
 import type { AppConfig } from '../types/api';
 
+/**
+ * Runs a prefetch in a task of its own, after the one that matched the route: the requests still start at once, but
+ * their cost (query setup, fetch calls) no longer adds to the router's start or to a navigation's task.
+ */
+export function inNextTask(prefetch: () => unknown): null {
+  setTimeout(prefetch, 0);
+  return null;
+}
+
 /** The company overview's requests (CompanyOverview and the CollaborationList below it). */
 export function prefetchDashboard(qc: QueryClient): null {
   if (getSession()?.user.role !== 'company') return null;

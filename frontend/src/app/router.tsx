@@ -5,7 +5,7 @@ import { Layout } from './Layout';
 import { RequireAuth } from './RequireAuth';
 import { HomeRedirect } from './HomeRedirect';
 import { RouteError } from './RouteError';
-import { prefetchCheckout, prefetchDashboard } from './route-prefetch';
+import { inNextTask, prefetchCheckout, prefetchDashboard } from './route-prefetch';
 
 // Every screen is its own chunk; the checkout chunk is the only one that pulls in Stripe.
 const SignInRoute = lazy(() => import('./routes/SignInRoute'));
@@ -27,7 +27,9 @@ const NotFoundRoute = lazy(() => import('./routes/NotFoundRoute'));
 const NotificationSettingsRoute = lazy(() => import('./routes/NotificationSettingsRoute'));
 
 /** The app's routes; loaders start a screen's data requests while its chunk downloads (route-prefetch.ts). */
-export const createAppRouter = (queryClient: QueryClient) =>
+export type AppRouter = ReturnType<typeof createBrowserRouter>;
+
+export const createAppRouter = (queryClient: QueryClient): AppRouter =>
   createBrowserRouter([
     {
       element: <Layout />,
@@ -38,7 +40,7 @@ export const createAppRouter = (queryClient: QueryClient) =>
         { path: 'sign-up', element: <SignUpRoute /> },
         {
           path: 'dashboard',
-          loader: () => prefetchDashboard(queryClient),
+          loader: () => inNextTask(() => prefetchDashboard(queryClient)),
           element: (
             <RequireAuth>
               <DashboardRoute />
@@ -79,7 +81,7 @@ export const createAppRouter = (queryClient: QueryClient) =>
         },
         {
           path: 'payments/checkout/:collaborationId',
-          loader: ({ params }) => prefetchCheckout(queryClient, params.collaborationId),
+          loader: ({ params }) => inNextTask(() => prefetchCheckout(queryClient, params.collaborationId)),
           element: (
             <RequireAuth roles={['company']}>
               <CheckoutRoute />

@@ -15,6 +15,8 @@ import { ClawbackRequests1796200000000 } from './1796200000000-clawback-requests
 import { RelayMembers1796200000017 } from './1796200000017-relay-members';
 import { WebhookBatchClaims1796300000000 } from './1796300000000-webhook-batch-claims';
 import { OutboxNotifyAfterCommit1796300000001 } from './1796300000001-outbox-notify-after-commit';
+import { HotApplyUpdates1796400000000 } from './1796400000000-hot-apply-updates';
+import { LeanerApplyIndexes1796400000001 } from './1796400000001-leaner-apply-indexes';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -35,4 +37,6 @@ export const MIGRATIONS = [
   RelayMembers1796200000017,
   WebhookBatchClaims1796300000000,
   OutboxNotifyAfterCommit1796300000001,
+  HotApplyUpdates1796400000000,
+  LeanerApplyIndexes1796400000001,
 ];

@@ -136,13 +136,22 @@ export class WebhookEventRepository {
     // '-infinity': a batch left the event to the per-event path (never batched again); a past time: a dead worker's claim
     const free = `status = 'RECEIVED' AND (claimed_until IS NULL OR (claimed_until < clock_timestamp() AND claimed_until <> '-infinity'))`;
     // ONE statement (one round trip, committed on its own): \`own\` locks the event itself first; the others are
-    // only looked for when it was claimable (the uncorrelated EXISTS runs once, before their scan)
+    // only looked for when it was claimable (the uncorrelated EXISTS runs once, before their scan). The flush job's
+    // own ids (\`pref\`, looked up by id) come first, then the oldest waiting ones (\`rest\`, in the waiting index's
+    // order): no sort of every waiting event of the type per claim. (\`IS NOT DISTINCT FROM\`: \`type\` is NOT NULL, so
+    // the same test, but one the waiting index cannot serve: without statistics the planner otherwise walks that
+    // whole index once per preferred id instead of looking each id up by its primary key.)
     const [rows]: [Received[], number] = await this.ds.query(
       `WITH own AS (SELECT id FROM webhook_events WHERE id = $1 AND ${free} FOR UPDATE SKIP LOCKED),
-            others AS (SELECT id FROM webhook_events WHERE EXISTS (SELECT 1 FROM own) AND type = $2 AND ${free} AND attempts = 0 AND id <> $1
-                       ORDER BY id = ANY($5::text[]) DESC, received_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+            pref AS (SELECT x.id FROM unnest($5::text[]) AS p(id),
+                       LATERAL (SELECT id FROM webhook_events WHERE id = p.id AND EXISTS (SELECT 1 FROM own) AND type IS NOT DISTINCT FROM $2 AND ${free}
+                                  AND attempts = 0 AND id <> $1 FOR UPDATE SKIP LOCKED) x
+                      LIMIT $3),
+            rest AS (SELECT id FROM webhook_events WHERE EXISTS (SELECT 1 FROM own) AND type = $2 AND ${free} AND attempts = 0 AND id <> $1
+                       AND id <> ALL($5::text[])
+                     ORDER BY received_at LIMIT greatest(0, $3 - (SELECT count(*) FROM pref)) FOR UPDATE SKIP LOCKED)
        UPDATE webhook_events w SET claimed_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
-        WHERE w.id IN (SELECT id FROM own UNION ALL SELECT id FROM others)
+        WHERE w.id IN (SELECT id FROM own UNION ALL SELECT id FROM pref UNION ALL SELECT id FROM rest)
         RETURNING w.id, w.type, w.status, w.payload, w.received_at AS "receivedAt"`,
       [eventId, type, limit - 1, claimMs, prefer],
     );

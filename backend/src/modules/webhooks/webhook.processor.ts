@@ -19,6 +19,9 @@ import { WebhookJobData, WebhookQueueService } from './webhook-queue.service';
  */
 export type ProcessOutcome = 'processed' | 'ignored' | 'already-done' | 'busy' | 'missing';
 
+/** How many ids of events its batches applied a worker remembers (see WebhookProcessor.recentlyApplied). */
+const RECENTLY_APPLIED_MAX = 20_000;
+
 /** A flush job's events: a set-based batch claims them first (`prefer`) and reports what it applied (`applied`). */
 interface FlushContext {
   prefer: string[];
@@ -38,6 +41,12 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
   private readonly batchesInFlight = new Map<string, Promise<Set<string>>>();
   /** Claims of this process whose answer has not come back yet (their events are not in batchesInFlight yet). */
   private readonly claimsInFlight = new Set<Promise<unknown>>();
+  /**
+   * Events that batches of this process committed lately (the last RECENTLY_APPLIED_MAX): a flush job skips them
+   * without a read (a batch takes other flush jobs' events, which are usually done by the time those jobs get to
+   * them). Only ever a shortcut: an event not in it is read as before.
+   */
+  private readonly recentlyApplied = new Set<string>();
 
   constructor(
     private readonly ds: DataSource,
@@ -121,6 +130,11 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     const waiting = await this.events.stillReceived(eventIds);
     for (const id of eventIds) {
       if (done.has(id) || !waiting.has(id)) continue;
+      // claimed by a batch of this process (usually another flush job's, which takes the oldest waiting events):
+      // wait for it; what it applied needs no read of its own (a per-event job's processEvent waits the same way)
+      if (this.recentlyApplied.has(id)) continue;
+      const local = this.batchesInFlight.get(id);
+      if (local && (await local).has(id)) continue;
       try {
         if ((await this.processEvent(id, this.cfg.webhooks.batchSize, { applied: done, prefer: eventIds })) === 'busy') handOver.push(id);
       } catch (e) {
@@ -279,7 +293,14 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       }
       return 'per-event';
     }
-    for (const id of done) applied.add(id);
+    for (const id of done) {
+      applied.add(id);
+      this.recentlyApplied.add(id);
+    }
+    for (const id of this.recentlyApplied) {
+      if (this.recentlyApplied.size <= RECENTLY_APPLIED_MAX) break;
+      this.recentlyApplied.delete(id); // oldest first (a Set iterates in insertion order)
+    }
     if (done.size) void this.outbox.publishCommitted();
     return done.has(eventId) ? 'processed' : 'per-event';
   }

@@ -1,0 +1,98 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '../../src/database/data-source';
+import { WebhookEventRepository } from '../../src/modules/webhooks/webhook-event.repository';
+import { createTestDatabase } from '../support/database';
+
+const SUCCEEDED = 'payment_intent.succeeded';
+const CLAIM_MS = 60_000;
+
+/**
+ * `WebhookEventRepository.claimBatch` on its own (real PostgreSQL): which waiting events a batch claims — the
+ * job's own event, then the flush job's ids (`prefer`), then the oldest other waiting events of the type — and
+ * which it must never take: another type, one already tried, done, claimed by a live claim, or handed back to
+ * the per-event path ('-infinity').
+ */
+describe('claimBatch', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let ds: DataSource;
+  let repo: WebhookEventRepository;
+  let n = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('whclaim');
+    ds = await createDataSource(db.url).initialize();
+    repo = new WebhookEventRepository(ds);
+  }, 60_000);
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  /** Stores events received one millisecond apart, in the given order (oldest first); returns their ids. */
+  async function store(count: number, type = SUCCEEDED): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = `evt_claim_${++n}`;
+      ids.push(id);
+      await ds.query(
+        `INSERT INTO webhook_events (id, type, account, livemode, payload, source, stripe_created_at, received_at)
+         VALUES ($1, $2, NULL, false, $3::jsonb, 'webhook', now(), clock_timestamp() + make_interval(secs => $4::double precision / 1000))`,
+        [id, type, JSON.stringify({ id, type, data: { object: {} } }), n],
+      );
+    }
+    return ids;
+  }
+
+  beforeEach(async () => {
+    await ds.query(`DELETE FROM webhook_events`);
+  });
+
+  it('takes the own event, then the preferred ids (even newer ones), then the oldest waiting, up to the limit', async () => {
+    const old = await store(6);
+    const newer = await store(4);
+    const own = newer[3];
+    const claimed = await repo.claimBatch(own, SUCCEEDED, 5, CLAIM_MS, [newer[1], newer[2], own]);
+    expect(claimed.map((r) => r.id)).toEqual([own, old[0], old[1], newer[1], newer[2]]); // own first, then by received_at
+    expect(claimed.every((r) => r.payload.id === r.id && r.status === 'RECEIVED')).toBe(true);
+    const live: { id: string }[] = await ds.query(`SELECT id FROM webhook_events WHERE claimed_until > clock_timestamp() ORDER BY id`);
+    expect(live.map((r) => r.id).sort()).toEqual(claimed.map((r) => r.id).sort());
+  });
+
+  it('never claims another type, a tried, done, live-claimed or handed-back event, preferred or not', async () => {
+    const [own, tried, done, held, handedBack, fine] = await store(6);
+    const [other] = await store(1, 'payment_intent.payment_failed');
+    await ds.query(`UPDATE webhook_events SET attempts = 1 WHERE id = $1`, [tried]);
+    await ds.query(`UPDATE webhook_events SET status = 'PROCESSED', attempts = 1 WHERE id = $1`, [done]);
+    await ds.query(`UPDATE webhook_events SET claimed_until = clock_timestamp() + interval '1 minute' WHERE id = $1`, [held]);
+    await ds.query(`UPDATE webhook_events SET claimed_until = '-infinity' WHERE id = $1`, [handedBack]);
+    const all = [own, tried, done, held, handedBack, fine, other];
+    const claimed = await repo.claimBatch(own, SUCCEEDED, 100, CLAIM_MS, all);
+    expect(claimed.map((r) => r.id)).toEqual([own, fine]);
+    // same without preferring them
+    await ds.query(`UPDATE webhook_events SET claimed_until = NULL WHERE id = ANY($1)`, [[own, fine]]);
+    expect((await repo.claimBatch(own, SUCCEEDED, 100, CLAIM_MS)).map((r) => r.id)).toEqual([own, fine]);
+  });
+
+  it('claims nothing when the own event is not claimable, and a dead claim expires', async () => {
+    const [own, other] = await store(2);
+    expect((await repo.claimBatch(own, SUCCEEDED, 10, CLAIM_MS)).map((r) => r.id)).toEqual([own, other]);
+    expect(await repo.claimBatch(own, SUCCEEDED, 10, CLAIM_MS, [other])).toEqual([]); // live claim: another worker has it
+    expect(await repo.claimedByOther(own)).toBe(true);
+    await ds.query(`UPDATE webhook_events SET claimed_until = clock_timestamp() - interval '1 second'`); // the claimer died
+    expect((await repo.claimBatch(own, SUCCEEDED, 10, CLAIM_MS, [other])).map((r) => r.id)).toEqual([own, other]);
+  });
+
+  it('two claims at once take disjoint batches', async () => {
+    const ids = await store(40);
+    const [a, b] = await Promise.all([
+      repo.claimBatch(ids[0], SUCCEEDED, 25, CLAIM_MS, ids.slice(0, 20)),
+      repo.claimBatch(ids[20], SUCCEEDED, 25, CLAIM_MS, ids.slice(20)),
+    ]);
+    const seen = [...a, ...b].map((r) => r.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(a[0]?.id ?? ids[0]).toBe(ids[0]);
+    expect(seen.length).toBeGreaterThanOrEqual(25);
+    expect(seen.length).toBeLessThanOrEqual(40);
+  });
+});
