@@ -48,16 +48,19 @@ describe('refunds (real Postgres, Redis and the Stripe emulator via the SDK)', (
     let guard: StripeLockGuard;
     beforeEach(async () => (guard = await StripeLockGuard.attach(ctx)));
     afterEach(() => guard.detach());
-
-    it('the guard sees a Stripe call made inside a transaction holding a payment row lock (the bad case)', async () => {
-      const { paymentId } = await held(5000);
-      // the payment's own webhooks are applied first: their Stripe reads must not race the bad case below
+    const webhooksApplied = async () => {
       await ctx.emulator.flushWebhooks();
       await eventually(
         async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE status = 'RECEIVED'`))[0].n === 0,
         20_000,
         'webhooks applied',
       );
+    };
+
+    it('the guard sees a Stripe call made inside a transaction holding a payment row lock (the bad case)', async () => {
+      const { paymentId } = await held(5000);
+      // the payment's own webhooks are applied first: their Stripe reads must not race the bad case below
+      await webhooksApplied();
       guard.clear();
       await ctx.db.transaction(async (em) => {
         await em.query(`SELECT id FROM payments WHERE id = $1 FOR UPDATE`, [paymentId]);
@@ -70,12 +73,7 @@ describe('refunds (real Postgres, Redis and the Stripe emulator via the SDK)', (
 
     it("the guard counts the calling flow's locks only: a request's own lock is seen, a lock other work holds meanwhile is not", async () => {
       const { paymentId } = await held(5000);
-      await ctx.emulator.flushWebhooks();
-      await eventually(
-        async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM webhook_events WHERE status = 'RECEIVED'`))[0].n === 0,
-        20_000,
-        'webhooks applied',
-      );
+      await webhooksApplied();
       const stripe = ctx.app.get<Stripe>(STRIPE);
       const lock = (em: { query(sql: string, params: unknown[]): Promise<unknown> }) =>
         em.query(`SELECT id FROM payments WHERE id = $1 FOR UPDATE`, [paymentId]);
@@ -88,7 +86,10 @@ describe('refunds (real Postgres, Redis and the Stripe emulator via the SDK)', (
                 await stripe.balance.retrieve();
               })
             : stripe.balance.retrieve();
-        work.then(() => res.end('ok'), () => res.writeHead(500).end());
+        work.then(
+          () => res.end('ok'),
+          () => res.writeHead(500).end(),
+        );
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -113,7 +113,8 @@ export class StripeLockGuard {
       .then((r) => r.rows);
     const locks = rows
       .filter((r) => sessionFlow.get(r.pid) === flow)
-      .map((r) => `${r.relname} (${r.mode})`).filter((l) => !this.ignore.includes(l) && !this.ignore.includes(l.split(' ')[0]));
+      .map((r) => `${r.relname} (${r.mode})`)
+      .filter((l) => !this.ignore.includes(l) && !this.ignore.includes(l.split(' ')[0]));
     this.calls.push({ request, locks: [...new Set(locks)] });
   }
 
