@@ -101,7 +101,16 @@ export class StripeLockGuard {
     return new StripeLockGuard(ctx.app.get<Stripe>(STRIPE), pg, ignore, restore);
   }
 
-  private async check(request: string, flow: number): Promise<void> {
+  /** One check at a time on the guard's connection (Stripe calls made at once would otherwise share it concurrently). */
+  private checking: Promise<unknown> = Promise.resolve();
+
+  private check(request: string, flow: number): Promise<void> {
+    const next = this.checking.then(() => this.inspect(request, flow));
+    this.checking = next.catch(() => undefined);
+    return next;
+  }
+
+  private async inspect(request: string, flow: number): Promise<void> {
     const rows: Array<{ pid: number; relname: string; mode: string }> = await this.pg
       .query(
         `SELECT DISTINCT l.pid, c.relname, l.mode FROM pg_locks l
