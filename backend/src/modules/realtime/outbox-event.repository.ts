@@ -91,6 +91,16 @@ export class OutboxEventRepository {
     const ints = (xs: number[]) => xs.map((x) => (Number.isSafeInteger(x) && x >= 0 ? x : fail(`bad partition ${x}`))).join(',');
     const pool = (this.ds.driver as PostgresDriver).master as Pool;
     const client = await pool.connect();
+    // a checked-out client has no listener of the pool's: a connection dropped between two queries (PostgreSQL
+    // restarted, the session killed) would be an unhandled 'error' event and take the process down. Kept here, it
+    // shows as the next query's failure, and the client is then discarded instead of going back to the pool.
+    let broken: Error | undefined;
+    const onError = (e: Error) => (broken = e);
+    client.on('error', onError);
+    const release = (err?: Error) => {
+      client.off('error', onError);
+      client.release(err ?? broken);
+    };
     try {
       const res = (await client.query(
         `BEGIN; SELECT array_agg(p ORDER BY p) AS got FROM unnest('{${ints(wanted)}}'::int[]) AS p WHERE pg_try_advisory_xact_lock(${RELAY_LOCK_NS}, p)`,
@@ -99,7 +109,7 @@ export class OutboxEventRepository {
       const locked = (got ?? []).map(Number);
       if (!locked.length) {
         await client.query('COMMIT');
-        client.release();
+        release();
         return { locked, sent: 0, sentPartitions: [], numbered: 0 };
       }
       const ready = (
@@ -121,7 +131,7 @@ export class OutboxEventRepository {
       // emitted but unsent, which go out again with the same seq
       if (ready.length) emit(ready.map(fromRaw));
       await client.query('COMMIT');
-      client.release();
+      release();
       return { locked, sent: ready.length, sentPartitions: ready.map((r) => Number(r.part)), numbered };
     } catch (e) {
       // ends the transaction (after a failed COMMIT it is a harmless no-op); a connection that cannot is not reused
@@ -129,7 +139,7 @@ export class OutboxEventRepository {
         () => true,
         () => false,
       );
-      client.release(clean ? undefined : (e as Error));
+      release(clean ? undefined : (e as Error));
       throw e;
     }
   }
