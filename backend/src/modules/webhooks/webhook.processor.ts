@@ -168,8 +168,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
         // Usually a claim of this process that had not registered its events here yet when this one looked (a
         // batch claims other jobs' events): wait for this process's claims and batches, then look once more,
         // instead of handing the event to a job retried after a backoff. Another process's claim stays 'busy'.
-        await Promise.allSettled([...this.claimsInFlight]);
-        await Promise.all([...new Set(this.batchesInFlight.values())]);
+        await this.localClaimsSettled();
         return this.processEvent(eventId, batch, flush, true);
       }
       if (outcome !== 'per-event') return outcome;
@@ -210,7 +209,19 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       return own;
     });
     if (outcome === 'processed' || outcome === 'ignored' || piggybacked > 0) void this.outbox.publishCommitted();
+    if (outcome === 'busy' && applier && !retried) {
+      // the claim above found the event free, but a batch of this process claimed it right after (its claim was
+      // not committed yet when this one looked) and now holds its row: the same wait as above, then look again
+      await this.localClaimsSettled();
+      return this.processEvent(eventId, batch, flush, true);
+    }
     return outcome;
+  }
+
+  /** Waits for this process's claims in flight and the batches they started. */
+  private async localClaimsSettled(): Promise<void> {
+    await Promise.allSettled([...this.claimsInFlight]);
+    await Promise.all([...new Set(this.batchesInFlight.values())]);
   }
 
   /**
