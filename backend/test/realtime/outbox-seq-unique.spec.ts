@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/database/data-source';
+import { OutboxEventRepository } from '../../src/modules/realtime/outbox-event.repository';
 import { createTestDatabase } from '../support/database';
 
 /**
@@ -37,5 +38,40 @@ describe('outbox seq uniqueness', () => {
     await ds.query(`UPDATE outbox_events SET seq = 2 WHERE id = $1`, [id]);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = $1 AND seq IS NULL`, [user]);
     expect(n).toBe(2);
+  });
+
+  it("numbers a step's rows per user, gap-free after the user's last seq and in id order, for many users at once", async () => {
+    // 120 users in one step (numbering matches each row to its user's bumped seq by the user's rank), a third of
+    // them with seqs already given, rows of the users interleaved
+    await ds.query(`DELETE FROM outbox_events`); // the rows above were given seqs by hand, past their users' counters
+    const users = Array.from({ length: 120 }, () => randomUUID());
+    const before = new Map<string, number>();
+    for (const [i, u] of users.entries()) {
+      if (i % 3) continue;
+      before.set(u, i + 1);
+      await ds.query(`INSERT INTO user_event_seqs (user_id, last_seq) VALUES ($1, $2)`, [u, i + 1]);
+    }
+    const order: string[] = [];
+    for (let round = 0; round < 4; round++) for (const [i, u] of users.entries()) if (round <= i % 4) order.push(u);
+    await ds.query(
+      `INSERT INTO outbox_events (user_id, event, payload) SELECT u, 'payment:update', '{}'::jsonb FROM unnest($1::uuid[]) WITH ORDINALITY AS x(u, n) ORDER BY n`,
+      [order],
+    );
+    const repo = new OutboxEventRepository(ds);
+    const step = await repo.relayStep(1, [0], 1000, () => undefined);
+    expect(step.numbered).toBe(order.length);
+    const rows: Array<{ user_id: string; seq: string }> = await ds.query(`SELECT user_id, seq FROM outbox_events WHERE user_id = ANY($1::uuid[]) ORDER BY id`, [
+      users,
+    ]);
+    const next = new Map(users.map((u) => [u, (before.get(u) ?? 0) + 1]));
+    for (const r of rows) {
+      expect(Number(r.seq)).toBe(next.get(r.user_id));
+      next.set(r.user_id, next.get(r.user_id)! + 1);
+    }
+    const last: Array<{ user_id: string; last_seq: string }> = await ds.query(`SELECT user_id, last_seq FROM user_event_seqs WHERE user_id = ANY($1::uuid[])`, [
+      users,
+    ]);
+    expect(last).toHaveLength(users.length);
+    for (const r of last) expect(Number(r.last_seq)).toBe(next.get(r.user_id)! - 1);
   });
 });

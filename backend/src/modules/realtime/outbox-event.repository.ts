@@ -144,7 +144,12 @@ export class OutboxEventRepository {
     }
   }
 
-  /** Gives up to `limit` unnumbered rows of the locked partitions their users' next seqs, in id order (one statement). */
+  /**
+   * Gives up to `limit` unnumbered rows of the locked partitions their users' next seqs, in id order (one statement).
+   * Each row finds its user's new last seq by position (`k`, the user's rank) in one array of the bumped seqs, sorted
+   * by user id like the upsert: joining the rows to the upsert's RETURNING instead compared every row with every user
+   * (a nested loop over a CTE scan, quadratic in the step's size). The upsert locks the users in id order.
+   */
   private async number(client: PoolClient, partitions: number, locked: number[], limit: number): Promise<number> {
     const { rows } = await client.query<{ n: number }>(
       `WITH fresh AS (
@@ -152,15 +157,18 @@ export class OutboxEventRepository {
           WHERE sent_at IS NULL AND seq IS NULL AND ${PARTITION_OF} = ANY($2::int[])
           ORDER BY id LIMIT $3 FOR UPDATE
        ), ranked AS (
-         SELECT id, user_id, row_number() OVER (PARTITION BY user_id ORDER BY id) AS rn, count(*) OVER (PARTITION BY user_id) AS n FROM fresh
+         SELECT id, row_number() OVER (PARTITION BY user_id ORDER BY id) AS rn, count(*) OVER (PARTITION BY user_id) AS n,
+                dense_rank() OVER (ORDER BY user_id) AS k FROM fresh
        ), counts AS (
-         SELECT user_id, count(*)::bigint AS n FROM fresh GROUP BY user_id
+         SELECT user_id, count(*)::bigint AS n FROM fresh GROUP BY user_id ORDER BY user_id
        ), bumped AS (
          INSERT INTO user_event_seqs (user_id, last_seq) SELECT user_id, n FROM counts
          ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_seqs.last_seq + EXCLUDED.last_seq
          RETURNING user_id, last_seq
+       ), seqs AS MATERIALIZED (
+         SELECT array_agg(last_seq ORDER BY user_id) AS last FROM bumped
        ), numbered AS (
-         UPDATE outbox_events o SET seq = b.last_seq - r.n + r.rn FROM ranked r JOIN bumped b ON b.user_id = r.user_id
+         UPDATE outbox_events o SET seq = s.last[r.k] - r.n + r.rn FROM ranked r, seqs s
           WHERE o.id = r.id
          RETURNING o.id
        )
