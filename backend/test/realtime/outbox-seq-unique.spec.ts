@@ -44,7 +44,7 @@ describe('outbox seq uniqueness', () => {
     // 120 users in one step (numbering matches each row to its user's bumped seq by the user's rank), a third of
     // them with seqs already given, rows of the users interleaved
     await ds.query(`DELETE FROM outbox_events`); // the rows above were given seqs by hand, past their users' counters
-    const users = Array.from({ length: 120 }, () => randomUUID());
+    const users: string[] = Array.from({ length: 120 }, () => randomUUID());
     const before = new Map<string, number>();
     for (const [i, u] of users.entries()) {
       if (i % 3) continue;

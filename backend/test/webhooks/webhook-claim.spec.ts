@@ -95,4 +95,30 @@ describe('claimBatch', () => {
     expect(seen.length).toBeGreaterThanOrEqual(25);
     expect(seen.length).toBeLessThanOrEqual(40);
   });
+
+  it('lockWaiting: the oldest untried waiting events of the wanted types only, up to the limit, skipping the own event and rows another transaction holds', async () => {
+    const [a1, a2, a3] = await store(3, 'account.updated');
+    const succeeded = await store(30); // many waiting of a type not wanted, received in between
+    const [p1, p2] = await store(2, 'payout.paid');
+    await store(1, 'charge.refunded'); // not wanted either
+    const [p3] = await store(1, 'payout.paid');
+    await ds.query(`UPDATE webhook_events SET attempts = 1 WHERE id = $1`, [p2]); // tried: its own job has it
+    await ds.query(`UPDATE webhook_events SET status = 'PROCESSED', attempts = 1 WHERE id = $1`, [a3]);
+    const types = ['account.updated', 'payout.paid'];
+    const lock = (exclude: string, limit: number) => ds.transaction(async (em) => (await repo.lockWaiting(em, exclude, limit, types)).map((r) => r.id));
+    expect(await lock(a1, 10)).toEqual([a2, p1, p3]);
+    expect(await lock(succeeded[0], 2)).toEqual([a1, a2]);
+    expect(await ds.transaction((em) => repo.lockWaiting(em, a1, 10, []))).toEqual([]);
+    // a row another transaction holds is skipped, not waited for
+    const q = ds.createQueryRunner();
+    await q.connect();
+    await q.startTransaction();
+    try {
+      await q.query(`SELECT 1 FROM webhook_events WHERE id = $1 FOR UPDATE`, [a2]);
+      expect(await lock(a1, 10)).toEqual([p1, p3]);
+    } finally {
+      await q.rollbackTransaction();
+      await q.release();
+    }
+  });
 });

@@ -104,13 +104,26 @@ export class WebhookEventRepository {
     return rows[0] ?? null;
   }
 
-  /** Other stored events never tried yet, oldest first, locked for this transaction (rows others hold are skipped). */
-  async lockWaiting(em: EntityManager, excludeId: string, limit: number, excludeTypes: string[] = []): Promise<LockedWebhookEvent[]> {
+  /**
+   * Other stored events of `types` never tried yet, oldest first, locked for this transaction (rows others hold
+   * are skipped). The oldest of each type come from the waiting index (type, received_at), so the cost follows the
+   * number of types and `limit`, not the number of waiting events: filtering out unwanted types instead read every
+   * waiting row (thousands of queued `payment_intent.succeeded` for each per-event transaction).
+   */
+  async lockWaiting(em: EntityManager, excludeId: string, limit: number, types: string[]): Promise<LockedWebhookEvent[]> {
+    if (!types.length || limit < 1) return [];
     return em.query(
-      `SELECT id, type, status, payload FROM webhook_events WHERE status = 'RECEIVED' AND attempts = 0 AND id <> $1
-         AND NOT (type = ANY($3::text[]))
-       ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [excludeId, limit, excludeTypes],
+      `WITH oldest AS (
+         SELECT x.id, x.received_at FROM unnest($3::text[]) AS t(type),
+           LATERAL (SELECT id, received_at FROM webhook_events
+                     WHERE type = t.type AND status = 'RECEIVED' AND attempts = 0 AND id <> $1
+                     ORDER BY received_at LIMIT $2) x
+          ORDER BY x.received_at LIMIT $2
+       )
+       SELECT w.id, w.type, w.status, w.payload FROM webhook_events w JOIN oldest o ON o.id = w.id
+        WHERE w.status = 'RECEIVED' AND w.attempts = 0
+        ORDER BY o.received_at FOR UPDATE OF w SKIP LOCKED`,
+      [excludeId, limit, types],
     );
   }
 

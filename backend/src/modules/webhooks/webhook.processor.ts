@@ -151,7 +151,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
    * A type with a set-based applier (e.g. `payment_intent.succeeded`) is applied with up to WEBHOOK_BATCH_SIZE - 1
    * other waiting events of its type in one set-based transaction (see `applyBatch`); what the batch leaves over
    * takes the per-event path. There, the same transaction also applies up to WEBHOOK_BATCH_SIZE - 1 other waiting
-   * events, each in its own savepoint; one that fails is rolled back to its savepoint and left to its own job.
+   * events of handled types whose handlers read nothing from Stripe first, each in its own savepoint; one that fails is rolled back to its savepoint and left to its own job.
    */
   async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize, flush?: FlushContext, retried = false): Promise<ProcessOutcome> {
     // a type a batch applies is peeked without its payload (the claim returns the payloads it takes)
@@ -180,7 +180,9 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     }
     // the handlers' Stripe reads, before the transaction: no row lock is held across a Stripe call
     const prepared = await this.prepare(peeked.type, peeked.payload!);
-    const noBatch = this.registry.typesWithPrepare();
+    // events of types whose handlers read Stripe first are never applied in another event's transaction
+    const noBatch = new Set(this.registry.typesWithPrepare());
+    const piggyback = this.registry.types().filter((t) => !noBatch.has(t));
     let piggybacked = 0;
     const outcome = await inTransaction(this.ds, async (em): Promise<ProcessOutcome> => {
       piggybacked = 0;
@@ -193,7 +195,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
         // Piggybacked events never wait long for a lock that another transaction holds (that would chain batches
         // into each other and into deadlocks): such an event is rolled back to its savepoint and left to its own job.
         await em.query(`SET LOCAL lock_timeout = '100ms'`);
-        for (const other of await this.events.lockWaiting(em, eventId, batch - 1, noBatch)) {
+        for (const other of await this.events.lockWaiting(em, eventId, batch - 1, piggyback)) {
           await em.query('SAVEPOINT webhook_event');
           try {
             if ((await this.apply(em, other)) === 'processed') piggybacked++;
