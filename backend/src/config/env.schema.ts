@@ -121,7 +121,7 @@ export interface WebhookConfig {
 export interface RetentionConfig {
   /** Run the retention job every this many ms (0 = off). RETENTION_INTERVAL_MS */
   intervalMs: number;
-  /** Delete outbox rows sent this many hours ago (clients `sync` within this window). OUTBOX_RETENTION_HOURS */
+  /** Delete sent outbox rows written this many hours ago (clients `sync` within this window). OUTBOX_RETENTION_HOURS */
   outboxSentHours: number;
   /** Delete inbox rows PROCESSED/IGNORED this many hours ago (longer than Stripe's retries and the reconciliation look-back). WEBHOOK_INBOX_RETENTION_HOURS */
   inboxProcessedHours: number;

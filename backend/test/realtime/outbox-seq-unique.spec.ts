@@ -74,4 +74,38 @@ describe('outbox seq uniqueness', () => {
     expect(last).toHaveLength(users.length);
     for (const r of last) expect(Number(r.last_seq)).toBe(next.get(r.user_id)! - 1);
   });
+
+  it("emits at most `limit` rows a step, in seq order per user, moving each user's sent watermark over what it emitted", async () => {
+    await ds.query(`DELETE FROM outbox_events`);
+    await ds.query(`DELETE FROM user_event_seqs`); // the users above, whose rows were deleted unsent
+    const [first, second] = [randomUUID(), randomUUID()].sort();
+    for (const [u, n] of [
+      [first, 5],
+      [second, 3],
+    ] as const)
+      await ds.query(
+        `INSERT INTO outbox_events (user_id, event, payload) SELECT $1, 'payment:update', jsonb_build_object('n', g) FROM generate_series(1, $2::int) g`,
+        [u, n],
+      );
+    const repo = new OutboxEventRepository(ds);
+    const emitted: Array<[string, number]> = [];
+    const step = (limit: number) => repo.relayStep(1, [0], limit, (rows) => emitted.push(...rows.map((r) => [r.userId, r.seq] as [string, number])));
+    const sent = async () =>
+      Object.fromEntries(
+        (await ds.query(`SELECT user_id, sent_seq, last_seq FROM user_event_seqs WHERE user_id = ANY($1::uuid[])`, [[first, second]])).map(
+          (r: { user_id: string; sent_seq: string; last_seq: string }) => [r.user_id, `${r.sent_seq}/${r.last_seq}`],
+        ),
+      );
+    expect(await step(100)).toMatchObject({ sent: 0, numbered: 8 }); // numbered; emitted by the next steps
+    expect(await sent()).toEqual({ [first]: '0/5', [second]: '0/3' });
+    expect(await step(4)).toMatchObject({ sent: 4 });
+    expect(await sent()).toEqual({ [first]: '4/5', [second]: '0/3' });
+    expect(await step(3)).toMatchObject({ sent: 3 }); // the first user's last row, then the second's first two
+    expect(await sent()).toEqual({ [first]: '5/5', [second]: '2/3' });
+    expect(await step(100)).toMatchObject({ sent: 1 });
+    expect(await step(100)).toMatchObject({ sent: 0, numbered: 0 });
+    const of = (u: string) => emitted.filter(([x]) => x === u).map(([, seq]) => seq);
+    expect(of(first)).toEqual([1, 2, 3, 4, 5]);
+    expect(of(second)).toEqual([1, 2, 3]);
+  });
 });

@@ -75,7 +75,12 @@ describe('realtime across instances', () => {
       ]);
       // marked sent by the relay's commit, which may land just after the client got the events
       await eventually(
-        async () => (await a.db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE sent_at IS NULL`))[0].n === 0,
+        async () =>
+          (
+            await a.db.query(
+              `SELECT count(*)::int AS n FROM outbox_events o LEFT JOIN user_event_seqs s ON s.user_id = o.user_id WHERE (o.seq IS NULL OR o.seq > coalesce(s.sent_seq, 0))`,
+            )
+          )[0].n === 0,
         3000,
         'rows marked sent',
       );

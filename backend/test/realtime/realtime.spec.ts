@@ -128,7 +128,13 @@ describe('realtime gateway (socket.io-client against a real server)', () => {
     for (const s of statuses) await appendCommitted(ctx, [{ userId: u.id, payload: payment(s) }]);
     // the relay has emitted them (to nobody) and marked them sent
     await eventually(
-      async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = $1 AND sent_at IS NULL`, [u.id]))[0].n === 0,
+      async () =>
+        (
+          await ctx.db.query(
+            `SELECT count(*)::int AS n FROM outbox_events o LEFT JOIN user_event_seqs s ON s.user_id = o.user_id WHERE (o.seq IS NULL OR o.seq > coalesce(s.sent_seq, 0)) AND o.user_id = $1`,
+            [u.id],
+          )
+        )[0].n === 0,
       5000,
       'rows sent',
     );
@@ -197,11 +203,11 @@ describe('realtime gateway (socket.io-client against a real server)', () => {
     const u = await ctx.user('influencer');
     const BACKLOG = 4900; // ten replay pages
     await ctx.db.query(
-      `INSERT INTO outbox_events (user_id, seq, event, payload, sent_at)
-       SELECT $1, g, 'payment:update', jsonb_build_object('status', 'HELD', 'n', g), now() FROM generate_series(1, $2::int) g`,
+      `INSERT INTO outbox_events (user_id, seq, event, payload)
+       SELECT $1, g, 'payment:update', jsonb_build_object('status', 'HELD', 'n', g) FROM generate_series(1, $2::int) g`,
       [u.id, BACKLOG],
     );
-    await ctx.db.query(`INSERT INTO user_event_seqs (user_id, last_seq) VALUES ($1, $2)`, [u.id, BACKLOG]);
+    await ctx.db.query(`INSERT INTO user_event_seqs (user_id, last_seq, sent_seq) VALUES ($1, $2, $2)`, [u.id, BACKLOG]); // sent long ago
     const c = await open(u.token);
     // what a client does: apply an event only if its seq is newer than the last one applied
     const applied: number[] = [];

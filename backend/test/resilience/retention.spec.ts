@@ -74,14 +74,18 @@ describe('scheduled jobs and retention', () => {
       Array.from({ length: 12 }, (_, i) => ({ userId: user.id, payload: { n: i } })),
     );
     await eventually(
-      async () => (await ctx.db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = $1 AND sent_at IS NOT NULL`, [user.id]))[0].n === 12,
+      async () => Number((await ctx.db.query(`SELECT sent_seq FROM user_event_seqs WHERE user_id = $1`, [user.id]))[0]?.sent_seq) === 12,
       10_000,
       'relayed',
     );
     // the first 5 were sent two days ago: past OUTBOX_RETENTION_HOURS=24
+    await ctx.db.query(`UPDATE outbox_events SET created_at = now() - interval '48 hours' WHERE user_id = $1 AND seq <= 5`, [user.id]);
+    // another user's two rows of two days ago: seq 1 was sent, seq 2 was not (past the user's sent watermark): it stays
+    const other = randomUUID();
+    await ctx.db.query(`INSERT INTO user_event_seqs (user_id, last_seq, sent_seq) VALUES ($1, 1, 1)`, [other]);
     await ctx.db.query(
-      `UPDATE outbox_events SET sent_at = now() - interval '48 hours', created_at = now() - interval '48 hours' WHERE user_id = $1 AND seq <= 5`,
-      [user.id],
+      `INSERT INTO outbox_events (user_id, seq, event, payload, created_at) SELECT $1, g, 'payment:update', '{}', now() - interval '48 hours' FROM generate_series(1, 2) g`,
+      [other],
     );
     // inbox: processed/ignored 6 days ago (past 120 h) go; recent ones, RECEIVED and FAILED ones stay
     const ev = (s: string) => `evt_ret_${s}_${randomUUID().slice(0, 8)}`;
@@ -135,7 +139,8 @@ describe('scheduled jobs and retention', () => {
     const jobs = ctx.app.get(ScheduledJobs);
     const job = await jobs.queue.add('retention', {});
     const result = await job.finished();
-    expect(result).toMatchObject({ outbox: 5, inbox: 2, idempotencyKeys: 1, clawbackRequests: 2 });
+    expect(result).toMatchObject({ outbox: 6, inbox: 2, idempotencyKeys: 1, clawbackRequests: 2 });
+    expect((await ctx.db.query(`SELECT seq FROM outbox_events WHERE user_id = $1`, [other])).map((r: { seq: string }) => Number(r.seq))).toEqual([2]);
     const keptClawbacks = await ctx.db.query(`SELECT request_key AS k FROM clawback_requests WHERE payment_id = $1 ORDER BY request_key`, [paymentId]);
     expect(keptClawbacks.map((r: { k: string }) => r.k)).toEqual(['kept-25h', 'kept-71h', 'kept-now']);
 

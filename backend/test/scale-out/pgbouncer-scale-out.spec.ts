@@ -27,7 +27,12 @@ describe('scale-out through PgBouncer (transaction pooling)', () => {
   const POOL = 10;
 
   const relays = () => [a, b, worker].filter(Boolean).map((c) => c.app.get(OutboxRelay));
-  const unsent = async () => (await a.db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE sent_at IS NULL`))[0].n as number;
+  const unsent = async () =>
+    (
+      await a.db.query(
+        `SELECT count(*)::int AS n FROM outbox_events o LEFT JOIN user_event_seqs s ON s.user_id = o.user_id WHERE (o.seq IS NULL OR o.seq > coalesce(s.sent_seq, 0))`,
+      )
+    )[0].n as number;
   /** The user's seqs in the outbox (of the events the test client records, or all). */
   const seqsOf = async (userId: string, events?: string[]): Promise<number[]> =>
     (

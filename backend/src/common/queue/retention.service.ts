@@ -17,8 +17,8 @@ const BATCH = 5000;
 
 /**
  * Keeps the bookkeeping tables from growing forever (`retention`, every RETENTION_INTERVAL_MS):
- * - outbox rows sent more than OUTBOX_RETENTION_HOURS ago (a client that `sync`s within that window still gets
- *   everything after its last seq; unsent rows are never deleted);
+ * - outbox rows written more than OUTBOX_RETENTION_HOURS ago and already sent (a client that `sync`s within that
+ *   window still gets everything after its last seq; unsent rows are never deleted);
  * - inbox rows PROCESSED or IGNORED more than WEBHOOK_INBOX_RETENTION_HOURS ago (RECEIVED and FAILED rows stay:
  *   they still need work or a human). The window is longer than Stripe's retries and the reconciliation
  *   look-back, so a deleted event cannot come back and be applied twice (checked at config load);
@@ -46,7 +46,9 @@ export class RetentionService implements OnModuleInit {
     const { outboxSentHours, inboxProcessedHours, clawbackRequestHours } = this.cfg.retention;
     const result: RetentionResult = {
       outbox: await this.deleteInBatches(
-        `DELETE FROM outbox_events WHERE id IN (SELECT id FROM outbox_events WHERE sent_at < now() - make_interval(hours => $1) LIMIT ${BATCH})`,
+        `DELETE FROM outbox_events WHERE id IN (
+           SELECT o.id FROM outbox_events o JOIN user_event_seqs s ON s.user_id = o.user_id
+            WHERE o.created_at < now() - make_interval(hours => $1) AND o.seq <= s.sent_seq LIMIT ${BATCH})`,
         [outboxSentHours],
       ),
       inbox: await this.deleteInBatches(

@@ -17,6 +17,7 @@ import { WebhookBatchClaims1796300000000 } from './1796300000000-webhook-batch-c
 import { OutboxNotifyAfterCommit1796300000001 } from './1796300000001-outbox-notify-after-commit';
 import { HotApplyUpdates1796400000000 } from './1796400000000-hot-apply-updates';
 import { LeanerApplyIndexes1796400000001 } from './1796400000001-leaner-apply-indexes';
+import { OutboxSentWatermark1796500000000 } from './1796500000000-outbox-sent-watermark';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   OutboxNotifyAfterCommit1796300000001,
   HotApplyUpdates1796400000000,
   LeanerApplyIndexes1796400000001,
+  OutboxSentWatermark1796500000000,
 ];

@@ -61,11 +61,19 @@ export interface RelayMember {
 export class OutboxEventRepository {
   constructor(private readonly ds: DataSource) {}
 
-  /** Partitions (of `partitions`) holding unsent rows; cheap (partial index on unsent rows). */
+  /**
+   * Partitions (of `partitions`) holding unsent rows (rows without a seq, users whose last seq is past what was
+   * sent), with the age of the oldest such row; cheap (two partial indexes).
+   */
   async pendingPartitions(partitions: number): Promise<PendingPartition[]> {
     const rows: Array<{ p: number; age_ms: number }> = await this.ds.query(
-      `SELECT ${PARTITION_OF} AS p, floor(extract(epoch FROM clock_timestamp() - min(created_at)) * 1000)::int AS age_ms
-         FROM outbox_events WHERE sent_at IS NULL GROUP BY 1`,
+      `SELECT p, floor(extract(epoch FROM clock_timestamp() - min(t)) * 1000)::int AS age_ms FROM (
+         SELECT ${PARTITION_OF} AS p, created_at AS t FROM outbox_events WHERE seq IS NULL
+         UNION ALL
+         SELECT (hashtext(s.user_id::text) & 2147483647) % $1::int, o.created_at
+           FROM user_event_seqs s JOIN outbox_events o ON o.user_id = s.user_id AND o.seq = s.sent_seq + 1
+          WHERE s.last_seq > s.sent_seq
+       ) x GROUP BY 1`,
       [partitions],
     );
     return rows.map((r) => ({ partition: Number(r.p), oldestMs: Number(r.age_ms) }));
@@ -74,7 +82,8 @@ export class OutboxEventRepository {
   /**
    * One relay step over the wanted partitions, in one transaction: it takes the transaction-level advisory lock of
    * each partition it can (`pg_try_advisory_xact_lock`; a partition locked by another instance is skipped), then
-   * 1. marks sent up to `limit` unsent rows of those partitions that already have their seq;
+   * 1. marks sent up to `limit` unsent rows of those partitions that already have their seq (each user's sent
+   *    watermark `user_event_seqs.sent_seq` moves up over them: one update per user, none per row);
    * 2. gives up to `limit` rows without a seq their user's next seqs, in id order (= the order in which they became
    *    visible to the relays of that partition), which the commit makes final; the next step emits them;
    * 3. emits the rows of 1, in seq order, right before the commit (a crash or failure before the commit leaves them
@@ -84,7 +93,7 @@ export class OutboxEventRepository {
    * The locks vanish with the transaction: an instance that dies hands its partitions over at once.
    *
    * Four round trips on one pooled connection: BEGIN and the locks (one simple query: the partition numbers are
-   * checked integers), 1 (one UPDATE … RETURNING), 2 (one statement), COMMIT. Each statement after the locks takes
+   * checked integers), 1 (one statement: the watermarks moved and the rows under them read), 2 (one statement), COMMIT. Each statement after the locks takes
    * its own snapshot (READ COMMITTED), so it sees everything committed before the locks were granted.
    */
   async relayStep(partitions: number, wanted: number[], limit: number, emit: (rows: OutboxEventRow[]) => void): Promise<RelayStep> {
@@ -114,15 +123,17 @@ export class OutboxEventRepository {
       }
       const ready = (
         await client.query<RawRow & { part: number }>(
-          `WITH ready AS (
-             SELECT id FROM outbox_events
-              WHERE sent_at IS NULL AND seq IS NOT NULL AND ${PARTITION_OF} = ANY($2::int[])
-              ORDER BY seq, id LIMIT $3 FOR UPDATE
+          `WITH waiting AS (
+             SELECT user_id, sent_seq, last_seq, sum(last_seq - sent_seq) OVER (ORDER BY user_id) - (last_seq - sent_seq) AS before
+               FROM user_event_seqs WHERE last_seq > sent_seq AND ${PARTITION_OF} = ANY($2::int[])
+           ), due AS (
+             SELECT user_id, sent_seq AS after, least(last_seq, sent_seq + ($3 - before))::bigint AS upto FROM waiting WHERE before < $3
            ), marked AS (
-             UPDATE outbox_events o SET sent_at = now() FROM ready WHERE o.id = ready.id
-             RETURNING o.id, o.user_id, o.seq, o.event, o.payload, o.created_at, (hashtext(o.user_id::text) & 2147483647) % $1::int AS part
+             UPDATE user_event_seqs s SET sent_seq = d.upto FROM due d WHERE s.user_id = d.user_id
            )
-           SELECT * FROM marked ORDER BY seq, id`,
+           SELECT o.id, o.user_id, o.seq, o.event, o.payload, o.created_at, (hashtext(o.user_id::text) & 2147483647) % $1::int AS part
+             FROM due d JOIN outbox_events o ON o.user_id = d.user_id AND o.seq > d.after AND o.seq <= d.upto
+            ORDER BY o.seq, o.id`,
           [partitions, locked, limit],
         )
       ).rows;
@@ -154,7 +165,7 @@ export class OutboxEventRepository {
     const { rows } = await client.query<{ n: number }>(
       `WITH fresh AS (
          SELECT id, user_id FROM outbox_events
-          WHERE sent_at IS NULL AND seq IS NULL AND ${PARTITION_OF} = ANY($2::int[])
+          WHERE seq IS NULL AND ${PARTITION_OF} = ANY($2::int[])
           ORDER BY id LIMIT $3 FOR UPDATE
        ), ranked AS (
          SELECT id, row_number() OVER (PARTITION BY user_id ORDER BY id) AS rn, count(*) OVER (PARTITION BY user_id) AS n,
