@@ -111,7 +111,7 @@ export interface WebhookConfig {
   jobLockMs: number;
   /** Run a catch-up reconciliation at start (events sent while the server was down). WEBHOOK_RECONCILE_ON_START */
   reconcileOnStart: boolean;
-  /** A job also applies up to this many other waiting events in its transaction: set-based for types with a batch applier (payment_intent.succeeded), savepoints otherwise (1 = one event per transaction). WEBHOOK_BATCH_SIZE (default 100) */
+  /** A job also applies up to this many other waiting events in its transaction: set-based for types with a batch applier (payment_intent.succeeded), savepoints otherwise (1 = one event per transaction). WEBHOOK_BATCH_SIZE (default 250) */
   batchSize: number;
   /** Ingest enqueues ONE Bull job per flush carrying the flush's event ids (false = one job per event). WEBHOOK_FLUSH_JOBS */
   flushJobs: boolean;
@@ -285,7 +285,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       backoffMs: attempt(() => int(env, 'WEBHOOK_BACKOFF_MS', 1000, 1, 3_600_000), 1000),
       concurrency: attempt(() => int(env, 'WEBHOOK_CONCURRENCY', 8, 1, 100), 8),
       jobLockMs: attempt(() => int(env, 'WEBHOOK_JOB_LOCK_MS', 30_000, 1000, 600_000), 30_000),
-      batchSize: attempt(() => int(env, 'WEBHOOK_BATCH_SIZE', 100, 1, 500), 100),
+      batchSize: attempt(() => int(env, 'WEBHOOK_BATCH_SIZE', 250, 1, 500), 250),
       flushJobs: attempt(() => bool(env, 'WEBHOOK_FLUSH_JOBS', true), true),
       reconcileOnStart: attempt(() => bool(env, 'WEBHOOK_RECONCILE_ON_START', nodeEnv !== 'test'), true),
     },

@@ -208,7 +208,7 @@ export class WebhookEventRepository {
   async markDoneMany(em: EntityManager, ids: string[], status: 'PROCESSED' | 'IGNORED'): Promise<void> {
     if (!ids.length) return;
     await em.query(
-      `UPDATE webhook_events SET status = $2, attempts = attempts + 1, processed_at = now(), last_error = NULL, claimed_until = NULL WHERE id = ANY($1::text[])`,
+      `UPDATE webhook_events SET status = $2, attempts = attempts + 1, processed_at = clock_timestamp(), last_error = NULL, claimed_until = NULL WHERE id = ANY($1::text[])`,
       [ids, status],
     );
   }
@@ -224,7 +224,7 @@ export class WebhookEventRepository {
   }
 
   async markDone(em: EntityManager, id: string, status: 'PROCESSED' | 'IGNORED'): Promise<void> {
-    await em.query(`UPDATE webhook_events SET status = $2, attempts = attempts + 1, processed_at = now(), last_error = NULL WHERE id = $1`, [id, status]);
+    await em.query(`UPDATE webhook_events SET status = $2, attempts = attempts + 1, processed_at = clock_timestamp(), last_error = NULL WHERE id = $1`, [id, status]);
   }
 
   /** Records a failed attempt (outside the rolled-back transaction); `final` turns a RECEIVED row FAILED. */
