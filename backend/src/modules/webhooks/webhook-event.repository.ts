@@ -224,7 +224,10 @@ export class WebhookEventRepository {
   }
 
   async markDone(em: EntityManager, id: string, status: 'PROCESSED' | 'IGNORED'): Promise<void> {
-    await em.query(`UPDATE webhook_events SET status = $2, attempts = attempts + 1, processed_at = clock_timestamp(), last_error = NULL WHERE id = $1`, [id, status]);
+    await em.query(`UPDATE webhook_events SET status = $2, attempts = attempts + 1, processed_at = clock_timestamp(), last_error = NULL WHERE id = $1`, [
+      id,
+      status,
+    ]);
   }
 
   /** Records a failed attempt (outside the rolled-back transaction); `final` turns a RECEIVED row FAILED. */
