@@ -1,3 +1,5 @@
+import type Stripe from 'stripe';
+import { CustomersService } from '../../src/modules/billing/customers/customers.service';
 import { expectLedgerClean, proposeAndAccept } from '../support/flows';
 import { createTestContext, eventually, TestContext, TestUser } from '../support/test-app';
 
@@ -90,6 +92,26 @@ describe('billing details and saved cards (real Postgres, Redis, webhooks and th
     expect(removed.status).toBe(200);
     list = await cards();
     expect(list.map((c) => c.id)).toEqual([mc]);
+  });
+
+  it("makes the first card saved the default even when the second card's event is applied first", async () => {
+    const buyer = await ctx.user('company', 'Order Co');
+    const cus = (await ctx.http.get('/api/billing/customer', { token: buyer.token })).body.stripeCustomerId as string;
+    // two cards on file, saved one after the other (attached directly: no webhook of their own)
+    const first = (await ctx.stripe.paymentMethods.attach('pm_card_visa', { customer: cus })).id;
+    const second = (await ctx.stripe.paymentMethods.attach('pm_card_mastercard', { customer: cus })).id;
+    const succeeded = (pm: string) => ({ id: `seti_order_${pm}`, object: 'setup_intent', customer: cus, payment_method: pm }) as unknown as Stripe.SetupIntent;
+    const customers = ctx.app.get(CustomersService);
+    // the second card's setup_intent.succeeded is applied first, then the first card's (and again: idempotent)
+    expect(await customers.onCardSaved(succeeded(second))).toBe('applied');
+    expect(await customers.onCardSaved(succeeded(first))).toBe('ignored');
+    expect(await customers.onCardSaved(succeeded(second))).toBe('ignored');
+    expect((await cards(buyer)).map((c) => [c.id, c.isDefault]).sort()).toEqual(
+      [
+        [first, true],
+        [second, false],
+      ].sort(),
+    );
   });
 
   it('pays a later collaboration in one click with a saved card (off-session) → HELD', async () => {

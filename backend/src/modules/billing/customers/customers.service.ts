@@ -185,15 +185,21 @@ export class CustomersService {
     return typeof d === 'string' ? d : (d?.id ?? null);
   }
 
-  /** setup_intent.succeeded: the first saved card becomes the default (idempotent: only when there is none). */
+  /**
+   * setup_intent.succeeded: while the customer has no default card, the first card saved (the oldest on file:
+   * `created`, then id) becomes it. Every event of a card saved around then picks that same card, so the events of
+   * two cards saved back to back agree whatever order (or concurrency) they are applied in; taking the event's own
+   * card made the one applied last the default. Idempotent.
+   */
   async onCardSaved(si: Stripe.SetupIntent): Promise<'applied' | 'ignored'> {
     const customerId = typeof si.customer === 'string' ? si.customer : si.customer?.id;
     const pmId = typeof si.payment_method === 'string' ? si.payment_method : si.payment_method?.id;
     if (!customerId || !pmId || !(await this.repo.findByStripeId(customerId))) return 'ignored';
     if (await this.defaultPaymentMethod(customerId)) return 'ignored';
-    const pm = await this.stripe.paymentMethods.retrieve(pmId);
-    if ((typeof pm.customer === 'string' ? pm.customer : pm.customer?.id) !== customerId) return 'ignored';
-    await this.stripe.customers.update(customerId, { invoice_settings: { default_payment_method: pmId } });
+    const onFile = (await this.stripe.customers.listPaymentMethods(customerId, { type: 'card', limit: 100 })).data;
+    if (!onFile.some((pm) => pm.id === pmId)) return 'ignored'; // removed since, or not this customer's
+    const [first] = [...onFile].sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    await this.stripe.customers.update(customerId, { invoice_settings: { default_payment_method: first.id } });
     return 'applied';
   }
 
