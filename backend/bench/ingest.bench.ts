@@ -229,8 +229,17 @@ async function main(): Promise<void> {
     ] as const) {
       const q = new Bull(queueName, REDIS_URL, { prefix });
       const jobs = await q.getJobCounts();
+      // ours queues one job per ingest flush carrying its event ids (WEBHOOK_FLUSH_JOBS, the default), or one per
+      // event; the plain reference one per event: count the distinct events the waiting jobs carry
+      const carried = new Set(
+        (await q.getWaiting(0, -1)).flatMap((j) => {
+          const data = j.data as { eventId?: string; eventIds?: string[] };
+          return data.eventIds ?? (data.eventId ? [data.eventId] : [j.id as string]);
+        }),
+      );
       await q.close();
-      if (jobs.waiting !== expected) failures.push(`${name}: ${jobs.waiting} jobs waiting in Bull, expected ${expected} (${JSON.stringify(jobs)})`);
+      if (carried.size !== expected)
+        failures.push(`${name}: ${jobs.waiting} jobs waiting in Bull carry ${carried.size} events, expected ${expected} (${JSON.stringify(jobs)})`);
     }
     log(`verify: our inbox ${rows} rows, both queues checked → ${failures.length ? 'FAILED' : 'OK'}`);
     for (const f of failures) log(`  ✗ ${f}`);
