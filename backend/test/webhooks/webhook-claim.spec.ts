@@ -121,4 +121,16 @@ describe('claimBatch', () => {
       await q.release();
     }
   });
+
+  it('lockForProcessing: never takes an event under a live claim (its batch applies it); an expired or handed-back claim is none', async () => {
+    const [live, expired, handedBack, free] = await store(4);
+    await ds.query(`UPDATE webhook_events SET claimed_until = clock_timestamp() + interval '1 minute' WHERE id = $1`, [live]);
+    await ds.query(`UPDATE webhook_events SET claimed_until = clock_timestamp() - interval '1 second' WHERE id = $1`, [expired]);
+    await ds.query(`UPDATE webhook_events SET claimed_until = '-infinity' WHERE id = $1`, [handedBack]);
+    const take = (id: string) => ds.transaction(async (em) => (await repo.lockForProcessing(em, id))?.id ?? null);
+    expect(await take(live)).toBeNull();
+    expect(await take(expired)).toBe(expired);
+    expect(await take(handedBack)).toBe(handedBack);
+    expect(await take(free)).toBe(free);
+  });
 });

@@ -98,9 +98,17 @@ export class WebhookEventRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Locks the row for this transaction; null when it does not exist or another transaction holds it. */
+  /**
+   * Locks the row for this transaction; null when it does not exist, another transaction holds it, or a batch's
+   * live claim has it (that batch applies it: taking it here too made the batch skip it and hand it back, one
+   * event per transaction instead of a share of a batch). A claim handed back ('-infinity') or expired is no claim.
+   */
   async lockForProcessing(em: EntityManager, id: string): Promise<LockedWebhookEvent | null> {
-    const rows: LockedWebhookEvent[] = await em.query(`SELECT id, type, status, payload FROM webhook_events WHERE id = $1 FOR UPDATE SKIP LOCKED`, [id]);
+    const rows: LockedWebhookEvent[] = await em.query(
+      `SELECT id, type, status, payload FROM webhook_events
+        WHERE id = $1 AND (claimed_until IS NULL OR claimed_until < clock_timestamp()) FOR UPDATE SKIP LOCKED`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 
