@@ -7,8 +7,12 @@ import type { OutboxEventRow } from './realtime-event';
 /** Namespace (first key) of the relay's partition locks; the second key is the partition number. */
 const RELAY_LOCK_NS = 727_107;
 
-/** The relay partition of a row: a hash of its user id (stable across processes: `hashtext` is PostgreSQL's own). */
-const PARTITION_OF = `(hashtext(user_id::text) & 2147483647) % $1::int`;
+/**
+ * The relay partition of a user id column (`$1` = the number of partitions): a hash of the id, stable across
+ * processes (`hashtext` is PostgreSQL's own).
+ */
+const partitionOf = (userId: string) => `(hashtext(${userId}::text) & 2147483647) % $1::int`;
+const PARTITION_OF = partitionOf('user_id');
 
 interface RawRow {
   id: number;
@@ -70,7 +74,7 @@ export class OutboxEventRepository {
       `SELECT p, floor(extract(epoch FROM clock_timestamp() - min(t)) * 1000)::int AS age_ms FROM (
          SELECT ${PARTITION_OF} AS p, created_at AS t FROM outbox_events WHERE seq IS NULL
          UNION ALL
-         SELECT (hashtext(s.user_id::text) & 2147483647) % $1::int, o.created_at
+         SELECT ${partitionOf('s.user_id')}, o.created_at
            FROM user_event_seqs s JOIN outbox_events o ON o.user_id = s.user_id AND o.seq = s.sent_seq + 1
           WHERE s.last_seq > s.sent_seq
        ) x GROUP BY 1`,
@@ -131,7 +135,7 @@ export class OutboxEventRepository {
            ), marked AS (
              UPDATE user_event_seqs s SET sent_seq = d.upto FROM due d WHERE s.user_id = d.user_id
            )
-           SELECT o.id, o.user_id, o.seq, o.event, o.payload, o.created_at, (hashtext(o.user_id::text) & 2147483647) % $1::int AS part
+           SELECT o.id, o.user_id, o.seq, o.event, o.payload, o.created_at, ${partitionOf('o.user_id')} AS part
              FROM due d JOIN outbox_events o ON o.user_id = d.user_id AND o.seq > d.after AND o.seq <= d.upto
             ORDER BY o.seq, o.id`,
           [partitions, locked, limit],

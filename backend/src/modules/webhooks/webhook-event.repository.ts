@@ -119,7 +119,7 @@ export class WebhookEventRepository {
    * waiting row (thousands of queued `payment_intent.succeeded` for each per-event transaction).
    */
   async lockWaiting(em: EntityManager, excludeId: string, limit: number, types: string[]): Promise<LockedWebhookEvent[]> {
-    if (!types.length || limit < 1) return [];
+    if (!types.length) return [];
     return em.query(
       `WITH oldest AS (
          SELECT x.id, x.received_at FROM unnest($3::text[]) AS t(type),

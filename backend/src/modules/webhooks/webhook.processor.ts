@@ -151,7 +151,8 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
    * A type with a set-based applier (e.g. `payment_intent.succeeded`) is applied with up to WEBHOOK_BATCH_SIZE - 1
    * other waiting events of its type in one set-based transaction (see `applyBatch`); what the batch leaves over
    * takes the per-event path. There, the same transaction also applies up to WEBHOOK_BATCH_SIZE - 1 other waiting
-   * events of handled types whose handlers read nothing from Stripe first, each in its own savepoint; one that fails is rolled back to its savepoint and left to its own job.
+   * events of handled types whose handlers read nothing from Stripe first, each in its own savepoint; one that fails
+   * is rolled back to its savepoint and left to its own job.
    */
   async processEvent(eventId: string, batch = this.cfg.webhooks.batchSize, flush?: FlushContext, retried = false): Promise<ProcessOutcome> {
     // a type a batch applies is peeked without its payload (the claim returns the payloads it takes)
