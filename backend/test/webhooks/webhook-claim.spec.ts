@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { pgErrorCode } from '../../src/common/database/transaction';
 import { createDataSource } from '../../src/database/data-source';
 import { WebhookEventRepository } from '../../src/modules/webhooks/webhook-event.repository';
 import { createTestDatabase } from '../support/database';
@@ -133,4 +134,33 @@ describe('claimBatch', () => {
     expect(await take(handedBack)).toBe(handedBack);
     expect(await take(free)).toBe(free);
   });
+  it('lockClaimed: a claimed row another transaction holds for a moment is waited for, not left out; one held too long fails the transaction', async () => {
+    const ids = await store(3);
+    const claimed = (await repo.claimBatch(ids[0], SUCCEEDED, 10, CLAIM_MS)).map((r) => r.id);
+    expect(claimed.sort()).toEqual([...ids].sort());
+    // another session holds one of them, as a concurrent claim that re-checked the row and left it out does
+    const other = ds.createQueryRunner();
+    await other.connect();
+    try {
+      await other.startTransaction();
+      await other.query(`SELECT id FROM webhook_events WHERE id = $1 FOR UPDATE`, [ids[1]]);
+      let released = false;
+      setTimeout(() => void other.commitTransaction().then(() => (released = true)), 300);
+      const { locked, timeout } = await ds.transaction(async (em) => ({
+        locked: await repo.lockClaimed(em, claimed),
+        timeout: (await em.query(`SHOW lock_timeout`))[0].lock_timeout as string,
+      }));
+      expect(released).toBe(true); // it waited for the holder...
+      expect(locked.sort()).toEqual([...ids].sort()); // ...and took the row (skipping it sent the whole batch per event)
+      expect(timeout).toBe('0'); // the bounded wait does not outlive the statement
+      // held past the bound: the batch's transaction fails (its events are then applied one by one)
+      await other.startTransaction();
+      await other.query(`SELECT id FROM webhook_events WHERE id = $1 FOR UPDATE`, [ids[2]]);
+      const failed = await ds.transaction((em) => repo.lockClaimed(em, claimed)).catch((e: unknown) => e);
+      expect(pgErrorCode(failed)).toBe('55P03');
+      await other.rollbackTransaction();
+    } finally {
+      await other.release();
+    }
+  }, 20_000);
 });
