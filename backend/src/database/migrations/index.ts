@@ -18,6 +18,7 @@ import { OutboxNotifyAfterCommit1796300000001 } from './1796300000001-outbox-not
 import { HotApplyUpdates1796400000000 } from './1796400000000-hot-apply-updates';
 import { LeanerApplyIndexes1796400000001 } from './1796400000001-leaner-apply-indexes';
 import { OutboxSentWatermark1796500000000 } from './1796500000000-outbox-sent-watermark';
+import { PaymentCharges1796600000000 } from './1796600000000-payment-charges';
 
 /** Every migration, in order. Add new ones at the end (never edit one that has shipped). */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   HotApplyUpdates1796400000000,
   LeanerApplyIndexes1796400000001,
   OutboxSentWatermark1796500000000,
+  PaymentCharges1796600000000,
 ];

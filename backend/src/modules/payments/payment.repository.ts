@@ -165,8 +165,9 @@ export class PaymentRepository {
     return this.findOne(em, 'stripe_payment_intent_id = $1', intentId, lock);
   }
 
+  /** The payment that had this charge (`payment_charges`, which a trigger fills: no index on `payments` for it). */
   async findByCharge(chargeId: string, em: EntityManager = this.ds.manager, lock = false): Promise<PaymentRecord | null> {
-    return this.findOne(em, 'stripe_charge_id = $1', chargeId, lock);
+    return this.findOne(em, 'id = (SELECT payment_id FROM payment_charges WHERE stripe_charge_id = $1)', chargeId, lock);
   }
 
   /** Payments with a clawback reserved at least `olderThanMs` ago (its request died or is long gone). */
@@ -191,12 +192,25 @@ export class PaymentRepository {
    */
   async markHeldMany(em: EntityManager, rows: Array<{ id: string; chargeId: string | null; fee: number }>): Promise<void> {
     if (!rows.length) return;
+    // one statement: the rows (a HOT update: no index covers what changes) and their charges' look-up entries
     await em.query(
-      `UPDATE payments p SET status = 'HELD', failure_message = NULL, stripe_charge_id = COALESCE(v.charge, p.stripe_charge_id), stripe_fee = v.fee,
-              method = 'card', held_at = COALESCE(p.held_at, now()), updated_at = now(), version = p.version + 1
-         FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS v(id, charge, fee) WHERE p.id = v.id`,
+      `WITH held AS (
+         UPDATE payments p SET status = 'HELD', failure_message = NULL, stripe_charge_id = COALESCE(v.charge, p.stripe_charge_id), stripe_fee = v.fee,
+                method = 'card', held_at = COALESCE(p.held_at, now()), updated_at = now(), version = p.version + 1
+           FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS v(id, charge, fee) WHERE p.id = v.id
+         RETURNING p.id, v.charge
+       )
+       INSERT INTO payment_charges (stripe_charge_id, payment_id) SELECT charge, id FROM held WHERE charge IS NOT NULL ON CONFLICT DO NOTHING`,
       [rows.map((r) => r.id), rows.map((r) => r.chargeId), rows.map((r) => r.fee)],
     );
+  }
+
+  /** Records which payment each charge belongs to (`findByCharge`); a charge already recorded keeps its payment. */
+  private async mapCharges(em: EntityManager, rows: Array<{ id: string; chargeId: string }>): Promise<void> {
+    await em.query(`INSERT INTO payment_charges (stripe_charge_id, payment_id) SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING`, [
+      rows.map((r) => r.chargeId),
+      rows.map((r) => r.id),
+    ]);
   }
 
   /** Updates the listed fields and bumps `version`. */
@@ -213,6 +227,7 @@ export class PaymentRepository {
       }
     }
     const [[row]] = await em.query(`UPDATE payments SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLS}`, params);
+    if (patch.stripeChargeId) await this.mapCharges(em, [{ id, chargeId: patch.stripeChargeId }]);
     return row;
   }
 
