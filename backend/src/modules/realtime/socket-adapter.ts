@@ -50,7 +50,15 @@ export function installSocketAdapter(server: Server, cfg: AppConfig, log: Logger
     server.adapter(createAdapter(guardPublish(pub, log), sub, { key }));
     return { pub, sub };
   }
-  const pub = createRedis(cfg.redisUrl, 'socket.io-pub', { offlineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false });
+  // auto-pipelining: the SPUBLISHes of one relay step (one per row, all in the same tick) go out in one write
+  // instead of one write each (in the webhook bench that was half of the API process's CPU while applying);
+  // replies still settle in order
+  const pub = createRedis(cfg.redisUrl, 'socket.io-pub', {
+    offlineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    enableAutoPipelining: true,
+  });
   const sub = createRedis(cfg.redisUrl, 'socket.io-sub', { maxRetriesPerRequest: null });
   guardCommand(pub, 'spublish', log, 'realtime events are not shared with other instances');
   guardCommand(sub, 'ssubscribe', log, 'could not subscribe to a room');
