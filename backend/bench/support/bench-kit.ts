@@ -163,7 +163,11 @@ export async function createBenchDatabase(prefix: string): Promise<BenchDatabase
   return {
     name,
     url: urlFor(name),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    // BENCH_KEEP_DB=true: the database stays for a look afterwards (its name is printed)
+    drop: () =>
+      env.BENCH_KEEP_DB === 'true'
+        ? Promise.resolve(console.log(`[bench] kept database ${name} (BENCH_KEEP_DB)`))
+        : admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
 
