@@ -59,6 +59,8 @@ type Received = LockedWebhookEvent & { receivedAt: Date };
  * event in the webhook bench.
  */
 const BY_KEY_RECEIVED = `status IS NOT DISTINCT FROM 'RECEIVED'`;
+/** Claimable by a batch. '-infinity': a batch left the event to the per-event path (never batched again); a past time: a dead worker's claim. */
+const FREE = `status = 'RECEIVED' AND (claimed_until IS NULL OR (claimed_until < clock_timestamp() AND claimed_until <> '-infinity'))`;
 
 /** Data access for the `webhook_events` inbox (keyed by Stripe's event id). */
 @Injectable()
@@ -163,8 +165,7 @@ export class WebhookEventRepository {
    * (done, or another live claim holds it).
    */
   async claimBatch(eventId: string, type: string, limit: number, claimMs: number, prefer: string[] = []): Promise<LockedWebhookEvent[]> {
-    // '-infinity': a batch left the event to the per-event path (never batched again); a past time: a dead worker's claim
-    const free = `status = 'RECEIVED' AND (claimed_until IS NULL OR (claimed_until < clock_timestamp() AND claimed_until <> '-infinity'))`;
+    const free = FREE;
     // ONE statement (one round trip, committed on its own): \`own\` locks the event itself first; the others are
     // only looked for when it was claimable (the uncorrelated EXISTS runs once, before their scan). The flush job's
     // own ids (\`pref\`, looked up by id) come first, then the oldest waiting ones (\`rest\`, in the waiting index's
@@ -186,6 +187,21 @@ export class WebhookEventRepository {
       [eventId, type, limit - 1, claimMs, prefer],
     );
     return rows.sort((a, b) => (a.id === eventId ? -1 : b.id === eventId ? 1 : +a.receivedAt - +b.receivedAt));
+  }
+
+  /**
+   * Claims up to `limit` never-tried RECEIVED events of the type, oldest first, for `claimMs` (committed at once),
+   * without an own event: a worker whose jobs all wait on its running batch starts another batch with it.
+   */
+  async claimOldest(type: string, limit: number, claimMs: number): Promise<LockedWebhookEvent[]> {
+    const [rows]: [Received[], number] = await this.ds.query(
+      `UPDATE webhook_events w SET claimed_until = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
+        WHERE w.id IN (SELECT id FROM webhook_events WHERE type = $1 AND ${FREE} AND attempts = 0
+                        ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING w.id, w.type, w.status, w.payload, w.received_at AS "receivedAt"`,
+      [type, limit, claimMs],
+    );
+    return rows.sort((a, b) => +a.receivedAt - +b.receivedAt);
   }
 
   /** Which of these events are still RECEIVED (one read for a flush job's ids). */

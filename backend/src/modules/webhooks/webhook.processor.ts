@@ -19,6 +19,9 @@ import { WebhookJobData, WebhookQueueService } from './webhook-queue.service';
  */
 export type ProcessOutcome = 'processed' | 'ignored' | 'already-done' | 'busy' | 'missing';
 
+/** At most this many set-based batches run at once in one process (see WebhookProcessor.helpOut). */
+export const BATCHES_PER_WORKER = 4;
+
 /** How many ids of events its batches applied a worker remembers (see WebhookProcessor.recentlyApplied). */
 const RECENTLY_APPLIED_MAX = 20_000;
 
@@ -47,6 +50,10 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
    * them). Only ever a shortcut: an event not in it is read as before.
    */
   private readonly recentlyApplied = new Set<string>();
+  /** Batches running in this process, and helper claims not answered yet (see `helpOut`). */
+  private batchesRunning = 0;
+  private readonly batchKinds = new Map<Promise<Set<string>>, { type: string; applier: WebhookBatchApplier }>();
+  private helpersClaiming = 0;
 
   constructor(
     private readonly ds: DataSource,
@@ -134,7 +141,11 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       // wait for it; what it applied needs no read of its own (a per-event job's processEvent waits the same way)
       if (this.recentlyApplied.has(id)) continue;
       const local = this.batchesInFlight.get(id);
-      if (local && (await local).has(id)) continue;
+      if (local) {
+        const kind = this.batchKinds.get(local);
+        if (kind) this.helpOut(kind.type, kind.applier, this.cfg.webhooks.batchSize);
+        if ((await local).has(id)) continue;
+      }
       try {
         if ((await this.processEvent(id, this.cfg.webhooks.batchSize, { applied: done, prefer: eventIds })) === 'busy') handOver.push(id);
       } catch (e) {
@@ -163,6 +174,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     if (applier) {
       // a batch of this process has it: wait for that batch instead of retrying the job later, then look again
       const local = this.batchesInFlight.get(eventId);
+      if (local) this.helpOut(peeked.type, applier, batch);
       if (local) return local.then((applied) => (applied.has(eventId) ? 'already-done' : this.processEvent(eventId, batch)));
       const outcome = await this.applyBatch(eventId, peeked.type, applier, batch, flush);
       if (outcome === 'busy' && !retried) {
@@ -243,32 +255,66 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     size: number,
     flush?: FlushContext,
   ): Promise<ProcessOutcome | 'per-event'> {
-    const claiming = this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs, flush?.prefer);
-    this.claimsInFlight.add(claiming);
-    let claimed: LockedWebhookEvent[];
-    try {
-      claimed = await claiming;
-    } finally {
-      this.claimsInFlight.delete(claiming);
-    }
+    const claimed = await this.claiming(this.events.claimBatch(eventId, type, size, this.cfg.webhooks.jobLockMs, flush?.prefer));
     if (!claimed.length) return (await this.events.claimedByOther(eventId)) ? 'busy' : 'per-event';
+    return this.runClaimed(eventId, type, applier, claimed, flush);
+  }
+
+  /** Registers a claim in flight until it answers (see `localClaimsSettled`). */
+  private async claiming(claim: Promise<LockedWebhookEvent[]>): Promise<LockedWebhookEvent[]> {
+    this.claimsInFlight.add(claim);
+    try {
+      return await claim;
+    } finally {
+      this.claimsInFlight.delete(claim);
+    }
+  }
+
+  /** Runs a claimed batch, its events registered as in flight in this process while it runs. */
+  private async runClaimed(
+    eventId: string | null,
+    type: string,
+    applier: WebhookBatchApplier,
+    claimed: LockedWebhookEvent[],
+    flush?: FlushContext,
+  ): Promise<ProcessOutcome | 'per-event'> {
     const ids = claimed.map((r) => r.id);
     const applied = new Set<string>();
     let finish = () => {};
     const inFlight = new Promise<Set<string>>((resolve) => (finish = () => resolve(applied)));
     for (const id of ids) this.batchesInFlight.set(id, inFlight);
+    this.batchKinds.set(inFlight, { type, applier });
+    this.batchesRunning++;
     try {
       return await this.runBatch(eventId, type, applier, claimed, applied);
     } finally {
+      this.batchesRunning--;
+      this.batchKinds.delete(inFlight);
       if (flush) for (const id of applied) flush.applied.add(id);
       for (const id of ids) if (this.batchesInFlight.get(id) === inFlight) this.batchesInFlight.delete(id);
       finish();
     }
   }
 
+  /**
+   * Called by a job about to wait for a batch of this process that holds its event. A batch takes the oldest
+   * waiting events, which are mostly the other running jobs' own, so those jobs all wait for it and this process
+   * would apply one batch at a time (PostgreSQL mostly idle, waiting for this process). Instead the waiting job
+   * starts another batch of the oldest events nobody holds yet (up to BATCHES_PER_WORKER running): later jobs then
+   * find their events applied or in flight. The job itself still waits for its own event's batch.
+   */
+  private helpOut(type: string, applier: WebhookBatchApplier, size: number): void {
+    if (this.batchesRunning + this.helpersClaiming >= BATCHES_PER_WORKER) return;
+    this.helpersClaiming++;
+    void this.claiming(this.events.claimOldest(type, size, this.cfg.webhooks.jobLockMs))
+      .finally(() => this.helpersClaiming--)
+      .then((claimed) => (claimed.length ? this.runClaimed(null, type, applier, claimed) : undefined))
+      .catch((e: unknown) => this.logger.warn(`a helper batch of ${type} events failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
   /** `applied` receives the ids the batch committed (the waiting jobs of this process read it). */
   private async runBatch(
-    eventId: string,
+    eventId: string | null,
     type: string,
     applier: WebhookBatchApplier,
     claimed: LockedWebhookEvent[],
@@ -316,7 +362,7 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
       this.recentlyApplied.delete(id); // oldest first (a Set iterates in insertion order)
     }
     if (done.size) void this.outbox.publishCommitted();
-    return done.has(eventId) ? 'processed' : 'per-event';
+    return eventId !== null && done.has(eventId) ? 'processed' : 'per-event';
   }
 
   private async prepare(type: string, payload: LockedWebhookEvent['payload']): Promise<unknown[]> {
