@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { WebhookEventRepository } from '../../src/modules/webhooks/webhook-event.repository';
 import { WebhookBatchItem, WebhookHandlerRegistry } from '../../src/modules/webhooks/webhook-handler.registry';
 import { BATCHES_PER_WORKER, WebhookProcessor } from '../../src/modules/webhooks/webhook.processor';
 import { createTestContext, eventually, TestContext } from '../support/test-app';
@@ -41,41 +42,75 @@ describe('helper batches: a worker whose jobs wait on its running batch starts a
   }, 60_000);
   afterAll(() => ctx?.close());
 
-  it('keeps several batches running (at most BATCHES_PER_WORKER), each event applied once', async () => {
-    expect(BATCHES_PER_WORKER).toBe(4);
-    gateOpen = new Promise<void>((resolve) => (gate = resolve));
-    const ids = Array.from({ length: 50 }, (_, i) => `evt_gated_${String(i).padStart(2, '0')}`);
-    for (const [i, id] of ids.entries()) {
+  /** Stores events of TYPE received in this order, one millisecond apart after those stored before. */
+  let stored = 0;
+  async function storeEvents(count: number, prefix: string): Promise<string[]> {
+    const ids = Array.from({ length: count }, (_, i) => `evt_${prefix}_${String(i).padStart(2, '0')}`);
+    for (const id of ids) {
       await ctx.db.query(
         `INSERT INTO webhook_events (id, type, account, livemode, payload, source, stripe_created_at, received_at)
          VALUES ($1, $2, NULL, false, $3::jsonb, 'webhook', now(), now() + make_interval(secs => $4::double precision / 1000))`,
-        [id, TYPE, JSON.stringify({ id, type: TYPE, data: { object: {} } }), i],
+        [id, TYPE, JSON.stringify({ id, type: TYPE, data: { object: {} } }), ++stored],
       );
     }
-    // job A: its own 3 events and the 7 oldest others, held at the gate
-    const jobs = [processor.handleFlushJob(ids.slice(0, 3))];
+    return ids;
+  }
+
+  const inbox = (ids: string[]) =>
+    ctx.db.query(`SELECT status, attempts, count(*)::int AS n FROM webhook_events WHERE id = ANY($1) GROUP BY 1, 2`, [ids]) as Promise<
+      Array<{ status: string; attempts: number; n: number }>
+    >;
+
+  beforeEach(() => {
+    gateOpen = new Promise<void>((resolve) => (gate = resolve));
+    calls.length = 0;
+    mostAtOnce = 0;
+  });
+
+  it('a job waiting on a running batch of its process starts another batch of the oldest free events', async () => {
+    const first = await storeEvents(8, 'wait');
+    const a = processor.handleFlushJob(first.slice(0, 3)); // claims all 8 (not a full batch of 10), held at the gate
     await eventually(() => calls.length === 1, 10_000, 'the first batch applying');
-    expect(calls[0]).toEqual(ids.slice(0, 10));
-    // jobs B, C, D: their events are in A's batch; each starts another batch of the oldest free events
-    for (const [n, job] of [ids.slice(3, 5), [ids[5]], [ids[6]]].entries()) {
-      jobs.push(processor.handleFlushJob(job));
-      await eventually(() => calls.length === n + 2, 10_000, `batch ${n + 2} started by a waiting job`);
-    }
-    expect(calls.slice(1).flat().sort()).toEqual(ids.slice(10, 40));
-    // job E waits too, but four batches are running: no fifth
-    jobs.push(processor.handleFlushJob([ids[7]]));
-    await new Promise((r) => setTimeout(r, 300));
-    expect(calls).toHaveLength(BATCHES_PER_WORKER);
-    expect(mostAtOnce).toBe(BATCHES_PER_WORKER);
+    expect(calls[0]).toEqual(first);
+    const later = await storeEvents(5, 'waitlater');
+    const b = processor.handleFlushJob(first.slice(3, 5)); // its events are in A's batch: it waits, and starts another
+    await eventually(() => calls.length === 2, 10_000, 'a second batch started by the waiting job');
+    expect(calls[1]).toEqual(later);
+    const last = await storeEvents(4, 'waitlast');
+    const c = processor.processEvent(first[5]); // a per-event job's way: the same
+    await eventually(() => calls.length === 3, 10_000, 'a third batch started by a waiting per-event job');
+    expect(calls[2]).toEqual(last);
+    expect(mostAtOnce).toBe(3);
     gate();
-    await Promise.all(jobs);
-    // the rest have their own flush job
-    await processor.handleFlushJob(ids.slice(40));
-    const rows: Array<{ status: string; attempts: number; n: number }> = await ctx.db.query(
-      `SELECT status, attempts, count(*)::int AS n FROM webhook_events WHERE type = $1 GROUP BY 1, 2`,
-      [TYPE],
-    );
-    expect(rows).toEqual([{ status: 'PROCESSED', attempts: 1, n: 50 }]);
+    await Promise.all([a, b, c]);
+    expect(await c).toBe('already-done');
+    expect(await inbox([...first, ...later, ...last])).toEqual([{ status: 'PROCESSED', attempts: 1, n: 17 }]);
+  });
+
+  it('a full batch starts the next at once, up to BATCHES_PER_WORKER running; each event applied once', async () => {
+    expect(BATCHES_PER_WORKER).toBe(4);
+    const ids = await storeEvents(50, 'full');
+    const job = processor.handleFlushJob(ids.slice(0, 3));
+    await eventually(() => calls.length === BATCHES_PER_WORKER, 10_000, 'four batches from one job');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls).toHaveLength(BATCHES_PER_WORKER); // no fifth while four run
+    expect(mostAtOnce).toBe(BATCHES_PER_WORKER);
+    expect(calls.flat().sort()).toEqual(ids.slice(0, 40));
+    gate();
+    await job;
+    await processor.handleFlushJob(ids.slice(40)); // the rest, by their own job
+    expect(await inbox(ids)).toEqual([{ status: 'PROCESSED', attempts: 1, n: 50 }]);
     expect(calls.flat().sort()).toEqual(ids); // each in exactly one batch
-  }, 30_000);
+
+    // a later flush job of events this process's batches applied costs no read
+    const reads = jest.spyOn(ctx.app.get(WebhookEventRepository), 'stillReceived');
+    try {
+      expect(await processor.handleFlushJob(ids.slice(10, 20))).toBe('processed');
+      expect(reads).not.toHaveBeenCalled();
+      await processor.handleFlushJob([...ids.slice(10, 12), 'evt_unknown_to_this_process']);
+      expect(reads).toHaveBeenCalledWith(['evt_unknown_to_this_process']);
+    } finally {
+      reads.mockRestore();
+    }
+  });
 });

@@ -133,8 +133,12 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
   async handleFlushJob(eventIds: string[]): Promise<ProcessOutcome> {
     const done = new Set<string>();
     const handOver: string[] = [];
-    // one read instead of one per event: events other jobs' batches applied meanwhile are skipped here
-    const waiting = await this.events.stillReceived(eventIds);
+    // events this process's batches applied lately need no read at all (a job whose events were all taken by
+    // other jobs' batches, common under load, then costs no round trip); the others, one read instead of one per
+    // event: events other processes' batches applied meanwhile are skipped here
+    const unknown = eventIds.filter((id) => !this.recentlyApplied.has(id));
+    if (!unknown.length) return 'processed';
+    const waiting = await this.events.stillReceived(unknown);
     for (const id of eventIds) {
       if (done.has(id) || !waiting.has(id)) continue;
       // claimed by a batch of this process (usually another flush job's, which takes the oldest waiting events):
@@ -285,6 +289,8 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     for (const id of ids) this.batchesInFlight.set(id, inFlight);
     this.batchKinds.set(inFlight, { type, applier });
     this.batchesRunning++;
+    // a full batch: more are probably waiting; another batch starts now rather than when a job comes to wait
+    if (claimed.length >= this.cfg.webhooks.batchSize) this.helpOut(type, applier, this.cfg.webhooks.batchSize);
     try {
       return await this.runBatch(eventId, type, applier, claimed, applied);
     } finally {
