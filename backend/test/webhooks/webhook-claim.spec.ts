@@ -144,8 +144,13 @@ describe('claimBatch', () => {
     try {
       await other.startTransaction();
       await other.query(`SELECT id FROM webhook_events WHERE id = $1 FOR UPDATE`, [ids[1]]);
+      // set when the holder lets go (its commit's answer can reach the test after lockClaimed's does)
       let released = false;
-      setTimeout(() => void other.commitTransaction().then(() => (released = true)), 300);
+      let committed: Promise<void> = Promise.resolve();
+      setTimeout(() => {
+        released = true;
+        committed = other.commitTransaction();
+      }, 300);
       const { locked, timeout } = await ds.transaction(async (em) => ({
         locked: await repo.lockClaimed(em, claimed),
         timeout: (await em.query(`SHOW lock_timeout`))[0].lock_timeout as string,
@@ -154,6 +159,7 @@ describe('claimBatch', () => {
       expect(locked.sort()).toEqual([...ids].sort()); // ...and took the row (skipping it sent the whole batch per event)
       expect(timeout).toBe('0'); // the bounded wait does not outlive the statement
       // held past the bound: the batch's transaction fails (its events are then applied one by one)
+      await committed;
       await other.startTransaction();
       await other.query(`SELECT id FROM webhook_events WHERE id = $1 FOR UPDATE`, [ids[2]]);
       const failed = await ds.transaction((em) => repo.lockClaimed(em, claimed)).catch((e: unknown) => e);
