@@ -75,6 +75,19 @@ describe('claimBatch', () => {
     expect((await repo.claimBatch(own, SUCCEEDED, 100, CLAIM_MS)).map((r) => r.id)).toEqual([own, fine]);
   });
 
+  it('claimOldest: the oldest free events of the type, up to the limit; never another type, a tried, done, live-claimed or handed-back one', async () => {
+    const [tried, done, held, handedBack, first, second, third] = await store(7);
+    const [other] = await store(1, 'payment_intent.payment_failed');
+    await ds.query(`UPDATE webhook_events SET attempts = 1 WHERE id = $1`, [tried]);
+    await ds.query(`UPDATE webhook_events SET status = 'PROCESSED', attempts = 1 WHERE id = $1`, [done]);
+    await ds.query(`UPDATE webhook_events SET claimed_until = clock_timestamp() + interval '1 minute' WHERE id = $1`, [held]);
+    await ds.query(`UPDATE webhook_events SET claimed_until = '-infinity' WHERE id = $1`, [handedBack]);
+    expect((await repo.claimOldest(SUCCEEDED, 2, CLAIM_MS)).map((r) => r.id)).toEqual([first, second]);
+    expect((await repo.claimOldest(SUCCEEDED, 10, CLAIM_MS)).map((r) => r.id)).toEqual([third]); // the first two are claimed now
+    expect(await repo.claimOldest(SUCCEEDED, 10, CLAIM_MS)).toEqual([]);
+    expect((await repo.claimOldest('payment_intent.payment_failed', 10, CLAIM_MS)).map((r) => r.id)).toEqual([other]);
+  });
+
   it('claims nothing when the own event is not claimable, and a dead claim expires', async () => {
     const [own, other] = await store(2);
     expect((await repo.claimBatch(own, SUCCEEDED, 10, CLAIM_MS)).map((r) => r.id)).toEqual([own, other]);

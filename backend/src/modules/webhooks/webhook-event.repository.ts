@@ -61,6 +61,11 @@ type Received = LockedWebhookEvent & { receivedAt: Date };
 const BY_KEY_RECEIVED = `status IS NOT DISTINCT FROM 'RECEIVED'`;
 /** Claimable by a batch. '-infinity': a batch left the event to the per-event path (never batched again); a past time: a dead worker's claim. */
 const FREE = `status = 'RECEIVED' AND (claimed_until IS NULL OR (claimed_until < clock_timestamp() AND claimed_until <> '-infinity'))`;
+/** Claims the rows `candidates` (a query of ids) for `claimMs` (a parameter, in ms) and returns them with their payloads. */
+const claimRows = (candidates: string, claimMs: string) =>
+  `UPDATE webhook_events w SET claimed_until = clock_timestamp() + make_interval(secs => ${claimMs}::double precision / 1000)
+    WHERE w.id IN (${candidates})
+    RETURNING w.id, w.type, w.status, w.payload, w.received_at AS "receivedAt"`;
 
 /** Data access for the `webhook_events` inbox (keyed by Stripe's event id). */
 @Injectable()
@@ -165,25 +170,22 @@ export class WebhookEventRepository {
    * (done, or another live claim holds it).
    */
   async claimBatch(eventId: string, type: string, limit: number, claimMs: number, prefer: string[] = []): Promise<LockedWebhookEvent[]> {
-    const free = FREE;
-    // ONE statement (one round trip, committed on its own): \`own\` locks the event itself first; the others are
+    // ONE statement (one round trip, committed on its own): `own` locks the event itself first; the others are
     // only looked for when it was claimable (the uncorrelated EXISTS runs once, before their scan). The flush job's
-    // own ids (\`pref\`, looked up by id) come first, then the oldest waiting ones (\`rest\`, in the waiting index's
-    // order): no sort of every waiting event of the type per claim. (\`IS NOT DISTINCT FROM\`: \`type\` is NOT NULL, so
+    // own ids (`pref`, looked up by id) come first, then the oldest waiting ones (`rest`, in the waiting index's
+    // order): no sort of every waiting event of the type per claim. (`IS NOT DISTINCT FROM`: `type` is NOT NULL, so
     // the same test, but one the waiting index cannot serve: without statistics the planner otherwise walks that
     // whole index once per preferred id instead of looking each id up by its primary key.)
     const [rows]: [Received[], number] = await this.ds.query(
-      `WITH own AS (SELECT id FROM webhook_events WHERE id = $1 AND ${free} FOR UPDATE SKIP LOCKED),
+      `WITH own AS (SELECT id FROM webhook_events WHERE id = $1 AND ${FREE} FOR UPDATE SKIP LOCKED),
             pref AS (SELECT x.id FROM unnest($5::text[]) AS p(id),
-                       LATERAL (SELECT id FROM webhook_events WHERE id = p.id AND EXISTS (SELECT 1 FROM own) AND type IS NOT DISTINCT FROM $2 AND ${free}
+                       LATERAL (SELECT id FROM webhook_events WHERE id = p.id AND EXISTS (SELECT 1 FROM own) AND type IS NOT DISTINCT FROM $2 AND ${FREE}
                                   AND attempts = 0 AND id <> $1 FOR UPDATE SKIP LOCKED) x
                       LIMIT $3),
-            rest AS (SELECT id FROM webhook_events WHERE EXISTS (SELECT 1 FROM own) AND type = $2 AND ${free} AND attempts = 0 AND id <> $1
+            rest AS (SELECT id FROM webhook_events WHERE EXISTS (SELECT 1 FROM own) AND type = $2 AND ${FREE} AND attempts = 0 AND id <> $1
                        AND id <> ALL($5::text[])
                      ORDER BY received_at LIMIT greatest(0, $3 - (SELECT count(*) FROM pref)) FOR UPDATE SKIP LOCKED)
-       UPDATE webhook_events w SET claimed_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
-        WHERE w.id IN (SELECT id FROM own UNION ALL SELECT id FROM pref UNION ALL SELECT id FROM rest)
-        RETURNING w.id, w.type, w.status, w.payload, w.received_at AS "receivedAt"`,
+       ${claimRows('SELECT id FROM own UNION ALL SELECT id FROM pref UNION ALL SELECT id FROM rest', '$4')}`,
       [eventId, type, limit - 1, claimMs, prefer],
     );
     return rows.sort((a, b) => (a.id === eventId ? -1 : b.id === eventId ? 1 : +a.receivedAt - +b.receivedAt));
@@ -195,10 +197,7 @@ export class WebhookEventRepository {
    */
   async claimOldest(type: string, limit: number, claimMs: number): Promise<LockedWebhookEvent[]> {
     const [rows]: [Received[], number] = await this.ds.query(
-      `UPDATE webhook_events w SET claimed_until = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
-        WHERE w.id IN (SELECT id FROM webhook_events WHERE type = $1 AND ${FREE} AND attempts = 0
-                        ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING w.id, w.type, w.status, w.payload, w.received_at AS "receivedAt"`,
+      claimRows(`SELECT id FROM webhook_events WHERE type = $1 AND ${FREE} AND attempts = 0 ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED`, '$3'),
       [type, limit, claimMs],
     );
     return rows.sort((a, b) => +a.receivedAt - +b.receivedAt);

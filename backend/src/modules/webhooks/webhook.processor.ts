@@ -178,8 +178,10 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnModuleDestroy
     if (applier) {
       // a batch of this process has it: wait for that batch instead of retrying the job later, then look again
       const local = this.batchesInFlight.get(eventId);
-      if (local) this.helpOut(peeked.type, applier, batch);
-      if (local) return local.then((applied) => (applied.has(eventId) ? 'already-done' : this.processEvent(eventId, batch)));
+      if (local) {
+        this.helpOut(peeked.type, applier, batch);
+        return local.then((applied) => (applied.has(eventId) ? 'already-done' : this.processEvent(eventId, batch)));
+      }
       const outcome = await this.applyBatch(eventId, peeked.type, applier, batch, flush);
       if (outcome === 'busy' && !retried) {
         // Usually a claim of this process that had not registered its events here yet when this one looked (a
